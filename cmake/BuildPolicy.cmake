@@ -1,0 +1,10 @@
+# Build policy in one place: every onemap target links onemap_build_policy.
+add_library(onemap_build_policy INTERFACE)
+target_compile_options(onemap_build_policy INTERFACE -Wall -Wextra -Wpedantic)
+if(ONEMAP_WERROR)
+  target_compile_options(onemap_build_policy INTERFACE -Werror)
+endif()
+if(ONEMAP_SANITIZE)
+  target_compile_options(onemap_build_policy INTERFACE -fsanitize=address,undefined -fno-omit-frame-pointer)
+  target_link_options(onemap_build_policy INTERFACE -fsanitize=address,undefined)
+endif()

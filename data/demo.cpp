@@ -1,0 +1,207 @@
+#include "demo.hpp"
+
+#include "data/bundle.hpp"
+#include "data/catalogue.hpp"
+#include "data/demo_model.hpp"
+#include "data/privacy.hpp"
+
+#include <sqlite3.h>
+
+#include <fmt/format.h>
+
+#include <chrono>
+#include <fstream>
+#include <stdexcept>
+#include <thread>
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace onemap::data {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+double seconds_since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
+
+class Statement {
+public:
+    Statement(Bundle& b, const char* sql) : m_bundle(b) {
+        if (sqlite3_prepare_v2(b.db(), sql, -1, &m_st, nullptr) != SQLITE_OK) {
+            throw BundleError(fmt::format("{}: {}", b.path().string(), sqlite3_errmsg(b.db())));
+        }
+    }
+    ~Statement() { sqlite3_finalize(m_st); }
+    Statement(const Statement&) = delete;
+    Statement& operator=(const Statement&) = delete;
+    Statement& text(int i, std::string_view v) {
+        sqlite3_bind_text(m_st, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+        return *this;
+    }
+    Statement& integer(int i, std::int64_t v) {
+        sqlite3_bind_int64(m_st, i, v);
+        return *this;
+    }
+    Statement& real(int i, double v) {
+        sqlite3_bind_double(m_st, i, v);
+        return *this;
+    }
+    Statement& null(int i) {
+        sqlite3_bind_null(m_st, i);
+        return *this;
+    }
+    void run() {
+        if (sqlite3_step(m_st) != SQLITE_DONE) {
+            throw BundleError(fmt::format("{}: {}", m_bundle.path().string(), sqlite3_errmsg(m_bundle.db())));
+        }
+        sqlite3_reset(m_st);
+    }
+private:
+    Bundle& m_bundle;
+    sqlite3_stmt* m_st = nullptr;
+};
+
+Key demo_key(std::uint64_t seed) {
+    // Deterministic on purpose: the demo's ID numbers are synthetic, and the same seed must give
+    // the same bundle. Real deployments create a random key with `onemap keygen`.
+    const std::string digest = sha256_hex(fmt::format("onemap demo household key, seed {}", seed));
+    Key key;
+    for (std::size_t i = 0; i < digest.size(); i += 2) key.push_back(static_cast<unsigned char>(std::stoi(digest.substr(i, 2), nullptr, 16)));
+    return key;
+}
+
+void write_key_file(const std::filesystem::path& path, const Key& key) {
+    const auto tmp = path.string() + ".partial";
+    {
+        std::ofstream out(tmp, std::ios::trunc);
+        if (!out) throw BundleError(fmt::format("{}: cannot write the household key file", path.string()));
+        static constexpr char k_hex[] = "0123456789abcdef";
+        for (unsigned char c : key) out << k_hex[c >> 4] << k_hex[c & 15];
+        out << '\n';
+    }
+    ::chmod(tmp.c_str(), 0600);
+    std::filesystem::rename(tmp, path);
+}
+
+void write_tables(Bundle& b, const demo::Geography& geo, const demo::People& pp, const DemoOptions& opt, const Key& key) {
+    // Slow hashes of the second factor, spread over the threads (each household independent).
+    std::vector<std::string> factor_hash(pp.households.size());
+    {
+        std::vector<std::thread> pool;
+        const int threads = std::max(1, opt.threads);
+        for (int t = 0; t < threads; ++t) {
+            pool.emplace_back([&, t] {
+                for (std::size_t i = static_cast<std::size_t>(t); i < pp.households.size(); i += static_cast<std::size_t>(threads)) {
+                    // Peppered with the household key: without the key file the hash cannot be brute-forced offline.
+                    factor_hash[i] = pbkdf2_sha256_hex(hmac_sha256_hex(key, pp.households[i].phone4), pp.households[i].salt,
+                                                       opt.second_factor_iterations);
+                }
+            });
+        }
+        for (auto& th : pool) th.join();
+    }
+
+    Transaction tx(b);
+    {
+        Statement st(b, "INSERT INTO metrics(key, name_zh, name_en, unit, direction, diverging) VALUES (?,?,?,?,?,?)");
+        for (const Metric& m : metric_catalogue()) {
+            st.text(1, m.key).text(2, m.name_zh).text(3, m.name_en).text(4, m.unit).text(5, direction_key(m.direction)).integer(6, m.diverging).run();
+        }
+    }
+    {
+        Statement st(b, "INSERT INTO indicators(region_code, period, metric, value) VALUES (?,?,?,?)");
+        for (const auto& row : pp.indicators) st.text(1, row.region_code).text(2, row.period).text(3, row.metric).real(4, row.value).run();
+    }
+    {
+        Statement hh(b, "INSERT INTO households(household_id, id_hash, village_code, head_name_masked, members, labour, household_type, "
+                        "fully_supported, relocated, site_id, employed_members, second_factor_kind, second_factor_salt, second_factor_hash, "
+                        "contact_name, contact_phone) VALUES (?,?,?,?,?,?,?,?,?,?,?,'phone4',?,?,?,?)");
+        Statement inc(b, "INSERT INTO household_income(household_id, year, wage, business, transfer, property, employed) VALUES (?,?,?,?,?,?,?)");
+        Statement mon(b, "INSERT INTO household_months(household_id, month, income, big_expense, out_of_province) VALUES (?,?,?,?,?)");
+        for (std::size_t i = 0; i < pp.households.size(); ++i) {
+            const demo::Household& h = pp.households[i];
+            const auto id = static_cast<std::int64_t>(i + 1);
+            hh.integer(1, id).text(2, hmac_sha256_hex(key, h.id_number)).text(3, geo.villages[static_cast<std::size_t>(h.village)].code);
+            hh.text(4, h.head_masked).integer(5, h.members).integer(6, h.labour).text(7, h.type).integer(8, h.fully_supported).integer(9, h.relocated);
+            if (h.site >= 0) hh.integer(10, h.site + 1); else hh.null(10);  // sites.fid starts at 1
+            hh.integer(11, h.employed).text(12, h.salt).text(13, factor_hash[i]);
+            hh.text(14, pp.village_contact_name[static_cast<std::size_t>(h.village)]).text(15, pp.village_contact_phone[static_cast<std::size_t>(h.village)]).run();
+            for (int y = 0; y < demo::k_years; ++y) {
+                inc.integer(1, id).integer(2, demo::k_first_year + y).real(3, h.income[y][0]).real(4, h.income[y][1]).real(5, h.income[y][2]).real(6, h.income[y][3]);
+                inc.integer(7, h.employed_by_year[y]).run();
+            }
+            for (int m = 0; m < 12; ++m) {
+                mon.integer(1, id).text(2, fmt::format("2025-{:02d}", m + 1)).real(3, h.month_income[m]).real(4, h.month_expense[m]).integer(5, h.month_out[m]).run();
+            }
+        }
+        Statement ben(b, "INSERT INTO benefits(household_id, year, program, amount, paid_date, status) VALUES (?,?,?,?,?,?)");
+        for (const auto& x : pp.benefits) {
+            ben.integer(1, x.household + 1).integer(2, x.year).text(3, x.program).real(4, x.amount);
+            if (x.paid_date.empty()) ben.null(5).text(6, "pending"); else ben.text(5, x.paid_date).text(6, "paid");
+            ben.run();
+        }
+        Statement mea(b, "INSERT INTO measures(household_id, family, description, start_month) VALUES (?,?,?,?)");
+        for (const auto& x : pp.measures) mea.integer(1, x.household + 1).text(2, x.family).text(3, x.description).text(4, x.start_month).run();
+    }
+    gis::Box box;
+    for (const auto& r : geo.regions) {
+        if (r.level == Level::Province) box = gis::bounds(r.geometry);
+    }
+    b.set_meta("synthetic", "1");
+    b.set_meta("created_by", fmt::format("onemap demo --scale {} --seed {} --households {}",
+                                         opt.scale == DemoScale::Test ? "test" : "province", opt.seed, pp.households.size()));
+    b.set_meta("bbox", fmt::format("{:.6f},{:.6f},{:.6f},{:.6f}", box.min_x, box.min_y, box.max_x, box.max_y));
+    b.set_meta("crs", "EPSG:4490");
+    b.set_meta("layers_real", "");
+    b.set_meta("layers_synthetic", "regions,indicators,households,projects,sites");
+    b.set_meta("household_key_fingerprint", sha256_hex(std::string(key.begin(), key.end())).substr(0, 16));
+    b.set_meta("second_factor_iterations", std::to_string(opt.second_factor_iterations));
+    tx.commit();
+    b.exec("ANALYZE");
+}
+
+}  // namespace
+
+DemoReport generate_demo(const DemoOptions& opt) {
+    if (opt.out.empty()) throw std::invalid_argument("demo: --out is required");
+    if (opt.second_factor_iterations < 1) throw std::invalid_argument("demo: second-factor iterations must be ≥ 1");
+    std::error_code ec;
+    if (std::filesystem::exists(opt.out, ec) && !opt.overwrite) {
+        throw BundleError(fmt::format("{}: already exists; choose another --out or pass --force to replace it", opt.out.string()));
+    }
+    const std::int64_t households = opt.households >= 0 ? opt.households : (opt.scale == DemoScale::Province ? 300000 : 3000);
+    DemoReport report;
+    auto t0 = Clock::now();
+    demo::Geography geo = demo::build_geography(opt.scale, opt.seed, opt.threads);
+    report.seconds_geography = seconds_since(t0);
+    t0 = Clock::now();
+    demo::People people = demo::generate_people(geo, households, opt.seed);
+    report.seconds_people = seconds_since(t0);
+
+    t0 = Clock::now();
+    const auto dir = opt.out.has_parent_path() ? opt.out.parent_path() : std::filesystem::path(".");
+    const auto tmp = dir / fmt::format(".{}.partial-{}.gpkg", opt.out.stem().string(), ::getpid());
+    std::filesystem::remove(tmp, ec);
+    const Key key = demo_key(opt.seed);
+    try {
+        write_features(tmp, geo.regions, people.projects, people.sites);
+        {
+            Bundle b = Bundle::initialise(tmp);
+            write_tables(b, geo, people, opt, key);
+        }
+        write_key_file(opt.key_out.empty() ? std::filesystem::path(opt.out.string() + ".key") : opt.key_out, key);
+        std::filesystem::rename(tmp, opt.out);
+    } catch (...) {
+        std::filesystem::remove(tmp, ec);
+        throw;
+    }
+    report.seconds_write = seconds_since(t0);
+    for (const auto& r : geo.regions) ++report.regions_per_level[static_cast<int>(r.level)];
+    report.households = static_cast<std::int64_t>(people.households.size());
+    report.projects = static_cast<std::int64_t>(people.projects.size());
+    report.sites = static_cast<std::int64_t>(people.sites.size());
+    report.indicator_rows = static_cast<std::int64_t>(people.indicators.size());
+    return report;
+}
+
+}  // namespace onemap::data

@@ -1,0 +1,262 @@
+#include "features.hpp"
+
+#include "data/bundle.hpp"
+
+#include <gdal_priv.h>
+#include <ogrsf_frmts.h>
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <memory>
+#include <mutex>
+
+namespace onemap::data {
+
+namespace {
+
+void ensure_gdal() {
+    static std::once_flag once;
+    std::call_once(once, [] {
+        GDALAllRegister();
+        CPLSetConfigOption("OGR_SQLITE_SYNCHRONOUS", "OFF");
+    });
+}
+
+struct DatasetCloser {
+    void operator()(GDALDataset* ds) const { GDALClose(ds); }
+};
+using DatasetPtr = std::unique_ptr<GDALDataset, DatasetCloser>;
+
+OGRSpatialReference cgcs2000() {
+    OGRSpatialReference srs;
+    srs.importFromEPSG(4490);
+    srs.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+    return srs;
+}
+
+OGRLayer* make_layer(GDALDataset* ds, const char* name, OGRwkbGeometryType type, const std::filesystem::path& path) {
+    OGRSpatialReference srs = cgcs2000();
+    char** options = nullptr;
+    options = CSLSetNameValue(options, "GEOMETRY_NAME", "geom");
+    options = CSLSetNameValue(options, "FID", "fid");
+    OGRLayer* layer = ds->CreateLayer(name, &srs, type, options);
+    CSLDestroy(options);
+    if (!layer) throw BundleError(fmt::format("{}: cannot create layer {}: {}", path.string(), name, CPLGetLastErrorMsg()));
+    return layer;
+}
+
+void add_field(OGRLayer* layer, const char* name, OGRFieldType type) {
+    OGRFieldDefn def(name, type);
+    layer->CreateField(&def);
+}
+
+void add_feature(OGRLayer* layer, OGRFeature& f, const std::filesystem::path& path) {
+    if (layer->CreateFeature(&f) != OGRERR_NONE) {
+        throw BundleError(fmt::format("{}: cannot write feature to {}: {}", path.string(), layer->GetName(), CPLGetLastErrorMsg()));
+    }
+}
+
+OGRLinearRing to_ogr(const gis::Ring& ring) {
+    OGRLinearRing r;
+    r.setNumPoints(static_cast<int>(ring.size() + 1), FALSE);
+    for (std::size_t i = 0; i <= ring.size(); ++i) {
+        const auto& p = ring[i % ring.size()];
+        r.setPoint(static_cast<int>(i), p.x, p.y);
+    }
+    return r;
+}
+
+gis::Ring from_ogr(const OGRLinearRing* r) {
+    gis::Ring out;
+    const int n = r->getNumPoints();
+    out.reserve(static_cast<std::size_t>(n));
+    for (int i = 0; i + 1 < n; ++i) out.push_back({r->getX(i), r->getY(i)});
+    if (n > 0 && (r->getX(0) != r->getX(n - 1) || r->getY(0) != r->getY(n - 1))) out.push_back({r->getX(n - 1), r->getY(n - 1)});
+    return out;
+}
+
+gis::MultiPolygon from_ogr(const OGRGeometry* g) {
+    gis::MultiPolygon out;
+    if (!g) return out;
+    auto add_polygon = [&](const OGRPolygon* poly) {
+        gis::Polygon p;
+        if (!poly->getExteriorRing()) return;
+        p.outer = from_ogr(poly->getExteriorRing());
+        for (int h = 0; h < poly->getNumInteriorRings(); ++h) p.holes.push_back(from_ogr(poly->getInteriorRing(h)));
+        out.push_back(std::move(p));
+    };
+    switch (wkbFlatten(g->getGeometryType())) {
+        case wkbPolygon: add_polygon(g->toPolygon()); break;
+        case wkbMultiPolygon:
+            for (const auto* part : g->toMultiPolygon()) add_polygon(part);
+            break;
+        default: break;
+    }
+    return out;
+}
+
+DatasetPtr open_read(const std::filesystem::path& path) {
+    ensure_gdal();
+    const char* drivers[] = {"GPKG", nullptr};
+    DatasetPtr ds(static_cast<GDALDataset*>(GDALOpenEx(path.string().c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, drivers, nullptr, nullptr)));
+    if (!ds) throw BundleError(fmt::format("{}: cannot open as GeoPackage: {}", path.string(), CPLGetLastErrorMsg()));
+    return ds;
+}
+
+OGRLayer* need_layer(GDALDataset* ds, const char* name, const std::filesystem::path& path) {
+    OGRLayer* layer = ds->GetLayerByName(name);
+    if (!layer) throw BundleError(fmt::format("{}: bundle has no '{}' layer", path.string(), name));
+    return layer;
+}
+
+}  // namespace
+
+void write_features(const std::filesystem::path& path, const std::vector<Region>& regions,
+                    const std::vector<Project>& projects, const std::vector<Site>& sites) {
+    ensure_gdal();
+    GDALDriver* driver = GetGDALDriverManager()->GetDriverByName("GPKG");
+    if (!driver) throw BundleError("GDAL has no GPKG driver (install libgdal32 / gdal-bin from Debian)");
+    DatasetPtr ds(driver->Create(path.string().c_str(), 0, 0, 0, GDT_Unknown, nullptr));
+    if (!ds) throw BundleError(fmt::format("{}: cannot create GeoPackage: {}", path.string(), CPLGetLastErrorMsg()));
+
+    OGRLayer* rl = make_layer(ds.get(), "regions", wkbMultiPolygon, path);
+    add_field(rl, "code", OFTString);
+    add_field(rl, "parent_code", OFTString);
+    add_field(rl, "level", OFTInteger);
+    add_field(rl, "name", OFTString);
+    add_field(rl, "population", OFTInteger64);
+    add_field(rl, "tp_population", OFTInteger64);
+    add_field(rl, "tp_households", OFTInteger64);
+
+    OGRLayer* pl = make_layer(ds.get(), "projects", wkbPoint, path);
+    for (const char* f : {"name", "county_code", "village_code", "category", "batch"}) add_field(pl, f, OFTString);
+    add_field(pl, "farmer_linkage", OFTInteger);
+    add_field(pl, "operating", OFTInteger);
+    add_field(pl, "beneficiary_households", OFTInteger64);
+    add_field(pl, "investment", OFTReal);
+
+    OGRLayer* sl = make_layer(ds.get(), "sites", wkbPoint, path);
+    add_field(sl, "name", OFTString);
+    add_field(sl, "county_code", OFTString);
+    for (const char* f : {"households", "persons", "employed_households"}) add_field(sl, f, OFTInteger64);
+
+    if (ds->StartTransaction() != OGRERR_NONE) throw BundleError(fmt::format("{}: cannot start transaction", path.string()));
+    for (const Region& r : regions) {
+        OGRFeature f(rl->GetLayerDefn());
+        f.SetField("code", r.code.c_str());
+        f.SetField("parent_code", r.parent_code.c_str());
+        f.SetField("level", static_cast<int>(r.level));
+        f.SetField("name", r.name.c_str());
+        f.SetField("population", static_cast<GIntBig>(r.population));
+        f.SetField("tp_population", static_cast<GIntBig>(r.tp_population));
+        f.SetField("tp_households", static_cast<GIntBig>(r.tp_households));
+        auto mp = std::make_unique<OGRMultiPolygon>();
+        for (const auto& poly : r.geometry) {
+            OGRPolygon p;
+            OGRLinearRing outer = to_ogr(poly.outer);
+            p.addRing(&outer);
+            for (const auto& h : poly.holes) {
+                OGRLinearRing hr = to_ogr(h);
+                p.addRing(&hr);
+            }
+            mp->addGeometry(&p);
+        }
+        f.SetGeometryDirectly(mp.release());
+        add_feature(rl, f, path);
+    }
+    for (const Project& p : projects) {
+        OGRFeature f(pl->GetLayerDefn());
+        f.SetField("name", p.name.c_str());
+        f.SetField("county_code", p.county_code.c_str());
+        f.SetField("village_code", p.village_code.c_str());
+        f.SetField("category", p.category.c_str());
+        f.SetField("batch", p.batch.c_str());
+        f.SetField("farmer_linkage", p.farmer_linkage ? 1 : 0);
+        f.SetField("operating", p.operating ? 1 : 0);
+        f.SetField("beneficiary_households", static_cast<GIntBig>(p.beneficiary_households));
+        f.SetField("investment", p.investment);
+        f.SetGeometryDirectly(new OGRPoint(p.location.x, p.location.y));
+        add_feature(pl, f, path);
+    }
+    for (const Site& s : sites) {
+        OGRFeature f(sl->GetLayerDefn());
+        f.SetField("name", s.name.c_str());
+        f.SetField("county_code", s.county_code.c_str());
+        f.SetField("households", static_cast<GIntBig>(s.households));
+        f.SetField("persons", static_cast<GIntBig>(s.persons));
+        f.SetField("employed_households", static_cast<GIntBig>(s.employed_households));
+        f.SetGeometryDirectly(new OGRPoint(s.location.x, s.location.y));
+        add_feature(sl, f, path);
+    }
+    if (ds->CommitTransaction() != OGRERR_NONE) {
+        throw BundleError(fmt::format("{}: cannot commit features: {}", path.string(), CPLGetLastErrorMsg()));
+    }
+}
+
+std::vector<Region> read_regions(const std::filesystem::path& path, std::optional<Level> level) {
+    DatasetPtr ds = open_read(path);
+    OGRLayer* layer = need_layer(ds.get(), "regions", path);
+    if (level) layer->SetAttributeFilter(fmt::format("level = {}", static_cast<int>(*level)).c_str());
+    std::vector<Region> out;
+    for (auto& f : *layer) {
+        Region r;
+        r.code = f->GetFieldAsString("code");
+        r.parent_code = f->GetFieldAsString("parent_code");
+        r.level = static_cast<Level>(f->GetFieldAsInteger("level"));
+        r.name = f->GetFieldAsString("name");
+        r.population = f->GetFieldAsInteger64("population");
+        r.tp_population = f->GetFieldAsInteger64("tp_population");
+        r.tp_households = f->GetFieldAsInteger64("tp_households");
+        r.geometry = from_ogr(f->GetGeometryRef());
+        out.push_back(std::move(r));
+    }
+    std::sort(out.begin(), out.end(), [](const Region& a, const Region& b) { return a.code < b.code; });
+    return out;
+}
+
+std::vector<Project> read_projects(const std::filesystem::path& path) {
+    DatasetPtr ds = open_read(path);
+    OGRLayer* layer = need_layer(ds.get(), "projects", path);
+    std::vector<Project> out;
+    for (auto& f : *layer) {
+        Project p;
+        p.fid = f->GetFID();
+        p.name = f->GetFieldAsString("name");
+        p.county_code = f->GetFieldAsString("county_code");
+        p.village_code = f->GetFieldAsString("village_code");
+        p.category = f->GetFieldAsString("category");
+        p.batch = f->GetFieldAsString("batch");
+        p.farmer_linkage = f->GetFieldAsInteger("farmer_linkage") != 0;
+        p.operating = f->GetFieldAsInteger("operating") != 0;
+        p.beneficiary_households = f->GetFieldAsInteger64("beneficiary_households");
+        p.investment = f->GetFieldAsDouble("investment");
+        if (const auto* g = f->GetGeometryRef(); g && wkbFlatten(g->getGeometryType()) == wkbPoint) {
+            p.location = {g->toPoint()->getX(), g->toPoint()->getY()};
+        }
+        out.push_back(std::move(p));
+    }
+    return out;
+}
+
+std::vector<Site> read_sites(const std::filesystem::path& path) {
+    DatasetPtr ds = open_read(path);
+    OGRLayer* layer = need_layer(ds.get(), "sites", path);
+    std::vector<Site> out;
+    for (auto& f : *layer) {
+        Site s;
+        s.fid = f->GetFID();
+        s.name = f->GetFieldAsString("name");
+        s.county_code = f->GetFieldAsString("county_code");
+        s.households = f->GetFieldAsInteger64("households");
+        s.persons = f->GetFieldAsInteger64("persons");
+        s.employed_households = f->GetFieldAsInteger64("employed_households");
+        if (const auto* g = f->GetGeometryRef(); g && wkbFlatten(g->getGeometryType()) == wkbPoint) {
+            s.location = {g->toPoint()->getX(), g->toPoint()->getY()};
+        }
+        out.push_back(std::move(s));
+    }
+    return out;
+}
+
+}  // namespace onemap::data

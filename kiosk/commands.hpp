@@ -1,0 +1,15 @@
+#pragma once
+// The `onemap` sub-commands. Each add_*_command registers itself on the CLI11 app and returns
+// nothing; the command's work runs from the callback, which sets the exit code.
+#include <CLI/CLI.hpp>
+
+namespace onemap::app {
+
+struct ExitCode {
+    int value = 0;
+};
+
+void add_demo_command(CLI::App& app, ExitCode& exit);
+void add_info_command(CLI::App& app, ExitCode& exit);
+
+}  // namespace onemap::app
