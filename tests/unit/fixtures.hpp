@@ -23,9 +23,11 @@ inline std::filesystem::path temp_dir() {
     return dir;
 }
 
-// The test-scale demo bundle, seed 1 (one city, three counties).
+// The test-scale demo bundle, seed 1 (one city, three counties). ctest builds it once
+// (fixture `demo_test_bundle`, passed in ONEMAP_TEST_BUNDLE); run by hand, the process builds its own.
 inline const std::filesystem::path& test_bundle() {
     static const std::filesystem::path path = [] {
+        if (const char* env = std::getenv("ONEMAP_TEST_BUNDLE"); env && std::filesystem::exists(env)) return std::filesystem::path(env);
         data::DemoOptions opt;
         opt.scale = data::DemoScale::Test;
         opt.seed = 1;
