@@ -159,6 +159,42 @@ TEST(Demo, GeometryIsValidNestedAndWithoutGapsOrOverlaps) {
     EXPECT_NEAR(area.at("41"), village_sum, 1e-9 * village_sum);
 }
 
+TEST(Demo, ProjectsAndSitesLieInsideTheirCounties) {
+    const auto counties = read_regions(test::test_bundle(), Level::County);
+    std::map<std::string, const Region*> by_code;
+    for (const auto& c : counties) by_code[c.code] = &c;
+    const auto projects = read_projects(test::test_bundle());
+    const auto sites = read_sites(test::test_bundle());
+    EXPECT_GE(projects.size(), 30u);
+    EXPECT_GE(sites.size(), 1u);
+    for (const auto& p : projects) {
+        ASSERT_TRUE(by_code.count(p.county_code)) << p.name;
+        EXPECT_TRUE(gis::contains(by_code[p.county_code]->geometry, p.location)) << p.name << " outside " << p.county_code;
+        EXPECT_EQ(p.village_code.compare(0, 6, p.county_code), 0);
+    }
+    for (const auto& s : sites) {
+        ASSERT_TRUE(by_code.count(s.county_code)) << s.name;
+        EXPECT_TRUE(gis::contains(by_code[s.county_code]->geometry, s.location)) << s.name;
+        EXPECT_GT(s.households, 0);
+        EXPECT_LE(s.employed_households, s.households);
+    }
+}
+
+TEST(Demo, VillageRingsLookDigitised) {
+    std::size_t total = 0, n = 0, lo = 1u << 30, hi = 0;
+    for (const auto& r : read_regions(test::test_bundle(), Level::Village)) {
+        const auto v = gis::vertex_count(r.geometry);
+        total += v;
+        ++n;
+        lo = std::min(lo, v);
+        hi = std::max(hi, v);
+    }
+    const double mean = static_cast<double>(total) / static_cast<double>(n);
+    EXPECT_GE(mean, 40) << "tens to a couple of hundred vertices per village ring";
+    EXPECT_LE(mean, 250);
+    EXPECT_LE(hi, 600u);
+}
+
 TEST(Demo, NeighboursShareBordersVertexForVertex) {
     // Every village vertex that lies on another village's boundary must be one of its vertices:
     // count how many villages use each vertex; shared borders mean most interior vertices are used twice.
