@@ -1,0 +1,45 @@
+#include "kiosk/app_state.hpp"
+
+#include <fmt/format.h>
+
+#include <fstream>
+#include <stdexcept>
+
+#include <unistd.h>
+
+namespace onemap::app {
+
+namespace {
+std::string json_quote(std::string_view s) {
+    std::string out = "\"";
+    for (char c : s) {
+        if (c == '"' || c == '\\') out += '\\';
+        if (static_cast<unsigned char>(c) < 0x20) {
+            out += fmt::format("\\u{:04x}", c);
+            continue;
+        }
+        out += c;
+    }
+    return out + "\"";
+}
+}  // namespace
+
+std::string to_json(const AppState& s) {
+    return fmt::format(
+        "{{\"mode\":{},\"screen\":{},\"selected\":{},\"camera_target\":{},\"level\":{},\"metric\":{},\"period\":{},"
+        "\"language\":{},\"synthetic\":{}}}",
+        json_quote(mode_key(s.mode)), json_quote(s.screen), json_quote(s.selected), json_quote(s.camera_target), json_quote(s.level), json_quote(s.metric),
+        json_quote(s.period), json_quote(s.language), s.synthetic ? "true" : "false");
+}
+
+void write_state_file(const std::filesystem::path& path, const AppState& state) {
+    const auto tmp = path.string() + fmt::format(".tmp-{}", ::getpid());
+    {
+        std::ofstream out(tmp, std::ios::trunc);
+        if (!out) throw std::runtime_error(fmt::format("{}: cannot write state file", path.string()));
+        out << to_json(state) << '\n';
+    }
+    std::filesystem::rename(tmp, path);
+}
+
+}  // namespace onemap::app
