@@ -9,9 +9,73 @@
 
 namespace onemap::gis {
 
-bool triangulate(GeosContext& geos, const MultiPolygon& geometry, Mesh& mesh) {
+namespace {
+
+double cross(Point o, Point a, Point b) { return (a.x - o.x) * (b.y - o.y) - (a.y - o.y) * (b.x - o.x); }
+
+bool in_triangle(Point p, Point a, Point b, Point c) {
+    return cross(a, b, p) >= 0 && cross(b, c, p) >= 0 && cross(c, a, p) >= 0;
+}
+
+// Ear clipping of one simple ring; appends to mesh. False when stuck (degenerate ring).
+bool ear_clip(const Ring& ring, Mesh& mesh) {
+    const std::size_t n = ring.size();
+    if (n < 3) return false;
+    const bool ccw = signed_area(ring) > 0;
+    std::vector<std::uint32_t> prev(n), next(n);
+    for (std::size_t i = 0; i < n; ++i) {
+        const std::size_t fwd = (i + 1) % n, back = (i + n - 1) % n;
+        next[i] = static_cast<std::uint32_t>(ccw ? fwd : back);
+        prev[i] = static_cast<std::uint32_t>(ccw ? back : fwd);
+    }
+    const auto base = static_cast<std::uint32_t>(mesh.vertices.size());
+    mesh.vertices.insert(mesh.vertices.end(), ring.begin(), ring.end());
+    std::vector<std::uint32_t> out;
+    out.reserve((n - 2) * 3);
+    std::size_t remaining = n, stall = 0;
+    std::uint32_t i = 0;
+    while (remaining > 3) {
+        const std::uint32_t a = prev[i], c = next[i];
+        const Point pa = ring[a], pb = ring[i], pc = ring[c];
+        bool ear = cross(pa, pb, pc) > 0;
+        if (ear) {
+            // no other vertex of the remaining ring inside the candidate triangle
+            for (std::uint32_t k = next[c]; k != a; k = next[k]) {
+                const Point q = ring[k];
+                if (q == pa || q == pb || q == pc) continue;
+                if (cross(ring[prev[k]], q, ring[next[k]]) > 0) continue;  // convex vertices cannot block alone
+                if (in_triangle(q, pa, pb, pc)) {
+                    ear = false;
+                    break;
+                }
+            }
+        }
+        if (ear) {
+            out.insert(out.end(), {base + a, base + i, base + c});
+            next[a] = c;
+            prev[c] = a;
+            --remaining;
+            stall = 0;
+            i = c;
+        } else {
+            i = c;
+            if (++stall > remaining) {
+                mesh.vertices.resize(base);
+                return false;
+            }
+        }
+    }
+    out.insert(out.end(), {base + prev[i], base + i, base + next[i]});
+    mesh.indices.insert(mesh.indices.end(), out.begin(), out.end());
+    return true;
+}
+
+}  // namespace
+
+bool triangulate(GeosContext& geos, const MultiPolygon& geometry, Mesh& mesh, TriangulationMethod method) {
     GEOSContextHandle_t ctx = geos.handle();
     for (const Polygon& poly : geometry) {
+        if (method == TriangulationMethod::EarClip && poly.holes.empty() && ear_clip(poly.outer, mesh)) continue;
         const GeosGeometry g = geos.make(MultiPolygon{poly});
         if (!g) return false;
         const GeosGeometry tris(ctx, GEOSConstrainedDelaunayTriangulation_r(ctx, g.get()));

@@ -176,18 +176,26 @@ TEST(Simplify, SmallRegionNeverVanishes) {
 TEST(Triangulate, AreaEqualsPolygonAreaWithHoles) {
     const Coverage cov = make_coverage(3);
     GeosContext geos;
-    for (const auto& mp : cov.cells) {
+    for (auto method : {TriangulationMethod::EarClip, TriangulationMethod::Geos}) {
+        for (const auto& mp : cov.cells) {
+            Mesh mesh;
+            std::string why;
+            ASSERT_TRUE(geos.is_valid(geos.make(mp), &why)) << why;
+            ASSERT_TRUE(triangulate(geos, mp, mesh, method)) << "feature " << (&mp - cov.cells.data());
+            EXPECT_NEAR(mesh_area(mesh), area(mp), 1e-9 * std::max(1.0, area(mp)));
+            EXPECT_EQ(mesh.indices.size() % 3, 0u);
+        }
+        const MultiPolygon holed{Polygon{{{0, 0}, {4, 0}, {4, 4}, {0, 4}}, {{{1, 1}, {1, 2}, {2, 2}, {2, 1}}}}};
         Mesh mesh;
-        std::string why;
-        ASSERT_TRUE(geos.is_valid(geos.make(mp), &why)) << why;
-        ASSERT_TRUE(triangulate(geos, mp, mesh)) << "feature " << (&mp - cov.cells.data());
-        EXPECT_NEAR(mesh_area(mesh), area(mp), 1e-9 * std::max(1.0, area(mp)));
-        EXPECT_EQ(mesh.indices.size() % 3, 0u);
+        ASSERT_TRUE(triangulate(geos, holed, mesh, method));
+        EXPECT_NEAR(mesh_area(mesh), 15.0, 1e-12);
+        // a clockwise, concave ring (a comb) triangulates to its area too
+        const MultiPolygon comb{Polygon{{{0, 0}, {0, 3}, {1, 3}, {1, 1}, {2, 1}, {2, 3}, {3, 3}, {3, 0}}, {}}};
+        Mesh cm;
+        ASSERT_TRUE(triangulate(geos, comb, cm, method));
+        EXPECT_NEAR(mesh_area(cm), 7.0, 1e-12);
+        EXPECT_EQ(cm.indices.size(), 18u);
     }
-    const MultiPolygon holed{Polygon{{{0, 0}, {4, 0}, {4, 4}, {0, 4}}, {{{1, 1}, {1, 2}, {2, 2}, {2, 1}}}}};
-    Mesh mesh;
-    ASSERT_TRUE(triangulate(geos, holed, mesh));
-    EXPECT_NEAR(mesh_area(mesh), 15.0, 1e-12);
 }
 
 TEST(Anchor, PoleOfInaccessibilityNotCentroid) {
