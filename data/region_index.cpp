@@ -104,52 +104,53 @@ std::vector<const RegionInfo*> RegionIndex::layer(Level level) const {
     return out;
 }
 
-Indicators Indicators::load(const Bundle& bundle) {
-    Indicators ind;
-    sqlite3_stmt* st = prepare(bundle, "SELECT metric, period, region_code, value FROM indicators");
-    while (sqlite3_step(st) == SQLITE_ROW) {
-        auto& by_period = ind.m_data[column_text(st, 0)];
-        auto& by_code = by_period[column_text(st, 1)];
-        by_code.emplace(column_text(st, 2), sqlite3_column_double(st, 3));
-    }
+const std::map<std::string, double, std::less<>>& Indicators::values(std::string_view metric, std::string_view period) const {
+    const std::string key = std::string(metric) + "|" + std::string(period);
+    if (auto it = m_layers.find(key); it != m_layers.end()) return it->second;
+    auto& layer = m_layers[key];
+    sqlite3_stmt* st = prepare(*m_bundle, "SELECT region_code, value FROM indicators WHERE metric = ? AND period = ?");
+    sqlite3_bind_text(st, 1, metric.data(), static_cast<int>(metric.size()), SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 2, period.data(), static_cast<int>(period.size()), SQLITE_TRANSIENT);
+    while (sqlite3_step(st) == SQLITE_ROW) layer.emplace(column_text(st, 0), sqlite3_column_double(st, 1));
     sqlite3_finalize(st);
-    return ind;
+    return layer;
 }
 
 std::optional<double> Indicators::value(std::string_view code, std::string_view metric, std::string_view period) const {
-    auto m = m_data.find(metric);
-    if (m == m_data.end()) return std::nullopt;
-    auto p = m->second.find(period);
-    if (p == m->second.end()) return std::nullopt;
-    auto c = p->second.find(code);
-    if (c == p->second.end()) return std::nullopt;
-    return c->second;
+    const auto& layer = values(metric, period);
+    auto it = layer.find(code);
+    if (it == layer.end()) return std::nullopt;
+    return it->second;
 }
 
-std::map<std::string, double> Indicators::values(std::string_view metric, std::string_view period) const {
+std::map<std::string, double> Indicators::series(std::string_view code, std::string_view metric) const {
     std::map<std::string, double> out;
-    auto m = m_data.find(metric);
-    if (m == m_data.end()) return out;
-    auto p = m->second.find(period);
-    if (p == m->second.end()) return out;
-    for (const auto& [code, v] : p->second) out.emplace(code, v);
+    sqlite3_stmt* st = prepare(*m_bundle, "SELECT period, value FROM indicators WHERE region_code = ? AND metric = ? ORDER BY period");
+    sqlite3_bind_text(st, 1, code.data(), static_cast<int>(code.size()), SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 2, metric.data(), static_cast<int>(metric.size()), SQLITE_TRANSIENT);
+    while (sqlite3_step(st) == SQLITE_ROW) out.emplace(column_text(st, 0), sqlite3_column_double(st, 1));
+    sqlite3_finalize(st);
     return out;
 }
 
 std::vector<std::string> Indicators::periods() const {
-    std::set<std::string> all;
-    for (const auto& [metric, by_period] : m_data) {
-        for (const auto& [period, codes] : by_period) all.insert(period);
-    }
-    return {all.begin(), all.end()};
+    std::vector<std::string> out;
+    sqlite3_stmt* st = prepare(*m_bundle, "SELECT DISTINCT period FROM indicators WHERE length(period) = 4 ORDER BY period");
+    while (sqlite3_step(st) == SQLITE_ROW) out.push_back(column_text(st, 0));
+    sqlite3_finalize(st);
+    return out;
 }
 
 std::vector<std::string> Indicators::metrics() const {
+    std::set<std::string> present;
+    sqlite3_stmt* st = prepare(*m_bundle, "SELECT DISTINCT metric FROM indicators");
+    while (sqlite3_step(st) == SQLITE_ROW) present.insert(column_text(st, 0));
+    sqlite3_finalize(st);
     std::vector<std::string> out;
     for (const Metric& m : metric_catalogue()) {
-        if (m_data.count(m.key)) out.emplace_back(m.key);
+        if (present.count(std::string(m.key))) out.emplace_back(m.key);
     }
-    for (const auto& [key, v] : m_data) {
+    for (const auto& key : present) {
         if (!find_metric(key)) out.push_back(key);
     }
     return out;

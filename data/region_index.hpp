@@ -42,17 +42,20 @@ private:
     std::map<std::string, std::size_t, std::less<>> m_by_code;
 };
 
+// Indicator values read on demand from the bundle (which must outlive this object); a whole
+// (metric, period) layer is cached after its first use, so recolouring by a seen year is free.
 class Indicators {
 public:
-    static Indicators load(const Bundle& bundle);
+    explicit Indicators(const Bundle& bundle) : m_bundle(&bundle) {}
 
     std::optional<double> value(std::string_view code, std::string_view metric, std::string_view period) const;
-    std::map<std::string, double> values(std::string_view metric, std::string_view period) const;  // code → value
-    std::vector<std::string> periods() const;     // sorted
+    const std::map<std::string, double, std::less<>>& values(std::string_view metric, std::string_view period) const;
+    std::map<std::string, double> series(std::string_view code, std::string_view metric) const;  // period → value
+    std::vector<std::string> periods() const;     // years present, sorted
     std::vector<std::string> metrics() const;     // keys present, catalogue order first
 private:
-    // metric → period → code → value
-    std::map<std::string, std::map<std::string, std::map<std::string, double, std::less<>>, std::less<>>, std::less<>> m_data;
+    const Bundle* m_bundle;
+    mutable std::map<std::string, std::map<std::string, double, std::less<>>, std::less<>> m_layers;  // "metric|period"
 };
 
 }  // namespace onemap::data

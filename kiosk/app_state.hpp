@@ -4,7 +4,10 @@
 #include "kiosk/config.hpp"
 
 #include <filesystem>
+#include <array>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace onemap::app {
 
@@ -18,6 +21,12 @@ struct AppState {
     std::string period;
     std::string language = "zh-CN";
     bool synthetic = false;
+    std::string focus;               // region whose children are shown
+    std::string panel_title;         // name shown in the info panel
+    std::string tour_city;           // wall: where the tour is
+    std::string last_export;         // path of the last exported file
+    std::vector<std::pair<std::string, std::array<double, 4>>> widgets;  // named UI rectangles: x, y, w, h (window pixels)
+    std::vector<std::pair<std::string, std::array<double, 2>>> anchors;  // children of the focus on screen: x, y
 
     friend bool operator==(const AppState&, const AppState&) = default;
 };

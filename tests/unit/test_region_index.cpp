@@ -49,7 +49,7 @@ TEST(RegionIndex, LayerOfALevelCoversTheMap) {
 
 TEST(Indicators, ValuesBySeriesAndLayer) {
     Bundle b = Bundle::open(test::test_bundle(), OpenMode::ReadOnly);
-    const Indicators ind = Indicators::load(b);
+    const Indicators ind(b);
     EXPECT_EQ(ind.periods(), (std::vector<std::string>{"2022", "2023", "2024", "2025"}));
     const auto metrics = ind.metrics();
     ASSERT_FALSE(metrics.empty());
@@ -59,4 +59,7 @@ TEST(Indicators, ValuesBySeriesAndLayer) {
     EXPECT_GT(*v, 0);
     EXPECT_FALSE(ind.value("410225", "tp_income_growth", "2022").has_value()) << "no data is not zero";
     EXPECT_EQ(ind.values("growth_gap", "2024").count("410225"), 1u);
+    const auto series = ind.series("410225", "tp_income_pc");
+    ASSERT_EQ(series.size(), 4u);
+    EXPECT_DOUBLE_EQ(series.at("2025"), *ind.value("410225", "tp_income_pc", "2025"));
 }
