@@ -138,7 +138,7 @@ public:
         ImGui::NewFrame();
         const ImGuiIO& io = ImGui::GetIO();
         const bool any_input = io.MouseClicked[0] || io.MouseClicked[1] || io.MouseWheel != 0 || io.MouseDown[0] ||
-                               ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape)) || io.InputQueueCharacters.Size > 0 ||
+                               !m_keys.empty() || io.InputQueueCharacters.Size > 0 ||
                                (io.MouseDelta.x != 0 || io.MouseDelta.y != 0);
         if (any_input) on_input();
         idle_timers();
@@ -176,6 +176,9 @@ public:
     }
 
     bool leave_requested() const { return m_leave; }
+
+    // Key presses from GLFW's callback, so a press and release within one poll are not lost.
+    void key_pressed(int key, int mods) { m_keys.emplace_back(key, mods); }
 
 private:
     static double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
@@ -233,7 +236,9 @@ private:
     }
 
     void tour_step() {
+        // City to city; a bundle of one city tours its counties instead.
         const data::RegionInfo* root = m_regions.root();
+        if (root && root->children.size() == 1) root = m_regions.find(root->children.front());
         if (!root || root->children.empty()) return;
         auto it = std::find(root->children.begin(), root->children.end(), m_tour_city);
         m_tour_city = (it == root->children.end() || std::next(it) == root->children.end()) ? root->children.front() : *std::next(it);
@@ -479,11 +484,16 @@ private:
         }
         if (map_owns && io.MouseWheel != 0 && m_cfg.mode != Mode::Wall) m_map.zoom_about(std::pow(1.25, io.MouseWheel), x, y);
         if (map_owns && io.MouseClicked[1] && m_cfg.mode == Mode::Desk) back();
-        if (!io.WantCaptureKeyboard && ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape)) && m_cfg.mode == Mode::Desk) back();
-        if (m_cfg.mode == Mode::Kiosk && io.KeyCtrl && io.KeyAlt && io.KeyShift && ImGui::IsKeyPressed(GLFW_KEY_Q)) {
-            m_admin_pad = true;  // the admin chord: Ctrl+Alt+Shift+Q, then the PIN
-            m_kiosk.pin.clear();
+        for (const auto& [key, mods] : m_keys) {
+            if (key == GLFW_KEY_ESCAPE && !io.WantTextInput && m_cfg.mode == Mode::Desk) back();
+            const int chord = GLFW_MOD_CONTROL | GLFW_MOD_ALT | GLFW_MOD_SHIFT;
+            if (key == GLFW_KEY_Q && (mods & chord) == chord && m_cfg.mode == Mode::Kiosk) {
+                m_admin_pad = true;  // the admin chord: Ctrl+Alt+Shift+Q, then the PIN
+                m_kiosk.pin.clear();
+            }
         }
+        if (!m_keys.empty()) on_input();
+        m_keys.clear();
         const std::string hover = map_owns && !p.down ? m_map.pick(x, y) : std::string();
         if (hover != m_hover) {
             m_hover = hover;
@@ -559,6 +569,7 @@ private:
     std::size_t m_attract = 0;
     std::vector<std::pair<std::string, std::string>> m_alerts;
     std::vector<data::Project> m_project_list;
+    std::vector<std::pair<int, int>> m_keys;
     DeskLocal m_desk;
     KioskLocal m_kiosk;
 };
@@ -673,6 +684,11 @@ int run_gui(const GuiOptions& options) {
     }
     glfwMakeContextCurrent(window);
     glfwSwapInterval(1);
+    // Our key callback first; ImGui's backend installs its own and chains to this one.
+    glfwSetKeyCallback(window, [](GLFWwindow* win, int key, int, int action, int mods) {
+        if (action != GLFW_PRESS) return;
+        if (auto* app = static_cast<Application*>(glfwGetWindowUserPointer(win))) app->key_pressed(key, mods);
+    });
 
     IMGUI_CHECKVERSION();
     ImGui::CreateContext();
@@ -684,6 +700,7 @@ int run_gui(const GuiOptions& options) {
     int code = 0;
     try {
         Application app(options, window);
+        glfwSetWindowUserPointer(window, &app);
         // Sizes from the screen: the same layout reads on a 1080p kiosk and an 8K wall.
         int fbw = 0, fbh = 0;
         glfwGetFramebufferSize(window, &fbw, &fbh);
@@ -734,6 +751,7 @@ int run_gui(const GuiOptions& options) {
         fmt::print(stderr, "onemap {}: {}\n", mode_key(cfg.mode), e.what());
         code = 1;
     }
+    glfwSetWindowUserPointer(window, nullptr);
     ImGui_ImplOpenGL3_Shutdown();
     ImGui_ImplGlfw_Shutdown();
     ImGui::DestroyContext();

@@ -5,6 +5,7 @@
 #include "render/classify.hpp"
 
 #include <imgui.h>
+#include <imgui_internal.h>
 
 #include <fmt/format.h>
 
@@ -53,8 +54,10 @@ void village_facts(const Ui& ui, const std::string& code) {
 void admin_pad(const Ui& ui, KioskLocal& local, WidgetRects& w, std::vector<Intent>& out) {
     const ImVec2 display = ImGui::GetIO().DisplaySize;
     const float key = ui.touch_px * 1.3f;
+    // A modal: while it is open, every touch goes to it.
+    if (!ImGui::IsPopupOpen("##admin")) ImGui::OpenPopup("##admin");
     ImGui::SetNextWindowPos(ImVec2(display.x / 2, display.y / 2), 0, ImVec2(0.5f, 0.5f));
-    ImGui::Begin("##admin", nullptr, k_panel | ImGuiWindowFlags_AlwaysAutoResize);
+    if (!ImGui::BeginPopupModal("##admin", nullptr, k_panel | ImGuiWindowFlags_AlwaysAutoResize)) return;
     ImGui::TextUnformatted(ui.tr("admin_pin").c_str());
     ImGui::PushFont(ui.fonts.title);
     ImGui::TextUnformatted(std::string(local.pin.size(), '*').append(" ").c_str());
@@ -63,7 +66,8 @@ void admin_pad(const Ui& ui, KioskLocal& local, WidgetRects& w, std::vector<Inte
     for (int i = 0; i < 12; ++i) {
         if (i % 3) ImGui::SameLine();
         const std::string id = std::string("pin:") + k_keys[i];
-        if (ImGui::Button(fmt::format("{}##{}", k_keys[i], id).c_str(), ImVec2(key, key))) {
+        // Keys act on the touch itself (not its release), as keypads do.
+        if (ImGui::ButtonEx(fmt::format("{}##{}", k_keys[i], id).c_str(), ImVec2(key, key), ImGuiButtonFlags_PressedOnClick)) {
             if (i == 9) {
                 local.pin.clear();
             } else if (i == 11) {
@@ -80,7 +84,7 @@ void admin_pad(const Ui& ui, KioskLocal& local, WidgetRects& w, std::vector<Inte
         out.push_back({Intent::Kind::AdminExit, std::string()});
     }
     w.add("pin:cancel");
-    ImGui::End();
+    ImGui::EndPopup();
 }
 
 }  // namespace
