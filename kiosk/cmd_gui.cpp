@@ -12,7 +12,7 @@ namespace onemap::app {
 namespace {
 void add_mode(CLI::App& app, ExitCode& exit, Mode mode, const char* help) {
     struct Args {
-        std::string bundle, config, state_file, export_dir = ".", language, size;
+        std::string bundle, config, state_file, export_dir = ".", language, size, perf_file;
     };
     auto args = std::make_shared<Args>();
     CLI::App* cmd = app.add_subcommand(std::string(mode_key(mode)), help);
@@ -22,6 +22,7 @@ void add_mode(CLI::App& app, ExitCode& exit, Mode mode, const char* help) {
     cmd->add_option("--export-dir", args->export_dir, "folder for exported PNG and CSV files")->capture_default_str();
     cmd->add_option("--language", args->language, "zh-CN or en (overrides the config)")->check(CLI::IsMember({"zh-CN", "en"}));
     cmd->add_option("--size", args->size, "window size WxH (desk)");
+    cmd->add_option("--perf-file", args->perf_file, "write frame-time percentiles and memory here every 5 s (soak runs)");
     cmd->callback([args, mode, &exit] {
         try {
             GuiOptions opt;
@@ -32,6 +33,7 @@ void add_mode(CLI::App& app, ExitCode& exit, Mode mode, const char* help) {
             if (opt.config.bundle.empty()) throw ConfigError("no bundle: give --bundle FILE.gpkg or app.bundle in the config");
             opt.state_file = args->state_file;
             opt.export_dir = args->export_dir;
+            opt.perf_file = args->perf_file;
             if (!args->size.empty()) {
                 const auto x = args->size.find('x');
                 if (x == std::string::npos) throw ConfigError("--size: expected WxH, e.g. 1600x1000");

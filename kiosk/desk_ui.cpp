@@ -343,6 +343,18 @@ void legend_panel(const Ui& ui, WidgetRects& w, std::vector<Intent>& out) {
     if (ImGui::Checkbox(ui.tr("layer_labels").c_str(), &labels)) out.push_back({Intent::Kind::ToggleLabels});
     if (!ui.message.empty()) ImGui::TextWrapped("%s", ui.message.c_str());
     ImGui::End();
+
+    // On-screen zoom, for touch screens without pinch.
+    const float b = 44 * ui.scale;
+    const float panel_w = std::min(display.x * 0.34f, 480 * ui.scale);
+    ImGui::SetNextWindowPos(ImVec2(display.x - panel_w - 10 * ui.scale, display.y - 10 * ui.scale), 0, ImVec2(1, 1));
+    ImGui::SetNextWindowBgAlpha(0.8f);
+    ImGui::Begin("##zoom", nullptr, k_panel | ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_AlwaysAutoResize);
+    if (ImGui::Button("+##zoomin", ImVec2(b, b))) out.push_back({Intent::Kind::Zoom, {}, 1});
+    w.add("zoom_in");
+    if (ImGui::Button("-##zoomout", ImVec2(b, b))) out.push_back({Intent::Kind::Zoom, {}, -1});
+    w.add("zoom_out");
+    ImGui::End();
 }
 
 }  // namespace

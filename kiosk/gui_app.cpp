@@ -117,6 +117,7 @@ public:
             m_project_list = data::read_projects(m_cfg.bundle);
         }
         load_alerts();
+        if (m_state.synthetic) m_map.set_mark(m_tr("synthetic_mark"));
         go_home(0.0);
         m_last_input = Clock::now();
         m_last_tour = Clock::now();
@@ -610,6 +611,21 @@ std::vector<ImWchar> glyph_ranges(const Strings& tr, const std::vector<PolicyCar
     return {out.begin(), out.end()};
 }
 
+// Frame-time percentiles and resident memory, for soak runs (a benchmark, not a test).
+void write_perf(const std::filesystem::path& path, std::size_t frames, std::vector<double> ms) {
+    std::sort(ms.begin(), ms.end());
+    auto pct = [&](double p) { return ms.empty() ? 0.0 : ms[std::min(ms.size() - 1, static_cast<std::size_t>(p * static_cast<double>(ms.size())))]; };
+    long rss_kb = 0;
+    std::ifstream status("/proc/self/status");
+    for (std::string line; std::getline(status, line);) {
+        if (line.rfind("VmRSS:", 0) == 0) rss_kb = std::stol(line.substr(6));
+    }
+    const auto tmp = path.string() + ".tmp";
+    std::ofstream(tmp) << fmt::format("{{\"frames\":{},\"p50_ms\":{:.2f},\"p95_ms\":{:.2f},\"p99_ms\":{:.2f},\"max_ms\":{:.2f},\"rss_kb\":{}}}\n",
+                                      frames, pct(0.5), pct(0.95), pct(0.99), ms.empty() ? 0.0 : ms.back(), rss_kb);
+    std::filesystem::rename(tmp, path);
+}
+
 }  // namespace
 
 int run_gui(const GuiOptions& options) {
@@ -681,6 +697,9 @@ int run_gui(const GuiOptions& options) {
     if (locked) {
         // Kiosk and wall cannot be closed by the window manager (Alt+F4, close button).
         glfwSetWindowCloseCallback(window, [](GLFWwindow* win) { glfwSetWindowShouldClose(win, GLFW_FALSE); });
+        glfwSetWindowIconifyCallback(window, [](GLFWwindow* win, int iconified) {
+            if (iconified) glfwRestoreWindow(win);  // nor minimised
+        });
     }
     glfwMakeContextCurrent(window);
     glfwSwapInterval(1);
@@ -731,6 +750,9 @@ int run_gui(const GuiOptions& options) {
         app.set_fonts(fonts, scale, touch_px);
 
         auto last = Clock::now();
+        auto last_perf = Clock::now();
+        std::vector<double> frame_ms;  // the latest frames' CPU time (map + panels + swap), a ring
+        std::size_t frames = 0;
         int settle = 3;  // frames to draw after an event: ImGui needs a couple to settle
         while (!glfwWindowShouldClose(window) && !app.leave_requested()) {
             const auto now = Clock::now();
@@ -738,6 +760,15 @@ int run_gui(const GuiOptions& options) {
             last = now;
             const bool animating = app.frame(dt);
             glfwSwapBuffers(window);
+            if (!options.perf_file.empty()) {
+                const double ms = std::chrono::duration<double, std::milli>(Clock::now() - now).count();
+                if (frame_ms.size() < 5000) frame_ms.push_back(ms); else frame_ms[frames % frame_ms.size()] = ms;
+                ++frames;
+                if (std::chrono::duration<double>(Clock::now() - last_perf).count() > 5) {
+                    last_perf = Clock::now();
+                    write_perf(options.perf_file, frames, frame_ms);
+                }
+            }
             if (animating || settle > 0) {
                 --settle;
                 glfwPollEvents();

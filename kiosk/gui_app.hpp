@@ -10,6 +10,7 @@ struct GuiOptions {
     AppConfig config;
     std::filesystem::path state_file;   // JSON after every change (tests, monitoring); empty: none
     std::filesystem::path export_dir = ".";
+    std::filesystem::path perf_file;    // frame-time percentiles and memory, rewritten every 5 s (soak runs)
     std::size_t width = 0, height = 0;  // windowed size for desk (0: from the monitor)
 };
 

@@ -29,6 +29,7 @@ std::string format_value(double v, const data::Metric* m) {
 }
 
 void synthetic_mark(const Ui& ui) {
+    // The map draws the mark too (so exported pictures carry it); this one stays clear of the panels.
     if (!ui.state.synthetic) return;
     const ImVec2 display = ImGui::GetIO().DisplaySize;
     ImDrawList* dl = ImGui::GetForegroundDrawList();

@@ -106,9 +106,20 @@ std::vector<Intent> kiosk_panels(const Ui& ui, KioskLocal& local, WidgetRects& w
         dl->AddRectFilled(ImVec2(pos.x - 30 * ui.scale, pos.y - 20 * ui.scale), ImVec2(pos.x + size.x + 30 * ui.scale, pos.y + size.y + 20 * ui.scale),
                           IM_COL32(0, 0, 0, 200), 16 * ui.scale);
         dl->AddText(f, f->FontSize, pos, IM_COL32(255, 255, 255, static_cast<int>(255 * pulse)), invite.c_str());
+        // Rotating facts: the place, then one policy card after another, every six seconds.
         if (const data::RegionInfo* r = ui.regions.find(home)) {
-            const std::string fact = fmt::format("{} · {}", r->name, ui.tr("kiosk_policy"));
-            dl->AddText(ui.fonts.title, ui.fonts.title->FontSize, ImVec2(40 * ui.scale, 40 * ui.scale), IM_COL32(255, 255, 255, 255), fact.c_str());
+            const auto slot = static_cast<std::size_t>(ui.idle_seconds / 6.0);
+            std::string fact = r->name;
+            if (!ui.policy.empty() && slot % (ui.policy.size() + 1) != 0) {
+                const PolicyCard& c = ui.policy[slot % (ui.policy.size() + 1) - 1];
+                fact = c.title + "：" + c.body;
+            }
+            const float wrap = display.x - 80 * ui.scale;
+            const ImVec2 fs = ui.fonts.title->CalcTextSizeA(ui.fonts.title->FontSize, 1e9f, wrap, fact.c_str());
+            dl->AddRectFilled(ImVec2(30 * ui.scale, 30 * ui.scale), ImVec2(50 * ui.scale + fs.x, 50 * ui.scale + fs.y), IM_COL32(0, 0, 0, 190),
+                              12 * ui.scale);
+            dl->AddText(ui.fonts.title, ui.fonts.title->FontSize, ImVec2(40 * ui.scale, 40 * ui.scale), IM_COL32(255, 255, 255, 255), fact.c_str(),
+                        nullptr, wrap);
         }
         synthetic_mark(ui);
         ImGui::PopFont();

@@ -185,6 +185,26 @@ void MapView::set_points(bool projects, bool sites) {
 
 void MapView::set_labels(bool on, int px) { m->renderer->set_labels(on, render::LabelStyle{px}); }
 
+void MapView::set_mark(std::string text) {
+    m_mark = std::move(text);
+    m_overlay_w = m_overlay_h = 0;
+}
+
+void MapView::build_overlay(int width, int height) {
+    if (width == m_overlay_w && height == m_overlay_h) return;
+    m_overlay_w = width;
+    m_overlay_h = height;
+    std::vector<render::OverlayVertex> q;
+    if (!m_mark.empty() && m->atlas) {
+        const float scale = std::clamp(static_cast<float>(std::min(width, height)) / 800.0f, 0.8f, 4.0f);
+        const int px = static_cast<int>(std::lround(20 * scale));
+        const float w = m->atlas->measure(m_mark, px);
+        render::add_text(q, *m->atlas, m_mark, static_cast<float>(width) - w - 16 * scale, 16 * scale + static_cast<float>(px), px,
+                         render::Rgba{190, 30, 30, 255}, render::Rgba{255, 255, 255, 230});
+    }
+    m->renderer->set_overlay(std::move(q));
+}
+
 void MapView::fly_to(const std::string& code, double seconds) {
     const gis::SceneFeature* f = find(code);
     if (!f) return;
@@ -226,6 +246,7 @@ bool MapView::update(double dt) { return m->renderer->update(dt); }
 void MapView::render(int width, int height) {
     glBindFramebuffer(GL_FRAMEBUFFER, 0);
     if (width != m->renderer->camera().width() || height != m->renderer->camera().height()) m->renderer->set_viewport(width, height);
+    build_overlay(width, height);
     m->renderer->render();
 }
 
@@ -233,11 +254,13 @@ render::Image MapView::snapshot(int width, int height) {
     const int w0 = m->renderer->camera().width(), h0 = m->renderer->camera().height();
     render::OffscreenTarget target(width, height);
     m->renderer->set_viewport(width, height);
+    build_overlay(width, height);
     target.bind();
     m->renderer->render();
     render::Image img = target.read();
     glBindFramebuffer(GL_FRAMEBUFFER, 0);
     m->renderer->set_viewport(w0, h0);
+    build_overlay(w0, h0);
     return img;
 }
 

@@ -54,6 +54,7 @@ public:
     void set_hover(const std::string& code);
     void set_points(bool projects, bool sites);
     void set_labels(bool on, int px);
+    void set_mark(std::string text);      // drawn in the map itself (so exports carry it), e.g. 演示数据
 
     void fly_to(const std::string& code, double seconds = 0.8);  // any level of the scene
     void fit_all(double seconds = 0.0);
@@ -76,7 +77,9 @@ private:
     render::Classification m_class;
     std::vector<int> m_counts;
     std::vector<double> m_values;  // per feature of the drawn level
-    std::string m_focus, m_selected, m_hover;
+    void build_overlay(int width, int height);
+    std::string m_focus, m_selected, m_hover, m_mark;
+    int m_overlay_w = 0, m_overlay_h = 0;
 };
 
 }  // namespace onemap::app
