@@ -1,10 +1,12 @@
 // onemap desk|kiosk|wall --bundle F [--config F.toml] [--state-file P]
+#include "data/privacy.hpp"
 #include "kiosk/commands.hpp"
 #include "kiosk/config.hpp"
 #include "kiosk/gui_app.hpp"
 
 #include <fmt/format.h>
 
+#include <iostream>
 #include <memory>
 
 namespace onemap::app {
@@ -49,7 +51,23 @@ void add_mode(CLI::App& app, ExitCode& exit, Mode mode, const char* help) {
 }
 }  // namespace
 
+void add_pin_hash_command(CLI::App& app, ExitCode& exit) {
+    CLI::App* cmd = app.add_subcommand("pin-hash", "管理员密码散列 / hash an admin PIN for kiosk.admin_pin_hash (reads the PIN from standard input)");
+    cmd->callback([&exit] {
+        std::string pin;
+        std::getline(std::cin, pin);
+        while (!pin.empty() && (pin.back() == '\r' || pin.back() == ' ')) pin.pop_back();
+        if (pin.size() < 4 || pin.find_first_not_of("0123456789") != std::string::npos) {
+            fmt::print(stderr, "onemap pin-hash: the PIN must be at least 4 digits (it is typed on the kiosk's keypad)\n");
+            exit.value = 2;
+            return;
+        }
+        fmt::print("admin_pin_hash = \"{}\"\n", hash_pin(pin, data::random_hex(8)));
+    });
+}
+
 void add_gui_commands(CLI::App& app, ExitCode& exit) {
+    add_pin_hash_command(app, exit);
     add_mode(app, exit, Mode::Desk, "官员桌面：逐级下钻、指标、图表、检索、导出 / officials' desk: drill down, charts, search, export");
     add_mode(app, exit, Mode::Kiosk, "触摸屏：我的村、政策解读、身边项目 / villagers' touchscreen kiosk");
     add_mode(app, exit, Mode::Wall, "指挥中心大屏：目标、排名、预警、巡览 / command-center wall");

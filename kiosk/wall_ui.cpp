@@ -50,7 +50,7 @@ std::vector<Tile> targets(const Ui& ui) {
     const double share = v("industry_fund_share");
     t.push_back({"R8", std::string(data::find_metric("industry_fund_share")->name_zh), share, industry_target(ui.state.period),
                  format_value(share, data::find_metric("industry_fund_share")), fmt::format("{:.0f}%", industry_target(ui.state.period))});
-    t.push_back({"R14", "就业帮扶示范点", render::k_missing, 100, "—", "100 个"});
+    t.push_back({"R14", ui.tr("tile_demo_points"), render::k_missing, 100, "—", "100 个"});
     t.push_back({"R16", std::string(data::find_metric("open_alerts")->name_zh), static_cast<double>(ui.alerts.size()), render::k_missing,
                  fmt::format("{} 条", ui.alerts.size()), ""});
     return t;

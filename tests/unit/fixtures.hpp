@@ -53,7 +53,7 @@ struct CommandResult {
 inline CommandResult run_onemap(const std::string& args) {
     const auto out = temp_dir() / "cmd.out", err = temp_dir() / "cmd.err";
     const std::string cmd = std::string(ONEMAP_BINARY) + " " + args + " >" + out.string() + " 2>" + err.string();
-    const int status = std::system(cmd.c_str());
+    const int status = std::system(("bash -c '" + cmd + "'").c_str());
     return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, read_file(out), read_file(err)};
 }
 

@@ -119,3 +119,14 @@ TEST(AppState, JsonAndAtomicWrite) {
         EXPECT_EQ(e.path().filename().string().find("state.json.tmp"), std::string::npos) << "no temporary left behind";
     }
 }
+
+TEST(Cli, PinHashCommandMakesAHashThatChecks) {
+    const auto r = test::run_onemap("pin-hash <<< 2468");
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const auto a = r.out.find('"'), b = r.out.rfind('"');
+    ASSERT_NE(a, b);
+    const std::string hash = r.out.substr(a + 1, b - a - 1);
+    EXPECT_TRUE(check_pin(hash, "2468"));
+    EXPECT_FALSE(check_pin(hash, "2469"));
+    EXPECT_NE(test::run_onemap("pin-hash <<< 12").exit_code, 0) << "too short";
+}
