@@ -11,5 +11,8 @@ struct ExitCode {
 
 void add_demo_command(CLI::App& app, ExitCode& exit);
 void add_info_command(CLI::App& app, ExitCode& exit);
+void add_check_command(CLI::App& app, ExitCode& exit);    // kiosk/cmd_check.cpp
+void add_monitor_command(CLI::App& app, ExitCode& exit);  // kiosk/cmd_alerts.cpp
+void add_alerts_command(CLI::App& app, ExitCode& exit);   // kiosk/cmd_alerts.cpp
 
 }  // namespace onemap::app

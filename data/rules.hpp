@@ -1,0 +1,107 @@
+#pragma once
+// The plan's targets as checkable rules R1–R16 (../shared/domain/POLICY.md), computed per region and
+// period into the bundle's `rule_results` table, for `onemap check`, the map's rule-status layer
+// and the desk's info panel.
+//
+//   bundle (indicators, households, months, measures, benefits, projects) + targets (data/targets.hpp)
+//        └─ evaluate_rules() ──▶ RuleRun (results + time per rule) ── write_rule_results() ──▶ rule_results
+//                                                                      read_rule_results() ◀──┘
+//                                                                      rule_status_for_level() (map layer)
+//
+// A result is pass, fail, not applicable or no data. "No data" is never pass; "higher than" is
+// strictly higher. Where a rule counts households (R3 R5 R11 R12 R16) a region fails when any
+// household fails, has no data when any has none, and is n.a. when none is concerned.
+#include "data/catalogue.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace onemap::data {
+
+class Bundle;
+
+enum class RuleStatus { Pass, Fail, NotApplicable, NoData };
+std::string_view status_key(RuleStatus s);      // "pass" | "fail" | "na" | "no_data"
+std::string_view status_name_zh(RuleStatus s);  // 达标 | 未达标 | 不适用 | 无数据
+std::optional<RuleStatus> parse_status(std::string_view key);
+
+struct RuleInfo {
+    std::string_view id;        // "R1"
+    std::string_view key;       // "growth-gap"
+    std::string_view name_zh;   // 增速差
+    std::string_view text_zh;   // the rule in one line
+    unsigned levels;            // bit (1 << level) for each level the rule is computed at
+    bool monthly;               // periods are 'YYYY-MM' (R13), else 'YYYY'
+    bool applies_at(Level l) const { return (levels >> static_cast<int>(l)) & 1u; }
+};
+std::span<const RuleInfo> rule_catalogue();
+const RuleInfo* find_rule(std::string_view id_or_key);  // "R3", "r3" or "below-line"; nullptr when unknown
+
+struct RuleResult {
+    std::string rule;          // "R1"
+    std::string region_code;
+    std::string period;
+    RuleStatus status = RuleStatus::NoData;
+    std::optional<double> value;
+    std::optional<double> target;
+    std::string reason;        // one line, Chinese
+};
+
+struct RuleOptions {
+    std::vector<std::string> rules;    // ids; empty: all
+    std::vector<std::string> periods;  // 'YYYY' or 'YYYY-MM'; empty: every period each rule has data for
+};
+
+struct RuleTiming {
+    std::string rule;
+    double seconds = 0;
+    std::size_t results = 0;
+};
+
+struct RuleRun {
+    std::vector<RuleResult> results;
+    std::vector<RuleTiming> timings;           // one per rule evaluated, catalogue order
+    double seconds_loading = 0;                // reading regions and household records, shared by the rules
+    std::vector<std::pair<std::string, std::string>> computed;  // (rule, period) pairs evaluated
+};
+
+// Compute (reads only). Throws BundleError for an unreadable bundle, std::invalid_argument for an
+// unknown rule id or a malformed period (the message names it).
+RuleRun evaluate_rules(const Bundle& bundle, const RuleOptions& options);
+// Replace the rule_results rows of every (rule, period) in run.computed with run.results, and write
+// the default targets the bundle lacks; one transaction — on error the bundle is as it was.
+void write_rule_results(Bundle& bundle, const RuleRun& run);
+
+struct RuleFilter {
+    std::vector<std::string> rules;       // empty: all
+    std::optional<std::string> period;
+    std::optional<Level> level;
+    std::optional<std::string> region_code;
+};
+// Stored results, ordered by rule (catalogue order), period, region code.
+std::vector<RuleResult> read_rule_results(const Bundle& bundle, const RuleFilter& filter);
+
+// The map's rule-status layer: one entry per region of `level` (ordered by code) for `rule` and
+// `period`. A region without a stored row is n.a. where the rule does not apply at that level, and
+// no data where it does.
+struct RegionRuleStatus {
+    std::string region_code;
+    RuleStatus status = RuleStatus::NoData;
+    std::optional<double> value, target;
+    std::string reason;
+};
+std::vector<RegionRuleStatus> rule_status_for_level(const Bundle& bundle, std::string_view rule, Level level,
+                                                    std::string_view period);
+
+// Names and levels of every region, for reports (code → name, level).
+struct RegionLabel {
+    std::string code, name;
+    Level level = Level::Village;
+};
+std::vector<RegionLabel> read_region_labels(const Bundle& bundle);
+
+}  // namespace onemap::data
