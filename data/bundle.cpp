@@ -119,9 +119,8 @@ CREATE TABLE IF NOT EXISTS rule_results (
   value       REAL,                   -- NULL when there is nothing to measure
   target      REAL,
   reason      TEXT NOT NULL,          -- one line, Chinese
-  PRIMARY KEY (rule, period, region_code)
+  PRIMARY KEY (region_code, period, rule)   -- the desk panel (one region) and the map layer (a join from regions)
 ) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS rule_results_by_region ON rule_results (region_code, period);
 
 CREATE TABLE IF NOT EXISTS featured_industries (   -- R9: 1–3 featured assistance industries per county
   county_code TEXT NOT NULL,

@@ -62,24 +62,6 @@ std::vector<int> income_years(const Bundle& bundle) {
     return out;
 }
 
-std::vector<int> data_months(const Bundle& bundle) {
-    std::vector<int> out;
-    // DISTINCT over 3.6 million rows is a scan; walk the months by skipping instead.
-    sql::Statement first(bundle, "SELECT min(month) FROM household_months");
-    if (!first.step() || first.is_null(0)) return out;
-    sql::Statement next(bundle, "SELECT min(month) FROM household_months WHERE month > ?");
-    std::string m = first.col_text(0);
-    for (;;) {
-        const int idx = month_index(m);
-        if (idx >= 0) out.push_back(idx);
-        next.text(1, m);
-        if (!next.step() || next.is_null(0)) break;
-        m = next.col_text(0);
-        next.reset();
-    }
-    return out;
-}
-
 const IncomeRow* Households::income_of(std::size_t h, int year) const {
     if (!has_year(year)) return nullptr;
     const IncomeRow& r = income[h * static_cast<std::size_t>(n_years) + static_cast<std::size_t>(year - first_year)];
@@ -135,20 +117,46 @@ Households load_households(const Bundle& bundle, const Regions& regions, int fir
             r = {st.col_real(2), st.col_real(3), st.col_real(4), st.col_real(5), static_cast<int>(st.col_int(6)), true};
         }
     }
-    if (first_month >= 0 && last_month >= first_month) {
-        hh.first_month = first_month;
-        hh.n_months = last_month - first_month + 1;
-        hh.months.assign(n * static_cast<std::size_t>(hh.n_months), MonthRow{});
-        sql::Statement st(bundle, "SELECT household_id, month, income, big_expense, out_of_province FROM household_months "
-                                  "WHERE month BETWEEN ? AND ? ORDER BY household_id, month");
-        st.text(1, month_key(first_month)).text(2, month_key(last_month));
+    if (first_month != -1) {
+        // One pass, in primary-key order; rows are kept compact until the month span is known.
+        struct Raw {
+            std::uint32_t h;
+            std::int32_t month;
+            float out;
+            double income, expense;
+        };
+        std::vector<Raw> raw;
+        std::vector<char> seen_month;  // by month − k_month_base
+        constexpr int k_month_base = 1900 * 12;
+        sql::Statement st(bundle, "SELECT household_id, month, income, big_expense, out_of_province FROM household_months ORDER BY household_id, month");
         std::size_t cur = 0;
         while (st.step()) {
-            if (!cursor_for(cur, st.col_int(0))) continue;
+            const std::int64_t id = st.col_int(0);
+            if (cur < n && hh.rows[cur].id > id) cur = 0;  // not in key order (should not happen): restart the walk
+            if (!cursor_for(cur, id)) continue;
             const int m = month_index(st.col_view(1));
-            if (m < first_month || m > last_month) continue;
-            MonthRow& r = hh.months[cur * static_cast<std::size_t>(hh.n_months) + static_cast<std::size_t>(m - first_month)];
-            r = {st.col_real(2), st.col_real(3), static_cast<int>(st.col_int(4)), true};
+            if (m < k_month_base) continue;
+            if (first_month >= 0 && (m < first_month || m > last_month)) continue;
+            const auto slot = static_cast<std::size_t>(m - k_month_base);
+            if (slot >= seen_month.size()) seen_month.resize(slot + 1, 0);
+            seen_month[slot] = 1;
+            raw.push_back({static_cast<std::uint32_t>(cur), m, static_cast<float>(st.col_int(4)), st.col_real(2), st.col_real(3)});
+        }
+        for (std::size_t k = 0; k < seen_month.size(); ++k) {
+            if (seen_month[k]) hh.present_months.push_back(static_cast<int>(k) + k_month_base);
+        }
+        if (!hh.present_months.empty()) {
+            int lo = first_month >= 0 ? first_month : hh.present_months.front();
+            const int hi = first_month >= 0 ? last_month : hh.present_months.back();
+            lo = std::max(lo, hi - k_max_months + 1);
+            hh.first_month = lo;
+            hh.n_months = hi - lo + 1;
+            hh.months.assign(n * static_cast<std::size_t>(hh.n_months), MonthRow{});
+            for (const Raw& r : raw) {
+                if (r.month < lo || r.month > hi) continue;
+                hh.months[r.h * static_cast<std::size_t>(hh.n_months) + static_cast<std::size_t>(r.month - lo)] = {r.income, r.expense, static_cast<int>(r.out), true};
+            }
+            std::erase_if(hh.present_months, [&](int m) { return m < lo || m > hi; });
         }
     }
     hh.first_dev_month.assign(n, k_no_month);
@@ -246,11 +254,18 @@ Check transport_subsidy(const Households& hh, std::size_t h, int year, int min_r
     return paid ? Check::Pass : Check::Fail;
 }
 
-unsigned integrity_flags(const Households& hh, std::size_t h, int year, const Targets& targets) {
+IntegrityLimits integrity_limits(const Targets& targets, int year) {
+    IntegrityLimits l;
+    l.max_income_pc = targets.get("R16.max_income_pc", std::to_string(year)).value_or(l.max_income_pc);
+    l.jump = targets.get("R16.jump_pct", std::to_string(year)).value_or(50) / 100.0;
+    return l;
+}
+
+unsigned integrity_flags(const Households& hh, std::size_t h, int year, const IntegrityLimits& limits) {
     unsigned flags = 0;
     const HouseholdRow& row = hh.rows[h];
-    const double max_pc = targets.get("R16.max_income_pc", std::to_string(year)).value_or(200000);
-    const double jump = targets.get("R16.jump_pct", std::to_string(year)).value_or(50) / 100.0;
+    const double max_pc = limits.max_income_pc;
+    const double jump = limits.jump;
     if (row.members > 20 || row.labour > row.members || row.employed_members > row.members) flags |= k_implausible;
     const IncomeRow* r = hh.income_of(h, year);
     if (r) {

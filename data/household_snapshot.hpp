@@ -79,19 +79,23 @@ struct Households {
     std::vector<std::vector<int>> measure_months;      // start months of every measure
     std::vector<std::vector<BenefitRow>> benefits;
     std::vector<char> duplicate;                       // R16: same village, masked name, size and income as another
+    std::vector<int> present_months;                   // months with at least one record in the bundle, ascending
 
     const IncomeRow* income_of(std::size_t h, int year) const;  // nullptr when absent
     const MonthRow* month_of(std::size_t h, int month) const;
     bool has_year(int year) const { return year >= first_year && year < first_year + n_years; }
 };
 
-// Read the households with their income years and the months in [first_month, last_month]
-// (pass -1, -1 for no months).
+inline constexpr int k_all_months = -2;
+inline constexpr int k_max_months = 60;  // months kept in memory at most (the latest ones)
+
+// Read the households with their income years and monthly records. Months: [first_month,
+// last_month]; k_all_months for both: every month present (at most the latest k_max_months);
+// -1 for both: none. One pass over household_months either way (it has no index by month).
 Households load_households(const Bundle& bundle, const Regions& regions, int first_month, int last_month);
 
-// The years of household_income and the months of household_months present in the bundle.
+// The years of household_income present in the bundle.
 std::vector<int> income_years(const Bundle& bundle);
-std::vector<int> data_months(const Bundle& bundle);
 
 enum class Check { NotApplicable, Pass, Fail, NoData };
 
@@ -113,6 +117,11 @@ Check transport_subsidy(const Households& hh, std::size_t h, int year, int min_r
 
 // R16 flags for `year`.
 enum IntegrityFlag : unsigned { k_implausible = 1, k_unexplained_jump = 2, k_duplicate = 4 };
-unsigned integrity_flags(const Households& hh, std::size_t h, int year, const Targets& targets);
+struct IntegrityLimits {
+    double max_income_pc = 200000;  // R16.max_income_pc
+    double jump = 0.5;              // R16.jump_pct / 100
+};
+IntegrityLimits integrity_limits(const Targets& targets, int year);
+unsigned integrity_flags(const Households& hh, std::size_t h, int year, const IntegrityLimits& limits);
 
 }  // namespace onemap::data::snapshot

@@ -82,13 +82,15 @@ MonitoringReport run_monitoring(Bundle& bundle, const MonitoringOptions& options
     const snapshot::Regions regions = snapshot::load_regions(bundle);
     const std::vector<int> county = county_of(regions);
 
-    std::vector<int> months;
-    const auto all_months = snapshot::data_months(bundle);
     for (const auto& p : options.periods) {
         const bool year = p.size() == 4 && std::all_of(p.begin(), p.end(), [](char c) { return c >= '0' && c <= '9'; });
         if (!year && snapshot::month_index(p) < 0) throw std::invalid_argument(fmt::format("period '{}': expected YYYY or YYYY-MM", p));
     }
-    for (int m : all_months) {
+    // One pass over the monthly records: every month present (the 12 before a month are needed for
+    // its 12-month income), then the months asked for.
+    const snapshot::Households hh = snapshot::load_households(bundle, regions, snapshot::k_all_months, snapshot::k_all_months);
+    std::vector<int> months;
+    for (int m : hh.present_months) {
         bool wanted = options.periods.empty();
         for (const auto& p : options.periods) wanted = wanted || p == snapshot::month_key(m) || p == std::to_string(snapshot::year_of(m));
         if (wanted) months.push_back(m);
@@ -101,8 +103,6 @@ MonitoringReport run_monitoring(Bundle& bundle, const MonitoringOptions& options
     std::sort(months.begin(), months.end());
     for (int m : months) report.months.push_back(snapshot::month_key(m));
     if (months.empty()) return report;
-
-    const snapshot::Households hh = snapshot::load_households(bundle, regions, months.front() - 12, months.back());
     report.seconds_loading = since(t0);
     t0 = Clock::now();
 
@@ -112,6 +112,8 @@ MonitoringReport run_monitoring(Bundle& bundle, const MonitoringOptions& options
     const int min_run = static_cast<int>(targets.get("R12.min_consecutive_months", "*").value_or(3));
     const int min_total = static_cast<int>(targets.get("R12.min_total_months", "*").value_or(6));
 
+    std::vector<snapshot::IntegrityLimits> limits;
+    for (int y = *years.begin(); y <= *years.rbegin(); ++y) limits.push_back(snapshot::integrity_limits(targets, y));
     std::vector<Candidate> out;
     auto household_alert = [&](AlertKind kind, std::size_t h, std::string period, std::string_view category, int severity, std::string detail) {
         const auto& row = hh.rows[h];
@@ -173,7 +175,7 @@ MonitoringReport run_monitoring(Bundle& bundle, const MonitoringOptions& options
             if (snapshot::development_measure(hh, h, y) == snapshot::Check::Fail) {
                 household_alert(AlertKind::NoDevelopmentMeasure, h, ys, "其他", 2, fmt::format("劳动力 {} 人，截至 {} 年底无产业、就业、金融或公益岗位帮扶措施", row.labour, y));
             }
-            const unsigned f = snapshot::integrity_flags(hh, h, y, targets);
+            const unsigned f = snapshot::integrity_flags(hh, h, y, limits[static_cast<std::size_t>(y - *years.begin())]);
             if (f & snapshot::k_unexplained_jump) {
                 household_alert(AlertKind::IntegrityJump, h, ys, "其他", 1, fmt::format("{} 年收入较上年增幅超过 {:.0f}%，无新增就业、帮扶措施或补贴发放可解释", y,
                                                                                        targets.get("R16.jump_pct", ys).value_or(50)));
@@ -217,6 +219,7 @@ MonitoringReport run_monitoring(Bundle& bundle, const MonitoringOptions& options
 
     t0 = Clock::now();
     const std::string at = options.at.empty() ? now_iso() : options.at;
+    bundle.exec("PRAGMA cache_size = -262144");  // 256 MiB: a province raises about 100,000 alerts
     Transaction tx(bundle);
     {
         sql::Statement ins(bundle, "INSERT OR IGNORE INTO alerts(kind, rule, subject, region_code, county_code, household_id, project_fid, "

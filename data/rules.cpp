@@ -580,7 +580,6 @@ RuleRun evaluate_rules(const Bundle& bundle, const RuleOptions& options) {
     auto t0 = Clock::now();
     Context ctx(bundle);
     ctx.income_years = snapshot::income_years(bundle);
-    ctx.months = snapshot::data_months(bundle);
     {
         sql::Statement st(bundle, "SELECT metric, period, region_code, value FROM indicators WHERE metric IN "
                                   "('tp_income_pc', 'rural_income_pc', 'tp_income_growth', 'rural_income_growth', 'tp_population', "
@@ -593,26 +592,23 @@ RuleRun evaluate_rules(const Bundle& bundle, const RuleOptions& options) {
     const bool need_households = std::any_of(rules.begin(), rules.end(), [](const RuleInfo* r) {
         return r->id == "R3" || r->id == "R4" || r->id == "R5" || r->id == "R11" || r->id == "R12" || r->id == "R13" || r->id == "R16";
     });
-    // Months to evaluate for R13 (and to read for R12/R16).
+    if (need_households) {
+        const bool asked = !asked_years.empty();
+        ctx.hh = snapshot::load_households(bundle, ctx.regions, asked ? asked_years.front() * 12 : snapshot::k_all_months,
+                                           asked ? asked_years.back() * 12 + 11 : snapshot::k_all_months);
+        ctx.households_loaded = true;
+        ctx.months = ctx.hh.present_months;
+    }
+    // Months to evaluate for R13.
     std::vector<int> r13_months;
     for (int m : ctx.months) {
         if (options.periods.empty()) { r13_months.push_back(m); continue; }
         for (const auto& p : options.periods) {
-            if (p == snapshot::month_key(m) || (is_year(p) && std::stoi(p) == snapshot::year_of(m))) r13_months.push_back(m);
-        }
-    }
-    if (need_households) {
-        int lo = -1, hi = -1;
-        if (!ctx.months.empty()) {
-            lo = ctx.months.front();
-            hi = ctx.months.back();
-            if (!asked_years.empty()) {
-                lo = std::max(lo, asked_years.front() * 12);
-                hi = std::min(hi, asked_years.back() * 12 + 11);
+            if (p == snapshot::month_key(m) || (is_year(p) && std::stoi(p) == snapshot::year_of(m))) {
+                r13_months.push_back(m);
+                break;
             }
         }
-        ctx.hh = snapshot::load_households(bundle, ctx.regions, lo, hi);
-        ctx.households_loaded = true;
     }
     run.seconds_loading = std::chrono::duration<double>(Clock::now() - t0).count();
 
@@ -703,9 +699,10 @@ RuleRun evaluate_rules(const Bundle& bundle, const RuleOptions& options) {
                                    return fmt::format("应补 {} 户，未补 {} 户（其中待发放 {} 户）", t.concerned - t.unknown, t.failing, t.pending);
                                }, out);
                 } else if (id == "R16") {
+                    const auto limits = snapshot::integrity_limits(ctx.targets, y);
                     count_rule(ctx, *info, period,
                                [&](std::size_t h, Tally& t) {
-                                   const unsigned f = snapshot::integrity_flags(ctx.hh, h, y, ctx.targets);
+                                   const unsigned f = snapshot::integrity_flags(ctx.hh, h, y, limits);
                                    if (f & snapshot::k_unexplained_jump) ++t.a;
                                    if (f & snapshot::k_implausible) ++t.b;
                                    if (f & snapshot::k_duplicate) ++t.c;
@@ -725,11 +722,17 @@ RuleRun evaluate_rules(const Bundle& bundle, const RuleOptions& options) {
 }
 
 void write_rule_results(Bundle& bundle, const RuleRun& run) {
+    bundle.exec("PRAGMA cache_size = -262144");  // 256 MiB: a province writes about a million rows
+    bundle.exec("CREATE TEMP TABLE IF NOT EXISTS computed_rule_periods (rule TEXT, period TEXT, PRIMARY KEY (rule, period))");
     Transaction tx(bundle);
     write_default_targets(bundle);
     {
-        sql::Statement del(bundle, "DELETE FROM rule_results WHERE rule = ? AND period = ?");
-        for (const auto& [rule, period] : run.computed) del.text(1, rule).text(2, period).run();
+        bundle.exec("DELETE FROM temp.computed_rule_periods");
+        sql::Statement add(bundle, "INSERT OR IGNORE INTO temp.computed_rule_periods VALUES (?, ?)");
+        for (const auto& [rule, period] : run.computed) add.text(1, rule).text(2, period).run();
+        // One pass over the table, whatever the number of (rule, period) pairs.
+        bundle.exec("DELETE FROM rule_results WHERE EXISTS (SELECT 1 FROM temp.computed_rule_periods c "
+                    "WHERE c.rule = rule_results.rule AND c.period = rule_results.period)");
     }
     sql::Statement ins(bundle, "INSERT OR REPLACE INTO rule_results(rule, region_code, period, status, value, target, reason) VALUES (?,?,?,?,?,?,?)");
     for (const auto& r : run.results) {
