@@ -119,7 +119,7 @@ CREATE TABLE IF NOT EXISTS rule_results (
   value       REAL,                   -- NULL when there is nothing to measure
   target      REAL,
   reason      TEXT NOT NULL,          -- one line, Chinese
-  PRIMARY KEY (region_code, period, rule)   -- the desk panel (one region) and the map layer (a join from regions)
+  PRIMARY KEY (rule, period, region_code)   -- the map layer joins from regions; one region: a lookup per rule
 ) WITHOUT ROWID;
 
 CREATE TABLE IF NOT EXISTS featured_industries (   -- R9: 1–3 featured assistance industries per county

@@ -76,7 +76,13 @@ bool is_year(std::string_view p) {
 
 // Everything the rules read, loaded once per run.
 struct Context {
-    explicit Context(const Bundle& b) : bundle(b), targets(load_targets(b)), regions(snapshot::load_regions(b)) {}
+    explicit Context(const Bundle& b) : bundle(b), targets(load_targets(b)), regions(snapshot::load_regions(b)) {
+        by_code.resize(regions.nodes.size());
+        for (std::size_t i = 0; i < by_code.size(); ++i) by_code[i] = static_cast<int>(i);
+        std::sort(by_code.begin(), by_code.end(), [&](int a, int c) {
+            return regions.nodes[static_cast<std::size_t>(a)].code < regions.nodes[static_cast<std::size_t>(c)].code;
+        });
+    }
     const Bundle& bundle;
     Targets targets;
     snapshot::Regions regions;
@@ -91,13 +97,15 @@ struct Context {
         if (it == indicators.end()) return std::nullopt;
         return it->second;
     }
+    // Regions at these levels, ordered by code: results then go into rule_results in key order.
     std::vector<int> regions_at(unsigned levels) const {
         std::vector<int> out;
-        for (std::size_t i = 0; i < regions.nodes.size(); ++i) {
-            if ((levels >> static_cast<int>(regions.nodes[i].level)) & 1u) out.push_back(static_cast<int>(i));
+        for (int i : by_code) {
+            if ((levels >> static_cast<int>(regions.nodes[static_cast<std::size_t>(i)].level)) & 1u) out.push_back(i);
         }
         return out;
     }
+    std::vector<int> by_code;
 };
 
 // Roll per-village tallies up to every ancestor.
@@ -744,30 +752,39 @@ void write_rule_results(Bundle& bundle, const RuleRun& run) {
 std::vector<RuleResult> read_rule_results(const Bundle& bundle, const RuleFilter& filter) {
     std::vector<RuleResult> out;
     if (!sql::has_table(bundle, "rule_results")) return out;
-    std::string q = "SELECT r.rule, r.region_code, r.period, r.status, r.value, r.target, r.reason FROM rule_results r";
-    if (filter.level) q += " JOIN regions g ON g.code = r.region_code AND g.level = ?3";
-    q += " WHERE (?1 IS NULL OR r.period = ?1) AND (?2 IS NULL OR r.region_code = ?2)";
-    sql::Statement st(bundle, q);
-    if (filter.period) st.text(1, *filter.period);
-    if (filter.region_code) st.text(2, *filter.region_code);
-    if (filter.level) st.integer(3, static_cast<int>(*filter.level));
     std::vector<std::string> wanted;
     for (const auto& id : filter.rules) {
         const RuleInfo* r = find_rule(id);
         if (!r) throw std::invalid_argument(fmt::format("rule '{}': unknown; expected R1…R16", id));
         wanted.emplace_back(r->id);
     }
-    while (st.step()) {
-        RuleResult r;
-        r.rule = st.col_text(0);
-        if (!wanted.empty() && std::find(wanted.begin(), wanted.end(), r.rule) == wanted.end()) continue;
-        r.region_code = st.col_text(1);
-        r.period = st.col_text(2);
-        r.status = parse_status(st.col_view(3)).value_or(RuleStatus::NoData);
-        r.value = st.col_opt_real(4);
-        r.target = st.col_opt_real(5);
-        r.reason = st.col_text(6);
-        out.push_back(std::move(r));
+    if (wanted.empty()) {
+        for (const auto& r : k_rules) wanted.emplace_back(r.id);
+    }
+    // One (rule, period) key range per rule: the desk panel's "this region, this period" is 16 lookups.
+    std::string q = "SELECT r.rule, r.region_code, r.period, r.status, r.value, r.target, r.reason FROM rule_results r";
+    if (filter.level) q += " JOIN regions g ON g.code = r.region_code AND g.level = ?4";
+    q += " WHERE r.rule = ?3";  // conditions spelled out (not "?1 IS NULL OR …") so the key is used
+    if (filter.period) q += " AND r.period = ?1";
+    if (filter.region_code) q += " AND r.region_code = ?2";
+    sql::Statement st(bundle, q);
+    for (const auto& rule : wanted) {
+        st.reset();
+        if (filter.period) st.text(1, *filter.period);
+        if (filter.region_code) st.text(2, *filter.region_code);
+        st.text(3, rule);
+        if (filter.level) st.integer(4, static_cast<int>(*filter.level));
+        while (st.step()) {
+            RuleResult r;
+            r.rule = st.col_text(0);
+            r.region_code = st.col_text(1);
+            r.period = st.col_text(2);
+            r.status = parse_status(st.col_view(3)).value_or(RuleStatus::NoData);
+            r.value = st.col_opt_real(4);
+            r.target = st.col_opt_real(5);
+            r.reason = st.col_text(6);
+            out.push_back(std::move(r));
+        }
     }
     auto order = [](const std::string& id) {
         const RuleInfo* r = find_rule(id);

@@ -345,6 +345,14 @@ TEST(Rules, WriteReplacesThePeriodsComputedAndFeedsTheMapLayer) {
     EXPECT_EQ(stored[0].region_code, "410101");
     EXPECT_EQ(stored[0].status, RuleStatus::Pass);
     EXPECT_EQ(stored[1].status, RuleStatus::NoData);
+    // The desk panel: one region, one period.
+    data::RuleFilter one;
+    one.region_code = "410101";
+    one.period = "2025";
+    const auto panel = data::read_rule_results(t.b(), one);
+    ASSERT_EQ(panel.size(), 1u);
+    EXPECT_EQ(panel[0].rule, "R1");
+    EXPECT_NE(panel[0].reason.find("脱贫人口人均纯收入增速"), std::string::npos);
     // Map layer: counties from the table; villages n/a (R1 is not a village rule); R3 at villages not computed → no data.
     auto layer = data::rule_status_for_level(t.b(), "R1", data::Level::County, "2025");
     ASSERT_EQ(layer.size(), 2u);
