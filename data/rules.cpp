@@ -581,8 +581,9 @@ RuleRun evaluate_rules(const Bundle& bundle, const RuleOptions& options) {
         for (const auto& r : k_rules) rules.push_back(&r);
     }
     std::sort(rules.begin(), rules.end());  // catalogue order (the array is contiguous)
+    const bool all_periods = options.periods.size() == 1 && options.periods[0] == "all";
     bool asked_month = false;
-    const std::vector<int> asked_years = parse_years(options.periods, asked_month);
+    std::vector<int> asked_years = all_periods ? std::vector<int>{} : parse_years(options.periods, asked_month);
 
     RuleRun run;
     auto t0 = Clock::now();
@@ -600,6 +601,10 @@ RuleRun evaluate_rules(const Bundle& bundle, const RuleOptions& options) {
     const bool need_households = std::any_of(rules.begin(), rules.end(), [](const RuleInfo* r) {
         return r->id == "R3" || r->id == "R4" || r->id == "R5" || r->id == "R11" || r->id == "R12" || r->id == "R13" || r->id == "R16";
     });
+    const int latest = std::max(ctx.income_years.empty() ? 0 : ctx.income_years.back(),
+                                ctx.indicator_years.empty() ? 0 : *ctx.indicator_years.rbegin());
+    const bool current_only = !all_periods && options.periods.empty();
+    if (current_only && latest > 0) asked_years = {latest};  // default: the bundle's current year
     if (need_households) {
         const bool asked = !asked_years.empty();
         ctx.hh = snapshot::load_households(bundle, ctx.regions, asked ? asked_years.front() * 12 : snapshot::k_all_months,
@@ -610,7 +615,11 @@ RuleRun evaluate_rules(const Bundle& bundle, const RuleOptions& options) {
     // Months to evaluate for R13.
     std::vector<int> r13_months;
     for (int m : ctx.months) {
-        if (options.periods.empty()) { r13_months.push_back(m); continue; }
+        const int current = latest > 0 ? latest : (ctx.months.empty() ? 0 : snapshot::year_of(ctx.months.back()));
+        if (all_periods || (current_only && snapshot::year_of(m) == current)) {
+            r13_months.push_back(m);
+            continue;
+        }
         for (const auto& p : options.periods) {
             if (p == snapshot::month_key(m) || (is_year(p) && std::stoi(p) == snapshot::year_of(m))) {
                 r13_months.push_back(m);
@@ -620,8 +629,6 @@ RuleRun evaluate_rules(const Bundle& bundle, const RuleOptions& options) {
     }
     run.seconds_loading = std::chrono::duration<double>(Clock::now() - t0).count();
 
-    const int latest = std::max(ctx.income_years.empty() ? 0 : ctx.income_years.back(),
-                                ctx.indicator_years.empty() ? 0 : *ctx.indicator_years.rbegin());
     std::set<int> month_years;
     for (int m : ctx.months) month_years.insert(snapshot::year_of(m));
     auto years_for = [&](const RuleInfo& r) -> std::vector<int> {
@@ -744,7 +751,8 @@ void write_rule_results(Bundle& bundle, const RuleRun& run) {
     }
     sql::Statement ins(bundle, "INSERT OR REPLACE INTO rule_results(rule, region_code, period, status, value, target, reason) VALUES (?,?,?,?,?,?,?)");
     for (const auto& r : run.results) {
-        ins.text(1, r.rule).text(2, r.region_code).text(3, r.period).text(4, status_key(r.status)).real(5, r.value).real(6, r.target).text(7, r.reason).run();
+        ins.text_static(1, r.rule).text_static(2, r.region_code).text_static(3, r.period).text_static(4, status_key(r.status));
+        ins.real(5, r.value).real(6, r.target).text_static(7, r.reason).run_rebind();
     }
     tx.commit();
 }

@@ -53,7 +53,10 @@ struct RuleResult {
 
 struct RuleOptions {
     std::vector<std::string> rules;    // ids; empty: all
-    std::vector<std::string> periods;  // 'YYYY' or 'YYYY-MM'; empty: every period each rule has data for
+    // 'YYYY' or 'YYYY-MM' ('YYYY' includes its months for R13); empty: the bundle's current year (the
+    // latest year with household or indicator data) and its months; {"all"}: every period each rule
+    // has data for.
+    std::vector<std::string> periods;
 };
 
 struct RuleTiming {

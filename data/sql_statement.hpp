@@ -28,6 +28,11 @@ public:
         sqlite3_bind_text(m_st, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
         return *this;
     }
+    // The text must outlive the next step() (bulk inserts of strings that stay put).
+    Statement& text_static(int i, std::string_view v) {
+        sqlite3_bind_text(m_st, i, v.data(), static_cast<int>(v.size()), SQLITE_STATIC);
+        return *this;
+    }
     Statement& integer(int i, std::int64_t v) {
         sqlite3_bind_int64(m_st, i, v);
         return *this;
@@ -56,6 +61,11 @@ public:
         step();
         sqlite3_reset(m_st);
         sqlite3_clear_bindings(m_st);
+    }
+    // run() without clearing the bindings: for loops that bind every parameter each time.
+    void run_rebind() {
+        step();
+        sqlite3_reset(m_st);
     }
     void reset() {
         sqlite3_reset(m_st);

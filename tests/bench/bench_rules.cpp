@@ -1,7 +1,8 @@
 // Benchmark (not a test): every rule R1–R16 and the monthly monitoring over a province bundle, with
 // the time per rule.
-//   onemap_bench_rules [--bundle FILE]     FILE is modified (rule_results, alerts, open_alerts);
-//                                          without it a province demo is built in the temp folder.
+//   onemap_bench_rules [--bundle FILE] [--periods all]
+//     FILE is modified (rule_results, alerts, open_alerts); without it a province demo is built in
+//     the temp folder. Rules run for the current year (its 12 months for R13) unless --periods all.
 #include "data/bundle.hpp"
 #include "data/demo.hpp"
 #include "data/monitoring.hpp"
@@ -35,8 +36,10 @@ int main(int argc, char** argv) {
     using namespace onemap;
     std::filesystem::path path;
     bool built = false;
+    data::RuleOptions rule_options;
     for (int i = 1; i + 1 < argc; i += 2) {
         if (!std::strcmp(argv[i], "--bundle")) path = argv[i + 1];
+        if (!std::strcmp(argv[i], "--periods")) rule_options.periods = {argv[i + 1]};
     }
     if (path.empty()) {
         data::DemoOptions opt;
@@ -57,7 +60,7 @@ int main(int argc, char** argv) {
 
     const auto t_all = Clock::now();
     auto t0 = Clock::now();
-    const data::RuleRun run = data::evaluate_rules(b, {});
+    const data::RuleRun run = data::evaluate_rules(b, rule_options);
     const double t_eval = since(t0);
     t0 = Clock::now();
     data::write_rule_results(b, run);

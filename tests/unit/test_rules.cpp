@@ -83,7 +83,7 @@ TEST(Rules, R2RatioReachesTargetOnlyInTheTargetYear) {
     t.indicator("41", "2024", "tp_income_pc", 10000);
     t.indicator("41", "2024", "rural_income_pc", 15000);
     t.indicator("41", "2023", "rural_income_pc", 15000);  // 2023 tp missing
-    auto r = run(t, {"R2"});
+    auto r = run(t, {"R2"}, {"all"});
     EXPECT_EQ(get(r, "R2", "41", "2025").status, RuleStatus::Pass);
     EXPECT_NEAR(*get(r, "R2", "41", "2025").value, 1.1, 1e-12);
     EXPECT_EQ(get(r, "R2", "41", "2024").status, RuleStatus::NotApplicable);
@@ -284,7 +284,7 @@ TEST(Rules, R6R7R8MinimumsAndYearsWithoutTarget) {
     t.indicator("410101", "2025", "industry_fund_share", 70);
     t.indicator("410102", "2025", "industry_fund_share", 69.9);
     t.indicator("410101", "2022", "industry_fund_share", 50);  // no target for 2022 → n/a
-    auto r = run(t, {"R6", "R7", "R8"});
+    auto r = run(t, {"R6", "R7", "R8"}, {"all"});
     EXPECT_EQ(get(r, "R6", "41", "2025").status, RuleStatus::Pass);
     EXPECT_EQ(get(r, "R7", "41", "2025").status, RuleStatus::Fail);
     EXPECT_EQ(get(r, "R8", "410101", "2025").status, RuleStatus::Pass);
@@ -379,6 +379,15 @@ TEST(Rules, AFailedWriteLeavesTheBundleAsItWas) {
     EXPECT_EQ(t.count("SELECT count(*) FROM rule_results"), before);  // the DELETE of the old rows was rolled back
     EXPECT_EQ(t.count("SELECT count(*) FROM targets"), 0);
     EXPECT_GT(targets_before, 0);
+}
+
+TEST(Rules, DefaultIsTheCurrentYearAllIsEveryPeriod) {
+    TinyBundle t("periods");
+    t.indicator("41", "2024", "migrant_workers", 1);
+    t.indicator("41", "2025", "migrant_workers", 1);
+    EXPECT_EQ(run(t, {"R6"}).computed.size(), 1u);
+    EXPECT_EQ(run(t, {"R6"}).results.at(0).period, "2025");
+    EXPECT_EQ(run(t, {"R6"}, {"all"}).computed.size(), 2u);
 }
 
 TEST(Rules, UnknownRuleOrBadPeriodIsRefusedByName) {
