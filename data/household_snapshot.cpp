@@ -3,8 +3,6 @@
 #include "data/sql_statement.hpp"
 
 #include <algorithm>
-#include <map>
-#include <tuple>
 
 namespace onemap::data::snapshot {
 
@@ -84,6 +82,10 @@ Households load_households(const Bundle& bundle, const Regions& regions, int fir
             r.id = st.col_int(0);
             r.village_code = st.col_text(1);
             r.village = regions.find(r.village_code);
+            if (r.village < 0 || regions.nodes[static_cast<std::size_t>(r.village)].level != Level::Village) {
+                hh.skip(fmt::format("households (household_id {}, village_code '{}'): not a village in regions", r.id, r.village_code));
+                r.village = -1;
+            }
             r.members = static_cast<int>(st.col_int(2));
             r.labour = static_cast<int>(st.col_int(3));
             r.type = st.col_text(4);
@@ -111,7 +113,10 @@ Households load_households(const Bundle& bundle, const Regions& regions, int fir
                                   "ORDER BY household_id, year");
         std::size_t cur = 0;
         while (st.step()) {
-            if (!cursor_for(cur, st.col_int(0))) continue;
+            if (!cursor_for(cur, st.col_int(0))) {
+                hh.skip(fmt::format("household_income (household_id {}, year {}): no such household", st.col_int(0), st.col_int(1)));
+                continue;
+            }
             const int y = static_cast<int>(st.col_int(1));
             IncomeRow& r = hh.income[cur * static_cast<std::size_t>(hh.n_years) + static_cast<std::size_t>(y - hh.first_year)];
             r = {st.col_real(2), st.col_real(3), st.col_real(4), st.col_real(5), static_cast<int>(st.col_int(6)), true};
@@ -133,9 +138,15 @@ Households load_households(const Bundle& bundle, const Regions& regions, int fir
         while (st.step()) {
             const std::int64_t id = st.col_int(0);
             if (cur < n && hh.rows[cur].id > id) cur = 0;  // not in key order (should not happen): restart the walk
-            if (!cursor_for(cur, id)) continue;
+            if (!cursor_for(cur, id)) {
+                hh.skip(fmt::format("household_months (household_id {}, month '{}'): no such household", id, st.col_view(1)));
+                continue;
+            }
             const int m = month_index(st.col_view(1));
-            if (m < k_month_base) continue;
+            if (m < k_month_base) {
+                hh.skip(fmt::format("household_months (household_id {}, month '{}'): month must be YYYY-MM", id, st.col_view(1)));
+                continue;
+            }
             if (first_month >= 0 && (m < first_month || m > last_month)) continue;
             const auto slot = static_cast<std::size_t>(m - k_month_base);
             if (slot >= seen_month.size()) seen_month.resize(slot + 1, 0);
@@ -165,9 +176,15 @@ Households load_households(const Bundle& bundle, const Regions& regions, int fir
         sql::Statement st(bundle, "SELECT household_id, family, start_month FROM measures ORDER BY household_id");
         std::size_t cur = 0;
         while (st.step()) {
-            if (!cursor_for(cur, st.col_int(0))) continue;
+            if (!cursor_for(cur, st.col_int(0))) {
+                hh.skip(fmt::format("measures (household_id {}): no such household", st.col_int(0)));
+                continue;
+            }
             const int m = month_index(st.col_view(2));
-            if (m < 0) continue;
+            if (m < 0) {
+                hh.skip(fmt::format("measures (household_id {}, start_month '{}'): start_month must be YYYY-MM", st.col_int(0), st.col_view(2)));
+                continue;
+            }
             hh.measure_months[cur].push_back(m);
             if (is_development_measure(st.col_view(1))) hh.first_dev_month[cur] = std::min(hh.first_dev_month[cur], m);
         }
@@ -177,23 +194,28 @@ Households load_households(const Bundle& bundle, const Regions& regions, int fir
         sql::Statement st(bundle, "SELECT household_id, year, program, status FROM benefits ORDER BY household_id");
         std::size_t cur = 0;
         while (st.step()) {
-            if (!cursor_for(cur, st.col_int(0))) continue;
+            if (!cursor_for(cur, st.col_int(0))) {
+                hh.skip(fmt::format("benefits (household_id {}): no such household", st.col_int(0)));
+                continue;
+            }
             hh.benefits[cur].push_back({static_cast<int>(st.col_int(1)), st.col_view(2) == "跨省务工交通补贴", st.col_view(3) == "paid"});
         }
     }
     // Duplicates: same village, masked head name, size and labour, and the same income in every year.
     hh.duplicate.assign(n, 0);
     {
-        using Key = std::tuple<std::string_view, std::string_view, int, int, std::vector<double>>;
-        std::map<Key, std::size_t> seen;
+        std::unordered_map<std::string, std::size_t> seen;
+        seen.reserve(n);
+        std::string key;
         for (std::size_t h = 0; h < n; ++h) {
             const HouseholdRow& r = hh.rows[h];
-            std::vector<double> incomes;
+            key.clear();
+            key.append(r.village_code).append("|").append(r.head_masked).append(fmt::format("|{}|{}", r.members, r.labour));
             for (int y = 0; y < hh.n_years; ++y) {
                 const IncomeRow& i = hh.income[h * static_cast<std::size_t>(hh.n_years) + static_cast<std::size_t>(y)];
-                incomes.push_back(i.present ? i.total() : -1.0);
+                key.append(fmt::format("|{}", i.present ? i.total() : -1.0));
             }
-            auto [it, fresh] = seen.emplace(Key{r.village_code, r.head_masked, r.members, r.labour, std::move(incomes)}, h);
+            auto [it, fresh] = seen.emplace(key, h);
             if (!fresh) {
                 hh.duplicate[h] = 1;
                 hh.duplicate[it->second] = 1;

@@ -80,6 +80,14 @@ struct Households {
     std::vector<std::vector<BenefitRow>> benefits;
     std::vector<char> duplicate;                       // R16: same village, masked name, size and income as another
     std::vector<int> present_months;                   // months with at least one record in the bundle, ascending
+    // Rows that could not be used, each named by table, row and the rule broken (the first 20), and
+    // how many there were in all. Orphan rows (household not in households) and malformed months.
+    std::vector<std::string> skipped;
+    std::int64_t skipped_total = 0;
+    void skip(std::string why) {
+        if (skipped.size() < 20) skipped.push_back(std::move(why));
+        ++skipped_total;
+    }
 
     const IncomeRow* income_of(std::size_t h, int year) const;  // nullptr when absent
     const MonthRow* month_of(std::size_t h, int month) const;

@@ -89,6 +89,8 @@ MonitoringReport run_monitoring(Bundle& bundle, const MonitoringOptions& options
     // One pass over the monthly records: every month present (the 12 before a month are needed for
     // its 12-month income), then the months asked for.
     const snapshot::Households hh = snapshot::load_households(bundle, regions, snapshot::k_all_months, snapshot::k_all_months);
+    report.skipped_rows = hh.skipped;
+    report.skipped_total = hh.skipped_total;
     std::vector<int> months;
     for (int m : hh.present_months) {
         bool wanted = options.periods.empty();

@@ -33,6 +33,8 @@ struct MonitoringReport {
     std::map<std::string, std::int64_t> raised;      // new alerts per kind
     std::map<std::string, std::int64_t> existing;    // already present, left alone
     double seconds_loading = 0, seconds_evaluating = 0, seconds_writing = 0;
+    std::vector<std::string> skipped_rows;  // broken rows left out, named by table, row and rule (first 20)
+    std::int64_t skipped_total = 0;
     std::int64_t total_raised() const {
         std::int64_t n = 0;
         for (const auto& [k, v] : raised) n += v;

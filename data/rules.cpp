@@ -611,6 +611,8 @@ RuleRun evaluate_rules(const Bundle& bundle, const RuleOptions& options) {
                                            asked ? asked_years.back() * 12 + 11 : snapshot::k_all_months);
         ctx.households_loaded = true;
         ctx.months = ctx.hh.present_months;
+        run.skipped_rows = ctx.hh.skipped;
+        run.skipped_total = ctx.hh.skipped_total;
     }
     // Months to evaluate for R13.
     std::vector<int> r13_months;

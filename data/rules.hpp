@@ -70,6 +70,9 @@ struct RuleRun {
     std::vector<RuleTiming> timings;           // one per rule evaluated, catalogue order
     double seconds_loading = 0;                // reading regions and household records, shared by the rules
     std::vector<std::pair<std::string, std::string>> computed;  // (rule, period) pairs evaluated
+    // Household rows left out because they are broken, named by table, row and rule (first 20).
+    std::vector<std::string> skipped_rows;
+    std::int64_t skipped_total = 0;
 };
 
 // Compute (reads only). Throws BundleError for an unreadable bundle, std::invalid_argument for an

@@ -40,6 +40,10 @@ void add_monitor_command(CLI::App& app, ExitCode& exit) {
             data::MonitoringOptions opt;
             opt.periods = args->periods;
             const auto r = data::run_monitoring(b, opt);
+            if (r.skipped_total > 0) {
+                fmt::print(stderr, "onemap monitor: {} broken household rows left out:\n", r.skipped_total);
+                for (const auto& why : r.skipped_rows) fmt::print(stderr, "  {}: {}\n", args->bundle, why);
+            }
             if (r.months.empty()) {
                 fmt::print("没有月度监测记录 / no monthly records to monitor\n");
                 return;

@@ -86,6 +86,10 @@ void add_check_command(CLI::App& app, ExitCode& exit) {
             opt.periods = args->periods;
             const data::RuleRun run = data::evaluate_rules(b, opt);
             if (write) data::write_rule_results(b, run);
+            if (run.skipped_total > 0) {
+                fmt::print(stderr, "onemap check: {} broken household rows left out of every count:\n", run.skipped_total);
+                for (const auto& why : run.skipped_rows) fmt::print(stderr, "  {}: {}\n", args->bundle, why);
+            }
 
             std::map<std::string, data::RegionLabel> labels;
             for (auto& l : data::read_region_labels(b)) labels.emplace(l.code, std::move(l));

@@ -390,6 +390,20 @@ TEST(Rules, DefaultIsTheCurrentYearAllIsEveryPeriod) {
     EXPECT_EQ(run(t, {"R6"}, {"all"}).computed.size(), 2u);
 }
 
+TEST(Rules, BrokenHouseholdRowsAreNamedByTableRowAndRule) {
+    TinyBundle t("broken");
+    t.household(1, test::k_a1, 2, 1);
+    t.month(1, "2025-13", 100);
+    t.household(2, "999", 2, 1);
+    t.month(2, "2025-01", 100);
+    const auto r = run(t, {"R13"}, {"2025"});
+    EXPECT_EQ(r.skipped_total, 2);
+    ASSERT_EQ(r.skipped_rows.size(), 2u);
+    const std::string all = r.skipped_rows[0] + "\n" + r.skipped_rows[1];
+    EXPECT_NE(all.find("household_months (household_id 1, month '2025-13'): month must be YYYY-MM"), std::string::npos) << all;
+    EXPECT_NE(all.find("households (household_id 2, village_code '999'): not a village in regions"), std::string::npos) << all;
+}
+
 TEST(Rules, UnknownRuleOrBadPeriodIsRefusedByName) {
     TinyBundle t("args");
     try {
