@@ -172,6 +172,8 @@ Households load_households(const Bundle& bundle, const Regions& regions, int fir
     }
     hh.first_dev_month.assign(n, k_no_month);
     hh.measure_months.assign(n, {});
+    hh.health_measure.assign(n, 0);
+    hh.education_measure.assign(n, 0);
     {
         sql::Statement st(bundle, "SELECT household_id, family, start_month FROM measures ORDER BY household_id");
         std::size_t cur = 0;
@@ -186,6 +188,9 @@ Households load_households(const Bundle& bundle, const Regions& regions, int fir
                 continue;
             }
             hh.measure_months[cur].push_back(m);
+            const std::string_view family = st.col_view(1);
+            if (family == "健康") hh.health_measure[cur] = 1;
+            if (family == "义务教育保障" || family == "其他教育") hh.education_measure[cur] = 1;
             if (is_development_measure(st.col_view(1))) hh.first_dev_month[cur] = std::min(hh.first_dev_month[cur], m);
         }
     }
@@ -198,7 +203,11 @@ Households load_households(const Bundle& bundle, const Regions& regions, int fir
                 hh.skip(fmt::format("benefits (household_id {}): no such household", st.col_int(0)));
                 continue;
             }
-            hh.benefits[cur].push_back({static_cast<int>(st.col_int(1)), st.col_view(2) == "跨省务工交通补贴", st.col_view(3) == "paid"});
+            const std::string_view program = st.col_view(2);
+            hh.benefits[cur].push_back({static_cast<int>(st.col_int(1)), program == "跨省务工交通补贴", st.col_view(3) == "paid",
+                                        program.find("医疗") != std::string_view::npos,
+                                        program == "雨露计划" || program.find("助学") != std::string_view::npos ||
+                                            program.find("教育") != std::string_view::npos});
         }
     }
     // Duplicates: same village, masked head name, size and labour, and the same income in every year.

@@ -65,6 +65,8 @@ struct BenefitRow {
     int year = 0;
     bool transport = false;  // 跨省务工交通补贴
     bool paid = false;
+    bool medical = false;    // 医疗救助 …
+    bool schooling = false;  // 雨露计划, 助学 …
 };
 
 inline constexpr int k_no_month = std::numeric_limits<int>::max();
@@ -77,6 +79,7 @@ struct Households {
     std::vector<MonthRow> months;    // [h * n_months + (month − first_month)]
     std::vector<int> first_dev_month;                  // earliest development-type measure, k_no_month if none
     std::vector<std::vector<int>> measure_months;      // start months of every measure
+    std::vector<char> health_measure, education_measure;  // has a 健康 / 教育 measure (for guessing a risk category)
     std::vector<std::vector<BenefitRow>> benefits;
     std::vector<char> duplicate;                       // R16: same village, masked name, size and income as another
     std::vector<int> present_months;                   // months with at least one record in the bundle, ascending

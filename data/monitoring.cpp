@@ -72,6 +72,20 @@ std::string_view category_for_income(const snapshot::HouseholdRow& row, const sn
     return "其他";
 }
 
+// A big expense's likely cause from what is recorded: medical aid or a health measure → 因病;
+// schooling aid or an education measure → 因学; else 其他. The village verifies and corrects it.
+std::string_view category_for_expense(const snapshot::Households& hh, std::size_t h, int year) {
+    bool medical = false, schooling = false;
+    for (const auto& b : hh.benefits[h]) {
+        if (b.year != year && b.year != year - 1) continue;
+        medical = medical || b.medical;
+        schooling = schooling || b.schooling;
+    }
+    if (medical || hh.health_measure[h]) return "因病";
+    if (schooling || hh.education_measure[h]) return "因学";
+    return "其他";
+}
+
 }  // namespace
 
 MonitoringReport run_monitoring(Bundle& bundle, const MonitoringOptions& options) {
@@ -158,8 +172,10 @@ MonitoringReport run_monitoring(Bundle& bundle, const MonitoringOptions& options
                 const double lo = targets.get("monitor.expense_share_pct", ys).value_or(25);
                 const double hi = targets.get("monitor.severe_expense_share_pct", ys).value_or(50);
                 if (share >= lo) {
-                    household_alert(AlertKind::ExpenseJump, h, snapshot::month_key(m), "其他", share >= hi ? 3 : 2,
-                                    fmt::format("当月大额支出 {:.0f} 元，占近12个月收入 {:.0f}%（因病、因学或因灾，待核实后更正风险类型）", cur->expense, share));
+                    const std::string_view category = category_for_expense(hh, h, y);
+                    household_alert(AlertKind::ExpenseJump, h, snapshot::month_key(m), category, share >= hi ? 3 : 2,
+                                    fmt::format("当月大额支出 {:.0f} 元，占近12个月收入 {:.0f}%（风险类型{}，待核实）", cur->expense, share,
+                                                category == "其他" ? "未能推断" : "据已有救助或措施推断"));
                 }
             }
         }

@@ -751,7 +751,7 @@ void write_rule_results(Bundle& bundle, const RuleRun& run) {
         bundle.exec("DELETE FROM rule_results WHERE EXISTS (SELECT 1 FROM temp.computed_rule_periods c "
                     "WHERE c.rule = rule_results.rule AND c.period = rule_results.period)");
     }
-    sql::Statement ins(bundle, "INSERT OR REPLACE INTO rule_results(rule, region_code, period, status, value, target, reason) VALUES (?,?,?,?,?,?,?)");
+    sql::Statement ins(bundle, "INSERT INTO rule_results(rule, region_code, period, status, value, target, reason) VALUES (?,?,?,?,?,?,?)");
     for (const auto& r : run.results) {
         ins.text_static(1, r.rule).text_static(2, r.region_code).text_static(3, r.period).text_static(4, status_key(r.status));
         ins.real(5, r.value).real(6, r.target).text_static(7, r.reason).run_rebind();

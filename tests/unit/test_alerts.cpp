@@ -74,6 +74,7 @@ TEST(Monitoring, RaisesEachKindOnceAndReRunningRaisesNothing) {
     EXPECT_EQ(t.count("SELECT count(*) FROM alerts WHERE kind = 'income_drop' AND household_id = 3"), 1);   // May only; Sep is exactly 40%
     EXPECT_EQ(t.count("SELECT count(*) FROM alerts WHERE kind = 'income_drop' AND household_id = 3 AND period = '2025-05'"), 1);
     EXPECT_GT(alert_of(t, "expense_jump", 4), 0);
+    EXPECT_EQ(t.count("SELECT count(*) FROM alerts WHERE kind = 'expense_jump' AND household_id = 4 AND risk_category = '其他'"), 1);
     EXPECT_GT(alert_of(t, "transport_subsidy", 5), 0);
     EXPECT_GT(alert_of(t, "relocation_job", 5), 0);
     EXPECT_GT(alert_of(t, "no_development_measure", 5), 0);
@@ -92,6 +93,22 @@ TEST(Monitoring, RaisesEachKindOnceAndReRunningRaisesNothing) {
     const auto again = data::run_monitoring(t.b(), opt);
     EXPECT_EQ(again.total_raised(), 0);
     EXPECT_EQ(t.count("SELECT count(*) FROM alerts"), total);
+}
+
+TEST(Monitoring, GuessesTheRiskCategoryOfABigExpenseFromRecordedAid) {
+    TinyBundle t("category");
+    t.household(1, test::k_a1, 2, 1);
+    t.household(2, test::k_a2, 2, 1);
+    for (int id : {1, 2}) {
+        t.measure(id, "就业", "2024-01");
+        t.income(id, 2024, 36000);
+        for (int m = 1; m <= 12; ++m) t.month(id, fmt::format("2025-{:02d}", m), 3000, m == 6 ? 15000 : 0);
+    }
+    t.benefit(1, 2025, "医疗救助", true);
+    t.measure(2, "义务教育保障", "2025-02");
+    data::run_monitoring(t.b(), {});
+    EXPECT_EQ(t.count("SELECT count(*) FROM alerts WHERE kind = 'expense_jump' AND household_id = 1 AND risk_category = '因病'"), 1);
+    EXPECT_EQ(t.count("SELECT count(*) FROM alerts WHERE kind = 'expense_jump' AND household_id = 2 AND risk_category = '因学'"), 1);
 }
 
 TEST(Monitoring, RefusesAReadOnlyBundleAndABadPeriod) {
