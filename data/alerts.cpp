@@ -203,7 +203,26 @@ void move_alert(Bundle& bundle, std::int64_t alert_id, AlertStatus to, std::stri
         if (risk_category) st.text(2, *risk_category);
         st.integer(3, alert_id).run();
     }
-    if (alert->period.size() >= 4) write_open_alerts_indicator(bundle, std::stoi(alert->period.substr(0, 4)));
+    if (to == AlertStatus::Resolved && alert->period.size() >= 4) {
+        // One fewer open alert for the region and each region above it; a full recount when the
+        // indicator was never written.
+        const std::string year = alert->period.substr(0, 4);
+        sql::Statement has(bundle, "SELECT 1 FROM indicators WHERE metric = 'open_alerts' AND period = ? AND region_code = ?");
+        has.text(1, year).text(2, alert->region_code);
+        if (has.step()) {
+            sql::Statement parent(bundle, "SELECT parent_code FROM regions WHERE code = ?");
+            sql::Statement dec(bundle, "UPDATE indicators SET value = value - 1 WHERE metric = 'open_alerts' AND period = ? AND region_code = ?");
+            std::string code = alert->region_code;
+            for (int depth = 0; depth < 8 && !code.empty(); ++depth) {
+                dec.text(1, year).text(2, code).run();
+                parent.reset();
+                parent.text(1, code);
+                code = parent.step() ? parent.col_text(0) : std::string();
+            }
+        } else {
+            write_open_alerts_indicator(bundle, std::stoi(year));
+        }
+    }
     assert(check_alert_invariants(bundle, alert_id).empty());
     tx.commit();
 }

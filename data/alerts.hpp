@@ -82,7 +82,7 @@ public:
     using std::runtime_error::runtime_error;
 };
 
-// Move one alert one step. `role` (e.g. 村级网格员, 乡镇, 县乡村振兴局) must be non-empty; the
+// Move one alert one step (resolving lowers the open_alerts indicator of its region and those above). `role` (e.g. 村级网格员, 乡镇, 县乡村振兴局) must be non-empty; the
 // measure_assigned and resolved steps need a note (the measure; how it was resolved).
 // `risk_category`, on the verify step only, corrects the category the monitoring guessed.
 // `at` is an ISO 8601 time, empty for now. Throws AlertError; the bundle is then as it was.

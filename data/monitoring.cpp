@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cassert>
 #include <chrono>
 #include <ctime>
 #include <optional>
@@ -258,6 +259,7 @@ MonitoringReport run_monitoring(Bundle& bundle, const MonitoringOptions& options
         }
     }
     for (int y : years) write_open_alerts_indicator(bundle, y);
+    assert(check_alert_invariants(bundle).empty());  // debug builds: every alert's audit chain matches its status
     tx.commit();
     report.seconds_writing = since(t0);
     return report;

@@ -208,6 +208,10 @@ TEST(AlertLedger, CountyLedgerGroupedByRiskCategoryWithoutIdNumbers) {
     EXPECT_TRUE(data::read_ledger(t.b(), "410101", /*open_only=*/true).size() == rows.size());
     data::move_alert(t.b(), drop, AlertStatus::Resolved, "县乡村振兴局", "已就业");
     EXPECT_EQ(data::read_ledger(t.b(), "410101", true).size(), rows.size() - 1);
-    // Resolving lowers the open_alerts indicator.
+    // Resolving lowers the open_alerts indicator, for the village and every region above it.
     EXPECT_EQ(t.count("SELECT value FROM indicators WHERE metric = 'open_alerts' AND period = '2025' AND region_code = '410101001002'"), 1);
+    const auto province = t.count("SELECT value FROM indicators WHERE metric = 'open_alerts' AND period = '2025' AND region_code = '41'");
+    EXPECT_EQ(province, t.count("SELECT count(*) FROM alerts WHERE status <> 'resolved'"));
+    data::write_open_alerts_indicator(t.b(), 2025);  // a full recount agrees
+    EXPECT_EQ(t.count("SELECT value FROM indicators WHERE metric = 'open_alerts' AND period = '2025' AND region_code = '41'"), province);
 }
