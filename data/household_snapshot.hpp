@@ -136,3 +136,16 @@ IntegrityLimits integrity_limits(const Targets& targets, int year);
 unsigned integrity_flags(const Households& hh, std::size_t h, int year, const IntegrityLimits& limits);
 
 }  // namespace onemap::data::snapshot
+
+namespace onemap::data {
+struct RuleOptions;
+struct RuleRun;
+struct MonitoringOptions;
+struct MonitoringReport;
+// The rules and the monitoring on records already read (check_and_monitor reads them once for
+// both); nullptr: read them from the bundle.
+RuleRun evaluate_rules_with(const Bundle& bundle, const RuleOptions& options, const snapshot::Regions* regions,
+                            const snapshot::Households* households);
+MonitoringReport run_monitoring_with(Bundle& bundle, const MonitoringOptions& options, const snapshot::Regions* regions,
+                                     const snapshot::Households* households);
+}  // namespace onemap::data

@@ -3,6 +3,7 @@
 #include "data/alerts.hpp"
 #include "data/bundle.hpp"
 #include "data/household_snapshot.hpp"
+#include "data/rules.hpp"
 #include "data/sql_statement.hpp"
 #include "data/targets.hpp"
 
@@ -89,12 +90,17 @@ std::string_view category_for_expense(const snapshot::Households& hh, std::size_
 
 }  // namespace
 
-MonitoringReport run_monitoring(Bundle& bundle, const MonitoringOptions& options) {
+MonitoringReport run_monitoring(Bundle& bundle, const MonitoringOptions& options) { return run_monitoring_with(bundle, options, nullptr, nullptr); }
+
+MonitoringReport run_monitoring_with(Bundle& bundle, const MonitoringOptions& options, const snapshot::Regions* pre_regions,
+                                     const snapshot::Households* pre_households) {
     if (bundle.read_only()) throw BundleError(fmt::format("{}: opened read-only; monitoring writes alerts", bundle.path().string()));
     MonitoringReport report;
     auto t0 = Clock::now();
     const Targets targets = load_targets(bundle);
-    const snapshot::Regions regions = snapshot::load_regions(bundle);
+    snapshot::Regions own_regions;
+    if (!pre_regions) own_regions = snapshot::load_regions(bundle);
+    const snapshot::Regions& regions = pre_regions ? *pre_regions : own_regions;
     const std::vector<int> county = county_of(regions);
 
     for (const auto& p : options.periods) {
@@ -103,7 +109,9 @@ MonitoringReport run_monitoring(Bundle& bundle, const MonitoringOptions& options
     }
     // One pass over the monthly records: every month present (the 12 before a month are needed for
     // its 12-month income), then the months asked for.
-    const snapshot::Households hh = snapshot::load_households(bundle, regions, snapshot::k_all_months, snapshot::k_all_months);
+    snapshot::Households own_households;
+    if (!pre_households) own_households = snapshot::load_households(bundle, regions, snapshot::k_all_months, snapshot::k_all_months);
+    const snapshot::Households& hh = pre_households ? *pre_households : own_households;
     report.skipped_rows = hh.skipped;
     report.skipped_total = hh.skipped_total;
     std::vector<int> months;
@@ -263,6 +271,17 @@ MonitoringReport run_monitoring(Bundle& bundle, const MonitoringOptions& options
     tx.commit();
     report.seconds_writing = since(t0);
     return report;
+}
+
+CheckAndMonitorReport check_and_monitor(Bundle& bundle, const RuleOptions& rule_options, const MonitoringOptions& monitoring_options) {
+    CheckAndMonitorReport out;
+    const auto t0 = Clock::now();
+    const snapshot::Regions regions = snapshot::load_regions(bundle);
+    const snapshot::Households hh = snapshot::load_households(bundle, regions, snapshot::k_all_months, snapshot::k_all_months);
+    out.seconds_loading = since(t0);
+    out.rules = evaluate_rules_with(bundle, rule_options, &regions, &hh);
+    out.monitoring = run_monitoring_with(bundle, monitoring_options, &regions, &hh);
+    return out;
 }
 
 }  // namespace onemap::data

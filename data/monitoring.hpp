@@ -14,6 +14,8 @@
 // Keys for period: month alerts use 'YYYY-MM' (income drop, expense jump, village not screened); the
 // household's yearly conditions use 'YYYY' (in the monitoring range, R5, R11, R12, R16, projects), so
 // a household below the line is one alert a year, not twelve.
+#include "data/rules.hpp"
+
 #include <cstdint>
 #include <map>
 #include <string>
@@ -44,5 +46,14 @@ struct MonitoringReport {
 
 // Throws BundleError (unreadable or read-only bundle) or std::invalid_argument (malformed period).
 MonitoringReport run_monitoring(Bundle& bundle, const MonitoringOptions& options);
+
+// The nightly job: evaluate the rules (data/rules.hpp; the caller writes them with
+// write_rule_results) and run the monitoring, reading the household records once for both.
+struct CheckAndMonitorReport {
+    RuleRun rules;
+    MonitoringReport monitoring;
+    double seconds_loading = 0;  // the shared read; rules.seconds_loading and monitoring.seconds_loading add the rest
+};
+CheckAndMonitorReport check_and_monitor(Bundle& bundle, const RuleOptions& rule_options, const MonitoringOptions& monitoring_options);
 
 }  // namespace onemap::data

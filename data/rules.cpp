@@ -76,7 +76,8 @@ bool is_year(std::string_view p) {
 
 // Everything the rules read, loaded once per run.
 struct Context {
-    explicit Context(const Bundle& b) : bundle(b), targets(load_targets(b)), regions(snapshot::load_regions(b)) {
+    Context(const Bundle& b, const snapshot::Regions* pre_regions)
+        : bundle(b), targets(load_targets(b)), regions(pre_regions ? *pre_regions : (own_regions = snapshot::load_regions(b))) {
         by_code.resize(regions.nodes.size());
         for (std::size_t i = 0; i < by_code.size(); ++i) by_code[i] = static_cast<int>(i);
         std::sort(by_code.begin(), by_code.end(), [&](int a, int c) {
@@ -85,9 +86,11 @@ struct Context {
     }
     const Bundle& bundle;
     Targets targets;
-    snapshot::Regions regions;
-    snapshot::Households hh;
-    bool households_loaded = false;
+    snapshot::Regions own_regions;  // when not given a loaded one
+    const snapshot::Regions& regions;
+    snapshot::Households own_hh;
+    const snapshot::Households* hh_ptr = &own_hh;
+    const snapshot::Households& hh() const { return *hh_ptr; }
     std::unordered_map<std::string, double> indicators;  // metric|period|code, province to county only
     std::set<int> indicator_years;
     std::vector<int> income_years, months;
@@ -136,8 +139,8 @@ void count_rule(Context& ctx, const RuleInfo& info, const std::string& period,
                 const std::function<snapshot::Check(std::size_t h, Tally& t)>& check,
                 const std::function<std::string(const Tally&, RuleStatus)>& word, std::vector<RuleResult>& out) {
     std::vector<Tally> tally(ctx.regions.nodes.size());
-    for (std::size_t h = 0; h < ctx.hh.rows.size(); ++h) {
-        const int v = ctx.hh.rows[h].village;
+    for (std::size_t h = 0; h < ctx.hh().rows.size(); ++h) {
+        const int v = ctx.hh().rows[h].village;
         if (v < 0) continue;
         Tally& t = tally[static_cast<std::size_t>(v)];
         switch (check(h, t)) {
@@ -271,13 +274,13 @@ void rule_r3(Context& ctx, const RuleInfo& info, int year, std::vector<RuleResul
     };
     std::vector<T> tally(ctx.regions.nodes.size());
     if (line && (final_year || line0)) {
-        for (std::size_t h = 0; h < ctx.hh.rows.size(); ++h) {
-            const auto& row = ctx.hh.rows[h];
+        for (std::size_t h = 0; h < ctx.hh().rows.size(); ++h) {
+            const auto& row = ctx.hh().rows[h];
             if (row.village < 0) continue;
             T& t = tally[static_cast<std::size_t>(row.village)];
             ++t.households;
-            const auto now = snapshot::above_line(ctx.hh, h, year, *line);
-            const auto before = final_year ? snapshot::Check::Pass : snapshot::above_line(ctx.hh, h, year - 1, *line0);
+            const auto now = snapshot::above_line(ctx.hh(), h, year, *line);
+            const auto before = final_year ? snapshot::Check::Pass : snapshot::above_line(ctx.hh(), h, year - 1, *line0);
             if (now == snapshot::Check::NoData || before == snapshot::Check::NoData) {
                 ++t.unknown;
                 continue;
@@ -341,12 +344,12 @@ void rule_r4(Context& ctx, const RuleInfo& info, int year, std::vector<RuleResul
         }
     };
     std::vector<T> tally(ctx.regions.nodes.size());
-    for (std::size_t h = 0; h < ctx.hh.rows.size(); ++h) {
-        const auto& row = ctx.hh.rows[h];
+    for (std::size_t h = 0; h < ctx.hh().rows.size(); ++h) {
+        const auto& row = ctx.hh().rows[h];
         if (row.village < 0) continue;
         T& t = tally[static_cast<std::size_t>(row.village)];
-        const auto* now = ctx.hh.income_of(h, year);
-        const auto* before = ctx.hh.income_of(h, year - 1);
+        const auto* now = ctx.hh().income_of(h, year);
+        const auto* before = ctx.hh().income_of(h, year - 1);
         if (row.relocated) ++t.relocated;
         if (!now || !before) {
             ++t.unknown;
@@ -470,11 +473,11 @@ void rule_r13(Context& ctx, const RuleInfo& info, int month, std::vector<RuleRes
         }
     };
     std::vector<T> tally(ctx.regions.nodes.size());
-    for (std::size_t h = 0; h < ctx.hh.rows.size(); ++h) {
-        const int v = ctx.hh.rows[h].village;
+    for (std::size_t h = 0; h < ctx.hh().rows.size(); ++h) {
+        const int v = ctx.hh().rows[h].village;
         if (v < 0) continue;
         ++tally[static_cast<std::size_t>(v)].households;
-        if (ctx.hh.month_of(h, month)) ++tally[static_cast<std::size_t>(v)].screened;
+        if (ctx.hh().month_of(h, month)) ++tally[static_cast<std::size_t>(v)].screened;
     }
     for (auto& t : tally) {
         if (t.households > 0) {
@@ -570,7 +573,10 @@ const RuleInfo* find_rule(std::string_view id) {
     return nullptr;
 }
 
-RuleRun evaluate_rules(const Bundle& bundle, const RuleOptions& options) {
+RuleRun evaluate_rules(const Bundle& bundle, const RuleOptions& options) { return evaluate_rules_with(bundle, options, nullptr, nullptr); }
+
+RuleRun evaluate_rules_with(const Bundle& bundle, const RuleOptions& options, const snapshot::Regions* regions,
+                            const snapshot::Households* households) {
     std::vector<const RuleInfo*> rules;
     for (const auto& id : options.rules) {
         const RuleInfo* r = find_rule(id);
@@ -587,7 +593,7 @@ RuleRun evaluate_rules(const Bundle& bundle, const RuleOptions& options) {
 
     RuleRun run;
     auto t0 = Clock::now();
-    Context ctx(bundle);
+    Context ctx(bundle, regions);
     ctx.income_years = snapshot::income_years(bundle);
     {
         sql::Statement st(bundle, "SELECT metric, period, region_code, value FROM indicators WHERE metric IN "
@@ -605,14 +611,17 @@ RuleRun evaluate_rules(const Bundle& bundle, const RuleOptions& options) {
                                 ctx.indicator_years.empty() ? 0 : *ctx.indicator_years.rbegin());
     const bool current_only = !all_periods && options.periods.empty();
     if (current_only && latest > 0) asked_years = {latest};  // default: the bundle's current year
-    if (need_households) {
+    if (households) {
+        ctx.hh_ptr = households;
+    } else if (need_households) {
         const bool asked = !asked_years.empty();
-        ctx.hh = snapshot::load_households(bundle, ctx.regions, asked ? asked_years.front() * 12 : snapshot::k_all_months,
-                                           asked ? asked_years.back() * 12 + 11 : snapshot::k_all_months);
-        ctx.households_loaded = true;
-        ctx.months = ctx.hh.present_months;
-        run.skipped_rows = ctx.hh.skipped;
-        run.skipped_total = ctx.hh.skipped_total;
+        ctx.own_hh = snapshot::load_households(bundle, ctx.regions, asked ? asked_years.front() * 12 : snapshot::k_all_months,
+                                               asked ? asked_years.back() * 12 + 11 : snapshot::k_all_months);
+    }
+    if (households || need_households) {
+        ctx.months = ctx.hh().present_months;
+        run.skipped_rows = ctx.hh().skipped;
+        run.skipped_total = ctx.hh().skipped_total;
     }
     // Months to evaluate for R13.
     std::vector<int> r13_months;
@@ -690,14 +699,14 @@ RuleRun evaluate_rules(const Bundle& bundle, const RuleOptions& options) {
                 else if (id == "R14") rule_no_source(ctx, *info, y, "数据包中无示范点图层（就业帮扶示范点、康养旅游示范村）", out);
                 else if (id == "R15") rule_no_source(ctx, *info, y, "数据包中无村集体经济扶持资金数据", out);
                 else if (id == "R5") {
-                    count_rule(ctx, *info, period, [&](std::size_t h, Tally&) { return snapshot::relocation_job(ctx.hh, h, y); },
+                    count_rule(ctx, *info, period, [&](std::size_t h, Tally&) { return snapshot::relocation_job(ctx.hh(), h, y); },
                                [&](const Tally& t, RuleStatus s) {
                                    if (s == RuleStatus::NotApplicable) return std::string("无有劳动力的搬迁户");
                                    if (s == RuleStatus::NoData && t.failing == 0) return fmt::format("{} 户搬迁户缺少 {} 年就业记录", t.unknown, y);
                                    return fmt::format("有劳动力的搬迁户 {} 户，{} 户无人就业", t.concerned, t.failing);
                                }, out);
                 } else if (id == "R11") {
-                    count_rule(ctx, *info, period, [&](std::size_t h, Tally&) { return snapshot::development_measure(ctx.hh, h, y); },
+                    count_rule(ctx, *info, period, [&](std::size_t h, Tally&) { return snapshot::development_measure(ctx.hh(), h, y); },
                                [&](const Tally& t, RuleStatus s) {
                                    if (s == RuleStatus::NotApplicable) return std::string("无有劳动力的脱贫户");
                                    return fmt::format("有劳动力的脱贫户 {} 户，{} 户无开发式帮扶措施", t.concerned, t.failing);
@@ -706,7 +715,7 @@ RuleRun evaluate_rules(const Bundle& bundle, const RuleOptions& options) {
                     count_rule(ctx, *info, period,
                                [&](std::size_t h, Tally& t) {
                                    bool pending = false;
-                                   const auto c = snapshot::transport_subsidy(ctx.hh, h, y, min_run, min_total, &pending);
+                                   const auto c = snapshot::transport_subsidy(ctx.hh(), h, y, min_run, min_total, &pending);
                                    if (c == snapshot::Check::Fail && pending) ++t.pending;
                                    return c;
                                },
@@ -719,7 +728,7 @@ RuleRun evaluate_rules(const Bundle& bundle, const RuleOptions& options) {
                     const auto limits = snapshot::integrity_limits(ctx.targets, y);
                     count_rule(ctx, *info, period,
                                [&](std::size_t h, Tally& t) {
-                                   const unsigned f = snapshot::integrity_flags(ctx.hh, h, y, limits);
+                                   const unsigned f = snapshot::integrity_flags(ctx.hh(), h, y, limits);
                                    if (f & snapshot::k_unexplained_jump) ++t.a;
                                    if (f & snapshot::k_implausible) ++t.b;
                                    if (f & snapshot::k_duplicate) ++t.c;

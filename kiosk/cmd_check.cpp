@@ -1,6 +1,7 @@
 // `onemap check`: the plan's rules R1–R16 per region and period, written to the bundle's rule_results
 // and shown as a table grouped by rule (or CSV / JSON for scripts). --strict exits 1 when any fails.
 #include "data/bundle.hpp"
+#include "data/monitoring.hpp"
 #include "data/rules.hpp"
 #include "kiosk/commands.hpp"
 
@@ -59,7 +60,7 @@ void add_check_command(CLI::App& app, ExitCode& exit) {
     struct Args {
         std::string bundle, level, format = "table";
         std::vector<std::string> periods, rules;
-        bool strict = false, no_write = false;
+        bool strict = false, no_write = false, monitor = false;
         std::size_t show = 15;
     };
     auto args = std::make_shared<Args>();
@@ -71,6 +72,7 @@ void add_check_command(CLI::App& app, ExitCode& exit) {
     cmd->add_option("--format", args->format, "table | csv | json")->check(CLI::IsMember({"table", "csv", "json"}))->capture_default_str();
     cmd->add_option("--show", args->show, "failing regions listed per rule and period in the table")->capture_default_str();
     cmd->add_flag("--strict", args->strict, "exit 1 when any shown result fails");
+    cmd->add_flag("--monitor", args->monitor, "also run the monthly monitoring (onemap monitor), reading the households once");
     cmd->add_flag("--no-write", args->no_write, "compute only; leave rule_results as it is (opens the bundle read-only)");
     cmd->callback([args, &exit] {
         try {
@@ -84,7 +86,16 @@ void add_check_command(CLI::App& app, ExitCode& exit) {
             data::RuleOptions opt;
             opt.rules = split(args->rules);
             opt.periods = args->periods;
-            const data::RuleRun run = data::evaluate_rules(b, opt);
+            data::RuleRun run;
+            if (args->monitor) {
+                if (!write) throw data::BundleError(fmt::format("{}: --monitor writes alerts; the bundle must be writable (and no --no-write)", args->bundle));
+                auto both = data::check_and_monitor(b, opt, {});
+                run = std::move(both.rules);
+                fmt::print(stderr, "onemap check --monitor: {} months monitored, {} new alerts\n", both.monitoring.months.size(),
+                           both.monitoring.total_raised());
+            } else {
+                run = data::evaluate_rules(b, opt);
+            }
             if (write) data::write_rule_results(b, run);
             if (run.skipped_total > 0) {
                 fmt::print(stderr, "onemap check: {} broken household rows left out of every count:\n", run.skipped_total);

@@ -111,6 +111,22 @@ TEST(Monitoring, GuessesTheRiskCategoryOfABigExpenseFromRecordedAid) {
     EXPECT_EQ(t.count("SELECT count(*) FROM alerts WHERE kind = 'expense_jump' AND household_id = 2 AND risk_category = '因学'"), 1);
 }
 
+TEST(Monitoring, OneReadForRulesAndMonitoringGivesTheSameAsTwo) {
+    TinyBundle a("shared-a"), b("shared-b");
+    populate(a);
+    populate(b);
+    const auto both = data::check_and_monitor(a.b(), {}, {});
+    const auto rules = data::evaluate_rules(b.b(), {});
+    const auto mon = data::run_monitoring(b.b(), {});
+    ASSERT_EQ(both.rules.results.size(), rules.results.size());
+    for (std::size_t i = 0; i < rules.results.size(); ++i) {
+        EXPECT_EQ(both.rules.results[i].status, rules.results[i].status) << rules.results[i].rule << " " << rules.results[i].region_code;
+        EXPECT_EQ(both.rules.results[i].reason, rules.results[i].reason);
+    }
+    EXPECT_EQ(both.monitoring.raised, mon.raised);
+    EXPECT_GT(both.monitoring.total_raised(), 5);
+}
+
 TEST(Monitoring, RefusesAReadOnlyBundleAndABadPeriod) {
     TinyBundle t("monitor-ro");
     populate(t);
