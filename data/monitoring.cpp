@@ -137,6 +137,17 @@ MonitoringReport run_monitoring_with(Bundle& bundle, const MonitoringOptions& op
     const int min_run = static_cast<int>(targets.get("R12.min_consecutive_months", "*").value_or(3));
     const int min_total = static_cast<int>(targets.get("R12.min_total_months", "*").value_or(6));
 
+    struct YearTargets {
+        std::optional<double> line;
+        double expense_share = 25, severe_expense_share = 50;
+    };
+    const int first_year = *years.begin();
+    std::vector<YearTargets> year_targets;  // looked up once per year, not per household-month
+    for (int y = first_year; y <= *years.rbegin(); ++y) {
+        const std::string ys = std::to_string(y);
+        year_targets.push_back({targets.get("monitoring_line", ys), targets.get("monitor.expense_share_pct", ys).value_or(25),
+                                targets.get("monitor.severe_expense_share_pct", ys).value_or(50)});
+    }
     std::vector<snapshot::IntegrityLimits> limits;
     for (int y = *years.begin(); y <= *years.rbegin(); ++y) limits.push_back(snapshot::integrity_limits(targets, y));
     std::vector<Candidate> out;
@@ -162,7 +173,8 @@ MonitoringReport run_monitoring_with(Bundle& bundle, const MonitoringOptions& op
             const auto* cur = hh.month_of(h, m);
             if (cur) ++village_screened[k][static_cast<std::size_t>(row.village)];
             const auto inc12 = income_12(hh, h, m);
-            const auto line = targets.get("monitoring_line", ys);
+            const YearTargets& yt = year_targets[static_cast<std::size_t>(y - first_year)];
+            const auto& line = yt.line;
             if (inc12 && line && !in_range_years.count(y) && *inc12 / std::max(1, row.members) <= *line) {
                 in_range_years.insert(y);
                 const double pc = *inc12 / std::max(1, row.members);
@@ -178,8 +190,7 @@ MonitoringReport run_monitoring_with(Bundle& bundle, const MonitoringOptions& op
             }
             if (cur && cur->expense > 0 && inc12 && *inc12 > 0) {
                 const double share = cur->expense / *inc12 * 100;
-                const double lo = targets.get("monitor.expense_share_pct", ys).value_or(25);
-                const double hi = targets.get("monitor.severe_expense_share_pct", ys).value_or(50);
+                const double lo = yt.expense_share, hi = yt.severe_expense_share;
                 if (share >= lo) {
                     const std::string_view category = category_for_expense(hh, h, y);
                     household_alert(AlertKind::ExpenseJump, h, snapshot::month_key(m), category, share >= hi ? 3 : 2,

@@ -11,6 +11,31 @@
 // A result is pass, fail, not applicable or no data. "No data" is never pass; "higher than" is
 // strictly higher. Where a rule counts households (R3 R5 R11 R12 R16) a region fails when any
 // household fails, has no data when any has none, and is n.a. when none is concerned.
+//
+// How each rule reads the bundle (levels: P province, C city, K county, T township, V village):
+//   R1  CK    indicators tp_income_pc / rural_income_pc this year and last (or the *_growth rows);
+//             value = gap in percentage points, pass only when gap > R1.min_gap_pp (equal fails)
+//   R2  P     indicators; value = rural ÷ tp (shown 1 : x); pass when x ≤ R2.max_rural_to_tp; n.a. in
+//             years without a target row (the plan sets 2025)
+//   R3  all   household_income; a person is inside the range when income per person ≤ the year's
+//             monitoring_line ("above" is strictly higher); before R3.zero_from_year the count must fall
+//             (0 and 0 passes), from then on be 0 outside 兜底保障户 (fully_supported)
+//   R4  PCK   household_income of relocated vs all households, same households both years; equal passes
+//   R5  all   relocated households with labour: household_income.employed of the year > 0
+//   R6 R7 R8  indicators migrant_workers, new_certificates, industry_fund_share against their targets
+//   R9  K     featured_industries table (no rows at all → no data)
+//   R10 PCK   projects: operating ones need farmer_linkage; every one one of the four batches; an idle
+//             one must be 盘活闲置 or 依法处置
+//   R11 all   households with labour: a development-type measure (产业 就业 金融 公益岗位) started by
+//             the end of the year
+//   R12 all   household_months of the year: a run of ≥ 3 recorded consecutive months out of province or
+//             ≥ 6 in total qualifies; needs a paid 跨省务工交通补贴 benefit of that year (pending ≠ paid)
+//   R13 all   monthly: a village is screened when every household has that month's record; above the
+//             village the value is the number of unscreened villages
+//   R14 R15   no source table in the bundle yet → no data
+//   R16 all   per household and year: income per person up > R16.jump_pct with no more members
+//             employed, no measure started this year or last and no benefit paid; implausible values;
+//             duplicates (same village, masked name, size, labour and incomes)
 #include "data/catalogue.hpp"
 
 #include <cstdint>
