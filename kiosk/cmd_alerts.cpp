@@ -177,7 +177,9 @@ void add_alerts_command(CLI::App& app, ExitCode& exit) {
         std::map<std::string, std::size_t> per;
         for (const auto& r : rows) ++per[r.risk_category];
         fmt::print("wrote {} ({} ledger rows for county {})\n", args->out, rows.size(), args->county);
-        for (const auto& [c, n] : per) fmt::print("  {:<12} {:>6}\n", c, n);
+        for (const auto c : data::k_risk_categories) {
+            if (per.count(std::string(c))) fmt::print("  {:<12} {:>6}\n", c, per[std::string(c)]);
+        }
     }));
 }
 
