@@ -103,12 +103,14 @@ Households load_households(const Bundle& bundle, const Regions& regions, int fir
         return cur < n && hh.rows[cur].id == id;
     };
     {
-        const auto years = income_years(bundle);
-        if (!years.empty()) {
-            hh.first_year = years.front();
-            hh.n_years = years.back() - years.front() + 1;
-        }
-        hh.income.assign(n * static_cast<std::size_t>(hh.n_years), IncomeRow{});
+        // One pass: rows are kept until the span of years is known.
+        struct Raw {
+            std::uint32_t h;
+            int year;
+            IncomeRow row;
+        };
+        std::vector<Raw> raw;
+        int lo = std::numeric_limits<int>::max(), hi = std::numeric_limits<int>::min();
         sql::Statement st(bundle, "SELECT household_id, year, wage, business, transfer, property, employed FROM household_income "
                                   "ORDER BY household_id, year");
         std::size_t cur = 0;
@@ -118,8 +120,27 @@ Households load_households(const Bundle& bundle, const Regions& regions, int fir
                 continue;
             }
             const int y = static_cast<int>(st.col_int(1));
-            IncomeRow& r = hh.income[cur * static_cast<std::size_t>(hh.n_years) + static_cast<std::size_t>(y - hh.first_year)];
-            r = {st.col_real(2), st.col_real(3), st.col_real(4), st.col_real(5), static_cast<int>(st.col_int(6)), true};
+            if (y < 1900 || y > 2200) {
+                hh.skip(fmt::format("household_income (household_id {}, year {}): year out of range", st.col_int(0), y));
+                continue;
+            }
+            lo = std::min(lo, y);
+            hi = std::max(hi, y);
+            raw.push_back({static_cast<std::uint32_t>(cur), y,
+                           {st.col_real(2), st.col_real(3), st.col_real(4), st.col_real(5), static_cast<int>(st.col_int(6)), true}});
+        }
+        if (!raw.empty()) {
+            hh.first_year = lo;
+            hh.n_years = hi - lo + 1;
+        }
+        hh.income.assign(n * static_cast<std::size_t>(hh.n_years), IncomeRow{});
+        std::vector<char> seen(static_cast<std::size_t>(hh.n_years), 0);
+        for (const Raw& r : raw) {
+            hh.income[r.h * static_cast<std::size_t>(hh.n_years) + static_cast<std::size_t>(r.year - lo)] = r.row;
+            seen[static_cast<std::size_t>(r.year - lo)] = 1;
+        }
+        for (int y = 0; y < hh.n_years; ++y) {
+            if (seen[static_cast<std::size_t>(y)]) hh.years.push_back(lo + y);
         }
     }
     if (first_month != -1) {

@@ -74,6 +74,7 @@ inline constexpr int k_no_month = std::numeric_limits<int>::max();
 struct Households {
     std::vector<HouseholdRow> rows;  // ordered by household_id
     int first_year = 0, n_years = 0;
+    std::vector<int> years;          // years with at least one household_income row, ascending
     std::vector<IncomeRow> income;   // [h * n_years + (year − first_year)]
     int first_month = 0, n_months = 0;
     std::vector<MonthRow> months;    // [h * n_months + (month − first_month)]

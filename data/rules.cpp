@@ -594,7 +594,6 @@ RuleRun evaluate_rules_with(const Bundle& bundle, const RuleOptions& options, co
     RuleRun run;
     auto t0 = Clock::now();
     Context ctx(bundle, regions);
-    ctx.income_years = snapshot::income_years(bundle);
     {
         sql::Statement st(bundle, "SELECT metric, period, region_code, value FROM indicators WHERE metric IN "
                                   "('tp_income_pc', 'rural_income_pc', 'tp_income_growth', 'rural_income_growth', 'tp_population', "
@@ -607,22 +606,25 @@ RuleRun evaluate_rules_with(const Bundle& bundle, const RuleOptions& options, co
     const bool need_households = std::any_of(rules.begin(), rules.end(), [](const RuleInfo* r) {
         return r->id == "R3" || r->id == "R4" || r->id == "R5" || r->id == "R11" || r->id == "R12" || r->id == "R13" || r->id == "R16";
     });
+    // Household records: every month kept (at most the latest k_max_months) — household_months has
+    // no index by month, so reading a few months costs the same pass as reading them all.
+    if (households) {
+        ctx.hh_ptr = households;
+    } else if (need_households) {
+        ctx.own_hh = snapshot::load_households(bundle, ctx.regions, snapshot::k_all_months, snapshot::k_all_months);
+    }
+    if (households || need_households) {
+        ctx.months = ctx.hh().present_months;
+        ctx.income_years = ctx.hh().years;
+        run.skipped_rows = ctx.hh().skipped;
+        run.skipped_total = ctx.hh().skipped_total;
+    } else {
+        ctx.income_years = snapshot::income_years(bundle);
+    }
     const int latest = std::max(ctx.income_years.empty() ? 0 : ctx.income_years.back(),
                                 ctx.indicator_years.empty() ? 0 : *ctx.indicator_years.rbegin());
     const bool current_only = !all_periods && options.periods.empty();
     if (current_only && latest > 0) asked_years = {latest};  // default: the bundle's current year
-    if (households) {
-        ctx.hh_ptr = households;
-    } else if (need_households) {
-        const bool asked = !asked_years.empty();
-        ctx.own_hh = snapshot::load_households(bundle, ctx.regions, asked ? asked_years.front() * 12 : snapshot::k_all_months,
-                                               asked ? asked_years.back() * 12 + 11 : snapshot::k_all_months);
-    }
-    if (households || need_households) {
-        ctx.months = ctx.hh().present_months;
-        run.skipped_rows = ctx.hh().skipped;
-        run.skipped_total = ctx.hh().skipped_total;
-    }
     // Months to evaluate for R13.
     std::vector<int> r13_months;
     for (int m : ctx.months) {
