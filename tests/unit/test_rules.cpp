@@ -364,6 +364,18 @@ TEST(Rules, WriteReplacesThePeriodsComputedAndFeedsTheMapLayer) {
     EXPECT_EQ(layer[0].status, RuleStatus::NoData);
 }
 
+TEST(Rules, EveryResultIsWrittenWhateverTheBatching) {
+    TinyBundle t("batches");
+    t.household(1, test::k_a1, 2, 1);
+    t.months(1, 2025, 1000);
+    t.income(1, 2025, 12000);
+    const auto r = run(t, {}, {"all"});
+    ASSERT_GT(r.results.size(), 130u);  // more than two batches of 64, and a remainder
+    data::write_rule_results(t.b(), r);
+    EXPECT_EQ(t.count("SELECT count(*) FROM rule_results"), static_cast<std::int64_t>(r.results.size()));
+    EXPECT_EQ(t.count("SELECT count(*) FROM rule_results WHERE rule = 'R13' AND period = '2025-12' AND region_code = '410101001001' AND status = 'pass'"), 1);
+}
+
 TEST(Rules, AFailedWriteLeavesTheBundleAsItWas) {
     TinyBundle t("atomic");
     t.indicator("410101", "2024", "tp_income_pc", 10000);
