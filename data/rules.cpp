@@ -627,9 +627,13 @@ RuleRun evaluate_rules_with(const Bundle& bundle, const RuleOptions& options, co
     if (current_only && latest > 0) asked_years = {latest};  // default: the bundle's current year
     // Months to evaluate for R13.
     std::vector<int> r13_months;
+    const int current = latest > 0 ? latest : (ctx.months.empty() ? 0 : snapshot::year_of(ctx.months.back()));
+    int current_month = -1;  // default: R13 for the latest month of the current year only
     for (int m : ctx.months) {
-        const int current = latest > 0 ? latest : (ctx.months.empty() ? 0 : snapshot::year_of(ctx.months.back()));
-        if (all_periods || (current_only && snapshot::year_of(m) == current)) {
+        if (snapshot::year_of(m) == current) current_month = m;
+    }
+    for (int m : ctx.months) {
+        if (all_periods || (current_only && m == current_month)) {
             r13_months.push_back(m);
             continue;
         }

@@ -79,8 +79,8 @@ struct RuleResult {
 struct RuleOptions {
     std::vector<std::string> rules;    // ids; empty: all
     // 'YYYY' or 'YYYY-MM' ('YYYY' includes its months for R13); empty: the bundle's current year (the
-    // latest year with household or indicator data) and its months; {"all"}: every period each rule
-    // has data for.
+    // latest year with household or indicator data) and, for R13, its latest month with records;
+    // {"all"}: every period each rule has data for.
     std::vector<std::string> periods;
 };
 

@@ -66,7 +66,7 @@ void add_check_command(CLI::App& app, ExitCode& exit) {
     auto args = std::make_shared<Args>();
     CLI::App* cmd = app.add_subcommand("check", "按规划目标逐项核查 / check the plan's rules R1–R16 per region and period");
     cmd->add_option("--bundle", args->bundle, "bundle file (.gpkg)")->required();
-    cmd->add_option("--period", args->periods, "YYYY or YYYY-MM (repeatable), or 'all' for every period with data; default: the current (latest) year");
+    cmd->add_option("--period", args->periods, "YYYY or YYYY-MM (repeatable), or 'all' for every period with data; default: the current (latest) year, and its latest month for R13");
     cmd->add_option("--rule", args->rules, "rules, e.g. R1,R3 (default: all)")->delimiter(',');
     cmd->add_option("--level", args->level, "show only this level: province|city|county|township|village");
     cmd->add_option("--format", args->format, "table | csv | json")->check(CLI::IsMember({"table", "csv", "json"}))->capture_default_str();

@@ -2,7 +2,8 @@
 // the time per rule.
 //   onemap_bench_rules [--bundle FILE] [--periods all]
 //     FILE is modified (rule_results, alerts, open_alerts); without it a province demo is built in
-//     the temp folder. Rules run for the current year (its 12 months for R13) unless --periods all.
+//     the temp folder. Rules run for the latest year with all its months for R13 (--periods all: every
+//     period with data), then the monitoring over every month.
 #include "data/bundle.hpp"
 #include "data/demo.hpp"
 #include "data/monitoring.hpp"
@@ -55,6 +56,9 @@ int main(int argc, char** argv) {
         built = true;
     }
     data::Bundle b = data::Bundle::open(path, data::OpenMode::ReadWrite);
+    if (rule_options.periods.empty()) {  // the current year with all 12 months for R13 (the default checks only the latest month)
+        rule_options.periods = {std::to_string(count(b, "SELECT max(year) FROM household_income"))};
+    }
     fmt::print("bundle {}: {} households, {} household-months, {} regions\n\n", path.string(), count(b, "SELECT count(*) FROM households"),
                count(b, "SELECT count(*) FROM household_months"), count(b, "SELECT count(*) FROM regions"));
 

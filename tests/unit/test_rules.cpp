@@ -239,7 +239,11 @@ TEST(Rules, R13EveryVillageScreenedEveryMonth) {
     t.month(1, "2025-03", 1000);
     t.month(2, "2025-03", 1000);
     t.month(3, "2025-02", 1000);  // B1 screened in February only
+    // By default only the latest month (March) is checked.
     auto r = run(t, {"R13"});
+    EXPECT_EQ(r.computed.size(), 1u);
+    EXPECT_EQ(get(r, "R13", test::k_b1, "2025-03").status, RuleStatus::Fail);
+    r = run(t, {"R13"}, {"2025"});
     EXPECT_EQ(get(r, "R13", test::k_a1, "2025-03").status, RuleStatus::Pass);
     EXPECT_EQ(get(r, "R13", test::k_b1, "2025-03").status, RuleStatus::Fail);
     EXPECT_EQ(get(r, "R13", test::k_b1, "2025-02").status, RuleStatus::Pass);
