@@ -127,6 +127,16 @@ TEST(Monitoring, OneReadForRulesAndMonitoringGivesTheSameAsTwo) {
     EXPECT_GT(both.monitoring.total_raised(), 5);
 }
 
+TEST(Monitoring, AFailedRunLeavesTheBundleAsItWas) {
+    TinyBundle t("monitor-atomic");
+    populate(t);
+    t.exec("CREATE TRIGGER refuse AFTER INSERT ON alert_audit WHEN (SELECT count(*) FROM alert_audit) > 3 "
+           "BEGIN SELECT RAISE(ABORT, 'disk full'); END");
+    EXPECT_THROW(data::run_monitoring(t.b(), {}), data::BundleError);
+    EXPECT_EQ(t.count("SELECT count(*) FROM alerts"), 0);
+    EXPECT_EQ(t.count("SELECT count(*) FROM indicators WHERE metric = 'open_alerts'"), 0);
+}
+
 TEST(Monitoring, RefusesAReadOnlyBundleAndABadPeriod) {
     TinyBundle t("monitor-ro");
     populate(t);
