@@ -870,4 +870,29 @@ std::vector<RegionLabel> read_region_labels(const Bundle& bundle) {
     return out;
 }
 
+std::vector<RuleSummary> summarise_rule_results(const Bundle& bundle, Level level, std::string_view period) {
+    std::vector<RuleSummary> out;
+    sql::Statement st(bundle, "SELECT r.status, count(*) FROM rule_results r JOIN regions g ON g.code = r.region_code AND g.level = ? "
+                              "WHERE r.rule = ? AND r.period = ? GROUP BY r.status");
+    for (const auto& info : k_rules) {
+        st.reset();
+        st.integer(1, static_cast<int>(level)).text(2, info.id).text(3, period);
+        RuleSummary s;
+        s.rule = info.id;
+        bool any = false;
+        while (st.step()) {
+            any = true;
+            const auto n = st.col_int(1);
+            switch (parse_status(st.col_view(0)).value_or(RuleStatus::NoData)) {
+                case RuleStatus::Pass: s.pass += n; break;
+                case RuleStatus::Fail: s.fail += n; break;
+                case RuleStatus::NotApplicable: s.not_applicable += n; break;
+                case RuleStatus::NoData: s.no_data += n; break;
+            }
+        }
+        if (any) out.push_back(std::move(s));
+    }
+    return out;
+}
+
 }  // namespace onemap::data

@@ -128,6 +128,15 @@ struct RegionRuleStatus {
 std::vector<RegionRuleStatus> rule_status_for_level(const Bundle& bundle, std::string_view rule, Level level,
                                                     std::string_view period);
 
+// The wall's tiles: per rule, how many regions of `level` pass, fail, are n.a. or have no data in
+// `period` (for R13 give a month), from the stored results. Catalogue order; rules with no stored
+// row at that level and period are left out.
+struct RuleSummary {
+    std::string rule;
+    std::int64_t pass = 0, fail = 0, not_applicable = 0, no_data = 0;
+};
+std::vector<RuleSummary> summarise_rule_results(const Bundle& bundle, Level level, std::string_view period);
+
 // Names and levels of every region, for reports (code → name, level).
 struct RegionLabel {
     std::string code, name;

@@ -357,6 +357,13 @@ TEST(Rules, WriteReplacesThePeriodsComputedAndFeedsTheMapLayer) {
     ASSERT_EQ(panel.size(), 1u);
     EXPECT_EQ(panel[0].rule, "R1");
     EXPECT_NE(panel[0].reason.find("脱贫人口人均纯收入增速"), std::string::npos);
+    // Wall tiles: counts per rule at a level.
+    const auto tiles = data::summarise_rule_results(t.b(), data::Level::County, "2025");
+    ASSERT_EQ(tiles.size(), 1u);
+    EXPECT_EQ(tiles[0].rule, "R1");
+    EXPECT_EQ(tiles[0].pass, 1);
+    EXPECT_EQ(tiles[0].no_data, 1);
+    EXPECT_EQ(tiles[0].fail, 0);
     // Map layer: counties from the table; villages n/a (R1 is not a village rule); R3 at villages not computed → no data.
     auto layer = data::rule_status_for_level(t.b(), "R1", data::Level::County, "2025");
     ASSERT_EQ(layer.size(), 2u);
