@@ -40,7 +40,7 @@ std::string csv(std::string_view s) {
     return out + "\"";
 }
 
-std::string opt_num(const std::optional<double>& v) { return v ? fmt::format("{:.6g}", *v) : std::string(); }
+std::string opt_num(const std::optional<double>& v) { return v ? fmt::format("{}", *v) : std::string(); }  // shortest exact form
 
 std::vector<std::string> split(const std::vector<std::string>& xs) {
     std::vector<std::string> out;

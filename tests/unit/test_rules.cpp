@@ -298,6 +298,31 @@ TEST(Rules, R6R7R8MinimumsAndYearsWithoutTarget) {
     EXPECT_EQ(get(r, "R6", "41", "2022").status, RuleStatus::NoData);
 }
 
+TEST(Rules, TheRemainingStatusesOfEachRule) {
+    TinyBundle t("statuses");
+    // R4 no data: a relocated household without last year's income.
+    t.household(1, test::k_a1, 1, 1, false, true);
+    t.income(1, 2025, 10000);
+    // R6 fail / R7 pass / R7 no data in 2024; R6 n.a. once its target is removed for 2024.
+    t.indicator("41", "2025", "migrant_workers", 2099999);
+    t.indicator("41", "2025", "new_certificates", 100000);
+    t.indicator("41", "2024", "migrant_workers", 2200000);
+    auto r = run(t, {"R4", "R6", "R7", "R14", "R15", "R16"}, {"2024", "2025"});
+    EXPECT_EQ(get(r, "R4", "410101", "2025").status, RuleStatus::NoData);
+    EXPECT_EQ(get(r, "R6", "41", "2025").status, RuleStatus::Fail);
+    EXPECT_EQ(get(r, "R6", "41", "2024").status, RuleStatus::Pass);
+    EXPECT_EQ(get(r, "R7", "41", "2025").status, RuleStatus::Pass);  // ≥ 100,000
+    EXPECT_EQ(get(r, "R7", "41", "2024").status, RuleStatus::NoData);
+    EXPECT_EQ(get(r, "R14", "41", "2025").status, RuleStatus::NoData);  // no source table: never pass
+    EXPECT_EQ(get(r, "R15", "41", "2025").status, RuleStatus::NoData);
+    EXPECT_EQ(get(r, "R16", test::k_a2, "2025").status, RuleStatus::NotApplicable);  // no households
+    EXPECT_EQ(get(r, "R16", test::k_a1, "2025").status, RuleStatus::Pass);
+    t.exec("INSERT INTO targets(key, period, value) VALUES ('R6.min_workers', '2025', 2000000)");
+    r = run(t, {"R6"}, {"2024", "2025"});
+    EXPECT_EQ(get(r, "R6", "41", "2025").status, RuleStatus::Pass);          // the table's target
+    EXPECT_EQ(get(r, "R6", "41", "2024").status, RuleStatus::NotApplicable);  // the key's defaults are replaced: no 2024 target
+}
+
 TEST(Rules, R9AndR10FromIndustriesAndProjects) {
     // (Feature tables are not updated with plain SQLite here: GeoPackage's R-tree triggers need
     // SpatiaLite functions. Each case gets its own bundle.)
