@@ -95,24 +95,100 @@ CREATE TABLE IF NOT EXISTS measures (
 );
 CREATE INDEX IF NOT EXISTS measures_by_household ON measures (household_id);
 
-CREATE TABLE IF NOT EXISTS alerts (
-  alert_id      INTEGER PRIMARY KEY,
-  region_code   TEXT NOT NULL,
-  household_id  INTEGER REFERENCES households(household_id),
-  kind          TEXT NOT NULL,
-  risk_category TEXT NOT NULL,
-  severity      INTEGER NOT NULL,
-  status        TEXT NOT NULL DEFAULT 'new',
-  period        TEXT NOT NULL,
-  detail        TEXT NOT NULL DEFAULT ''
-);
-CREATE INDEX IF NOT EXISTS alerts_by_region ON alerts (region_code, status);
-
 CREATE TABLE IF NOT EXISTS render_cache (
   key          TEXT PRIMARY KEY,
   content_hash TEXT NOT NULL,
   data         BLOB NOT NULL
 );
+
+-- ── Rules, targets and monitoring (issue 6; data/rules.hpp, data/targets.hpp, data/monitoring.hpp,
+-- ── data/alerts.hpp). Keep this block last.
+CREATE TABLE IF NOT EXISTS targets (
+  key    TEXT NOT NULL,               -- e.g. 'R1.min_gap_pp', 'monitoring_line'
+  period TEXT NOT NULL DEFAULT '*',   -- 'YYYY', or '*' for every period without its own row
+  value  REAL NOT NULL,
+  note   TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (key, period)
+) WITHOUT ROWID;
+
+CREATE TABLE IF NOT EXISTS rule_results (
+  rule        TEXT NOT NULL,          -- 'R1' … 'R16'
+  region_code TEXT NOT NULL,
+  period      TEXT NOT NULL,          -- 'YYYY' or 'YYYY-MM' (R13)
+  status      TEXT NOT NULL CHECK (status IN ('pass', 'fail', 'na', 'no_data')),
+  value       REAL,                   -- NULL when there is nothing to measure
+  target      REAL,
+  reason      TEXT NOT NULL,          -- one line, Chinese
+  PRIMARY KEY (rule, period, region_code)   -- the map layer joins from regions; one region: a lookup per rule
+) WITHOUT ROWID;
+
+CREATE TABLE IF NOT EXISTS featured_industries (   -- R9: 1–3 featured assistance industries per county
+  county_code TEXT NOT NULL,
+  industry    TEXT NOT NULL,
+  PRIMARY KEY (county_code, industry)
+) WITHOUT ROWID;
+
+CREATE TABLE IF NOT EXISTS alerts (
+  alert_id      INTEGER PRIMARY KEY,
+  kind          TEXT NOT NULL,        -- data/alerts.hpp AlertKind keys
+  rule          TEXT NOT NULL DEFAULT '',
+  subject       TEXT NOT NULL,        -- 'household:ID', 'project:FID' or 'village:CODE'
+  region_code   TEXT NOT NULL,        -- the village (households, projects) or region it concerns
+  county_code   TEXT NOT NULL DEFAULT '',
+  household_id  INTEGER REFERENCES households(household_id),
+  project_fid   INTEGER,
+  risk_category TEXT NOT NULL CHECK (risk_category IN ('因病', '因学', '因残', '因自然灾害', '因意外事故',
+                                     '因产业项目失败', '因务工就业不稳', '缺劳动力', '其他')),
+  severity      INTEGER NOT NULL CHECK (severity BETWEEN 1 AND 3),   -- 1 关注, 2 预警, 3 严重
+  status        TEXT NOT NULL DEFAULT 'new' CHECK (status IN ('new', 'verified', 'measure_assigned', 'resolved')),
+  period        TEXT NOT NULL,        -- 'YYYY-MM' or 'YYYY'
+  detail        TEXT NOT NULL DEFAULT '',
+  raised_at     TEXT NOT NULL,
+  UNIQUE (kind, period, subject)
+);
+CREATE INDEX IF NOT EXISTS alerts_by_region ON alerts (region_code, status);
+CREATE INDEX IF NOT EXISTS alerts_by_county ON alerts (county_code, risk_category);
+
+-- Every status step, append-only: the triggers refuse UPDATE and DELETE.
+CREATE TABLE IF NOT EXISTS alert_audit (
+  audit_id    INTEGER PRIMARY KEY,
+  alert_id    INTEGER NOT NULL REFERENCES alerts(alert_id),
+  at          TEXT NOT NULL,          -- ISO 8601 UTC
+  role        TEXT NOT NULL CHECK (length(role) > 0),
+  from_status TEXT,                   -- NULL for the row that records the alert being raised
+  to_status   TEXT NOT NULL,
+  note        TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX IF NOT EXISTS alert_audit_by_alert ON alert_audit (alert_id);
+CREATE TRIGGER IF NOT EXISTS alert_audit_no_update BEFORE UPDATE ON alert_audit
+BEGIN SELECT RAISE(ABORT, 'alert_audit is append-only: audit rows are never updated'); END;
+CREATE TRIGGER IF NOT EXISTS alert_audit_no_delete BEFORE DELETE ON alert_audit
+BEGIN SELECT RAISE(ABORT, 'alert_audit is append-only: audit rows are never deleted'); END;
+CREATE TRIGGER IF NOT EXISTS alerts_no_delete BEFORE DELETE ON alerts
+BEGIN SELECT RAISE(ABORT, 'alerts are never deleted: resolve them through the workflow'); END;
+-- new → verified → measure_assigned → resolved, nothing else (data/alerts.hpp draws it).
+CREATE TRIGGER IF NOT EXISTS alerts_legal_transition BEFORE UPDATE OF status ON alerts
+WHEN NOT ((OLD.status = 'new' AND NEW.status = 'verified')
+       OR (OLD.status = 'verified' AND NEW.status = 'measure_assigned')
+       OR (OLD.status = 'measure_assigned' AND NEW.status = 'resolved'))
+BEGIN SELECT RAISE(ABORT, 'illegal alert status transition'); END;
+-- A status change must have its audit row (written first, in the same transaction).
+CREATE TRIGGER IF NOT EXISTS alerts_transition_audited AFTER UPDATE OF status ON alerts
+WHEN NOT EXISTS (SELECT 1 FROM alert_audit WHERE alert_id = NEW.alert_id AND from_status = OLD.status AND to_status = NEW.status)
+BEGIN SELECT RAISE(ABORT, 'alert status changed without an audit row'); END;
+
+-- The ledger (一户一策): household alerts per county, grouped by risk category, with the household's
+-- recorded measures and the measure assigned in the workflow. No ID numbers, no names.
+CREATE VIEW IF NOT EXISTS alert_ledger AS
+SELECT a.county_code, a.risk_category, a.region_code AS village_code, a.household_id, a.alert_id, a.kind,
+       a.rule, a.severity, a.status, a.period, a.detail,
+       (SELECT group_concat(m.family || '：' || m.description, '；') FROM measures m
+         WHERE m.household_id = a.household_id) AS measures,
+       (SELECT u.note FROM alert_audit u WHERE u.alert_id = a.alert_id AND u.to_status = 'measure_assigned'
+         ORDER BY u.audit_id DESC LIMIT 1) AS assigned_measure
+FROM alerts a
+WHERE a.household_id IS NOT NULL;
+-- ── end of the issue-6 block
 )sql";
 
 // Later steps go here: {1, "ALTER TABLE …;"} takes v1 to v2, and k_schema_version becomes 2.

@@ -14,5 +14,8 @@ void add_info_command(CLI::App& app, ExitCode& exit);
 void add_gui_commands(CLI::App& app, ExitCode& exit);  // desk, kiosk, wall
 void add_prepare_command(CLI::App& app, ExitCode& exit);  // build the render cache
 void add_render_command(CLI::App& app, ExitCode& exit);   // map → PNG, offscreen
+void add_check_command(CLI::App& app, ExitCode& exit);    // kiosk/cmd_check.cpp
+void add_monitor_command(CLI::App& app, ExitCode& exit);  // kiosk/cmd_alerts.cpp
+void add_alerts_command(CLI::App& app, ExitCode& exit);   // kiosk/cmd_alerts.cpp
 
 }  // namespace onemap::app

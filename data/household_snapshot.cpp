@@ -1,0 +1,344 @@
+#include "household_snapshot.hpp"
+
+#include "data/sql_statement.hpp"
+
+#include <algorithm>
+
+namespace onemap::data::snapshot {
+
+int month_index(std::string_view s) {
+    if (s.size() != 7 || s[4] != '-') return -1;
+    int y = 0, m = 0;
+    for (int i = 0; i < 4; ++i) {
+        if (s[static_cast<std::size_t>(i)] < '0' || s[static_cast<std::size_t>(i)] > '9') return -1;
+        y = y * 10 + (s[static_cast<std::size_t>(i)] - '0');
+    }
+    for (int i = 5; i < 7; ++i) {
+        if (s[static_cast<std::size_t>(i)] < '0' || s[static_cast<std::size_t>(i)] > '9') return -1;
+        m = m * 10 + (s[static_cast<std::size_t>(i)] - '0');
+    }
+    if (m < 1 || m > 12) return -1;
+    return y * 12 + m - 1;
+}
+
+std::string month_key(int month) { return fmt::format("{:04d}-{:02d}", month / 12, month % 12 + 1); }
+
+int Regions::find(std::string_view code) const {
+    auto it = index.find(std::string(code));
+    return it == index.end() ? -1 : it->second;
+}
+
+Regions load_regions(const Bundle& bundle) {
+    Regions r;
+    if (!sql::has_table(bundle, "regions")) return r;
+    sql::Statement st(bundle, "SELECT code, coalesce(parent_code, ''), level, coalesce(name, '') FROM regions ORDER BY level, code");
+    while (st.step()) {
+        RegionNode n;
+        n.code = st.col_text(0);
+        n.parent_code = st.col_text(1);
+        const auto level = st.col_int(2);
+        if (level < 1 || level > 5) {
+            throw BundleError(fmt::format("{}: regions row {}: level {} is not 1…5", bundle.path().string(), n.code, level));
+        }
+        n.level = static_cast<Level>(level);
+        n.name = st.col_text(3);
+        r.index.emplace(n.code, static_cast<int>(r.nodes.size()));
+        r.nodes.push_back(std::move(n));
+    }
+    for (auto& n : r.nodes) {
+        if (!n.parent_code.empty()) n.parent = r.find(n.parent_code);
+    }
+    r.bottom_up.resize(r.nodes.size());
+    for (std::size_t i = 0; i < r.nodes.size(); ++i) r.bottom_up[i] = static_cast<int>(r.nodes.size() - 1 - i);  // ordered by level
+    return r;
+}
+
+std::vector<int> income_years(const Bundle& bundle) {
+    std::vector<int> out;
+    sql::Statement st(bundle, "SELECT DISTINCT year FROM household_income ORDER BY year");
+    while (st.step()) out.push_back(static_cast<int>(st.col_int(0)));
+    return out;
+}
+
+const IncomeRow* Households::income_of(std::size_t h, int year) const {
+    if (!has_year(year)) return nullptr;
+    const IncomeRow& r = income[h * static_cast<std::size_t>(n_years) + static_cast<std::size_t>(year - first_year)];
+    return r.present ? &r : nullptr;
+}
+
+const MonthRow* Households::month_of(std::size_t h, int month) const {
+    if (month < first_month || month >= first_month + n_months) return nullptr;
+    const MonthRow& r = months[h * static_cast<std::size_t>(n_months) + static_cast<std::size_t>(month - first_month)];
+    return r.present ? &r : nullptr;
+}
+
+Households load_households(const Bundle& bundle, const Regions& regions, int first_month, int last_month) {
+    Households hh;
+    {
+        sql::Statement st(bundle, "SELECT household_id, village_code, members, labour, household_type, fully_supported, relocated, "
+                                  "employed_members, head_name_masked FROM households ORDER BY household_id");
+        while (st.step()) {
+            HouseholdRow r;
+            r.id = st.col_int(0);
+            r.village_code = st.col_text(1);
+            r.village = regions.find(r.village_code);
+            if (r.village < 0 || regions.nodes[static_cast<std::size_t>(r.village)].level != Level::Village) {
+                hh.skip(fmt::format("households (household_id {}, village_code '{}'): not a village in regions", r.id, r.village_code));
+                r.village = -1;
+            }
+            r.members = static_cast<int>(st.col_int(2));
+            r.labour = static_cast<int>(st.col_int(3));
+            r.type = st.col_text(4);
+            r.fully_supported = st.col_int(5) != 0;
+            r.relocated = st.col_int(6) != 0;
+            r.employed_members = static_cast<int>(st.col_int(7));
+            r.head_masked = st.col_text(8);
+            hh.rows.push_back(std::move(r));
+        }
+    }
+    const std::size_t n = hh.rows.size();
+    // Rows of the child tables come ordered by household_id: walk a cursor alongside.
+    auto cursor_for = [&](std::size_t& cur, std::int64_t id) -> bool {
+        while (cur < n && hh.rows[cur].id < id) ++cur;
+        return cur < n && hh.rows[cur].id == id;
+    };
+    {
+        // One pass: rows are kept until the span of years is known.
+        struct Raw {
+            std::uint32_t h;
+            int year;
+            IncomeRow row;
+        };
+        std::vector<Raw> raw;
+        int lo = std::numeric_limits<int>::max(), hi = std::numeric_limits<int>::min();
+        sql::Statement st(bundle, "SELECT household_id, year, wage, business, transfer, property, employed FROM household_income "
+                                  "ORDER BY household_id, year");
+        std::size_t cur = 0;
+        while (st.step()) {
+            if (!cursor_for(cur, st.col_int(0))) {
+                hh.skip(fmt::format("household_income (household_id {}, year {}): no such household", st.col_int(0), st.col_int(1)));
+                continue;
+            }
+            const int y = static_cast<int>(st.col_int(1));
+            if (y < 1900 || y > 2200) {
+                hh.skip(fmt::format("household_income (household_id {}, year {}): year out of range", st.col_int(0), y));
+                continue;
+            }
+            lo = std::min(lo, y);
+            hi = std::max(hi, y);
+            raw.push_back({static_cast<std::uint32_t>(cur), y,
+                           {st.col_real(2), st.col_real(3), st.col_real(4), st.col_real(5), static_cast<int>(st.col_int(6)), true}});
+        }
+        if (!raw.empty()) {
+            hh.first_year = lo;
+            hh.n_years = hi - lo + 1;
+        }
+        hh.income.assign(n * static_cast<std::size_t>(hh.n_years), IncomeRow{});
+        std::vector<char> seen(static_cast<std::size_t>(hh.n_years), 0);
+        for (const Raw& r : raw) {
+            hh.income[r.h * static_cast<std::size_t>(hh.n_years) + static_cast<std::size_t>(r.year - lo)] = r.row;
+            seen[static_cast<std::size_t>(r.year - lo)] = 1;
+        }
+        for (int y = 0; y < hh.n_years; ++y) {
+            if (seen[static_cast<std::size_t>(y)]) hh.years.push_back(lo + y);
+        }
+    }
+    if (first_month != -1) {
+        // One pass, in primary-key order; rows are kept compact until the month span is known.
+        struct Raw {
+            std::uint32_t h;
+            std::int32_t month;
+            float out;
+            double income, expense;
+        };
+        std::vector<Raw> raw;
+        std::vector<char> seen_month;  // by month − k_month_base
+        constexpr int k_month_base = 1900 * 12;
+        sql::Statement st(bundle, "SELECT household_id, month, income, big_expense, out_of_province FROM household_months ORDER BY household_id, month");
+        std::size_t cur = 0;
+        while (st.step()) {
+            const std::int64_t id = st.col_int(0);
+            if (cur < n && hh.rows[cur].id > id) cur = 0;  // not in key order (should not happen): restart the walk
+            if (!cursor_for(cur, id)) {
+                hh.skip(fmt::format("household_months (household_id {}, month '{}'): no such household", id, st.col_view(1)));
+                continue;
+            }
+            const int m = month_index(st.col_view(1));
+            if (m < k_month_base) {
+                hh.skip(fmt::format("household_months (household_id {}, month '{}'): month must be YYYY-MM", id, st.col_view(1)));
+                continue;
+            }
+            if (first_month >= 0 && (m < first_month || m > last_month)) continue;
+            const auto slot = static_cast<std::size_t>(m - k_month_base);
+            if (slot >= seen_month.size()) seen_month.resize(slot + 1, 0);
+            seen_month[slot] = 1;
+            raw.push_back({static_cast<std::uint32_t>(cur), m, static_cast<float>(st.col_int(4)), st.col_real(2), st.col_real(3)});
+        }
+        for (std::size_t k = 0; k < seen_month.size(); ++k) {
+            if (seen_month[k]) hh.present_months.push_back(static_cast<int>(k) + k_month_base);
+        }
+        if (!hh.present_months.empty()) {
+            int lo = first_month >= 0 ? first_month : hh.present_months.front();
+            const int hi = first_month >= 0 ? last_month : hh.present_months.back();
+            lo = std::max(lo, hi - k_max_months + 1);
+            hh.first_month = lo;
+            hh.n_months = hi - lo + 1;
+            hh.months.assign(n * static_cast<std::size_t>(hh.n_months), MonthRow{});
+            for (const Raw& r : raw) {
+                if (r.month < lo || r.month > hi) continue;
+                hh.months[r.h * static_cast<std::size_t>(hh.n_months) + static_cast<std::size_t>(r.month - lo)] = {r.income, r.expense, static_cast<int>(r.out), true};
+            }
+            std::erase_if(hh.present_months, [&](int m) { return m < lo || m > hi; });
+        }
+    }
+    hh.first_dev_month.assign(n, k_no_month);
+    hh.measure_months.assign(n, {});
+    hh.health_measure.assign(n, 0);
+    hh.education_measure.assign(n, 0);
+    {
+        sql::Statement st(bundle, "SELECT household_id, family, start_month FROM measures ORDER BY household_id");
+        std::size_t cur = 0;
+        while (st.step()) {
+            if (!cursor_for(cur, st.col_int(0))) {
+                hh.skip(fmt::format("measures (household_id {}): no such household", st.col_int(0)));
+                continue;
+            }
+            const int m = month_index(st.col_view(2));
+            if (m < 0) {
+                hh.skip(fmt::format("measures (household_id {}, start_month '{}'): start_month must be YYYY-MM", st.col_int(0), st.col_view(2)));
+                continue;
+            }
+            hh.measure_months[cur].push_back(m);
+            const std::string_view family = st.col_view(1);
+            if (family == "健康") hh.health_measure[cur] = 1;
+            if (family == "义务教育保障" || family == "其他教育") hh.education_measure[cur] = 1;
+            if (is_development_measure(st.col_view(1))) hh.first_dev_month[cur] = std::min(hh.first_dev_month[cur], m);
+        }
+    }
+    hh.benefits.assign(n, {});
+    {
+        sql::Statement st(bundle, "SELECT household_id, year, program, status FROM benefits ORDER BY household_id");
+        std::size_t cur = 0;
+        while (st.step()) {
+            if (!cursor_for(cur, st.col_int(0))) {
+                hh.skip(fmt::format("benefits (household_id {}): no such household", st.col_int(0)));
+                continue;
+            }
+            const std::string_view program = st.col_view(2);
+            hh.benefits[cur].push_back({static_cast<int>(st.col_int(1)), program == "跨省务工交通补贴", st.col_view(3) == "paid",
+                                        program.find("医疗") != std::string_view::npos,
+                                        program == "雨露计划" || program.find("助学") != std::string_view::npos ||
+                                            program.find("教育") != std::string_view::npos});
+        }
+    }
+    // Duplicates: same village, masked head name, size and labour, and the same income in every year.
+    hh.duplicate.assign(n, 0);
+    {
+        std::unordered_map<std::string, std::size_t> seen;
+        seen.reserve(n);
+        std::string key;
+        for (std::size_t h = 0; h < n; ++h) {
+            const HouseholdRow& r = hh.rows[h];
+            key.clear();
+            key.append(r.village_code).append("|").append(r.head_masked).append(fmt::format("|{}|{}", r.members, r.labour));
+            for (int y = 0; y < hh.n_years; ++y) {
+                const IncomeRow& i = hh.income[h * static_cast<std::size_t>(hh.n_years) + static_cast<std::size_t>(y)];
+                key.append(fmt::format("|{}", i.present ? i.total() : -1.0));
+            }
+            auto [it, fresh] = seen.emplace(key, h);
+            if (!fresh) {
+                hh.duplicate[h] = 1;
+                hh.duplicate[it->second] = 1;
+            }
+        }
+    }
+    return hh;
+}
+
+Check above_line(const Households& hh, std::size_t h, int year, double line) {
+    const IncomeRow* r = hh.income_of(h, year);
+    if (!r) return Check::NoData;
+    const double pc = r->total() / std::max(1, hh.rows[h].members);
+    return pc > line ? Check::Pass : Check::Fail;  // "above the range" is strictly higher than the line
+}
+
+Check relocation_job(const Households& hh, std::size_t h, int year) {
+    const HouseholdRow& row = hh.rows[h];
+    if (!row.relocated || row.labour <= 0) return Check::NotApplicable;
+    const IncomeRow* r = hh.income_of(h, year);
+    if (!r) return Check::NoData;
+    return r->employed > 0 ? Check::Pass : Check::Fail;
+}
+
+Check development_measure(const Households& hh, std::size_t h, int year) {
+    if (hh.rows[h].labour <= 0) return Check::NotApplicable;
+    return hh.first_dev_month[h] <= year * 12 + 11 ? Check::Pass : Check::Fail;
+}
+
+MigrantMonths migrant_months(const Households& hh, std::size_t h, int year, int min_run, int min_total) {
+    MigrantMonths mm;
+    int run = 0;
+    for (int m = year * 12; m < year * 12 + 12; ++m) {
+        const MonthRow* r = hh.month_of(h, m);
+        if (r) mm.any_month_data = true;
+        if (r && r->out > 0) {
+            ++run;
+            ++mm.total;
+        } else {
+            run = 0;  // a month without a record breaks a run: only recorded months count
+        }
+        mm.longest_run = std::max(mm.longest_run, run);
+        if (mm.first_qualifying_month < 0 && (run >= min_run || mm.total >= min_total)) mm.first_qualifying_month = m;
+    }
+    return mm;
+}
+
+Check transport_subsidy(const Households& hh, std::size_t h, int year, int min_run, int min_total, bool* pending) {
+    const MigrantMonths mm = migrant_months(hh, h, year, min_run, min_total);
+    if (!mm.any_month_data) return hh.rows[h].labour > 0 ? Check::NoData : Check::NotApplicable;
+    if (mm.first_qualifying_month < 0) return Check::NotApplicable;
+    bool paid = false, waiting = false;
+    for (const BenefitRow& b : hh.benefits[h]) {
+        if (b.year != year || !b.transport) continue;
+        if (b.paid) paid = true; else waiting = true;
+    }
+    if (pending) *pending = !paid && waiting;
+    return paid ? Check::Pass : Check::Fail;
+}
+
+IntegrityLimits integrity_limits(const Targets& targets, int year) {
+    IntegrityLimits l;
+    l.max_income_pc = targets.get("R16.max_income_pc", std::to_string(year)).value_or(l.max_income_pc);
+    l.jump = targets.get("R16.jump_pct", std::to_string(year)).value_or(50) / 100.0;
+    return l;
+}
+
+unsigned integrity_flags(const Households& hh, std::size_t h, int year, const IntegrityLimits& limits) {
+    unsigned flags = 0;
+    const HouseholdRow& row = hh.rows[h];
+    const double max_pc = limits.max_income_pc;
+    const double jump = limits.jump;
+    if (row.members > 20 || row.labour > row.members || row.employed_members > row.members) flags |= k_implausible;
+    const IncomeRow* r = hh.income_of(h, year);
+    if (r) {
+        if (r->wage < 0 || r->transfer < 0 || r->property < 0 || r->employed > row.members) flags |= k_implausible;
+        if (r->total() / std::max(1, row.members) > max_pc) flags |= k_implausible;
+        if (row.labour == 0 && r->wage > 0 && r->employed == 0) flags |= k_implausible;
+    }
+    for (int m = year * 12; m < year * 12 + 12; ++m) {
+        const MonthRow* mr = hh.month_of(h, m);
+        if (mr && (mr->expense < 0 || mr->out > row.members || mr->out < 0)) flags |= k_implausible;
+    }
+    const IncomeRow* prev = hh.income_of(h, year - 1);
+    if (r && prev && prev->total() > 0 && r->total() > prev->total() * (1 + jump)) {
+        // Explained by more members in work, a measure started this year or last, or a benefit paid this year.
+        bool explained = r->employed > prev->employed;
+        for (int m : hh.measure_months[h]) explained = explained || (m >= (year - 1) * 12 && m <= year * 12 + 11);
+        for (const BenefitRow& b : hh.benefits[h]) explained = explained || (b.year == year && b.paid);
+        if (!explained) flags |= k_unexplained_jump;
+    }
+    if (hh.duplicate[h]) flags |= k_duplicate;
+    return flags;
+}
+
+}  // namespace onemap::data::snapshot

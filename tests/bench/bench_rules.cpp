@@ -1,0 +1,103 @@
+// Benchmark (not a test): every rule R1–R16 and the monthly monitoring over a province bundle, with
+// the time per rule.
+//   onemap_bench_rules [--bundle FILE] [--periods all]
+//     FILE is modified (rule_results, alerts, open_alerts); without it a province demo is built in
+//     the temp folder. Rules run for the latest year with all its months for R13 (--periods all: every
+//     period with data), then the monitoring over every month.
+#include "data/bundle.hpp"
+#include "data/demo.hpp"
+#include "data/monitoring.hpp"
+#include "data/rules.hpp"
+
+#include <sqlite3.h>
+
+#include <fmt/format.h>
+
+#include <chrono>
+#include <cstring>
+#include <filesystem>
+#include <string>
+
+#include <sys/resource.h>
+#include <unistd.h>
+
+namespace {
+using Clock = std::chrono::steady_clock;
+double since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
+std::int64_t count(onemap::data::Bundle& b, const char* sql) {
+    sqlite3_stmt* st = nullptr;
+    sqlite3_prepare_v2(b.db(), sql, -1, &st, nullptr);
+    std::int64_t n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
+    sqlite3_finalize(st);
+    return n;
+}
+}  // namespace
+
+int main(int argc, char** argv) {
+    using namespace onemap;
+    std::filesystem::path path;
+    bool built = false;
+    data::RuleOptions rule_options;
+    for (int i = 1; i + 1 < argc; i += 2) {
+        if (!std::strcmp(argv[i], "--bundle")) path = argv[i + 1];
+        if (!std::strcmp(argv[i], "--periods")) rule_options.periods = {argv[i + 1]};
+    }
+    if (path.empty()) {
+        data::DemoOptions opt;
+        opt.scale = data::DemoScale::Province;
+        opt.out = std::filesystem::temp_directory_path() / fmt::format("onemap-bench-rules-{}.gpkg", ::getpid());
+        opt.overwrite = true;
+        fmt::print("building the province demo … ");
+        std::fflush(stdout);
+        const auto t0 = Clock::now();
+        data::generate_demo(opt);
+        fmt::print("{:.1f} s\n", since(t0));
+        path = opt.out;
+        built = true;
+    }
+    data::Bundle b = data::Bundle::open(path, data::OpenMode::ReadWrite);
+    if (rule_options.periods.empty()) {  // the current year with all 12 months for R13 (the default checks only the latest month)
+        rule_options.periods = {std::to_string(count(b, "SELECT max(year) FROM household_income"))};
+    }
+    fmt::print("bundle {}: {} households, {} household-months, {} regions\n\n", path.string(), count(b, "SELECT count(*) FROM households"),
+               count(b, "SELECT count(*) FROM household_months"), count(b, "SELECT count(*) FROM regions"));
+
+    const auto t_all = Clock::now();
+    // The nightly job: rules and monitoring on one read of the household records.
+    data::MonitoringOptions monitoring_options;
+    const auto both = data::check_and_monitor(b, rule_options, monitoring_options);
+    const data::RuleRun& run = both.rules;
+    const data::MonitoringReport& m = both.monitoring;
+    auto t0 = Clock::now();
+    data::write_rule_results(b, run);
+    const double t_write = since(t0);
+    double t_rules = 0;
+    for (const auto& t : run.timings) t_rules += t.seconds;
+
+    fmt::print("| step | periods | results | fail | seconds |\n|---|---:|---:|---:|---:|\n");
+    fmt::print("| reading households, months, measures, benefits, regions (once, shared) | | | | {:.2f} |\n", both.seconds_loading);
+    fmt::print("| reading targets and indicators (rules) | | | | {:.2f} |\n", run.seconds_loading);
+    for (const auto& t : run.timings) {
+        std::size_t periods = 0, fails = 0;
+        for (const auto& [rule, period] : run.computed) periods += rule == t.rule;
+        for (const auto& r : run.results) fails += r.rule == t.rule && r.status == data::RuleStatus::Fail;
+        fmt::print("| {} | {} | {} | {} | {:.3f} |\n", t.rule, periods, t.results, fails, t.seconds);
+    }
+    fmt::print("| all 16 rules, evaluated | | {} | | {:.2f} |\n", run.results.size(), t_rules);
+    fmt::print("| writing rule_results | | | | {:.2f} |\n", t_write);
+    fmt::print("| monitoring {} months, evaluated | | {} alerts | | {:.2f} |\n", m.months.size(), m.total_raised(), m.seconds_evaluating);
+    fmt::print("| writing alerts + audit rows + open_alerts | | | | {:.2f} |\n\n", m.seconds_writing);
+    fmt::print("| alert kind | raised |\n|---|---:|\n");
+    for (const auto& [k, n] : m.raised) fmt::print("| {} | {} |\n", k, n);
+    fmt::print("\nreading {:.2f} s + evaluating {:.2f} s + writing {:.2f} s\n", both.seconds_loading + run.seconds_loading + m.seconds_loading,
+               t_rules + m.seconds_evaluating, t_write + m.seconds_writing);
+
+    rusage usage{};
+    getrusage(RUSAGE_SELF, &usage);
+    fmt::print("all rules + monitoring, read, evaluated and written: {:.2f} s; peak memory {:.0f} MiB\n", since(t_all), usage.ru_maxrss / 1024.0);
+    if (built) {
+        std::filesystem::remove(path);
+        std::filesystem::remove(path.string() + ".key");
+    }
+    return 0;
+}
