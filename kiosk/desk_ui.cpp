@@ -55,12 +55,20 @@ void top_bar(const Ui& ui, DeskLocal& local, WidgetRects& w, std::vector<Intent>
     // Metric
     ImGui::SameLine(0, 24 * ui.scale);
     const data::Metric* metric = data::find_metric(ui.state.metric);
+    const data::RuleInfo* rule = ui.state.metric.rfind("rule:", 0) == 0 ? data::find_rule(ui.state.metric.substr(5)) : nullptr;
+    const std::string current = metric ? std::string(metric->name_zh) : rule ? fmt::format("{} {}", rule->id, rule->name_zh) : ui.state.metric;
     ImGui::SetNextItemWidth(300 * ui.scale);
-    if (ImGui::BeginCombo("##metric", metric ? std::string(metric->name_zh).c_str() : ui.state.metric.c_str())) {
+    if (ImGui::BeginCombo("##metric", current.c_str(), ImGuiComboFlags_HeightLarge)) {
         for (const auto& key : ui.indicators.metrics()) {
             const data::Metric* m = data::find_metric(key);
             const std::string label = m ? fmt::format("{}（{}）", m->name_zh, m->unit) : key;
             if (ImGui::Selectable(label.c_str(), key == ui.state.metric)) out.push_back({Intent::Kind::SetMetric, key});
+        }
+        ImGui::Separator();
+        ImGui::TextDisabled("%s", ui.tr("rule_layers").c_str());
+        for (const auto& r : data::rule_catalogue()) {
+            const std::string key = "rule:" + std::string(r.id);
+            if (ImGui::Selectable(fmt::format("{} {}", r.id, r.name_zh).c_str(), key == ui.state.metric)) out.push_back({Intent::Kind::SetMetric, key});
         }
         ImGui::EndCombo();
     }
@@ -209,12 +217,22 @@ void info_panel(const Ui& ui, DeskLocal& local, WidgetRects& w, std::vector<Inte
     w.add("panel_title");
     ImGui::TextDisabled("%s %s · %s", ui.tr("code").c_str(), r->code.c_str(), std::string(data::level_name_zh(r->level)).c_str());
     const data::Metric* metric = data::find_metric(ui.state.metric);
-    const auto chosen = ui.indicators.value(code, ui.state.metric, ui.state.period);
+    const data::RuleInfo* rule = ui.state.metric.rfind("rule:", 0) == 0 ? data::find_rule(ui.state.metric.substr(5)) : nullptr;
     ImGui::Separator();
-    ImGui::Text("%s %s", metric ? std::string(metric->name_zh).c_str() : ui.state.metric.c_str(), ui.state.period.c_str());
-    ImGui::PushFont(ui.fonts.title);
-    ImGui::TextUnformatted(format_value(chosen.value_or(render::k_missing), metric).c_str());
-    ImGui::PopFont();
+    if (rule) {
+        ImGui::Text("%s %s · %s", std::string(rule->id).c_str(), std::string(rule->name_zh).c_str(), ui.state.period.c_str());
+        const auto it = std::find_if(ui.rules.begin(), ui.rules.end(), [&](const data::RuleResult& r) { return r.rule == rule->id; });
+        ImGui::PushFont(ui.fonts.title);
+        ImGui::TextUnformatted(it == ui.rules.end() ? ui.tr("no_data").c_str() : std::string(data::status_name_zh(it->status)).c_str());
+        ImGui::PopFont();
+        if (it != ui.rules.end()) ImGui::TextWrapped("%s", it->reason.c_str());
+    } else {
+        const auto chosen = ui.indicators.value(code, ui.state.metric, ui.state.period);
+        ImGui::Text("%s %s", metric ? std::string(metric->name_zh).c_str() : ui.state.metric.c_str(), ui.state.period.c_str());
+        ImGui::PushFont(ui.fonts.title);
+        ImGui::TextUnformatted(format_value(chosen.value_or(render::k_missing), metric).c_str());
+        ImGui::PopFont();
+    }
     ImGui::Separator();
     if (ImGui::BeginTable("##key", 2, ImGuiTableFlags_RowBg)) {
         for (const char* key : {"tp_income_pc", "rural_income_pc", "tp_income_growth", "rural_income_growth", "growth_gap", "income_ratio",
@@ -233,6 +251,46 @@ void info_panel(const Ui& ui, DeskLocal& local, WidgetRects& w, std::vector<Inte
     ImGui::Separator();
     trend_chart(ui, code);
     ImGui::Separator();
+
+    // The plan's targets for this region: value against target, with the reason.
+    if (!ui.rules.empty() && ImGui::CollapsingHeader(ui.tr("rule_results").c_str(), ImGuiTreeNodeFlags_DefaultOpen)) {
+        if (ImGui::BeginTable("##rules", 3, ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingStretchProp)) {
+            for (const auto& r : ui.rules) {
+                const data::RuleInfo* info = data::find_rule(r.rule);
+                ImGui::TableNextRow();
+                ImGui::TableNextColumn();
+                ImGui::TextUnformatted(fmt::format("{} {}", r.rule, info ? info->name_zh : "").c_str());
+                ImGui::TableNextColumn();
+                const render::Rgba c = MapView::status_color(static_cast<int>(r.status));
+                ImGui::TextColored(r.status == data::RuleStatus::NoData ? ImVec4(0.5f, 0.5f, 0.5f, 1) : ImVec4(c.r / 255.f, c.g / 255.f, c.b / 255.f, 1), "%s",
+                                   std::string(data::status_name_zh(r.status)).c_str());
+                ImGui::TableNextColumn();
+                ImGui::TextWrapped("%s", r.reason.c_str());
+            }
+            ImGui::EndTable();
+        }
+    }
+    // Open alerts in this region, each moved one step on by the official (with a note where required).
+    if (!ui.region_alerts.empty() &&
+        ImGui::CollapsingHeader(fmt::format("{}（{}）###alerts", ui.tr("open_alerts"), ui.region_alerts.size()).c_str())) {
+        ImGui::SetNextItemWidth(-1);
+        ImGui::InputTextWithHint("##note", ui.tr("alert_note_hint").c_str(), local.note, sizeof local.note);
+        w.add("alert_note");
+        for (const auto& a : ui.region_alerts) {
+            const auto kind = data::parse_alert_kind(a.kind);
+            ImGui::TextWrapped("#%lld %s · %s · %s", static_cast<long long>(a.id), kind ? std::string(data::alert_kind_name_zh(*kind)).c_str() : a.kind.c_str(),
+                               a.risk_category.c_str(), std::string(data::alert_status_name_zh(a.status)).c_str());
+            if (a.status != data::AlertStatus::Resolved) {
+                const auto next = static_cast<data::AlertStatus>(static_cast<int>(a.status) + 1);
+                ImGui::SameLine();
+                if (ImGui::SmallButton(fmt::format("{}##step{}", data::alert_status_name_zh(next), a.id).c_str())) {
+                    out.push_back({Intent::Kind::AlertStep, local.note, static_cast<int>(a.id)});
+                    local.note[0] = 0;
+                }
+                w.add("alert_step:" + std::to_string(a.id));
+            }
+        }
+    }
 
     // Children of the focus, sortable; a click flies there.
     const data::RegionInfo* f = ui.regions.find(ui.focus);
@@ -298,9 +356,24 @@ void legend_panel(const Ui& ui, WidgetRects& w, std::vector<Intent>& out) {
     ImGui::SetNextWindowPos(ImVec2(10 * ui.scale, display.y - 10 * ui.scale), 0, ImVec2(0, 1));
     ImGui::SetNextWindowBgAlpha(0.9f);
     ImGui::Begin("##legend", nullptr, k_panel | ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_AlwaysAutoResize);
-    ImGui::TextUnformatted(fmt::format("{}（{}）{}", metric ? metric->name_zh : "", metric ? metric->unit : "", ui.state.period).c_str());
     ImDrawList* dl = ImGui::GetWindowDrawList();
     const float s = ImGui::GetTextLineHeight();
+    if (const data::RuleInfo* rule = ui.state.metric.rfind("rule:", 0) == 0 ? data::find_rule(ui.state.metric.substr(5)) : nullptr) {
+        ImGui::TextUnformatted(fmt::format("{} {} · {}", rule->id, rule->name_zh, ui.state.period).c_str());
+        ImGui::TextWrapped("%s", std::string(rule->text_zh).c_str());
+        const data::RuleStatus order[] = {data::RuleStatus::Pass, data::RuleStatus::Fail, data::RuleStatus::NotApplicable, data::RuleStatus::NoData};
+        for (int k = 0; k < 4; ++k) {
+            const ImVec2 c = ImGui::GetCursorScreenPos();
+            const render::Rgba col = MapView::status_color(k);
+            dl->AddRectFilled(c, ImVec2(c.x + s * 1.6f, c.y + s), k == 3 ? IM_COL32(217, 217, 217, 255) : to_u32(col));
+            ImGui::Dummy(ImVec2(s * 1.8f, s));
+            ImGui::SameLine();
+            ImGui::Text("%s  (%d)", std::string(data::status_name_zh(order[k])).c_str(),
+                        static_cast<std::size_t>(k) < counts.size() ? counts[static_cast<std::size_t>(k)] : 0);
+        }
+        w.add("legend");
+    } else {
+    ImGui::TextUnformatted(fmt::format("{}（{}）{}", metric ? metric->name_zh : "", metric ? metric->unit : "", ui.state.period).c_str());
     for (int k = 0; k <= cls.classes(); ++k) {
         const ImVec2 c = ImGui::GetCursorScreenPos();
         std::string label;
@@ -322,6 +395,7 @@ void legend_panel(const Ui& ui, WidgetRects& w, std::vector<Intent>& out) {
         ImGui::Text("%s  (%d)", label.c_str(), n);
     }
     w.add("legend");
+    }
     ImGui::Separator();
     static const char* k_methods[] = {"method_quantile", "method_equal", "method_jenks"};
     ImGui::SetNextItemWidth(140 * ui.scale);
@@ -372,7 +446,12 @@ std::vector<Intent> desk_panels(const Ui& ui, DeskLocal& local, WidgetRects& wid
             ImGui::BeginTooltip();
             ImGui::TextUnformatted(r->name.c_str());
             ImGui::TextDisabled("%s", r->code.c_str());
-            ImGui::TextUnformatted(format_value(ui.map.value_of(r->code), data::find_metric(ui.state.metric)).c_str());
+            const double v = ui.map.value_of(r->code);
+            if (ui.state.metric.rfind("rule:", 0) == 0) {
+                ImGui::TextUnformatted(std::isnan(v) ? ui.tr("no_data").c_str() : std::string(data::status_name_zh(static_cast<data::RuleStatus>(static_cast<int>(v)))).c_str());
+            } else {
+                ImGui::TextUnformatted(format_value(v, data::find_metric(ui.state.metric)).c_str());
+            }
             ImGui::EndTooltip();
         }
     }

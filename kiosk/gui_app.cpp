@@ -9,7 +9,9 @@
 
 #include "data/bundle.hpp"
 #include "data/catalogue.hpp"
+#include "data/alerts.hpp"
 #include "data/region_index.hpp"
+#include "data/rules.hpp"
 #include "kiosk/app_state.hpp"
 #include "kiosk/gui_model.hpp"
 #include "kiosk/map_view.hpp"
@@ -31,6 +33,7 @@
 #include <chrono>
 #include <cmath>
 #include <fstream>
+#include <map>
 #include <set>
 
 namespace onemap::app::assets {
@@ -104,7 +107,8 @@ public:
         m_state.mode = m_cfg.mode;
         m_state.language = m_tr.language();
         m_state.synthetic = m_bundle.synthetic();
-        m_state.metric = data::find_metric(m_cfg.metric) ? m_cfg.metric : "tp_income_pc";
+        const bool rule_layer = m_cfg.metric.rfind("rule:", 0) == 0 && data::find_rule(m_cfg.metric.substr(5));
+        m_state.metric = data::find_metric(m_cfg.metric) || rule_layer ? m_cfg.metric : "tp_income_pc";
         m_state.period = std::find(m_periods.begin(), m_periods.end(), m_cfg.period) != m_periods.end() ? m_cfg.period : m_periods.back();
         m_state.screen = m_cfg.mode == Mode::Kiosk ? "home" : "map";
         if (!m_cfg.home_region.empty() && !m_regions.find(m_cfg.home_region)) {
@@ -202,7 +206,11 @@ private:
         ui.admin_pad = m_admin_pad;
         ui.alerts = m_alerts;
         ui.tour_city = m_tour_city;
+        ui.open_alerts = m_open_alerts;
         ui.projects_list = &m_project_list;
+        ui.rules = m_rules;
+        ui.region_alerts = m_region_alerts;
+        ui.rule_summary = m_rule_summary;
         return ui;
     }
 
@@ -295,7 +303,82 @@ private:
 
     void go_home(double seconds) { focus(home_code(), seconds); }
 
-    void recolor() { m_map.recolor(m_indicators, m_state.metric, m_state.period, m_classes, m_method); }
+    void recolor() {
+        if (m_state.metric.rfind("rule:", 0) == 0) {
+            // The rule-status layer, from the stored results (`onemap check` writes them).
+            const std::string rule = m_state.metric.substr(5);
+            const data::RuleInfo* info = data::find_rule(rule);
+            std::map<std::string, int> status;
+            if (info) {
+                const auto level = static_cast<data::Level>(m_map.level());
+                for (const auto& r : data::rule_status_for_level(m_bundle, rule, level, rule_period(*info))) {
+                    status[r.region_code] = static_cast<int>(r.status);
+                }
+            }
+            m_map.color_by_status(status);
+        } else {
+            m_map.recolor(m_indicators, m_state.metric, m_state.period, m_classes, m_method);
+        }
+        refresh_panel();
+    }
+
+    // A monthly rule (R13) shows the latest month of the chosen year that has results.
+    std::string rule_period(const data::RuleInfo& info) const {
+        if (!info.monthly) return m_state.period;
+        std::string best = m_state.period + "-12";
+        sqlite3_stmt* st = nullptr;
+        if (sqlite3_prepare_v2(m_bundle.db(), "SELECT max(period) FROM rule_results WHERE rule = ? AND period LIKE ?", -1, &st, nullptr) == SQLITE_OK) {
+            sqlite3_bind_text(st, 1, info.id.data(), static_cast<int>(info.id.size()), SQLITE_TRANSIENT);
+            const std::string like = m_state.period + "-%";
+            sqlite3_bind_text(st, 2, like.c_str(), -1, SQLITE_TRANSIENT);
+            if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0)) best = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
+            sqlite3_finalize(st);
+        }
+        return best;
+    }
+
+    // What the info panel lists for the selected region: its rule results and its open alerts.
+    void refresh_panel() {
+        m_rules.clear();
+        m_region_alerts.clear();
+        const std::string code = m_state.selected.empty() ? m_focus : m_state.selected;
+        if (m_cfg.mode == Mode::Kiosk || code.empty()) return;
+        try {
+            data::RuleFilter rf;
+            rf.region_code = code;
+            rf.period = m_state.period;
+            m_rules = data::read_rule_results(m_bundle, rf);
+            if (const data::RuleInfo* r13 = data::find_rule("R13")) {
+                rf.period = rule_period(*r13);
+                rf.rules = {"R13"};
+                for (auto& r : data::read_rule_results(m_bundle, rf)) m_rules.push_back(std::move(r));
+            }
+            data::AlertFilter af;
+            if (code.size() >= 6) af.county_code = code.substr(0, 6);
+            af.limit = 2000;
+            for (auto& a : data::read_alerts(m_bundle, af)) {
+                if (a.status == data::AlertStatus::Resolved || a.region_code.rfind(code, 0) != 0) continue;
+                m_region_alerts.push_back(std::move(a));
+                if (m_region_alerts.size() >= 30) break;
+            }
+        } catch (const std::exception& e) {
+            m_message = e.what();
+        }
+    }
+
+    void alert_step(std::int64_t id, const std::string& note) {
+        try {
+            data::Bundle rw = data::Bundle::open(m_cfg.bundle, data::OpenMode::ReadWrite);
+            const auto alert = data::find_alert(rw, id);
+            if (!alert) throw data::AlertError(fmt::format("alert {} no longer exists", id));
+            const auto next = static_cast<data::AlertStatus>(static_cast<int>(alert->status) + 1);
+            data::move_alert(rw, id, next, m_tr("desk_role"), note);
+            m_message = fmt::format("#{} → {}", id, data::alert_status_name_zh(next));
+        } catch (const std::exception& e) {
+            m_message = e.what();
+        }
+        refresh_panel();
+    }
 
     void click_region(const std::string& code) {
         if (code.empty()) return;
@@ -308,6 +391,7 @@ private:
         } else {
             m_state.selected = code;
             m_map.set_selected(code);
+            refresh_panel();
         }
     }
 
@@ -334,7 +418,7 @@ private:
             case K::Back: back(); break;
             case K::Home: go_home(0.8); break;
             case K::SetMetric:
-                if (data::find_metric(in.text)) {
+                if (data::find_metric(in.text) || (in.text.rfind("rule:", 0) == 0 && data::find_rule(in.text.substr(5)))) {
                     m_state.metric = in.text;
                     recolor();
                 }
@@ -376,6 +460,7 @@ private:
                 if (in.text == "home") go_home(0.6);
                 if (in.text == "admin") m_admin_pad = true;
                 break;
+            case K::AlertStep: alert_step(in.number, in.text); break;
             case K::Zoom: {
                 int fbw = 0, fbh = 0;
                 glfwGetFramebufferSize(m_window, &fbw, &fbh);
@@ -503,17 +588,24 @@ private:
     }
 
     void load_alerts() {
-        // Newest open alerts for the wall's ticker (counts only: nothing about a household).
-        sqlite3_stmt* st = nullptr;
-        const char* sql = "SELECT a.region_code, a.kind, a.risk_category FROM alerts a WHERE a.status <> 'resolved' ORDER BY a.alert_id DESC LIMIT 20";
-        if (sqlite3_prepare_v2(m_bundle.db(), sql, -1, &st, nullptr) != SQLITE_OK) return;
-        while (sqlite3_step(st) == SQLITE_ROW) {
-            const std::string code = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
-            const data::RegionInfo* r = m_regions.find(code);
-            m_alerts.emplace_back(r ? r->name : code, fmt::format("{} {}", reinterpret_cast<const char*>(sqlite3_column_text(st, 1)),
-                                                                   reinterpret_cast<const char*>(sqlite3_column_text(st, 2))));
+        // Newest open alerts for the wall's ticker: place, kind and risk category — nothing about a household.
+        if (m_cfg.mode != Mode::Wall) return;
+        try {
+            data::AlertFilter af;
+            af.status = data::AlertStatus::New;
+            af.limit = 20;
+            for (const auto& a : data::read_alerts(m_bundle, af)) {
+                const data::RegionInfo* r = m_regions.find(a.region_code);
+                const auto kind = data::parse_alert_kind(a.kind);
+                m_alerts.emplace_back(r ? r->name : a.region_code,
+                                      fmt::format("{} {}", kind ? data::alert_kind_name_zh(*kind) : a.kind, a.risk_category));
+            }
+            m_open_alerts = static_cast<std::int64_t>(0);
+            for (const auto& c : data::count_alerts_by_kind(m_bundle, {})) m_open_alerts += c.open;
+            m_rule_summary = data::summarise_rule_results(m_bundle, data::Level::County, m_state.period);
+        } catch (const std::exception& e) {
+            m_message = e.what();
         }
-        sqlite3_finalize(st);
     }
 
     void publish(const WidgetRects& widgets) {
@@ -569,7 +661,11 @@ private:
     Clock::time_point m_last_input, m_last_tour, m_last_play;
     std::size_t m_attract = 0;
     std::vector<std::pair<std::string, std::string>> m_alerts;
+    std::int64_t m_open_alerts = 0;
     std::vector<data::Project> m_project_list;
+    std::vector<data::RuleResult> m_rules;
+    std::vector<data::Alert> m_region_alerts;
+    std::vector<data::RuleSummary> m_rule_summary;
     std::vector<std::pair<int, int>> m_keys;
     DeskLocal m_desk;
     KioskLocal m_kiosk;
@@ -595,6 +691,19 @@ std::vector<ImWchar> glyph_ranges(const Strings& tr, const std::vector<PolicyCar
         b.AddText(std::string(m.unit).c_str());
     }
     for (int l = 1; l <= 5; ++l) b.AddText(std::string(data::level_name_zh(static_cast<data::Level>(l))).c_str());
+    for (const auto& r : data::rule_catalogue()) {
+        b.AddText(std::string(r.name_zh).c_str());
+        b.AddText(std::string(r.text_zh).c_str());
+    }
+    for (int st = 0; st < 4; ++st) b.AddText(std::string(data::status_name_zh(static_cast<data::RuleStatus>(st))).c_str());
+    for (int st = 0; st < 4; ++st) b.AddText(std::string(data::alert_status_name_zh(static_cast<data::AlertStatus>(st))).c_str());
+    for (const auto c : data::k_risk_categories) b.AddText(std::string(c).c_str());
+    for (int k = 0; k < 12; ++k) {
+        if (const auto kind = data::parse_alert_kind(data::alert_kind_key(static_cast<data::AlertKind>(k)))) {
+            b.AddText(std::string(data::alert_kind_name_zh(*kind)).c_str());
+        }
+    }
+    b.AddText("∶≥≤→←＞＜×÷±°′″№①②③④⑤");
     b.AddText("演示数据预警目标县市区乡镇村社区街道全省无数据达成未达成进度共个户人元万亿％");
     (void)bundle;
     const data::RegionInfo* root = regions.root();

@@ -4,7 +4,9 @@
 //
 //   Application ──Ui (read-only)──▶ desk_panels / kiosk_panels / wall_panels ──Intents──▶ Application
 #include "data/features.hpp"
+#include "data/alerts.hpp"
 #include "data/region_index.hpp"
+#include "data/rules.hpp"
 #include "kiosk/app_state.hpp"
 #include "kiosk/config.hpp"
 #include "kiosk/map_view.hpp"
@@ -39,6 +41,7 @@ struct Intent {
         Language,       // text = zh-CN | en
         AdminExit,      // text = PIN typed
         Zoom,           // number = +1 in, -1 out, about the centre
+        AlertStep,      // number = alert id, text = note: move the alert one step on
     };
     Intent(Kind k, std::string t = {}, int n = 0) : kind(k), text(std::move(t)), number(n) {}
     Kind kind;
@@ -80,6 +83,10 @@ struct Ui {
     std::vector<std::pair<std::string, std::string>> alerts{};  // newest first: region name, text
     std::string tour_city{};    // wall
     const std::vector<data::Project>* projects_list = nullptr;  // kiosk: the assistance projects
+    std::vector<data::RuleResult> rules{};          // the selected region's rule results this period
+    std::vector<data::Alert> region_alerts{};       // open alerts in the selected region (newest first)
+    std::vector<data::RuleSummary> rule_summary{};  // wall: per rule, counties passing and failing
+    std::int64_t open_alerts = 0;                   // wall: every open alert
 };
 
 // Panels record the screen rectangles of named widgets, so tests can click them and monitoring can see them.
@@ -90,6 +97,7 @@ struct WidgetRects {
 
 struct DeskLocal {   // widget-only state (what is typed, how a table is sorted)
     char search[128] = {};
+    char note[256] = {};
     int sort_column = 0;
     bool sort_ascending = true;
 };

@@ -156,6 +156,31 @@ void MapView::recolor(const data::Indicators& indicators, const std::string& met
     m->renderer->set_feature_colors(colors);
 }
 
+render::Rgba MapView::status_color(int status) {
+    switch (status) {
+        case 0: return {26, 152, 80, 255};    // pass: green
+        case 1: return {215, 48, 39, 255};    // fail: red
+        case 2: return {171, 171, 200, 255};  // not applicable: pale blue-grey
+        default: return render::k_no_data_color;  // no data: grey, hatched by the fill shader
+    }
+}
+
+void MapView::color_by_status(const std::map<std::string, int>& status_by_code) {
+    const auto& feats = m->renderer->layer().features;
+    m_values.assign(feats.size(), render::k_missing);
+    m_counts.assign(4, 0);
+    std::vector<render::Rgba> colors(feats.size());
+    for (std::size_t i = 0; i < feats.size(); ++i) {
+        auto it = status_by_code.find(feats[i].code);
+        const int st = it == status_by_code.end() ? 3 : std::clamp(it->second, 0, 3);
+        colors[i] = status_color(st);
+        m_values[i] = st;
+        ++m_counts[static_cast<std::size_t>(st)];
+    }
+    m_class = render::Classification{};
+    m->renderer->set_feature_colors(colors);
+}
+
 double MapView::value_of(const std::string& code) const {
     int idx = -1;
     find(code, &idx);

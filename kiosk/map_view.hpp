@@ -14,6 +14,7 @@
 #include "render/map_renderer.hpp"
 
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -46,6 +47,9 @@ public:
     void set_focus(const std::string& code);  // features outside it fade; "" for none
     void recolor(const data::Indicators& indicators, const std::string& metric, const std::string& period, int classes,
                  render::ClassMethod method);
+    // The rule-status layer: pass / fail / not applicable / no data in four distinct colours.
+    void color_by_status(const std::map<std::string, int>& status_by_code);  // 0 pass 1 fail 2 n.a. 3 no data
+    static render::Rgba status_color(int status);
     const render::Classification& classification() const { return m_class; }
     const std::vector<int>& class_counts() const { return m_counts; }  // per class, then "no data"
     double value_of(const std::string& code) const;                    // NaN when none

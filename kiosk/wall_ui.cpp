@@ -51,8 +51,15 @@ std::vector<Tile> targets(const Ui& ui) {
     t.push_back({"R8", std::string(data::find_metric("industry_fund_share")->name_zh), share, industry_target(ui.state.period),
                  format_value(share, data::find_metric("industry_fund_share")), fmt::format("{:.0f}%", industry_target(ui.state.period))});
     t.push_back({"R14", ui.tr("tile_demo_points"), render::k_missing, 100, "—", "100 个"});
-    t.push_back({"R16", std::string(data::find_metric("open_alerts")->name_zh), static_cast<double>(ui.alerts.size()), render::k_missing,
-                 fmt::format("{} 条", ui.alerts.size()), ""});
+    t.push_back({"R16", std::string(data::find_metric("open_alerts")->name_zh), static_cast<double>(ui.open_alerts), render::k_missing,
+                 fmt::format("{} 条", ui.open_alerts), ""});
+    // R1 over the counties, from the stored rule results (`onemap check`).
+    for (const auto& sum : ui.rule_summary) {
+        if (sum.rule != "R1") continue;
+        const double judged = static_cast<double>(sum.pass + sum.fail);
+        t.insert(t.begin(), Tile{"R1", ui.tr("tile_r1"), judged > 0 ? static_cast<double>(sum.pass) : render::k_missing, judged,
+                                 fmt::format("{}/{:.0f}", sum.pass, judged), fmt::format("{:.0f}", judged)});
+    }
     return t;
 }
 
