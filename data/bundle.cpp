@@ -264,17 +264,19 @@ Bundle Bundle::open(const std::filesystem::path& path, OpenMode mode) {
         throw BundleError(fmt::format("{}: bundle schema v{} is newer than this onemap understands (v{}); update onemap",
                                       name, version, k_schema_version));
     }
-    {
-        sqlite3_stmt* qc = nullptr;
-        std::string result = "?";
-        if (sqlite3_prepare_v2(db, "PRAGMA quick_check", -1, &qc, nullptr) == SQLITE_OK && sqlite3_step(qc) == SQLITE_ROW) {
-            const auto* text = sqlite3_column_text(qc, 0);
-            result = text ? reinterpret_cast<const char*>(text) : "?";
-        } else {
-            result = sqlite_error(db);
+    {  // A truncated copy (an interrupted transfer) is shorter than the pages its header counts.
+        auto pragma = [&](const char* sql) {
+            sqlite3_stmt* q = nullptr;
+            std::int64_t v = -1;
+            if (sqlite3_prepare_v2(db, sql, -1, &q, nullptr) == SQLITE_OK && sqlite3_step(q) == SQLITE_ROW) v = sqlite3_column_int64(q, 0);
+            sqlite3_finalize(q);
+            return v;
+        };
+        const std::int64_t expected = pragma("PRAGMA page_count") * pragma("PRAGMA page_size");
+        const auto actual = static_cast<std::int64_t>(std::filesystem::file_size(path, ec));
+        if (expected <= 0 || ec || actual < expected) {
+            throw BundleError(fmt::format("{}: damaged or truncated bundle: {} bytes where its header counts {}", name, actual, expected));
         }
-        sqlite3_finalize(qc);
-        if (result != "ok") throw BundleError(fmt::format("{}: damaged or truncated bundle: {}", name, result));
     }
     if (version < k_schema_version) {
         if (ro) {
@@ -332,6 +334,19 @@ void Bundle::set_meta(std::string_view key, std::string_view value) {
     const int rc = sqlite3_step(st);
     sqlite3_finalize(st);
     if (rc != SQLITE_DONE) throw BundleError(fmt::format("{}: cannot write meta '{}': {}", m_path.string(), key, sqlite_error(m_db)));
+}
+
+std::string Bundle::quick_check() const {
+    sqlite3_stmt* qc = nullptr;
+    std::string result;
+    if (sqlite3_prepare_v2(m_db, "PRAGMA quick_check", -1, &qc, nullptr) == SQLITE_OK && sqlite3_step(qc) == SQLITE_ROW) {
+        const auto* text = sqlite3_column_text(qc, 0);
+        result = text ? reinterpret_cast<const char*>(text) : "?";
+    } else {
+        result = sqlite_error(m_db);
+    }
+    sqlite3_finalize(qc);
+    return result;
 }
 
 void Bundle::exec(std::string_view sql) {

@@ -63,6 +63,9 @@ public:
     bool synthetic() const { return meta("synthetic").value_or("0") == "1"; }
 
     void exec(std::string_view sql);  // run statements; throws BundleError with SQLite's message
+    // SQLite's quick_check: "ok" or what is damaged. Reads every page (seconds for a province), so
+    // open() only checks the length and `onemap info` runs this.
+    std::string quick_check() const;
     // Apply `steps` in order from the current version; used by open() and by tests.
     void migrate(std::span<const Migration> steps, int target_version);
 

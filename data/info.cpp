@@ -59,6 +59,9 @@ std::string json_list(const std::vector<std::string>& xs) {
 
 BundleInfo read_info(const std::filesystem::path& path) {
     Bundle b = Bundle::open(path, OpenMode::ReadOnly);
+    if (const std::string check = b.quick_check(); check != "ok") {
+        throw BundleError(fmt::format("{}: damaged bundle: {}", path.string(), check.substr(0, check.find('\n'))));
+    }
     BundleInfo info;
     info.path = path.string();
     info.schema_version = b.schema_version();
