@@ -4,6 +4,7 @@
 #include "data/catalogue.hpp"
 #include "data/demo_model.hpp"
 #include "data/privacy.hpp"
+#include "data/sql_statement.hpp"
 
 #include <sqlite3.h>
 
@@ -25,42 +26,7 @@ namespace {
 using Clock = std::chrono::steady_clock;
 double seconds_since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
 
-class Statement {
-public:
-    Statement(Bundle& b, const char* sql) : m_bundle(b) {
-        if (sqlite3_prepare_v2(b.db(), sql, -1, &m_st, nullptr) != SQLITE_OK) {
-            throw BundleError(fmt::format("{}: {}", b.path().string(), sqlite3_errmsg(b.db())));
-        }
-    }
-    ~Statement() { sqlite3_finalize(m_st); }
-    Statement(const Statement&) = delete;
-    Statement& operator=(const Statement&) = delete;
-    Statement& text(int i, std::string_view v) {
-        sqlite3_bind_text(m_st, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
-        return *this;
-    }
-    Statement& integer(int i, std::int64_t v) {
-        sqlite3_bind_int64(m_st, i, v);
-        return *this;
-    }
-    Statement& real(int i, double v) {
-        sqlite3_bind_double(m_st, i, v);
-        return *this;
-    }
-    Statement& null(int i) {
-        sqlite3_bind_null(m_st, i);
-        return *this;
-    }
-    void run() {
-        if (sqlite3_step(m_st) != SQLITE_DONE) {
-            throw BundleError(fmt::format("{}: {}", m_bundle.path().string(), sqlite3_errmsg(m_bundle.db())));
-        }
-        sqlite3_reset(m_st);
-    }
-private:
-    Bundle& m_bundle;
-    sqlite3_stmt* m_st = nullptr;
-};
+using sql::Statement;
 
 Key demo_key(std::uint64_t seed) {
     // Deterministic on purpose: the demo's ID numbers are synthetic, and the same seed must give

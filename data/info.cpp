@@ -2,6 +2,7 @@
 
 #include "data/bundle.hpp"
 #include "data/catalogue.hpp"
+#include "data/text_format.hpp"
 
 #include <sqlite3.h>
 
@@ -34,20 +35,6 @@ std::vector<std::string> strings(const Bundle& b, const char* sql) {
     sqlite3_finalize(st);
     if (rc != SQLITE_DONE) throw BundleError(fmt::format("{}: damaged bundle: {}", b.path().string(), sqlite3_errmsg(b.db())));
     return out;
-}
-
-std::string json_string(std::string_view s) {
-    std::string out = "\"";
-    for (char c : s) {
-        switch (c) {
-            case '"': out += "\\\""; break;
-            case '\\': out += "\\\\"; break;
-            case '\n': out += "\\n"; break;
-            default:
-                if (static_cast<unsigned char>(c) < 0x20) out += fmt::format("\\u{:04x}", c); else out += c;
-        }
-    }
-    return out + "\"";
 }
 
 std::string json_list(const std::vector<std::string>& xs) {

@@ -7,6 +7,8 @@
 
 #include <fmt/format.h>
 
+#include "data/text_format.hpp"
+
 #include <map>
 #include <memory>
 #include <sstream>
@@ -16,29 +18,8 @@ namespace onemap::app {
 
 namespace {
 
-std::string json_string(std::string_view s) {
-    std::string out = "\"";
-    for (char c : s) {
-        switch (c) {
-            case '"': out += "\\\""; break;
-            case '\\': out += "\\\\"; break;
-            case '\n': out += "\\n"; break;
-            default:
-                if (static_cast<unsigned char>(c) < 0x20) out += fmt::format("\\u{:04x}", c); else out += c;
-        }
-    }
-    return out + "\"";
-}
-
-std::string csv(std::string_view s) {
-    if (s.find_first_of(",\"\n") == std::string_view::npos) return std::string(s);
-    std::string out = "\"";
-    for (char c : s) {
-        if (c == '"') out += '"';
-        out += c;
-    }
-    return out + "\"";
-}
+using data::json_string;
+std::string csv(std::string_view s) { return data::csv_field(s); }
 
 std::string opt_num(const std::optional<double>& v) { return v ? fmt::format("{}", *v) : std::string(); }  // shortest exact form
 

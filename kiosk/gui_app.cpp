@@ -12,6 +12,7 @@
 #include "data/alerts.hpp"
 #include "data/region_index.hpp"
 #include "data/rules.hpp"
+#include "data/text_format.hpp"
 #include "kiosk/app_state.hpp"
 #include "kiosk/gui_model.hpp"
 #include "kiosk/map_view.hpp"
@@ -509,7 +510,7 @@ private:
         for (const auto& c : r->children) {
             const data::RegionInfo* child = m_regions.find(c);
             if (!child) continue;
-            out << child->code << "," << child->name;
+            out << child->code << "," << data::csv_field(child->name);
             for (const auto& m : metrics) {
                 const auto v = m_indicators.value(child->code, m, m_state.period);
                 out << ",";
