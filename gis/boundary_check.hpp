@@ -1,0 +1,54 @@
+#pragma once
+// Checks and repairs for administrative boundaries, on lon/lat polygons (GEOS underneath).
+//
+//   repair_polygons   invalid rings → MakeValid; rings oriented (outer counter-clockwise, holes clockwise)
+//   find_overlaps     neighbours whose interiors overlap by more than a threshold, with a location
+//   find_gaps         holes in the union of a level (slivers between neighbours) above a threshold
+//   outside_parent    how much of a region lies outside its parent
+//
+// Areas are square metres on a local scale (adequate for thresholds, not for statistics).
+#include "gis/geometry.hpp"
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace onemap::gis {
+
+struct RepairOutcome {
+    bool was_invalid = false;
+    bool empty = false;            // nothing polygonal left (or nothing to begin with)
+    std::string reason;            // GEOS's words, e.g. "Self-intersection"
+    std::optional<Point> location; // where GEOS found the problem
+};
+
+// Repairs `g` in place. Cost: one validity check per feature; MakeValid only when invalid.
+RepairOutcome repair_polygons(MultiPolygon& g);
+
+double area_m2(const MultiPolygon& g);
+
+struct Overlap {
+    std::size_t a = 0, b = 0;  // indexes into the input, a < b
+    double area_m2 = 0;
+    Point location;            // a point inside the overlap
+};
+// Pairs whose interiors overlap by at least `min_area_m2`. Uses an STR-tree and prepared geometry;
+// `threads` ≥ 1 splits the work.
+std::vector<Overlap> find_overlaps(const std::vector<MultiPolygon>& polygons, double min_area_m2, int threads = 1);
+
+struct Gap {
+    double area_m2 = 0;
+    Point location;
+};
+// Holes in the union of `polygons` of at least `min_area_m2` (territory no region claims).
+std::vector<Gap> find_gaps(const std::vector<MultiPolygon>& polygons, double min_area_m2);
+
+struct Outside {
+    double area_m2 = 0;
+    Point location;  // a point of the child outside the parent
+};
+// nullopt when at most `min_area_m2` of `child` lies outside `parent`.
+std::optional<Outside> outside_parent(const MultiPolygon& child, const MultiPolygon& parent, double min_area_m2);
+
+}  // namespace onemap::gis
