@@ -204,7 +204,14 @@ std::vector<Gap> find_gaps(const std::vector<MultiPolygon>& polygons, double min
             const double m2 = area_m2(h);
             if (m2 < min_area_m2) continue;
             GeosGeometry hg = gc.make(h);
-            out.push_back({m2, hg ? point_on_surface(ctx, hg.get()) : hole.front()});
+            const Point at = hg ? point_on_surface(ctx, hg.get()) : hole.front();
+            // A hole that one region has itself is an enclave of the outside world, not a gap between neighbours.
+            const bool enclave = std::any_of(polygons.begin(), polygons.end(), [&](const MultiPolygon& mp) {
+                return std::any_of(mp.begin(), mp.end(), [&](const Polygon& poly) {
+                    return std::any_of(poly.holes.begin(), poly.holes.end(), [&](const Ring& r) { return contains(r, at); });
+                });
+            });
+            if (!enclave) out.push_back({m2, at});
         }
     }
     return out;

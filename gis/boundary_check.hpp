@@ -41,7 +41,8 @@ struct Gap {
     double area_m2 = 0;
     Point location;
 };
-// Holes in the union of `polygons` of at least `min_area_m2` (territory no region claims).
+// Holes in the union of `polygons` of at least `min_area_m2` (territory no region claims); holes that a
+// region has itself (enclaves of a neighbouring province) are not gaps.
 std::vector<Gap> find_gaps(const std::vector<MultiPolygon>& polygons, double min_area_m2);
 
 struct Outside {

@@ -11,5 +11,8 @@ struct ExitCode {
 
 void add_demo_command(CLI::App& app, ExitCode& exit);
 void add_info_command(CLI::App& app, ExitCode& exit);
+void add_import_command(CLI::App& app, ExitCode& exit);
+void add_keygen_command(CLI::App& app, ExitCode& exit);
+void add_export_command(CLI::App& app, ExitCode& exit);
 
 }  // namespace onemap::app
