@@ -272,7 +272,7 @@ ImportSummary import_boundaries(const std::filesystem::path& bundle_path, const 
         auto it = new_by_code.find(c.parent_code);
         const std::string what = fmt::format("{} {} {}", level_key(c.level), c.code, c.name);
         if (it == new_by_code.end()) {
-            if (opt.level == Level::County && existing.contains(c.parent_code)) continue;  // hangs under a city-level unit (济源)
+            if (auto e = existing.find(c.parent_code); opt.level == Level::County && e != existing.end() && e->second == Level::City) continue;  // hangs under a city-level unit (济源)
             s.add({Outcome::Warning, "lower level: parent missing", bundle_path.string(), "regions", what, "parent_code", c.parent_code,
                    fmt::format("a {} in the new level", level_key(opt.level))});
             continue;
