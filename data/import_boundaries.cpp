@@ -8,11 +8,14 @@
 #include "data/region_codes.hpp"
 #include "gis/boundary_check.hpp"
 
+#include <sqlite3.h>
+
 #include <fmt/format.h>
 
 #include <chrono>
 #include <map>
 #include <set>
+#include <thread>
 #include <unordered_map>
 
 namespace onemap::data {
@@ -76,8 +79,15 @@ ImportSummary import_boundaries(const std::filesystem::path& bundle_path, const 
     s.what = fmt::format("boundaries ({})", level_key(opt.level));
     s.bundle = bundle_path.string();
 
+    auto lap = [last = Clock::now()]() mutable {
+        const auto now = Clock::now();
+        const double s = std::chrono::duration<double>(now - last).count();
+        last = now;
+        return s;
+    };
     Collect sink(opt.progress);
     gis::read_source(opt.source, sink);
+    const double t_read = lap();
     const gis::SourceInfo& info = sink.m_info;
     s.read = static_cast<std::int64_t>(sink.m_features.size());
     s.notes.push_back(fmt::format("{} layer '{}' ({}), text {} — {}", info.file, info.layer, info.driver, info.encoding, info.encoding_source));
@@ -149,8 +159,24 @@ ImportSummary import_boundaries(const std::filesystem::path& bundle_path, const 
     auto item = [&](Outcome o, std::string reason, const gis::SourceFeature& f, std::string field, std::string found, std::string expected) {
         s.add({o, std::move(reason), info.file, layer, fmt::format("feature {}", f.number), std::move(field), std::move(found), std::move(expected)});
     };
+    // Validity and repair, the costly part of the per-feature work, on all threads first.
+    std::vector<gis::RepairOutcome> repairs(sink.m_features.size());
+    {
+        std::vector<std::thread> pool;
+        const std::size_t n_threads = static_cast<std::size_t>(std::max(1, opt.threads));
+        for (std::size_t t = 0; t < n_threads; ++t) {
+            pool.emplace_back([&, t] {
+                for (std::size_t i = t; i < sink.m_features.size(); i += n_threads) {
+                    gis::SourceFeature& f = sink.m_features[i];
+                    if (f.kind == gis::GeometryKind::Polygon && !f.outside_china) repairs[i] = gis::repair_polygons(f.polygons);
+                }
+            });
+        }
+        for (auto& th : pool) th.join();
+    }
     std::int64_t done = 0;
-    for (gis::SourceFeature& f : sink.m_features) {
+    for (std::size_t index = 0; index < sink.m_features.size(); ++index) {
+        gis::SourceFeature& f = sink.m_features[index];
         if (opt.progress && (++done & 255) == 0) opt.progress(done, s.read);
         const auto& raw_code = f.values[*code_i];
         const std::string code_field = info.fields[*code_i];
@@ -209,7 +235,7 @@ ImportSummary import_boundaries(const std::filesystem::path& bundle_path, const 
                  fmt::format("lon {:.3f}…{:.3f}, lat {:.3f}…{:.3f}", b.min_x, b.max_x, b.min_y, b.max_y), "lon 73…136, lat 3…54");
             continue;
         }
-        const gis::RepairOutcome rep = gis::repair_polygons(f.polygons);
+        const gis::RepairOutcome& rep = repairs[index];
         if (rep.was_invalid) {
             item(rep.empty ? Outcome::Rejected : Outcome::Repaired, rep.empty ? "invalid geometry, nothing left after repair" : "invalid ring repaired", f, "geometry",
                  rep.location ? fmt::format("{} at {}", rep.reason, fmt_point(*rep.location)) : rep.reason, "a valid polygon (OGC simple features)");
@@ -238,6 +264,7 @@ ImportSummary import_boundaries(const std::filesystem::path& bundle_path, const 
     sink.m_features.clear();
     sink.m_features.shrink_to_fit();
 
+    const double t_features = lap();
     // ---- level-wide topology
     std::vector<gis::MultiPolygon> shapes;
     shapes.reserve(accepted.size());
@@ -246,16 +273,19 @@ ImportSummary import_boundaries(const std::filesystem::path& bundle_path, const 
         s.add({o, std::move(reason), info.file, layer, fmt::format("feature {} ({} {})", accepted_feature[i], accepted[i].code, accepted[i].name), "geometry",
                std::move(found), std::move(expected)});
     };
-    for (const auto& ov : gis::find_overlaps(shapes, opt.min_area_m2, opt.threads)) {
+    const gis::CoverageReport coverage = gis::check_coverage(shapes, opt.min_area_m2, opt.threads);
+    for (const auto& ov : coverage.overlaps) {
         region_item(Outcome::Warning, "overlapping neighbours", ov.a,
                     fmt::format("overlaps {} {} by {:.0f} m² near {}", accepted[ov.b].code, accepted[ov.b].name, ov.area_m2, fmt_point(ov.location)),
                     fmt::format("neighbours that share a border (overlap < {:.0f} m²)", opt.min_area_m2));
     }
-    for (const auto& gap : gis::find_gaps(shapes, opt.min_area_m2)) {
+    const double t_overlaps = lap();
+    for (const auto& gap : coverage.gaps) {
         s.add({Outcome::Warning, "gap between neighbours", info.file, layer, "", "geometry",
                fmt::format("{:.0f} m² claimed by no {} near {}", gap.area_m2, level_key(opt.level), fmt_point(gap.location)),
                fmt::format("neighbours that share a border (gap < {:.0f} m²)", opt.min_area_m2)});
     }
+    const double t_gaps = lap();
     for (std::size_t i = 0; i < accepted.size(); ++i) {
         auto it = parent_by_code.find(accepted[i].parent_code);
         if (it == parent_by_code.end()) continue;
@@ -283,7 +313,12 @@ ImportSummary import_boundaries(const std::filesystem::path& bundle_path, const 
         }
     }
 
+    const double t_parents = lap();
     s.imported = static_cast<std::int64_t>(accepted.size());
+    auto timing = [&](double t_write) {
+        return fmt::format("timing: read+transform {:.2f} s, per-feature checks+repair {:.2f} s, overlaps+gaps {:.2f} s, reporting {:.2f} s, "
+                           "parents+lower level {:.2f} s, write {:.2f} s", t_read, t_features, t_overlaps, t_gaps, t_parents, t_write);
+    };
     if (accepted.empty()) {
         s.notes.push_back("every feature was rejected: nothing written");
         s.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
@@ -299,13 +334,19 @@ ImportSummary import_boundaries(const std::filesystem::path& bundle_path, const 
         detail::mark_layer_real(b, fmt::format("regions.{}", level_key(opt.level)));
         detail::clear_render_cache(b);
         b.set_meta(fmt::format("source_regions_{}", level_key(opt.level)), std::filesystem::path(info.file).filename().string());
-        gis::Box box;
-        for (const auto& r : read_regions(work)) box.expand(gis::bounds(r.geometry));
-        if (!box.empty()) b.set_meta("bbox", fmt::format("{:.6f},{:.6f},{:.6f},{:.6f}", box.min_x, box.min_y, box.max_x, box.max_y));
+        // The extent of every level, from the GeoPackage's spatial index (no geometry read back).
+        sqlite3_stmt* st = nullptr;
+        if (sqlite3_prepare_v2(b.db(), "SELECT min(minx), min(miny), max(maxx), max(maxy) FROM rtree_regions_geom", -1, &st, nullptr) == SQLITE_OK &&
+            sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {
+            b.set_meta("bbox", fmt::format("{:.6f},{:.6f},{:.6f},{:.6f}", sqlite3_column_double(st, 0), sqlite3_column_double(st, 1),
+                                           sqlite3_column_double(st, 2), sqlite3_column_double(st, 3)));
+        }
+        sqlite3_finalize(st);
         tx.commit();
     });
     s.committed = true;
     s.notes.push_back("render cache cleared (rebuilt from the new boundaries on next start)");
+    s.notes.push_back(timing(lap()));
     s.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
     return s;
 }

@@ -5,6 +5,12 @@
 #include <geos_c.h>
 
 #include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstdint>
+#include <cstring>
+#include <tuple>
 #include <cmath>
 #include <mutex>
 #include <numbers>
@@ -116,13 +122,137 @@ RepairOutcome repair_polygons(MultiPolygon& g) {
     return out;
 }
 
+namespace {
+struct EdgeAnalysis {
+    std::vector<bool> suspect;          // per polygon: has an edge not shared exactly once, oppositely
+    std::vector<Box> unmatched_box;     // per polygon: bounds of those edges
+    std::vector<std::pair<Point, Point>> unmatched;  // every such edge once
+};
+
+EdgeAnalysis analyse_edges(const std::vector<MultiPolygon>& polygons) {
+    struct Edge {
+        double x0, y0, x1, y1;  // lexicographically smaller end first
+        std::uint32_t polygon;
+        bool forward;           // stored in the ring's direction
+    };
+    std::vector<Edge> edges;
+    std::size_t total = 0;
+    for (const auto& mp : polygons) total += vertex_count(mp);
+    edges.reserve(total);
+    auto add_ring = [&](const Ring& r, std::uint32_t id) {
+        for (std::size_t i = 0; i < r.size(); ++i) {
+            const Point& a = r[i];
+            const Point& b = r[(i + 1) % r.size()];
+            if (a == b) continue;
+            const bool fwd = a.x < b.x || (a.x == b.x && a.y < b.y);
+            edges.push_back(fwd ? Edge{a.x, a.y, b.x, b.y, id, true} : Edge{b.x, b.y, a.x, a.y, id, false});
+        }
+    };
+    for (std::size_t id = 0; id < polygons.size(); ++id) {
+        for (const auto& poly : polygons[id]) {
+            add_ring(poly.outer, static_cast<std::uint32_t>(id));
+            for (const auto& h : poly.holes) add_ring(h, static_cast<std::uint32_t>(id));
+        }
+    }
+    auto key = [](const Edge& e) { return std::tie(e.x0, e.y0, e.x1, e.y1); };
+    // Sort 16-byte (hash, index) pairs rather than the edges themselves; equal edges have equal hashes,
+    // and a hash group is split by exact comparison (collisions are merely rare, not assumed away).
+    auto bits = [](double d) { std::uint64_t u; std::memcpy(&u, &d, sizeof u); return u; };
+    auto mix = [](std::uint64_t h, std::uint64_t v) {
+        h ^= v + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
+        return h * 0xff51afd7ed558ccdULL;
+    };
+    std::vector<std::pair<std::uint64_t, std::uint32_t>> order(edges.size());
+    for (std::size_t i = 0; i < edges.size(); ++i) {
+        const Edge& e = edges[i];
+        order[i] = {mix(mix(mix(mix(0, bits(e.x0)), bits(e.y0)), bits(e.x1)), bits(e.y1)), static_cast<std::uint32_t>(i)};
+    }
+    std::sort(order.begin(), order.end());
+    EdgeAnalysis out;
+    out.suspect.assign(polygons.size(), false);
+    out.unmatched_box.assign(polygons.size(), Box{});
+    auto settle = [&](const std::uint32_t* g, std::size_t n) {  // g: indexes of identical edges
+        const bool matched = n == 2 && edges[g[0]].polygon != edges[g[1]].polygon && edges[g[0]].forward != edges[g[1]].forward;
+        if (matched) return;
+        for (std::size_t i = 0; i < n; ++i) {
+            const Edge& e = edges[g[i]];
+            out.suspect[e.polygon] = true;
+            out.unmatched_box[e.polygon].expand(Point{e.x0, e.y0});
+            out.unmatched_box[e.polygon].expand(Point{e.x1, e.y1});
+        }
+        out.unmatched.push_back({{edges[g[0]].x0, edges[g[0]].y0}, {edges[g[0]].x1, edges[g[0]].y1}});
+    };
+    std::vector<std::uint32_t> group;
+    for (std::size_t i = 0; i < order.size();) {
+        std::size_t j = i + 1;
+        while (j < order.size() && order[j].first == order[i].first) ++j;
+        if (j - i == 1) {
+            settle(&order[i].second, 1);
+        } else if (j - i == 2 && key(edges[order[i].second]) == key(edges[order[i + 1].second])) {  // the common case
+            const std::uint32_t g[2] = {order[i].second, order[i + 1].second};
+            settle(g, 2);
+        } else {
+            group.clear();
+            for (std::size_t k = i; k < j; ++k) group.push_back(order[k].second);
+            std::sort(group.begin(), group.end(), [&](std::uint32_t a, std::uint32_t b) { return key(edges[a]) < key(edges[b]); });
+            for (std::size_t a = 0; a < group.size();) {
+                std::size_t b = a + 1;
+                while (b < group.size() && key(edges[group[b]]) == key(edges[group[a]])) ++b;
+                settle(group.data() + a, b - a);
+                a = b;
+            }
+        }
+        i = j;
+    }
+    return out;
+}
+
+bool strictly_overlap(const Box& a, const Box& b) {
+    return !a.empty() && !b.empty() && a.min_x < b.max_x && b.min_x < a.max_x && a.min_y < b.max_y && b.min_y < a.max_y;
+}
+bool box_contains(const Box& outer, const Box& inner) {
+    return inner.min_x >= outer.min_x && inner.max_x <= outer.max_x && inner.min_y >= outer.min_y && inner.max_y <= outer.max_y;
+}
+}  // namespace
+
+std::vector<bool> coverage_suspects(const std::vector<MultiPolygon>& polygons) { return analyse_edges(polygons).suspect; }
+
+namespace {
+std::vector<Overlap> overlaps_with(const EdgeAnalysis& edges, const std::vector<MultiPolygon>& polygons, double min_area_m2, int threads);
+std::vector<Gap> gaps_with(const EdgeAnalysis& edges, const std::vector<MultiPolygon>& polygons, double min_area_m2);
+}  // namespace
+
 std::vector<Overlap> find_overlaps(const std::vector<MultiPolygon>& polygons, double min_area_m2, int threads) {
+    return overlaps_with(analyse_edges(polygons), polygons, min_area_m2, threads);
+}
+
+std::vector<Gap> find_gaps(const std::vector<MultiPolygon>& polygons, double min_area_m2) {
+    return gaps_with(analyse_edges(polygons), polygons, min_area_m2);
+}
+
+CoverageReport check_coverage(const std::vector<MultiPolygon>& polygons, double min_area_m2, int threads) {
+    const auto t0 = std::chrono::steady_clock::now();
+    const EdgeAnalysis edges = analyse_edges(polygons);
+    const auto t1 = std::chrono::steady_clock::now();
+    CoverageReport r{overlaps_with(edges, polygons, min_area_m2, threads), {}};
+    const auto t2 = std::chrono::steady_clock::now();
+    r.gaps = gaps_with(edges, polygons, min_area_m2);
+    const auto t3 = std::chrono::steady_clock::now();
+    if (std::getenv("ONEMAP_TIMING")) {
+        auto s = [](auto a, auto b) { return std::chrono::duration<double>(b - a).count(); };
+        std::fprintf(stderr, "coverage: edges %.2f s (%zu unmatched), overlaps %.2f s, gaps %.2f s\n", s(t0, t1), edges.unmatched.size(), s(t1, t2), s(t2, t3));
+    }
+    return r;
+}
+
+namespace {
+std::vector<Overlap> overlaps_with(const EdgeAnalysis& edges, const std::vector<MultiPolygon>& polygons, double min_area_m2, int threads) {
+    const std::vector<bool>& suspect = edges.suspect;
     // Build geometries and an STR-tree once (shared, read-only); each worker has its own context.
     GeosContext build;
     GEOSContextHandle_t bctx = build.handle();
     std::vector<GeosGeometry> geoms;
     geoms.reserve(polygons.size());
-    for (const auto& p : polygons) geoms.push_back(build.make(p));
     std::vector<Box> boxes;
     boxes.reserve(polygons.size());
     for (const auto& p : polygons) boxes.push_back(bounds(p));
@@ -138,10 +268,18 @@ std::vector<Overlap> find_overlaps(const std::vector<MultiPolygon>& polygons, do
         for (std::size_t m = k + 1; m < order.size() && boxes[order[m]].min_x <= a.max_x; ++m) {
             const Box& b = boxes[order[m]];
             if (b.empty() || b.min_y > a.max_y || b.max_y < a.min_y) continue;
+            // Overlapping regions both have unmatched edges inside the overlap — or one lies inside the other.
+            const std::size_t p = order[k], q = order[m];
+            const bool both = suspect[p] && suspect[q] && strictly_overlap(edges.unmatched_box[p], edges.unmatched_box[q]);
+            const bool nested = (suspect[p] && box_contains(b, a)) || (suspect[q] && box_contains(a, b));
+            if (!both && !nested) continue;
             pairs.emplace_back(std::min(order[k], order[m]), std::max(order[k], order[m]));
         }
     }
     std::sort(pairs.begin(), pairs.end());
+    std::vector<bool> needed(polygons.size(), false);
+    for (const auto& [i, j] : pairs) needed[i] = needed[j] = true;
+    for (std::size_t i = 0; i < polygons.size(); ++i) geoms.push_back(needed[i] ? build.make(polygons[i]) : GeosGeometry());
 
     std::vector<Overlap> out;
     std::mutex mu;
@@ -186,36 +324,50 @@ std::vector<Overlap> find_overlaps(const std::vector<MultiPolygon>& polygons, do
     return out;
 }
 
-std::vector<Gap> find_gaps(const std::vector<MultiPolygon>& polygons, double min_area_m2) {
+std::vector<Gap> gaps_with(const EdgeAnalysis& edges, const std::vector<MultiPolygon>& polygons, double min_area_m2) {
+    // Gaps are faces bounded by edges that no neighbour shares: node those edges, polygonize them,
+    // and keep the faces no region covers (the level's outer border gives faces that are covered).
+    if (edges.unmatched.empty()) return {};
     GeosContext gc;
     GEOSContextHandle_t ctx = gc.handle();
-    std::vector<GeosGeometry> parts;
-    parts.reserve(polygons.size());
-    for (const auto& p : polygons) if (!p.empty()) parts.push_back(gc.make(p));
-    if (parts.empty()) return {};
-    GeosGeometry u = gc.unary_union(std::move(parts));
+    std::vector<GEOSGeometry*> lines;
+    lines.reserve(edges.unmatched.size());
+    for (const auto& [a, b] : edges.unmatched) {
+        GEOSCoordSequence* seq = GEOSCoordSeq_create_r(ctx, 2, 2);
+        GEOSCoordSeq_setXY_r(ctx, seq, 0, a.x, a.y);
+        GEOSCoordSeq_setXY_r(ctx, seq, 1, b.x, b.y);
+        lines.push_back(GEOSGeom_createLineString_r(ctx, seq));
+    }
+    GeosGeometry multi(ctx, GEOSGeom_createCollection_r(ctx, GEOS_MULTILINESTRING, lines.data(), static_cast<unsigned>(lines.size())));
+    GeosGeometry noded(ctx, GEOSUnaryUnion_r(ctx, multi.get()));
+    if (!noded) return {};
+    const GEOSGeometry* in[] = {noded.get()};
+    GeosGeometry faces(ctx, GEOSPolygonize_r(ctx, in, 1));
+    if (!faces) return {};
+    std::vector<Box> boxes;
+    boxes.reserve(polygons.size());
+    for (const auto& p : polygons) boxes.push_back(bounds(p));
     std::vector<Gap> out;
-    if (!u) return out;
-    MultiPolygon merged;
-    extract(gc, u.get(), merged);
-    for (const auto& poly : merged) {
-        for (const auto& hole : poly.holes) {
-            MultiPolygon h{Polygon{hole, {}}};
-            const double m2 = area_m2(h);
-            if (m2 < min_area_m2) continue;
-            GeosGeometry hg = gc.make(h);
-            const Point at = hg ? point_on_surface(ctx, hg.get()) : hole.front();
-            // A hole that one region has itself is an enclave of the outside world, not a gap between neighbours.
-            const bool enclave = std::any_of(polygons.begin(), polygons.end(), [&](const MultiPolygon& mp) {
-                return std::any_of(mp.begin(), mp.end(), [&](const Polygon& poly) {
-                    return std::any_of(poly.holes.begin(), poly.holes.end(), [&](const Ring& r) { return contains(r, at); });
-                });
-            });
-            if (!enclave) out.push_back({m2, at});
+    for (int i = 0; i < GEOSGetNumGeometries_r(ctx, faces.get()); ++i) {
+        const GEOSGeometry* face = GEOSGetGeometryN_r(ctx, faces.get(), i);
+        const double m2 = geos_area_m2(ctx, face);
+        if (m2 < min_area_m2) continue;
+        const Point at = point_on_surface(ctx, face);
+        bool covered = false, enclave = false;
+        for (std::size_t k = 0; k < polygons.size() && !covered; ++k) {
+            if (!boxes[k].contains(at)) continue;
+            covered = contains(polygons[k], at);
+            // A hole that a region has itself is an enclave of the outside world, not a gap between neighbours.
+            for (const auto& poly : polygons[k]) {
+                for (const auto& h : poly.holes) enclave = enclave || contains(h, at);
+            }
         }
+        if (!covered && !enclave) out.push_back({m2, at});
     }
     return out;
 }
+
+}  // namespace
 
 std::optional<Outside> outside_parent(const MultiPolygon& child, const MultiPolygon& parent, double min_area_m2) {
     thread_local GeosContext gc;

@@ -28,6 +28,12 @@ RepairOutcome repair_polygons(MultiPolygon& g);
 
 double area_m2(const MultiPolygon& g);
 
+// Per polygon: true when one of its edges is not shared exactly once, in the opposite direction, by
+// another polygon. In a clean coverage only the regions on the level's outer border are suspects;
+// overlaps and gaps can only involve suspects, so the costly checks below run on them alone.
+// Cost: one sort of all edges (O(E log E)); exact coordinates (shared vertices must be identical).
+std::vector<bool> coverage_suspects(const std::vector<MultiPolygon>& polygons);
+
 struct Overlap {
     std::size_t a = 0, b = 0;  // indexes into the input, a < b
     double area_m2 = 0;
@@ -44,6 +50,13 @@ struct Gap {
 // Holes in the union of `polygons` of at least `min_area_m2` (territory no region claims); holes that a
 // region has itself (enclaves of a neighbouring province) are not gaps.
 std::vector<Gap> find_gaps(const std::vector<MultiPolygon>& polygons, double min_area_m2);
+
+// Both of the above from one pass over the edges (what the importer calls).
+struct CoverageReport {
+    std::vector<Overlap> overlaps;
+    std::vector<Gap> gaps;
+};
+CoverageReport check_coverage(const std::vector<MultiPolygon>& polygons, double min_area_m2, int threads = 1);
 
 struct Outside {
     double area_m2 = 0;
