@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
+#include <map>
 
 namespace onemap::gis {
 
@@ -55,8 +56,19 @@ std::optional<std::string> to_utf8(std::string_view bytes, std::string_view enco
         if (!is_valid_utf8(bytes)) return std::nullopt;
         return std::string(bytes);
     }
-    iconv_t cd = iconv_open("UTF-8", enc.c_str());
+    // One converter per encoding and thread, reset before each use (iconv_open costs more than a conversion).
+    struct Converters {
+        std::map<std::string, iconv_t> by_encoding;
+        ~Converters() {
+            for (auto& [name, cd] : by_encoding) if (cd != reinterpret_cast<iconv_t>(-1)) iconv_close(cd);
+        }
+    };
+    thread_local Converters converters;
+    auto found = converters.by_encoding.find(enc);
+    if (found == converters.by_encoding.end()) found = converters.by_encoding.emplace(enc, iconv_open("UTF-8", enc.c_str())).first;
+    iconv_t cd = found->second;
     if (cd == reinterpret_cast<iconv_t>(-1)) return std::nullopt;
+    iconv(cd, nullptr, nullptr, nullptr, nullptr);
     std::string out(bytes.size() * 2 + 8, '\0');
     char* in = const_cast<char*>(bytes.data());
     std::size_t in_left = bytes.size();
@@ -76,7 +88,6 @@ std::optional<std::string> to_utf8(std::string_view bytes, std::string_view enco
             break;
         }
     }
-    iconv_close(cd);
     if (!ok) return std::nullopt;
     out.resize(static_cast<std::size_t>(dst - out.data()));
     return out;
