@@ -9,6 +9,10 @@
 
 #include <algorithm>
 #include <map>
+#include <sstream>
+
+#include "data/region_codes.hpp"
+#include "data/table_values.hpp"
 
 using namespace onemap;
 
@@ -134,4 +138,33 @@ TEST(RealData, GbkPointsWithAndWithoutCodePageMark) {
         EXPECT_TRUE(ldid0.rows[i].undecodable.empty());
         EXPECT_EQ(ldid0.rows[i].kind, gis::GeometryKind::Point);
     }
+}
+
+TEST(RealData, StatisticalCodeHierarchyMatchesOurRules) {
+    NEED("codes/henan_villages.csv");
+    // code,name,parentCode,… — the parent is the third column in the streets file and the third in
+    // the villages file; names are quoted and contain no commas.
+    auto check_file = [&](const std::filesystem::path& file, data::Level level, std::size_t expected_rows) {
+        std::ifstream in(file);
+        std::string line;
+        std::getline(in, line);
+        std::size_t rows = 0, bad = 0;
+        while (std::getline(in, line)) {
+            std::vector<std::string> cols;
+            std::stringstream ss(line);
+            for (std::string c; std::getline(ss, c, ',');) cols.push_back(c);
+            ASSERT_GE(cols.size(), 3u) << line;
+            ++rows;
+            const auto code = data::normalise_code(cols[0], level);
+            if (!code || *code != cols[0] || data::derived_parent(*code, level) != cols[2] || data::normalise_any_code(cols[0]) != cols[0]) {
+                if (++bad < 5) ADD_FAILURE() << file.filename() << ": " << line;
+            }
+        }
+        EXPECT_EQ(rows, expected_rows);
+        EXPECT_EQ(bad, 0u);
+    };
+    check_file(data_dir / "codes/henan_streets.csv", data::Level::Township, 2586);
+    check_file(data_dir / "codes/henan_villages.csv", data::Level::Village, 52378);
+    // 济源's townships hang under 419001, the city-level unit (the statistical list calls its city 4190).
+    EXPECT_EQ(data::derived_parent("419001001", data::Level::Township), "419001");
 }
