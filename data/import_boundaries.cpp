@@ -30,7 +30,7 @@ public:
     void begin(const gis::SourceInfo& info) override { m_info = info; }
     void feature(gis::SourceFeature&& f) override {
         m_features.push_back(std::move(f));
-        if (m_progress && (m_features.size() & 255) == 0) m_progress(static_cast<std::int64_t>(m_features.size()), m_info.feature_count);
+        if (m_progress && (m_features.size() & 15) == 0) m_progress(static_cast<std::int64_t>(m_features.size()), m_info.feature_count);
     }
     gis::SourceInfo m_info;
     std::vector<gis::SourceFeature> m_features;
@@ -177,7 +177,7 @@ ImportSummary import_boundaries(const std::filesystem::path& bundle_path, const 
     std::int64_t done = 0;
     for (std::size_t index = 0; index < sink.m_features.size(); ++index) {
         gis::SourceFeature& f = sink.m_features[index];
-        if (opt.progress && (++done & 255) == 0) opt.progress(done, s.read);
+        if (opt.progress && (++done & 15) == 0) opt.progress(done, s.read);
         const auto& raw_code = f.values[*code_i];
         const std::string code_field = info.fields[*code_i];
         const bool code_undecodable = std::find(f.undecodable.begin(), f.undecodable.end(), static_cast<int>(*code_i)) != f.undecodable.end();

@@ -43,6 +43,12 @@ std::optional<std::size_t> find_field(const std::vector<std::string>& fields, co
     for (auto c : candidates) {
         if (auto i = index_of(c)) return i;
     }
+    // DBF field names stop at 10 bytes: a Shapefile written from district_adcode holds "district_a".
+    for (auto c : candidates) {
+        if (c.size() > 10) {
+            if (auto i = index_of(c.substr(0, 10))) return i;
+        }
+    }
     return std::nullopt;
 }
 

@@ -14,6 +14,8 @@
 
 #include <algorithm>
 
+#include <cpl_conv.h>
+
 using namespace onemap;
 using onemap::test::box_wkt;
 using onemap::test::case_dir;
@@ -286,4 +288,35 @@ TEST(ImportBoundaries, Case11KilledImportLeavesTheBundleByteForByte) {
     EXPECT_EQ(std::system(ok.c_str()), 0);
     EXPECT_EQ(data::read_regions(dir / "bundle.gpkg").size(), 1u);
     EXPECT_TRUE(std::filesystem::exists(dir / "report.csv"));
+}
+
+TEST(ImportBoundaries, Case12FlatGeobufKmlAndZippedShapefileWithTruncatedNames) {
+    const auto dir = case_dir("12_formats");
+    const std::vector<FieldSpec> web = {{"district_adcode"}, {"district_name"}, {"city_adcode"}};
+    const std::vector<FeatureSpec> features = {{{"410102", "中原区", "410100"}, box_wkt(113.5, 34.7, 113.6, 34.8)},
+                                               {{"410103", "二七区", "410100"}, box_wkt(113.6, 34.7, 113.7, 34.8)}};
+    write_layer(dir / "c.fgb", "FlatGeobuf", 4490, web, features);
+    write_layer(dir / "c.kml", "LIBKML", 4326, web, features);
+    write_layer(dir / "c.shp", "ESRI Shapefile", 4490, web, features, {"ENCODING=UTF-8"});  // names laundered to 10 bytes
+    {  // zip the shapefile with GDAL's own zip writer
+        void* zip = CPLCreateZip((dir / "c.zip").string().c_str(), nullptr);
+        ASSERT_NE(zip, nullptr);
+        for (const char* ext : {"shp", "shx", "dbf", "prj", "cpg"}) {
+            const std::string bytes = test::read_bytes(dir / (std::string("c.") + ext));
+            ASSERT_EQ(CPLCreateFileInZip(zip, (std::string("c.") + ext).c_str(), nullptr), CE_None);
+            ASSERT_EQ(CPLWriteFileInZip(zip, bytes.data(), static_cast<int>(bytes.size())), CE_None);
+            CPLCloseFileInZip(zip);
+        }
+        CPLCloseZip(zip);
+    }
+    for (const char* file : {"c.fgb", "c.kml", "c.zip"}) {
+        const auto bundle = dir / (std::string(file) + ".gpkg");
+        const auto s = import(bundle, dir / file, data::Level::County);
+        EXPECT_EQ(s.imported, 2) << file << "\n" << data::to_text(s);
+        const auto regions = data::read_regions(bundle);
+        ASSERT_EQ(regions.size(), 2u) << file;
+        EXPECT_EQ(regions[0].name, "中原区") << file;
+        EXPECT_EQ(regions[0].parent_code, "4101") << file;
+        EXPECT_NEAR(gis::bounds(regions[1].geometry).max_x, 113.7, 1e-9) << file;
+    }
 }
