@@ -10,6 +10,9 @@
 #include "data/privacy.hpp"
 
 #include <sqlite3.h>
+#include <sys/wait.h>
+
+#include <csignal>
 
 #include <algorithm>
 
@@ -232,4 +235,22 @@ TEST(ImportTables, ProjectsFromLonLatAndSitesFromAPointLayerThenExport) {
     GDALClose(ds);
     EXPECT_NE(test::read_bytes(dir / "csv" / "regions.csv").find("MULTIPOLYGON"), std::string::npos);
     EXPECT_THROW(data::export_bundle({bundle, dir / "hh", data::ExportFormat::Csv, {"households"}}), data::ImportError);
+}
+
+TEST(ImportTables, Case11KilledIndicatorImportLeavesTheBundleByteForByte) {
+    const auto dir = case_dir("11_killed_table_import");
+    const auto bundle = make_bundle(dir);
+    std::string csv = "code,period,metric,value\n";
+    for (int y = 2001; y <= 2040; ++y) csv += "410102," + std::to_string(y) + ",tp_income_pc,1000\n";
+    test::write_text(dir / "long.csv", csv);
+    const std::string before = test::read_bytes(bundle);
+    const std::string cmd = std::string("ONEMAP_TEST_KILL_AT=indicators-midway ") + ONEMAP_BINARY + " import indicators " + (dir / "long.csv").string() +
+                            " --bundle " + bundle.string() + " >/dev/null 2>&1";
+    const int status = std::system(cmd.c_str());
+    EXPECT_TRUE((WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL) || (WIFEXITED(status) && WEXITSTATUS(status) == 128 + SIGKILL)) << status;
+    EXPECT_EQ(test::read_bytes(bundle), before);
+    EXPECT_TRUE(indicators(bundle).empty());
+    const std::string ok = std::string(ONEMAP_BINARY) + " import indicators " + (dir / "long.csv").string() + " --bundle " + bundle.string() + " >/dev/null";
+    EXPECT_EQ(std::system(ok.c_str()), 0);
+    EXPECT_EQ(indicators(bundle).size(), 40u);
 }
