@@ -155,54 +155,43 @@ EdgeAnalysis analyse_edges(const std::vector<MultiPolygon>& polygons) {
         }
     }
     auto key = [](const Edge& e) { return std::tie(e.x0, e.y0, e.x1, e.y1); };
-    // Sort 16-byte (hash, index) pairs rather than the edges themselves; equal edges have equal hashes,
-    // and a hash group is split by exact comparison (collisions are merely rare, not assumed away).
+    // Group identical edges with an open-addressing hash table (linear probing, exact key comparison):
+    // one pass, no sort. head[slot] is the first edge of a group, next[] chains the rest.
     auto bits = [](double d) { std::uint64_t u; std::memcpy(&u, &d, sizeof u); return u; };
     auto mix = [](std::uint64_t h, std::uint64_t v) {
         h ^= v + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
         return h * 0xff51afd7ed558ccdULL;
     };
-    std::vector<std::pair<std::uint64_t, std::uint32_t>> order(edges.size());
+    constexpr std::uint32_t k_none = 0xffffffffu;
+    std::size_t capacity = 16;
+    while (capacity < edges.size() * 2) capacity <<= 1;
+    std::vector<std::uint32_t> head(capacity, k_none), next(edges.size(), k_none), count(capacity, 0);
     for (std::size_t i = 0; i < edges.size(); ++i) {
         const Edge& e = edges[i];
-        order[i] = {mix(mix(mix(mix(0, bits(e.x0)), bits(e.y0)), bits(e.x1)), bits(e.y1)), static_cast<std::uint32_t>(i)};
+        std::size_t slot = (mix(mix(mix(mix(0, bits(e.x0)), bits(e.y0)), bits(e.x1)), bits(e.y1)) >> 7) & (capacity - 1);
+        while (head[slot] != k_none && key(edges[head[slot]]) != key(e)) slot = (slot + 1) & (capacity - 1);
+        next[i] = head[slot];
+        head[slot] = static_cast<std::uint32_t>(i);
+        ++count[slot];
     }
-    std::sort(order.begin(), order.end());
     EdgeAnalysis out;
     out.suspect.assign(polygons.size(), false);
     out.unmatched_box.assign(polygons.size(), Box{});
-    auto settle = [&](const std::uint32_t* g, std::size_t n) {  // g: indexes of identical edges
-        const bool matched = n == 2 && edges[g[0]].polygon != edges[g[1]].polygon && edges[g[0]].forward != edges[g[1]].forward;
-        if (matched) return;
-        for (std::size_t i = 0; i < n; ++i) {
-            const Edge& e = edges[g[i]];
+    for (std::size_t slot = 0; slot < capacity; ++slot) {
+        const std::uint32_t first = head[slot];
+        if (first == k_none) continue;
+        if (count[slot] == 2) {
+            const Edge& a = edges[first];
+            const Edge& b = edges[next[first]];
+            if (a.polygon != b.polygon && a.forward != b.forward) continue;  // shared by two neighbours: clean
+        }
+        for (std::uint32_t k = first; k != k_none; k = next[k]) {
+            const Edge& e = edges[k];
             out.suspect[e.polygon] = true;
             out.unmatched_box[e.polygon].expand(Point{e.x0, e.y0});
             out.unmatched_box[e.polygon].expand(Point{e.x1, e.y1});
         }
-        out.unmatched.push_back({{edges[g[0]].x0, edges[g[0]].y0}, {edges[g[0]].x1, edges[g[0]].y1}});
-    };
-    std::vector<std::uint32_t> group;
-    for (std::size_t i = 0; i < order.size();) {
-        std::size_t j = i + 1;
-        while (j < order.size() && order[j].first == order[i].first) ++j;
-        if (j - i == 1) {
-            settle(&order[i].second, 1);
-        } else if (j - i == 2 && key(edges[order[i].second]) == key(edges[order[i + 1].second])) {  // the common case
-            const std::uint32_t g[2] = {order[i].second, order[i + 1].second};
-            settle(g, 2);
-        } else {
-            group.clear();
-            for (std::size_t k = i; k < j; ++k) group.push_back(order[k].second);
-            std::sort(group.begin(), group.end(), [&](std::uint32_t a, std::uint32_t b) { return key(edges[a]) < key(edges[b]); });
-            for (std::size_t a = 0; a < group.size();) {
-                std::size_t b = a + 1;
-                while (b < group.size() && key(edges[group[b]]) == key(edges[group[a]])) ++b;
-                settle(group.data() + a, b - a);
-                a = b;
-            }
-        }
-        i = j;
+        out.unmatched.push_back({{edges[first].x0, edges[first].y0}, {edges[first].x1, edges[first].y1}});
     }
     return out;
 }
