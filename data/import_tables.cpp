@@ -445,7 +445,9 @@ void import_points(Context& c, std::vector<gis::SourceFeature>& rows, TableKind 
                 c.reject(row, "batch unknown", "batch", item.batch, "巩固提升, 强链补链, 盘活闲置 or 依法处置");
                 continue;
             }
-            if (auto fl = parse_flag(cell(row, detail::find_field(f, "", {"farmer_linkage", "联农带农"})))) item.farmer_linkage = *fl || cell(row, detail::find_field(f, "", {"farmer_linkage", "联农带农"})).empty();
+            if (const std::string linkage = cell(row, detail::find_field(f, "", {"farmer_linkage", "联农带农", "联农带农机制"})); !linkage.empty()) {
+                if (auto fl = parse_flag(linkage)) item.farmer_linkage = *fl;  // default: has a linkage mechanism
+            }
             if (auto op = detail::find_field(f, "", {"operating", "是否运营", "运营"})) {
                 if (auto fl = parse_flag(cell(row, op))) item.operating = *fl;
             }
