@@ -4,6 +4,7 @@
 #include "data/bundle.hpp"
 #include "data/features.hpp"
 #include "data/import_boundaries.hpp"
+#include "data/info.hpp"
 #include "gis/boundary_check.hpp"
 #include "gis/geos.hpp"
 
@@ -255,6 +256,9 @@ TEST(ImportBoundaries, ReplacingALevelKeepsOthersAndUpdatesMeta) {
     EXPECT_EQ(b.meta("layers_real"), "regions.county");
     EXPECT_EQ(b.meta("layers_synthetic"), "indicators,regions.province,regions.city,regions.township,regions.village");
     EXPECT_EQ(b.meta("synthetic"), "1");
+    const std::string screen = data::to_text(data::read_info(dir / "bundle.gpkg"));  // `onemap info` says which layers are real
+    EXPECT_NE(screen.find("部分演示数据 (partly synthetic)"), std::string::npos) << screen;
+    EXPECT_NE(screen.find("真实图层 real      regions.county"), std::string::npos) << screen;
     sqlite3_stmt* st = nullptr;
     sqlite3_prepare_v2(b.db(), "SELECT count(*) FROM render_cache", -1, &st, nullptr);
     ASSERT_EQ(sqlite3_step(st), SQLITE_ROW);
