@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include <filesystem>
 #include <memory>
 
 namespace onemap::app {
@@ -50,6 +51,9 @@ void guarded(const char* what, ExitCode& exit, Fn&& fn) {
         fmt::print(stderr, "onemap import {}: {}\n(the bundle is unchanged)\n", what, e.what());
         exit.value = 2;
     } catch (const data::BundleError& e) {
+        fmt::print(stderr, "onemap import {}: {}\n(the bundle is unchanged)\n", what, e.what());
+        exit.value = 2;
+    } catch (const std::filesystem::filesystem_error& e) {  // no room or no permission for the working copy
         fmt::print(stderr, "onemap import {}: {}\n(the bundle is unchanged)\n", what, e.what());
         exit.value = 2;
     }

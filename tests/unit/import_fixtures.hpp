@@ -18,9 +18,23 @@ namespace onemap::test {
 
 namespace fs = std::filesystem;
 
+inline fs::path fixture_root() { return fs::temp_directory_path() / ("onemap-import-" + std::to_string(::getpid())); }
+
+// The fixtures are removed when every test passed, kept for inspection otherwise.
+class FixtureCleanup : public ::testing::Environment {
+public:
+    void TearDown() override {
+        if (::testing::UnitTest::GetInstance()->Passed()) {
+            std::error_code ec;
+            fs::remove_all(fixture_root(), ec);
+        }
+    }
+};
+inline ::testing::Environment* const k_fixture_cleanup = ::testing::AddGlobalTestEnvironment(new FixtureCleanup);
+
 // A fresh folder per test: /tmp/onemap-import-<pid>/<case>.
 inline fs::path case_dir(const std::string& name) {
-    const fs::path dir = fs::temp_directory_path() / ("onemap-import-" + std::to_string(::getpid())) / name;
+    const fs::path dir = fixture_root() / name;
     fs::remove_all(dir);
     fs::create_directories(dir);
     return dir;
