@@ -260,7 +260,13 @@ void import_households(Context& c, std::vector<gis::SourceFeature>& rows) {
         std::string id = ascii_digits(cell(row, id_i));
         if (!id.empty() && id.back() == 'x') id.back() = 'X';
         if (!valid_id_number(id)) {
-            c.reject(row, "ID number invalid", f[*id_i], id.empty() ? "empty" : "(withheld) fails the GB 11643 length or check digit", "an 18-character ID number with a valid check digit");
+            // Excel turns an 18-digit number into 4.10102E+17 and loses the last digits.
+            const bool as_number = id.find_first_of("eE.") != std::string::npos;
+            c.reject(row, as_number ? "ID number stored as a number" : "ID number invalid", f[*id_i],
+                     id.empty() ? "empty" : as_number ? "(withheld) a number in scientific notation; its last digits are lost"
+                                                      : "(withheld) fails the GB 11643 length or check digit",
+                     as_number ? "the ID number as text (format the column as 文本/text before typing or pasting)"
+                               : "an 18-character ID number with a valid check digit");
             continue;
         }
         Household h;
