@@ -151,13 +151,15 @@ TEST(ImportTables, HouseholdsAreHashedMaskedAndNeverLogged) {
                      "李四," + bad_id + ",410102001001,3,1,一般脱贫户,13800005678\n"
                      "王五," + id_number(3) + ",410102001099,3,1,一般脱贫户,13800005678\n"
                      "赵六," + id_number(4) + ",410102001002,2,3,脱贫不稳定户,13800005678\n"
-                     "欧阳娜娜," + id_number(5) + ",410102001002,5,2,边缘易致贫户,13900009999\n");
+                     "欧阳娜娜," + id_number(5) + ",410102001002,5,2,边缘易致贫户,13900009999\n"
+                     "钱七,4.10102198001E+17,410102001002,5,2,边缘易致贫户,13900009999\n");
     const auto s = import(bundle, dir / "households.csv", data::TableKind::Households, key_file.string());
     ASSERT_TRUE(s.committed) << data::to_text(s);
     EXPECT_EQ(s.imported, 2);
     EXPECT_EQ(count(s, "rejected: ID number invalid"), 1);
     EXPECT_EQ(count(s, "rejected: village code not in the bundle"), 1);
     EXPECT_EQ(count(s, "rejected: labour implausible"), 1);
+    EXPECT_EQ(count(s, "rejected: ID number stored as a number"), 1);
     data::write_report_csv(s, dir / "report.csv");
     const std::string report = test::read_bytes(dir / "report.csv") + data::to_text(s);
     const std::string bytes = test::read_bytes(bundle);
@@ -166,7 +168,7 @@ TEST(ImportTables, HouseholdsAreHashedMaskedAndNeverLogged) {
         EXPECT_EQ(report.find(id_number(i)), std::string::npos) << "ID number in the report";
     }
     EXPECT_EQ(report.find(bad_id), std::string::npos);
-    for (const char* name : {"张三丰", "李四", "王五", "赵六", "欧阳娜娜"}) {
+    for (const char* name : {"张三丰", "李四", "王五", "赵六", "欧阳娜娜", "钱七"}) {
         EXPECT_EQ(bytes.find(name), std::string::npos) << name;
         EXPECT_EQ(report.find(name), std::string::npos) << name;
     }
