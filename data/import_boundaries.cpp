@@ -294,33 +294,51 @@ ImportSummary import_boundaries(const std::filesystem::path& bundle_path, const 
                    fmt::format("{:.0f} m² claimed by no {} near {}", gap.area_m2, level_key(opt.level), fmt_point(gap.location)),
                    fmt::format("neighbours that share a border (gap < {:.0f} m²)", opt.min_area_m2)});
         }
-        for (std::size_t i = 0; i < accepted.size(); ++i) {
-            auto it = parent_by_code.find(accepted[i].parent_code);
-            if (it == parent_by_code.end()) continue;
-            if (auto out = gis::outside_parent(accepted[i].geometry, parents[it->second].geometry, opt.min_area_m2)) {
+        {  // the new regions inside their parents (each parent prepared once)
+            std::vector<const gis::MultiPolygon*> kids, mothers;
+            std::vector<std::size_t> parent_of;
+            for (const auto& p : parents) mothers.push_back(&p.geometry);
+            for (const auto& r : accepted) {
+                kids.push_back(&r.geometry);
+                auto it = parent_by_code.find(r.parent_code);
+                parent_of.push_back(it == parent_by_code.end() ? gis::k_no_parent : it->second);
+            }
+            const auto outside = gis::outside_parents(kids, parent_of, mothers, opt.min_area_m2, opt.threads);
+            for (std::size_t i = 0; i < accepted.size(); ++i) {
+                if (!outside[i]) continue;
+                const Region& p = parents[parent_of[i]];
                 region_item(Outcome::Warning, "outside its parent", i,
-                            fmt::format("{:.0f} m² outside {} {} near {}", out->area_m2, parents[it->second].code, parents[it->second].name, fmt_point(out->location)),
+                            fmt::format("{:.0f} m² outside {} {} near {}", outside[i]->area_m2, p.code, p.name, fmt_point(outside[i]->location)),
                             "a region inside its parent");
             }
         }
         // Lower levels already in the bundle, against the new level.
         std::unordered_map<std::string, std::size_t> new_by_code;
         for (std::size_t i = 0; i < accepted.size(); ++i) new_by_code.emplace(accepted[i].code, i);
-        for (const Region& c : children) {
-            auto it = new_by_code.find(c.parent_code);
-            const std::string what = fmt::format("{} {} {}", level_key(c.level), c.code, c.name);
+        std::vector<const gis::MultiPolygon*> kids, mothers;
+        std::vector<std::size_t> parent_of;
+        for (const auto& r : accepted) mothers.push_back(&r.geometry);
+        for (const Region& ch : children) {
+            auto it = new_by_code.find(ch.parent_code);
+            kids.push_back(&ch.geometry);
+            parent_of.push_back(it == new_by_code.end() ? gis::k_no_parent : it->second);
             if (it == new_by_code.end()) {
-                if (auto e = existing.find(c.parent_code); opt.level == Level::County && e != existing.end() && e->second == Level::City) continue;  // hangs under a city-level unit (济源)
-                items_found.push_back(ReportItem{Outcome::Warning, "lower level: parent missing", bundle_path.string(), "regions", what, "parent_code", c.parent_code,
-                       fmt::format("a {} in the new level", level_key(opt.level))});
-                continue;
-            }
-            if (auto out = gis::outside_parent(c.geometry, accepted[it->second].geometry, opt.min_area_m2)) {
-                items_found.push_back(ReportItem{Outcome::Warning, "lower level: outside its new parent", bundle_path.string(), "regions", what, "geometry",
-                       fmt::format("{:.0f} m² outside {} near {}", out->area_m2, accepted[it->second].code, fmt_point(out->location)), "inside its parent"});
+                if (auto e = existing.find(ch.parent_code); opt.level == Level::County && e != existing.end() && e->second == Level::City) continue;  // hangs under a city-level unit (济源)
+                items_found.push_back(ReportItem{Outcome::Warning, "lower level: parent missing", bundle_path.string(), "regions",
+                                                 fmt::format("{} {} {}", level_key(ch.level), ch.code, ch.name), "parent_code", ch.parent_code,
+                                                 fmt::format("a {} in the new level", level_key(opt.level))});
             }
         }
-
+        const auto outside = gis::outside_parents(kids, parent_of, mothers, opt.min_area_m2, opt.threads);
+        for (std::size_t i = 0; i < children.size(); ++i) {
+            if (!outside[i]) continue;
+            const Region& ch = children[i];
+            items_found.push_back(ReportItem{Outcome::Warning, "lower level: outside its new parent", bundle_path.string(), "regions",
+                                             fmt::format("{} {} {}", level_key(ch.level), ch.code, ch.name), "geometry",
+                                             fmt::format("{:.0f} m² outside {} near {}", outside[i]->area_m2, accepted[parent_of[i]].code,
+                                                         fmt_point(outside[i]->location)),
+                                             "inside its parent"});
+        }
         t_parents = since(t_bg);
         return items_found;
     };

@@ -383,4 +383,64 @@ std::optional<Outside> outside_parent(const MultiPolygon& child, const MultiPoly
     return Outside{m2, point_on_surface(ctx, diff.get())};
 }
 
+std::vector<std::optional<Outside>> outside_parents(const std::vector<const MultiPolygon*>& children, const std::vector<std::size_t>& parent_of,
+                                                    const std::vector<const MultiPolygon*>& parents, double min_area_m2, int threads) {
+    std::vector<std::optional<Outside>> out(children.size());
+    std::vector<std::vector<std::size_t>> by_parent(parents.size());
+    for (std::size_t i = 0; i < children.size(); ++i) {
+        if (parent_of[i] < parents.size()) by_parent[parent_of[i]].push_back(i);
+    }
+    const std::size_t n_threads = static_cast<std::size_t>(std::max(1, threads));
+    auto work = [&](std::size_t t) {
+        GeosContext gc;
+        GEOSContextHandle_t ctx = gc.handle();
+        for (std::size_t p = t; p < parents.size(); p += n_threads) {
+            if (by_parent[p].empty()) continue;
+            GeosGeometry parent = make_fast(ctx, *parents[p]);
+            if (!parent) continue;
+            const GEOSPreparedGeometry* prepared = GEOSPrepare_r(ctx, parent.get());
+            // The parent's border as segment boxes: a child whose box meets none of them lies wholly
+            // inside or wholly outside, and one vertex tells which (no GEOS needed: most children).
+            std::vector<Box> border;
+            for (const auto& poly : *parents[p]) {
+                for (const Ring* r : [&] { std::vector<const Ring*> rs{&poly.outer}; for (const auto& h : poly.holes) rs.push_back(&h); return rs; }()) {
+                    for (std::size_t k = 0; k < r->size(); ++k) {
+                        Box b;
+                        b.expand((*r)[k]);
+                        b.expand((*r)[(k + 1) % r->size()]);
+                        border.push_back(b);
+                    }
+                }
+            }
+            for (std::size_t i : by_parent[p]) {  // each child written by exactly one thread
+                const MultiPolygon& kid = *children[i];
+                if (kid.empty() || kid[0].outer.empty()) continue;
+                const Box kb = bounds(kid);
+                const bool near_border = std::any_of(border.begin(), border.end(), [&](const Box& b) {
+                    return b.min_x <= kb.max_x && kb.min_x <= b.max_x && b.min_y <= kb.max_y && kb.min_y <= b.max_y;
+                });
+                if (!near_border && contains(*parents[p], kid[0].outer[0])) continue;
+                GeosGeometry child = make_fast(ctx, kid);
+                if (!child) continue;
+                // Most children keep clear of the parent's border: "contains properly" is the cheap test for them.
+                if (GEOSPreparedContainsProperly_r(ctx, prepared, child.get()) == 1) continue;
+                if (GEOSPreparedCovers_r(ctx, prepared, child.get()) == 1) continue;
+                GeosGeometry diff(ctx, GEOSDifference_r(ctx, child.get(), parent.get()));
+                if (!diff) continue;
+                const double m2 = geos_area_m2(ctx, diff.get());
+                if (m2 > min_area_m2) out[i] = Outside{m2, point_on_surface(ctx, diff.get())};
+            }
+            GEOSPreparedGeom_destroy_r(ctx, prepared);
+        }
+    };
+    if (n_threads == 1) {
+        work(0);
+    } else {
+        std::vector<std::thread> pool;
+        for (std::size_t t = 0; t < n_threads; ++t) pool.emplace_back(work, t);
+        for (auto& th : pool) th.join();
+    }
+    return out;
+}
+
 }  // namespace onemap::gis

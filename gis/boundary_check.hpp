@@ -65,4 +65,10 @@ struct Outside {
 // nullopt when at most `min_area_m2` of `child` lies outside `parent`.
 std::optional<Outside> outside_parent(const MultiPolygon& child, const MultiPolygon& parent, double min_area_m2);
 
+// The same for many children at once: child i has parent parents[parent_of[i]] (npos: none). Each
+// parent is built and prepared once for all its children; `threads` ≥ 1 splits the parents.
+inline constexpr std::size_t k_no_parent = static_cast<std::size_t>(-1);
+std::vector<std::optional<Outside>> outside_parents(const std::vector<const MultiPolygon*>& children, const std::vector<std::size_t>& parent_of,
+                                                    const std::vector<const MultiPolygon*>& parents, double min_area_m2, int threads = 1);
+
 }  // namespace onemap::gis
