@@ -42,6 +42,8 @@ std::string gdal_path(const std::string& path) {
 
 DatasetPtr open_dataset(const std::string& path, const CPLStringList& open_options) {
     ensure_gdal();
+    VSIStatBufL stat;
+    if (!path.starts_with("/vsi") && VSIStatL(path.c_str(), &stat) != 0) throw SourceError(fmt::format("{}: no such file or folder", path));
     CPLErrorReset();
     CPLPushErrorHandler(CPLQuietErrorHandler);
     DatasetPtr ds(static_cast<GDALDataset*>(GDALOpenEx(gdal_path(path).c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY,
