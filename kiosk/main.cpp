@@ -14,6 +14,9 @@ int main(int argc, char** argv) {
     onemap::app::add_import_command(app, exit);
     onemap::app::add_keygen_command(app, exit);
     onemap::app::add_export_command(app, exit);
+    onemap::app::add_gui_commands(app, exit);
+    onemap::app::add_prepare_command(app, exit);
+    onemap::app::add_render_command(app, exit);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

@@ -1,0 +1,373 @@
+#include "scene.hpp"
+
+#include "gis/geos.hpp"
+#include "gis/simplify.hpp"
+#include "gis/topology.hpp"
+#include "gis/triangulate.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstring>
+#include <functional>
+#include <stdexcept>
+#include <thread>
+
+namespace onemap::gis {
+
+namespace {
+
+double seconds_since(std::chrono::steady_clock::time_point t0) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+void parallel_for(std::size_t n, int threads, const std::function<void(GeosContext&, std::size_t)>& fn) {
+    std::atomic<std::size_t> next{0};
+    auto work = [&] {
+        GeosContext geos;
+        for (std::size_t i; (i = next.fetch_add(1)) < n;) fn(geos, i);
+    };
+    std::vector<std::thread> pool;
+    for (int t = 1; t < std::max(1, threads); ++t) pool.emplace_back(work);
+    work();
+    for (auto& t : pool) t.join();
+}
+
+int grid_cell(Point p, const Box& b, int grid) {
+    const double fx = b.width() > 0 ? (p.x - b.min_x) / b.width() : 0;
+    const double fy = b.height() > 0 ? (p.y - b.min_y) / b.height() : 0;
+    const int cx = std::clamp(static_cast<int>(fx * grid), 0, grid - 1);
+    const int cy = std::clamp(static_cast<int>(fy * grid), 0, grid - 1);
+    return cy * grid + cx;
+}
+
+Box shifted(const Box& b, Point origin) {
+    return Box{b.min_x - origin.x, b.min_y - origin.y, b.max_x - origin.x, b.max_y - origin.y};
+}
+
+}  // namespace
+
+const SceneLayer* Scene::layer(int level) const {
+    for (const auto& l : layers)
+        if (l.level == level) return &l;
+    return nullptr;
+}
+
+Scene build_scene(std::span<const SceneInputLayer> layers, const SceneBuildOptions& options, SceneBuildStats* stats) {
+    using clock = std::chrono::steady_clock;
+    SceneBuildStats local;
+    SceneBuildStats& st = stats ? *stats : local;
+    Scene scene;
+    for (const auto& layer : layers)
+        for (const auto& f : layer.features) scene.bounds.expand(bounds(f.geometry));
+    if (!scene.bounds.empty())
+        scene.origin = {(scene.bounds.min_x + scene.bounds.max_x) / 2, (scene.bounds.min_y + scene.bounds.max_y) / 2};
+    const int grid = std::max(1, options.grid);
+
+    for (const auto& in : layers) {
+        SceneLayer out;
+        out.level = in.level;
+        const std::size_t nf = in.features.size();
+        auto t0 = clock::now();
+        std::vector<MultiPolygon> geometries;
+        geometries.reserve(nf);
+        for (const auto& f : in.features) {
+            geometries.push_back(f.geometry);
+            st.input_vertices += vertex_count(f.geometry);
+        }
+        const Topology topo = build_topology(geometries);
+        geometries.clear();
+        geometries.shrink_to_fit();
+        const ArcSet full = arc_points(topo);
+        st.arcs += full.size();
+        st.seconds_topology += seconds_since(t0);
+
+        // chunk of every feature and of every arc (by its first point)
+        Box layer_box;
+        for (const auto& f : in.features) layer_box.expand(bounds(f.geometry));
+        std::vector<int> feature_cell(nf);
+        out.features.resize(nf);
+        for (std::size_t i = 0; i < nf; ++i) {
+            const auto& f = in.features[i];
+            SceneFeature& sf = out.features[i];
+            sf.code = f.code;
+            sf.parent_code = f.parent_code;
+            sf.name = f.name;
+            sf.population = f.population;
+            sf.bounds = bounds(f.geometry);
+            feature_cell[i] = grid_cell({(sf.bounds.min_x + sf.bounds.max_x) / 2, (sf.bounds.min_y + sf.bounds.max_y) / 2},
+                                        layer_box, grid);
+        }
+        std::vector<std::uint32_t> feature_order(nf);
+        for (std::uint32_t i = 0; i < nf; ++i) feature_order[i] = i;
+        std::stable_sort(feature_order.begin(), feature_order.end(),
+                         [&](std::uint32_t a, std::uint32_t b) { return feature_cell[a] < feature_cell[b]; });
+        std::vector<int> arc_cell(full.size());
+        for (std::size_t a = 0; a < full.size(); ++a) arc_cell[a] = grid_cell(full[a][full[a].size() / 2], layer_box, grid);
+        std::vector<std::uint32_t> arc_order(full.size());
+        for (std::uint32_t a = 0; a < arc_order.size(); ++a) arc_order[a] = a;
+        std::stable_sort(arc_order.begin(), arc_order.end(),
+                         [&](std::uint32_t a, std::uint32_t b) { return arc_cell[a] < arc_cell[b]; });
+
+        const int anchor_lod = std::min<int>(1, static_cast<int>(options.tolerances.size()) - 1);
+        for (std::size_t k = 0; k < options.tolerances.size(); ++k) {
+            SceneLod lod;
+            lod.tolerance = options.tolerances[k];
+            t0 = clock::now();
+            SimplifyStats ss;
+            const ArcSet arcs = lod.tolerance > 0 ? simplify_topology(topo, full, lod.tolerance, options.threads, &ss) : full;
+            st.repaired_features += ss.repaired_features;
+            st.seconds_simplify += seconds_since(t0);
+
+            t0 = clock::now();
+            std::vector<Mesh> meshes(nf);
+            std::atomic<std::size_t> failed{0};
+            parallel_for(nf, options.threads, [&](GeosContext& geos, std::size_t i) {
+                const MultiPolygon mp = rebuild(topo, arcs, i);
+                if (!triangulate(geos, mp, meshes[i])) ++failed;
+            });
+            st.failed_triangulations += failed;
+            st.seconds_triangulate += seconds_since(t0);
+
+            if (static_cast<int>(k) == anchor_lod) {
+                t0 = clock::now();
+                parallel_for(nf, options.threads, [&](GeosContext& geos, std::size_t i) {
+                    const Anchor a = label_anchor(geos, rebuild(topo, arcs, i));
+                    out.features[i].anchor = a.centre;
+                    out.features[i].anchor_radius = a.radius;
+                });
+                st.seconds_anchors += seconds_since(t0);
+            }
+
+            // fills, in chunk order
+            int cell = -1;
+            for (std::uint32_t fi : feature_order) {
+                const Mesh& m = meshes[fi];
+                if (feature_cell[fi] != cell) {
+                    cell = feature_cell[fi];
+                    lod.fill_chunks.push_back({Box{}, static_cast<std::uint32_t>(lod.indices.size()), 0});
+                }
+                SceneChunk& ch = lod.fill_chunks.back();
+                ch.bounds.expand(shifted(out.features[fi].bounds, scene.origin));
+                const auto base = static_cast<std::uint32_t>(lod.vertex_feature.size());
+                for (const Point& p : m.vertices) {
+                    lod.xy.push_back(static_cast<float>(p.x - scene.origin.x));
+                    lod.xy.push_back(static_cast<float>(p.y - scene.origin.y));
+                    lod.vertex_feature.push_back(fi);
+                }
+                for (std::uint32_t idx : m.indices) lod.indices.push_back(base + idx);
+                ch.count += static_cast<std::uint32_t>(m.indices.size());
+                st.triangles += m.indices.size() / 3;
+            }
+            // borders, in chunk order
+            cell = -1;
+            for (std::uint32_t a : arc_order) {
+                if (arc_cell[a] != cell) {
+                    cell = arc_cell[a];
+                    lod.border_chunks.push_back({Box{}, static_cast<std::uint32_t>(lod.segments.size() / 4), 0});
+                }
+                SceneChunk& ch = lod.border_chunks.back();
+                const auto& pts = arcs[a];
+                for (std::size_t i = 0; i + 1 < pts.size(); ++i) {
+                    const Point p{pts[i].x - scene.origin.x, pts[i].y - scene.origin.y};
+                    const Point q{pts[i + 1].x - scene.origin.x, pts[i + 1].y - scene.origin.y};
+                    lod.segments.insert(lod.segments.end(), {static_cast<float>(p.x), static_cast<float>(p.y),
+                                                             static_cast<float>(q.x), static_cast<float>(q.y)});
+                    ch.bounds.expand(p);
+                    ch.bounds.expand(q);
+                    ++ch.count;
+                }
+            }
+            out.lods.push_back(std::move(lod));
+        }
+        scene.layers.push_back(std::move(out));
+    }
+    return scene;
+}
+
+// ---- serialisation --------------------------------------------------------------------------
+
+namespace {
+
+class Writer {
+public:
+    template <class T>
+    void pod(const T& v) {
+        const auto* p = reinterpret_cast<const std::uint8_t*>(&v);
+        m_out.insert(m_out.end(), p, p + sizeof(T));
+    }
+    template <class T>
+    void vec(const std::vector<T>& v) {
+        pod(static_cast<std::uint64_t>(v.size()));
+        const auto* p = reinterpret_cast<const std::uint8_t*>(v.data());
+        m_out.insert(m_out.end(), p, p + v.size() * sizeof(T));
+    }
+    void str(const std::string& s) {
+        pod(static_cast<std::uint32_t>(s.size()));
+        m_out.insert(m_out.end(), s.begin(), s.end());
+    }
+    void box(const Box& b) {
+        pod(b.min_x);
+        pod(b.min_y);
+        pod(b.max_x);
+        pod(b.max_y);
+    }
+    std::vector<std::uint8_t> take() { return std::move(m_out); }
+private:
+    std::vector<std::uint8_t> m_out;
+};
+
+class Reader {
+public:
+    explicit Reader(std::span<const std::uint8_t> in) : m_in(in) {}
+    template <class T>
+    T pod() {
+        need(sizeof(T));
+        T v;
+        std::memcpy(&v, m_in.data() + m_pos, sizeof(T));
+        m_pos += sizeof(T);
+        return v;
+    }
+    template <class T>
+    std::vector<T> vec() {
+        const auto n = pod<std::uint64_t>();
+        if (n > m_in.size()) throw std::runtime_error("scene blob: array length beyond the blob (damaged)");
+        need(n * sizeof(T));
+        std::vector<T> v(n);
+        std::memcpy(v.data(), m_in.data() + m_pos, n * sizeof(T));
+        m_pos += n * sizeof(T);
+        return v;
+    }
+    std::string str() {
+        const auto n = pod<std::uint32_t>();
+        need(n);
+        std::string s(reinterpret_cast<const char*>(m_in.data() + m_pos), n);
+        m_pos += n;
+        return s;
+    }
+    Box box() {
+        Box b;
+        b.min_x = pod<double>();
+        b.min_y = pod<double>();
+        b.max_x = pod<double>();
+        b.max_y = pod<double>();
+        return b;
+    }
+    bool done() const { return m_pos == m_in.size(); }
+private:
+    void need(std::size_t n) {
+        if (m_pos + n > m_in.size()) throw std::runtime_error("scene blob: truncated (expected more bytes)");
+    }
+    std::span<const std::uint8_t> m_in;
+    std::size_t m_pos = 0;
+};
+
+constexpr std::uint32_t k_magic = 0x43534D4F;  // "OMSC"
+
+void write_chunks(Writer& w, const std::vector<SceneChunk>& chunks) {
+    w.pod(static_cast<std::uint32_t>(chunks.size()));
+    for (const auto& c : chunks) {
+        w.box(c.bounds);
+        w.pod(c.first);
+        w.pod(c.count);
+    }
+}
+std::vector<SceneChunk> read_chunks(Reader& r) {
+    std::vector<SceneChunk> chunks(r.pod<std::uint32_t>());
+    for (auto& c : chunks) {
+        c.bounds = r.box();
+        c.first = r.pod<std::uint32_t>();
+        c.count = r.pod<std::uint32_t>();
+    }
+    return chunks;
+}
+
+}  // namespace
+
+std::vector<std::uint8_t> serialize(const Scene& scene) {
+    Writer w;
+    w.pod(k_magic);
+    w.pod(k_scene_format);
+    w.pod(scene.origin.x);
+    w.pod(scene.origin.y);
+    w.box(scene.bounds);
+    w.pod(static_cast<std::uint32_t>(scene.layers.size()));
+    for (const auto& l : scene.layers) {
+        w.pod(static_cast<std::int32_t>(l.level));
+        w.pod(static_cast<std::uint32_t>(l.features.size()));
+        for (const auto& f : l.features) {
+            w.str(f.code);
+            w.str(f.parent_code);
+            w.str(f.name);
+            w.pod(f.population);
+            w.pod(f.anchor.x);
+            w.pod(f.anchor.y);
+            w.pod(f.anchor_radius);
+            w.box(f.bounds);
+        }
+        w.pod(static_cast<std::uint32_t>(l.lods.size()));
+        for (const auto& lod : l.lods) {
+            w.pod(lod.tolerance);
+            w.vec(lod.xy);
+            w.vec(lod.vertex_feature);
+            w.vec(lod.indices);
+            write_chunks(w, lod.fill_chunks);
+            w.vec(lod.segments);
+            write_chunks(w, lod.border_chunks);
+        }
+    }
+    return w.take();
+}
+
+Scene deserialize_scene(std::span<const std::uint8_t> blob) {
+    Reader r(blob);
+    if (r.pod<std::uint32_t>() != k_magic) throw std::runtime_error("scene blob: not an onemap scene (bad magic)");
+    const auto version = r.pod<std::uint32_t>();
+    if (version != k_scene_format)
+        throw std::runtime_error("scene blob: format " + std::to_string(version) + ", this build reads " +
+                                 std::to_string(k_scene_format));
+    Scene scene;
+    scene.origin.x = r.pod<double>();
+    scene.origin.y = r.pod<double>();
+    scene.bounds = r.box();
+    scene.layers.resize(r.pod<std::uint32_t>());
+    for (auto& l : scene.layers) {
+        l.level = r.pod<std::int32_t>();
+        l.features.resize(r.pod<std::uint32_t>());
+        for (auto& f : l.features) {
+            f.code = r.str();
+            f.parent_code = r.str();
+            f.name = r.str();
+            f.population = r.pod<std::int64_t>();
+            f.anchor.x = r.pod<double>();
+            f.anchor.y = r.pod<double>();
+            f.anchor_radius = r.pod<double>();
+            f.bounds = r.box();
+        }
+        l.lods.resize(r.pod<std::uint32_t>());
+        for (auto& lod : l.lods) {
+            lod.tolerance = r.pod<double>();
+            lod.xy = r.vec<float>();
+            lod.vertex_feature = r.vec<std::uint32_t>();
+            lod.indices = r.vec<std::uint32_t>();
+            lod.fill_chunks = read_chunks(r);
+            lod.segments = r.vec<float>();
+            lod.border_chunks = read_chunks(r);
+            for (std::uint32_t i : lod.indices)
+                if (i >= lod.vertex_feature.size()) throw std::runtime_error("scene blob: index beyond the vertices (damaged)");
+        }
+    }
+    if (!r.done()) throw std::runtime_error("scene blob: trailing bytes (damaged)");
+    return scene;
+}
+
+std::uint64_t fnv1a64(std::span<const std::uint8_t> bytes, std::uint64_t seed) {
+    std::uint64_t h = seed;
+    for (std::uint8_t b : bytes) {
+        h ^= b;
+        h *= 0x100000001b3ull;
+    }
+    return h;
+}
+
+}  // namespace onemap::gis

@@ -1,0 +1,105 @@
+#pragma once
+// The render scene: everything the renderer draws, prepared once per bundle and cached as a blob.
+//
+//   Scene ── origin (lon/lat subtracted from every stored coordinate, so floats keep precision)
+//     └─ layers[] (one per level: county, township, village …)
+//          ├─ features[i]  code, parent, name, population, anchor (pole of inaccessibility), bounds
+//          └─ lods[k]      tolerance (degrees), coarser as k grows
+//               ├─ fill:    xy[2v], vertex_feature[v], indices[3t], fill_chunks (index ranges)
+//               └─ borders: segments[4s] (x0 y0 x1 y1), border_chunks (segment ranges)
+//
+// Chunks are cells of a coarse grid over the layer, in row order: culling keeps the visible ones
+// and merges neighbouring ranges, so draw calls stay in the tens whatever the feature count.
+// Borders are the coverage topology's arcs (each shared border once), simplified once per LOD.
+#include "gis/geometry.hpp"
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace onemap::gis {
+
+struct SceneFeature {
+    std::string code;
+    std::string parent_code;
+    std::string name;
+    std::int64_t population = 0;
+    Point anchor;          // lon/lat
+    double anchor_radius = 0;
+    Box bounds;            // lon/lat
+};
+
+struct SceneChunk {
+    Box bounds;            // relative to the scene origin
+    std::uint32_t first = 0;
+    std::uint32_t count = 0;
+};
+
+struct SceneLod {
+    double tolerance = 0;
+    std::vector<float> xy;                    // relative to origin
+    std::vector<std::uint32_t> vertex_feature;
+    std::vector<std::uint32_t> indices;
+    std::vector<SceneChunk> fill_chunks;      // ranges of indices
+    std::vector<float> segments;              // x0 y0 x1 y1 per border segment
+    std::vector<SceneChunk> border_chunks;    // ranges of segments
+};
+
+struct SceneLayer {
+    int level = 0;
+    std::vector<SceneFeature> features;
+    std::vector<SceneLod> lods;
+};
+
+struct Scene {
+    Point origin;
+    Box bounds;                               // lon/lat of everything
+    std::vector<SceneLayer> layers;
+    const SceneLayer* layer(int level) const;  // nullptr when absent
+};
+
+struct SceneInputFeature {
+    std::string code;
+    std::string parent_code;
+    std::string name;
+    std::int64_t population = 0;
+    MultiPolygon geometry;
+};
+
+struct SceneInputLayer {
+    int level = 0;
+    std::vector<SceneInputFeature> features;
+};
+
+struct SceneBuildOptions {
+    std::vector<double> tolerances{0.0002, 0.0008, 0.003};  // degrees, finest first
+    int threads = 2;
+    int grid = 6;                                         // chunk grid per side
+};
+
+struct SceneBuildStats {
+    double seconds_topology = 0;
+    double seconds_simplify = 0;
+    double seconds_triangulate = 0;
+    double seconds_anchors = 0;
+    std::size_t arcs = 0;
+    std::size_t input_vertices = 0;
+    std::size_t triangles = 0;
+    std::size_t repaired_features = 0;
+    std::size_t failed_triangulations = 0;
+};
+
+Scene build_scene(std::span<const SceneInputLayer> layers, const SceneBuildOptions& options = {},
+                  SceneBuildStats* stats = nullptr);
+
+// Serialisation: a versioned little-endian blob; deserialise throws std::runtime_error naming the
+// rule broken on a damaged or foreign blob.
+inline constexpr std::uint32_t k_scene_format = 1;
+std::vector<std::uint8_t> serialize(const Scene& scene);
+Scene deserialize_scene(std::span<const std::uint8_t> blob);
+
+// FNV-1a 64 of bytes; used for content hashes.
+std::uint64_t fnv1a64(std::span<const std::uint8_t> bytes, std::uint64_t seed = 0xcbf29ce484222325ull);
+
+}  // namespace onemap::gis

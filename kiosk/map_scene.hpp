@@ -1,0 +1,28 @@
+#pragma once
+// Bundle → render scene: read the regions of the drawn levels, build the gis::Scene (topology, LODs,
+// triangles, anchors) or read it from the bundle's render cache when the regions are unchanged.
+#include "gis/scene.hpp"
+
+#include <filesystem>
+
+namespace onemap::app {
+
+inline constexpr const char* k_scene_cache_key = "scene/v1";
+
+struct SceneLoad {
+    gis::Scene scene;
+    bool from_cache = false;
+    bool stored = false;          // freshly built and written to the cache
+    double seconds_read = 0;      // regions (build) or blob (cache)
+    double seconds_build = 0;
+    double seconds_store = 0;
+    std::size_t blob_bytes = 0;
+    gis::SceneBuildStats stats;
+};
+
+// `use_cache`: read a matching blob; `write_cache`: store a freshly built one (opens the bundle
+// read-write; a read-only file is built in memory and left alone). Throws data::BundleError.
+SceneLoad load_scene(const std::filesystem::path& bundle, bool use_cache = true, bool write_cache = true,
+                     int threads = 2);
+
+}  // namespace onemap::app

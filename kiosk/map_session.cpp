@@ -1,0 +1,222 @@
+#include "kiosk/map_session.hpp"
+
+#include "data/bundle.hpp"
+#include "data/catalogue.hpp"
+#include "data/features.hpp"
+#include "data/indicator_values.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <stdexcept>
+#include <unordered_map>
+
+namespace onemap::app {
+
+namespace {
+double since(std::chrono::steady_clock::time_point t0) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+std::string format_value(double v, double span) {
+    if (span >= 100) return fmt::format("{:.0f}", v);
+    if (span >= 5) return fmt::format("{:.1f}", v);
+    return fmt::format("{:.2f}", v);
+}
+
+gis::Box local_box(const gis::Box& b, gis::Point origin) {
+    return gis::Box{b.min_x - origin.x, b.min_y - origin.y, b.max_x - origin.x, b.max_y - origin.y};
+}
+}  // namespace
+
+MapSession::MapSession(const MapRequest& request) : m_req(request) {
+    const auto level = data::parse_level(request.level);
+    if (!level || *level < data::Level::County)
+        throw std::invalid_argument("unknown level '" + request.level + "' (county, township or village)");
+    m_level = static_cast<int>(*level);
+    auto t0 = std::chrono::steady_clock::now();
+    m_scene = load_scene(request.bundle, request.use_cache, request.use_cache);
+    m_timings.scene_seconds = since(t0);
+    m_timings.scene_from_cache = m_scene.from_cache;
+    if (!m_scene.scene.layer(m_level))
+        throw std::invalid_argument(fmt::format("the bundle has no {} regions", request.level));
+    m_synthetic = data::Bundle::open(request.bundle, data::OpenMode::ReadOnly).synthetic();
+
+    m_device = std::make_unique<render::GlDevice>();
+    const auto [font, index] = render::find_font();
+    if (!font.empty()) m_atlas = std::make_unique<render::GlyphAtlas>(font, index);
+    else fmt::print(stderr, "onemap: no CJK font found through fontconfig (:lang=zh-cn); drawing without text\n");
+    m_renderer = std::make_unique<render::MapRenderer>(*m_device, m_scene.scene, m_atlas.get());
+    m_target = std::make_unique<render::OffscreenTarget>(request.width, request.height);
+    m_renderer->set_viewport(request.width, request.height);
+    m_renderer->set_level(m_level);
+    const gis::Scene& scene = m_scene.scene;
+
+    // focus region: fit to it; features outside are faded
+    gis::Box view = local_box(scene.bounds, scene.origin);
+    if (!request.region.empty()) {
+        bool found = false;
+        for (const auto& l : scene.layers)
+            for (const auto& f : l.features)
+                if (f.code == request.region) {
+                    view = local_box(f.bounds, scene.origin);
+                    found = true;
+                }
+        if (!found) throw std::invalid_argument("no region with code " + request.region + " among the drawn levels");
+    }
+    m_renderer->camera().fit(view);
+    if (request.zoom != 1.0)
+        m_renderer->camera().zoom_about(request.zoom, {request.width / 2.0, request.height / 2.0});
+
+    if (!request.select.empty()) {
+        const auto& feats = m_renderer->layer().features;
+        for (std::size_t i = 0; i < feats.size(); ++i)
+            if (feats[i].code == request.select) m_renderer->set_selection(static_cast<int>(i));
+    }
+    m_renderer->set_labels(request.labels, render::LabelStyle{m_level == 5 ? 12 : 14});
+
+    std::vector<render::MapPoint> points;
+    for (const auto& kind : request.points) {
+        if (kind == "projects") {
+            static const std::unordered_map<std::string, render::Rgba> batch_color{
+                {"巩固提升", {26, 150, 65, 255}}, {"强链补链", {44, 123, 182, 255}},
+                {"盘活闲置", {230, 140, 20, 255}}, {"依法处置", {200, 30, 30, 255}}};
+            static const std::unordered_map<std::string, int> category_shape{
+                {"种植", 0}, {"养殖", 0}, {"加工", 2}, {"光伏", 3}, {"乡村旅游", 2}, {"电商", 3}, {"手工", 3}};
+            for (const auto& p : data::read_projects(request.bundle)) {
+                render::MapPoint mp;
+                mp.lonlat = p.location;
+                mp.shape = category_shape.contains(p.category) ? category_shape.at(p.category) : 0;
+                mp.size_px = static_cast<float>(std::clamp(6.0 + 2.0 * std::sqrt(std::max(0.0, p.investment) / 50.0), 6.0, 18.0));
+                mp.color = batch_color.contains(p.batch) ? batch_color.at(p.batch) : render::Rgba{90, 90, 90, 255};
+                points.push_back(mp);
+            }
+        } else if (kind == "sites") {
+            for (const auto& s : data::read_sites(request.bundle)) {
+                render::MapPoint mp;
+                mp.lonlat = s.location;
+                mp.shape = 1;
+                mp.size_px = static_cast<float>(std::clamp(6.0 + std::sqrt(static_cast<double>(s.persons)) / 4.0, 7.0, 18.0));
+                mp.color = {120, 60, 160, 255};
+                points.push_back(mp);
+            }
+        } else {
+            throw std::invalid_argument("unknown point layer '" + kind + "' (projects, sites)");
+        }
+    }
+    if (!points.empty()) m_renderer->set_points(std::move(points), request.cluster);
+    recolor(request.metric, request.period, request.classes, request.method);
+}
+
+MapSession::~MapSession() = default;
+
+void MapSession::recolor(const std::string& metric_key, const std::string& period, int classes, const std::string& method_key) {
+    auto t0 = std::chrono::steady_clock::now();
+    const data::Metric* metric = data::find_metric(metric_key);
+    if (!metric) throw std::invalid_argument("unknown metric '" + metric_key + "' (see `onemap info`)");
+    auto method = render::parse_class_method(method_key);
+    if (!method) throw std::invalid_argument("unknown classification '" + method_key + "' (quantile, equal, jenks, manual)");
+    if (*method == render::ClassMethod::Manual && m_req.breaks.size() < 2)
+        throw std::invalid_argument("--method manual needs --breaks with at least two values");
+    std::unordered_map<std::string, double> values;
+    {
+        const data::Bundle bundle = data::Bundle::open(m_req.bundle, data::OpenMode::ReadOnly);
+        values = data::read_indicator_values(bundle, metric_key, period);
+    }
+    const auto& feats = m_renderer->layer().features;
+    std::vector<double> v(feats.size(), render::k_missing);
+    for (std::size_t i = 0; i < feats.size(); ++i)
+        if (auto it = values.find(feats[i].code); it != values.end()) v[i] = it->second;
+    // focus: a feature is inside when the region is itself or an ancestor
+    std::vector<char> inside(feats.size(), 1);
+    if (!m_req.region.empty()) {
+        std::unordered_map<std::string, std::string> parent;
+        for (const auto& l : m_scene.scene.layers)
+            for (const auto& f : l.features) parent[f.code] = f.parent_code;
+        for (std::size_t i = 0; i < feats.size(); ++i) {
+            std::string c = feats[i].code;
+            bool in = false;
+            for (int guard = 0; guard < 8 && !c.empty(); ++guard) {
+                if (c == m_req.region) {
+                    in = true;
+                    break;
+                }
+                auto it = parent.find(c);
+                c = it == parent.end() ? std::string() : it->second;
+            }
+            inside[i] = in;
+        }
+    }
+    std::vector<double> classified;  // classify what the focus shows
+    for (std::size_t i = 0; i < v.size(); ++i)
+        if (inside[i]) classified.push_back(v[i]);
+    m_class = render::classify(classified, classes, *method, metric->diverging, m_req.breaks);
+    std::vector<render::Rgba> colors(feats.size());
+    for (std::size_t i = 0; i < feats.size(); ++i) {
+        colors[i] = m_class.color_of(v[i]);
+        if (!inside[i] && colors[i].a) colors[i].a = 128;
+    }
+    m_renderer->set_feature_colors(colors);
+    m_metric_title = fmt::format("{}（{}）{}", metric->name_zh, metric->unit, period);
+    build_legend();
+    m_timings.values_seconds = since(t0);
+}
+
+void MapSession::build_legend() {
+    std::vector<render::OverlayVertex> q;
+    if (!m_atlas) return;
+    render::GlyphAtlas& atlas = *m_atlas;
+    const render::Rgba ink{35, 35, 35, 255}, none{0, 0, 0, 0};
+    const float h = static_cast<float>(m_req.height), w = static_cast<float>(m_req.width);
+    const float scale = std::clamp(std::min(w, h) / 600.0f, 0.7f, 2.0f);
+    const int title_px = static_cast<int>(std::lround(14 * scale)), row_px = static_cast<int>(std::lround(12 * scale));
+    if (m_req.legend) {
+        const int k = m_class.classes();
+        const float row = row_px * 1.5f, sw = row_px * 1.6f, pad = 8 * scale;
+        std::vector<std::string> rows;
+        const double span = m_class.breaks.empty() ? 0 : m_class.breaks.back() - m_class.breaks.front();
+        for (int i = 0; i < k; ++i)
+            rows.push_back(format_value(m_class.breaks[i], span) + " – " + format_value(m_class.breaks[i + 1], span));
+        rows.push_back("无数据");
+        float text_w = atlas.measure(m_metric_title, title_px);
+        for (const auto& r : rows) text_w = std::max(text_w, sw + pad + atlas.measure(r, row_px));
+        const float box_w = text_w + 2 * pad, box_h = title_px * 1.6f + row * static_cast<float>(rows.size()) + pad * 2;
+        const float x0 = 10 * scale, y0 = h - box_h - 10 * scale;
+        render::add_rect(q, x0, y0, box_w, box_h, render::Rgba{255, 255, 255, 215});
+        render::add_text(q, atlas, m_metric_title, x0 + pad, y0 + pad + title_px, title_px, ink, none);
+        for (std::size_t i = 0; i < rows.size(); ++i) {
+            const float y = y0 + pad + title_px * 1.6f + row * static_cast<float>(i);
+            const float sh = row * 0.75f;
+            if (static_cast<int>(i) < k) {
+                render::add_rect(q, x0 + pad, y, sw, sh, m_class.colors[i]);
+            } else {  // no data: grey with hatching, as on the map
+                render::add_rect(q, x0 + pad, y, sw, sh, render::Rgba{217, 217, 217, 255});
+                for (int yy = 0; yy < static_cast<int>(sh); ++yy)
+                    for (int xx = 0; xx < static_cast<int>(sw); ++xx)
+                        if ((xx + yy) % 7 < 2) render::add_rect(q, x0 + pad + xx, y + yy, 1, 1, render::Rgba{153, 153, 153, 255});
+            }
+            render::add_text(q, atlas, rows[i], x0 + pad + sw + pad, y + sh * 0.5f + row_px * 0.38f, row_px, ink, none);
+        }
+    }
+    if (m_synthetic) {
+        const std::string mark = "演示数据";
+        const int px = static_cast<int>(std::lround(18 * scale));
+        const float mw = atlas.measure(mark, px);
+        render::add_text(q, atlas, mark, w - mw - 12 * scale, 12 * scale + px, px, render::Rgba{190, 30, 30, 255},
+                         render::Rgba{255, 255, 255, 230});
+    }
+    m_renderer->set_overlay(std::move(q));
+}
+
+render::Image MapSession::render_image() {
+    auto t0 = std::chrono::steady_clock::now();
+    m_target->bind();
+    m_renderer->render();
+    render::Image img = m_target->read();
+    if (m_timings.first_frame_seconds == 0) m_timings.first_frame_seconds = since(t0);
+    return img;
+}
+
+}  // namespace onemap::app

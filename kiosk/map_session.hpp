@@ -1,0 +1,76 @@
+#pragma once
+// One map on a GL context: bundle → scene (cached) → renderer, indicator colours, points, legend
+// and the 演示数据 mark. Used by `onemap render` (one PNG) and `onemap bench render` (many frames).
+#include "gis/scene.hpp"
+#include "kiosk/map_scene.hpp"
+#include "render/classify.hpp"
+#include "render/gl_device.hpp"
+#include "render/map_renderer.hpp"
+#include "render/offscreen.hpp"
+
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace onemap::app {
+
+struct MapRequest {
+    std::filesystem::path bundle;
+    std::string level = "county";
+    std::string metric = "tp_income_pc";
+    std::string period = "2024";
+    std::string region;                // fit to this region, fade the rest
+    std::string select;                // highlighted region code
+    bool labels = false;
+    std::vector<std::string> points;   // "projects", "sites"
+    bool cluster = true;
+    int classes = 7;
+    std::string method = "quantile";
+    std::vector<double> breaks;        // manual breaks
+    int width = 1280, height = 800;
+    double zoom = 1.0;                 // extra zoom about the view centre
+    bool legend = true;
+    bool use_cache = true;
+};
+
+struct MapTimings {
+    double scene_seconds = 0;     // cache read or build
+    bool scene_from_cache = false;
+    double values_seconds = 0;    // indicator query + classification + colour upload
+    double first_frame_seconds = 0;
+};
+
+class MapSession {
+public:
+    // Needs a current GL context. Throws data::BundleError, render::GlError, std::invalid_argument
+    // (unknown level/metric/method) with a message for the person running the command.
+    explicit MapSession(const MapRequest& request);
+    ~MapSession();
+
+    void recolor(const std::string& metric, const std::string& period, int classes, const std::string& method);
+    render::Image render_image();          // one frame into the offscreen target, read back
+    render::MapRenderer& renderer() { return *m_renderer; }
+    render::GlDevice& device() { return *m_device; }
+    const gis::Scene& scene() const { return m_scene.scene; }
+    const MapTimings& timings() const { return m_timings; }
+    const render::Classification& classification() const { return m_class; }
+    int level() const { return m_level; }
+
+private:
+    void build_legend();
+    MapRequest m_req;
+    SceneLoad m_scene;
+    int m_level = 3;
+    std::unique_ptr<render::GlDevice> m_device;
+    std::unique_ptr<render::GlyphAtlas> m_atlas;
+    std::unique_ptr<render::MapRenderer> m_renderer;
+    std::unique_ptr<render::OffscreenTarget> m_target;
+    render::Classification m_class;
+    std::string m_metric_title;
+    bool m_synthetic = false;
+    int m_focus = -1;  // feature index of --region at this level or above
+    MapTimings m_timings;
+};
+
+}  // namespace onemap::app

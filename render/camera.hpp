@@ -1,0 +1,49 @@
+#pragma once
+// The map camera: what part of the scene the viewport shows, and smooth flights between views.
+//
+//   scene coordinates: lon/lat minus the scene origin (degrees)
+//   map units:         x · cos(origin latitude), y — so a degree of longitude looks its true width
+//   screen pixels:     origin top-left, y down;  screen = (map − centre) · scale + viewport / 2
+//
+// Frame API (tangram style): input calls pan/zoom_about/fly_to; each frame `update(dt)` advances an
+// animation and returns whether the view is still changing; the renderer reads the current view.
+#include "gis/geometry.hpp"
+
+namespace onemap::render {
+
+class Camera {
+public:
+    // `bounds`: the scene's extent (scene coordinates); `origin_lat`: latitude of the scene origin.
+    void set_limits(const gis::Box& bounds, double origin_lat);
+    void set_viewport(int width, int height);
+
+    void pan(double dx_px, double dy_px);                   // drag by pixels
+    void zoom_about(double factor, gis::Point screen_px);   // > 1 zooms in; the point stays put
+    void fit(const gis::Box& box, double padding_px = 24);  // jump
+    void fly_to(const gis::Box& box, double seconds = 0.8, double padding_px = 24);  // animate
+    bool update(double dt);                                 // true while still moving
+    bool moving() const { return m_flight_t < 1.0; }
+
+    gis::Point to_screen(gis::Point scene) const;
+    gis::Point to_scene(gis::Point screen_px) const;
+    gis::Box visible() const;                 // scene coordinates
+    double pixels_per_degree() const { return m_scale; }  // along latitude
+    int width() const { return m_width; }
+    int height() const { return m_height; }
+    // clip = position · (sx, sy) + (ox, oy): the vertex shader's view transform
+    void clip_transform(float out[4]) const;
+
+private:
+    void clamp();
+    gis::Box m_bounds;
+    double m_kx = 1;
+    int m_width = 1, m_height = 1;
+    gis::Point m_center;   // map units
+    double m_scale = 1;    // pixels per map unit
+    // flight
+    gis::Point m_from_center, m_to_center;
+    double m_from_scale = 1, m_to_scale = 1;
+    double m_flight_t = 1.0, m_flight_seconds = 0;
+};
+
+}  // namespace onemap::render

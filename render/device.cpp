@@ -1,0 +1,28 @@
+#include "device.hpp"
+
+namespace onemap::render {
+
+std::size_t bytes_per_pixel(TextureFormat f) { return f == TextureFormat::Rgba8 ? 4 : 2; }
+
+BufferHandle NullDevice::create_buffer(BufferKind, std::span<const std::byte> data) {
+    m_counters.bytes_uploaded += data.size();
+    return {m_next++};
+}
+void NullDevice::update_buffer(BufferHandle, std::span<const std::byte> data) { m_counters.bytes_uploaded += data.size(); }
+VertexArrayHandle NullDevice::create_vertex_array(std::span<const VertexAttrib>, BufferHandle) { return {m_next++}; }
+TextureHandle NullDevice::create_texture(int w, int h, TextureFormat f, const void*) {
+    m_counters.bytes_uploaded += static_cast<std::uint64_t>(w) * h * bytes_per_pixel(f);
+    return {m_next++};
+}
+void NullDevice::update_texture(TextureHandle, int, int, int w, int h, TextureFormat f, const void*) {
+    m_counters.bytes_uploaded += static_cast<std::uint64_t>(w) * h * bytes_per_pixel(f);
+}
+ProgramHandle NullDevice::create_program(std::string_view, std::string_view, std::string_view) { return {m_next++}; }
+void NullDevice::draw(const DrawCall& call) {
+    ++m_counters.draw_calls;
+    m_counters.vertices += static_cast<std::uint64_t>(call.count) * (call.instances ? call.instances : 1);
+    calls.push_back(call);
+    calls.back().uniforms = {};
+}
+
+}  // namespace onemap::render

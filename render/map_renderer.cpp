@@ -1,0 +1,386 @@
+#include "map_renderer.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <map>
+#include <stdexcept>
+#include <string_view>
+
+namespace onemap::render::assets {
+extern const std::string_view fill_vert, fill_frag, line_vert, line_frag, point_vert, point_frag, overlay_vert,
+    overlay_frag;
+}
+
+namespace onemap::render {
+
+namespace {
+template <class T>
+std::span<const std::byte> bytes(const std::vector<T>& v) {
+    return std::as_bytes(std::span(v));
+}
+bool intersects(const gis::Box& a, const gis::Box& b) {
+    return !(a.empty() || b.empty() || a.max_x < b.min_x || b.max_x < a.min_x || a.max_y < b.min_y || b.max_y < a.min_y);
+}
+Uniform u2(const char* n, float a, float b) { return {n, 2, {a, b, 0, 0}}; }
+Uniform u4(const char* n, const float v[4]) { return {n, 4, {v[0], v[1], v[2], v[3]}}; }
+Uniform u1(const char* n, float a) { return {n, 1, {a, 0, 0, 0}}; }
+Uniform ui(const char* n, int a) { return {n, 1, {static_cast<float>(a), 0, 0, 0}, true}; }
+}  // namespace
+
+struct MapRenderer::LodGpu {
+    bool uploaded = false;
+    BufferHandle fill_vertices, fill_indices, segments;
+    VertexArrayHandle fill_va, line_va;
+    std::vector<VertexAttrib> line_attribs;
+};
+
+struct MapRenderer::LayerGpu {
+    std::vector<LodGpu> lods;
+    TextureHandle colors;
+    int color_rows = 0;
+    std::vector<Rgba> color_data;
+};
+
+MapRenderer::MapRenderer(Device& device, const gis::Scene& scene, GlyphAtlas* atlas)
+    : m_device(device), m_scene(scene), m_atlas(atlas) {
+    if (scene.layers.empty()) throw std::invalid_argument("MapRenderer: the scene has no layers");
+    m_fill_program = device.create_program(assets::fill_vert, assets::fill_frag, "fill");
+    m_line_program = device.create_program(assets::line_vert, assets::line_frag, "line");
+    m_point_program = device.create_program(assets::point_vert, assets::point_frag, "point");
+    m_overlay_program = device.create_program(assets::overlay_vert, assets::overlay_frag, "overlay");
+    for (const auto& l : scene.layers) {
+        auto gpu = std::make_unique<LayerGpu>();
+        gpu->lods.resize(l.lods.size());
+        gpu->color_rows = static_cast<int>((l.features.size() + 1023) / 1024);
+        gpu->color_data.assign(static_cast<std::size_t>(gpu->color_rows) * 1024, k_no_data_color);
+        gpu->colors = device.create_texture(1024, std::max(1, gpu->color_rows), TextureFormat::Rgba8, gpu->color_data.data());
+        m_layers.push_back(std::move(gpu));
+    }
+    gis::Box local = scene.bounds;
+    local = gis::Box{local.min_x - scene.origin.x, local.min_y - scene.origin.y, local.max_x - scene.origin.x,
+                     local.max_y - scene.origin.y};
+    m_camera.set_limits(local, scene.origin.y);
+    m_level = scene.layers.front().level;
+    if (m_atlas) m_atlas_texture = device.create_texture(GlyphAtlas::k_size, GlyphAtlas::k_size, TextureFormat::Rg8,
+                                                         m_atlas->pixels().data());
+    if (m_atlas) m_atlas->clear_dirty();
+    // overlay and point buffers start empty and grow
+    const std::vector<std::byte> none(64);
+    m_overlay_buffer = device.create_buffer(BufferKind::Vertex, none);
+    const VertexAttrib ov[] = {{0, m_overlay_buffer, 2, AttribType::Float, sizeof(OverlayVertex), 0, false},
+                               {1, m_overlay_buffer, 2, AttribType::Float, sizeof(OverlayVertex), 8, false},
+                               {2, m_overlay_buffer, 4, AttribType::UByteNorm, sizeof(OverlayVertex), 16, false},
+                               {3, m_overlay_buffer, 4, AttribType::UByteNorm, sizeof(OverlayVertex), 20, false}};
+    m_overlay_va = device.create_vertex_array(ov, {});
+    m_point_buffer = device.create_buffer(BufferKind::Vertex, none);
+    m_point_attribs = {{0, m_point_buffer, 2, AttribType::Float, 20, 0, true},
+                       {1, m_point_buffer, 2, AttribType::Float, 20, 8, true},
+                       {2, m_point_buffer, 4, AttribType::UByteNorm, 20, 16, true}};
+    m_point_va = device.create_vertex_array(m_point_attribs, {});
+}
+
+MapRenderer::~MapRenderer() = default;
+
+std::size_t MapRenderer::layer_index(int level) const {
+    for (std::size_t i = 0; i < m_scene.layers.size(); ++i)
+        if (m_scene.layers[i].level == level) return i;
+    throw std::invalid_argument("MapRenderer: the scene has no layer for level " + std::to_string(level));
+}
+
+const gis::SceneLayer& MapRenderer::layer() const { return m_scene.layers[layer_index(m_level)]; }
+
+void MapRenderer::set_viewport(int width, int height) { m_camera.set_viewport(width, height); }
+
+void MapRenderer::set_level(int level) {
+    layer_index(level);
+    m_level = level;
+    m_labels_dirty = true;
+}
+
+void MapRenderer::set_feature_colors(std::span<const Rgba> colors) {
+    LayerGpu& gpu = *m_layers[layer_index(m_level)];
+    std::copy_n(colors.begin(), std::min(colors.size(), gpu.color_data.size()), gpu.color_data.begin());
+    m_device.update_texture(gpu.colors, 0, 0, 1024, gpu.color_rows, TextureFormat::Rgba8, gpu.color_data.data());
+}
+
+void MapRenderer::set_points(std::vector<MapPoint> points, bool cluster) {
+    m_points = std::move(points);
+    m_cluster = cluster;
+    m_points_dirty = true;
+}
+
+MapRenderer::LodGpu& MapRenderer::lod_gpu(std::size_t li, std::size_t k) {
+    LodGpu& g = m_layers[li]->lods[k];
+    if (g.uploaded) return g;
+    const gis::SceneLod& lod = m_scene.layers[li].lods[k];
+    // interleave xy + feature
+    std::vector<std::uint32_t> interleaved(lod.vertex_feature.size() * 3);
+    for (std::size_t v = 0; v < lod.vertex_feature.size(); ++v) {
+        std::memcpy(&interleaved[v * 3], &lod.xy[v * 2], 8);
+        interleaved[v * 3 + 2] = lod.vertex_feature[v];
+    }
+    g.fill_vertices = m_device.create_buffer(BufferKind::Vertex, bytes(interleaved));
+    g.fill_indices = m_device.create_buffer(BufferKind::Index, bytes(lod.indices));
+    const VertexAttrib fa[] = {{0, g.fill_vertices, 2, AttribType::Float, 12, 0, false},
+                               {1, g.fill_vertices, 1, AttribType::UInt, 12, 8, false}};
+    g.fill_va = m_device.create_vertex_array(fa, g.fill_indices);
+    g.segments = m_device.create_buffer(BufferKind::Vertex, bytes(lod.segments));
+    g.line_attribs = {{0, g.segments, 4, AttribType::Float, 16, 0, true}};
+    g.line_va = m_device.create_vertex_array(g.line_attribs, {});
+    g.uploaded = true;
+    return g;
+}
+
+int MapRenderer::lod_index(const gis::SceneLayer& layer) const {
+    const double ppd = m_camera.pixels_per_degree();
+    int best = 0;
+    for (std::size_t k = 0; k < layer.lods.size(); ++k)
+        if (layer.lods[k].tolerance * ppd <= 0.6) best = static_cast<int>(k);
+    return best;
+}
+
+bool MapRenderer::update(double dt) {
+    const bool moving = m_camera.update(dt);
+    if (m_was_moving && !moving) {
+        m_labels_dirty = true;
+        m_points_dirty = true;
+    }
+    m_was_moving = moving;
+    return moving;
+}
+
+// Ranges of visible chunks, neighbours merged.
+static std::vector<std::pair<std::uint32_t, std::uint32_t>> visible_ranges(const std::vector<gis::SceneChunk>& chunks,
+                                                                          const gis::Box& view) {
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> out;
+    for (const auto& c : chunks) {
+        if (c.count == 0 || !intersects(c.bounds, view)) continue;
+        if (!out.empty() && out.back().first + out.back().second == c.first)
+            out.back().second += c.count;
+        else
+            out.push_back({c.first, c.count});
+    }
+    return out;
+}
+
+void MapRenderer::draw_fills(const float view[4]) {
+    const std::size_t li = layer_index(m_level);
+    const gis::SceneLayer& layer = m_scene.layers[li];
+    const int k = lod_index(layer);
+    LodGpu& g = lod_gpu(li, static_cast<std::size_t>(k));
+    const float highlight[4] = {1.0f, 0.85f, 0.1f, 0.55f};
+    const Uniform uniforms[] = {u4("u_view", view), ui("u_colors", 0), ui("u_hover", m_hover), ui("u_selected", m_selected),
+                                u4("u_highlight", highlight)};
+    for (auto [first, count] : visible_ranges(layer.lods[static_cast<std::size_t>(k)].fill_chunks, m_camera.visible())) {
+        DrawCall call;
+        call.program = m_fill_program;
+        call.vertex_array = g.fill_va;
+        call.textures[0] = m_layers[li]->colors;
+        call.indexed = true;
+        call.first = first;
+        call.count = count;
+        call.blend = false;
+        call.uniforms = uniforms;
+        m_device.draw(call);
+    }
+    const gis::Box vis = m_camera.visible();
+    for (const auto& f : layer.features) {
+        const gis::Box b{f.bounds.min_x - m_scene.origin.x, f.bounds.min_y - m_scene.origin.y,
+                         f.bounds.max_x - m_scene.origin.x, f.bounds.max_y - m_scene.origin.y};
+        if (intersects(b, vis)) ++m_device.counters().visible_features;
+    }
+}
+
+void MapRenderer::draw_borders(const float view[4]) {
+    // finest level first; each level above drawn wider and darker on top
+    std::vector<std::size_t> order;
+    for (std::size_t i = 0; i < m_scene.layers.size(); ++i)
+        if (m_scene.layers[i].level <= m_level) order.push_back(i);
+    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return m_scene.layers[a].level > m_scene.layers[b].level; });
+    const gis::Box vis = m_camera.visible();
+    for (std::size_t li : order) {
+        const gis::SceneLayer& layer = m_scene.layers[li];
+        const int rank = m_level - layer.level;  // 0: the drawn level's own borders
+        const float half = 0.4f + 0.45f * static_cast<float>(rank);
+        const float grey = rank == 0 ? 0.35f : (rank == 1 ? 0.28f : 0.15f);
+        const float alpha = std::min(0.95f, 0.45f + 0.25f * static_cast<float>(rank));
+        const float color[4] = {grey, grey, grey, alpha};
+        const int k = lod_index(layer);
+        LodGpu& g = lod_gpu(li, static_cast<std::size_t>(k));
+        const Uniform uniforms[] = {u4("u_view", view),
+                                    u2("u_viewport", static_cast<float>(m_camera.width()), static_cast<float>(m_camera.height())),
+                                    u1("u_half_width", half), u4("u_color", color)};
+        for (auto [first, count] : visible_ranges(layer.lods[static_cast<std::size_t>(k)].border_chunks, vis)) {
+            m_device.set_instance_base(g.line_va, g.line_attribs, first);
+            DrawCall call;
+            call.program = m_line_program;
+            call.vertex_array = g.line_va;
+            call.primitive = Primitive::TriangleStrip;
+            call.count = 4;
+            call.instances = count;
+            call.uniforms = uniforms;
+            m_device.draw(call);
+        }
+    }
+}
+
+void MapRenderer::build_clusters() {
+    m_points_dirty = false;
+    m_cluster_labels.clear();
+    std::vector<std::byte> data;
+    auto push = [&](gis::Point scene_pt, float size, int shape, Rgba c) {
+        const float v[4] = {static_cast<float>(scene_pt.x), static_cast<float>(scene_pt.y), size, static_cast<float>(shape)};
+        const auto* p = reinterpret_cast<const std::byte*>(v);
+        data.insert(data.end(), p, p + 16);
+        const auto* q = reinterpret_cast<const std::byte*>(&c);
+        data.insert(data.end(), q, q + 4);
+    };
+    const gis::Point zero = m_camera.to_screen({0, 0});
+    const double cell = 44.0;
+    std::map<std::pair<long, long>, std::vector<std::size_t>> cells;
+    for (std::size_t i = 0; i < m_points.size(); ++i) {
+        const gis::Point s = m_camera.to_screen({m_points[i].lonlat.x - m_scene.origin.x, m_points[i].lonlat.y - m_scene.origin.y});
+        const std::pair<long, long> key = m_cluster ? std::pair{std::lround(std::floor((s.x - zero.x) / cell)),
+                                                                std::lround(std::floor((s.y - zero.y) / cell))}
+                                                    : std::pair{static_cast<long>(i), 0L};
+        cells[key].push_back(i);
+    }
+    m_cluster_count = 0;
+    for (const auto& [key, members] : cells) {
+        if (members.size() == 1) {
+            const MapPoint& p = m_points[members[0]];
+            push({p.lonlat.x - m_scene.origin.x, p.lonlat.y - m_scene.origin.y}, p.size_px, p.shape, p.color);
+            continue;
+        }
+        gis::Point mean;
+        for (std::size_t i : members) {
+            mean.x += m_points[i].lonlat.x;
+            mean.y += m_points[i].lonlat.y;
+        }
+        mean = {mean.x / members.size() - m_scene.origin.x, mean.y / members.size() - m_scene.origin.y};
+        const float size = 16.0f + 4.0f * static_cast<float>(std::log2(static_cast<double>(members.size())));
+        push(mean, size, 0, Rgba{70, 70, 90, 235});
+        m_cluster_labels.push_back({mean, static_cast<int>(members.size())});
+        ++m_cluster_count;
+    }
+    m_point_count = data.size() / 20;
+    if (!data.empty()) m_device.update_buffer(m_point_buffer, data);
+}
+
+void MapRenderer::draw_points(const float view[4]) {
+    if (m_points.empty()) return;
+    if (m_points_dirty && !m_camera.moving()) build_clusters();
+    if (m_point_count == 0) return;
+    m_device.set_instance_base(m_point_va, m_point_attribs, 0);
+    const Uniform uniforms[] = {u4("u_view", view),
+                                u2("u_viewport", static_cast<float>(m_camera.width()), static_cast<float>(m_camera.height()))};
+    DrawCall call;
+    call.program = m_point_program;
+    call.vertex_array = m_point_va;
+    call.primitive = Primitive::TriangleStrip;
+    call.count = 4;
+    call.instances = static_cast<std::uint32_t>(m_point_count);
+    call.uniforms = uniforms;
+    m_device.draw(call);
+}
+
+void MapRenderer::place_labels() {
+    m_labels_dirty = false;
+    m_placed.clear();
+    if (!m_atlas || !m_labels_on) return;
+    const gis::SceneLayer& layer = this->layer();
+    struct Candidate {
+        std::uint32_t feature;
+        std::int64_t population;
+    };
+    std::vector<Candidate> cands;
+    const gis::Box vis = m_camera.visible();
+    const double ppd = m_camera.pixels_per_degree();
+    for (std::uint32_t i = 0; i < layer.features.size(); ++i) {
+        const auto& f = layer.features[i];
+        const gis::Point a{f.anchor.x - m_scene.origin.x, f.anchor.y - m_scene.origin.y};
+        if (!vis.contains(a)) continue;
+        if (2 * f.anchor_radius * ppd < m_label_style.px * 1.1) continue;  // the name would not fit
+        cands.push_back({i, f.population});
+    }
+    std::stable_sort(cands.begin(), cands.end(), [](const Candidate& a, const Candidate& b) { return a.population > b.population; });
+    // collision: greedy by priority against already placed boxes, bucketed on a 64 px grid
+    struct Rect {
+        float x0, y0, x1, y1;
+    };
+    std::map<std::pair<int, int>, std::vector<Rect>> grid;
+    const int px = m_label_style.px;
+    for (const auto& c : cands) {
+        const auto& f = layer.features[c.feature];
+        const gis::Point s = m_camera.to_screen({f.anchor.x - m_scene.origin.x, f.anchor.y - m_scene.origin.y});
+        const float w = m_atlas->measure(f.name, px);
+        const Rect r{static_cast<float>(s.x) - w / 2 - 3, static_cast<float>(s.y) - px * 0.6f - 2,
+                     static_cast<float>(s.x) + w / 2 + 3, static_cast<float>(s.y) + px * 0.6f + 2};
+        if (r.x0 < 0 || r.y0 < 0 || r.x1 > m_camera.width() || r.y1 > m_camera.height()) continue;
+        bool hit = false;
+        const int gx0 = static_cast<int>(r.x0) / 64, gx1 = static_cast<int>(r.x1) / 64;
+        const int gy0 = static_cast<int>(r.y0) / 64, gy1 = static_cast<int>(r.y1) / 64;
+        for (int gy = gy0; gy <= gy1 && !hit; ++gy)
+            for (int gx = gx0; gx <= gx1 && !hit; ++gx)
+                for (const Rect& o : grid[{gx, gy}])
+                    if (!(r.x1 < o.x0 || o.x1 < r.x0 || r.y1 < o.y0 || o.y1 < r.y0)) {
+                        hit = true;
+                        break;
+                    }
+        if (hit) continue;
+        for (int gy = gy0; gy <= gy1; ++gy)
+            for (int gx = gx0; gx <= gx1; ++gx) grid[{gx, gy}].push_back(r);
+        m_placed.push_back(c.feature);
+    }
+}
+
+void MapRenderer::draw_overlay() {
+    m_frame_overlay.clear();
+    if (m_atlas) {
+        const gis::SceneLayer& layer = this->layer();
+        for (std::uint32_t fi : m_placed) {
+            const auto& f = layer.features[fi];
+            const gis::Point s = m_camera.to_screen({f.anchor.x - m_scene.origin.x, f.anchor.y - m_scene.origin.y});
+            add_text(m_frame_overlay, *m_atlas, f.name, static_cast<float>(s.x), static_cast<float>(s.y), m_label_style.px,
+                     m_label_style.color, m_label_style.halo, TextAlign::Centre);
+        }
+        for (const auto& [pt, count] : m_cluster_labels) {
+            const gis::Point s = m_camera.to_screen(pt);
+            add_text(m_frame_overlay, *m_atlas, std::to_string(count), static_cast<float>(s.x), static_cast<float>(s.y), 12,
+                     Rgba{255, 255, 255, 255}, Rgba{0, 0, 0, 0}, TextAlign::Centre);
+        }
+    }
+    m_frame_overlay.insert(m_frame_overlay.end(), m_overlay.begin(), m_overlay.end());
+    if (m_frame_overlay.empty() || !m_atlas) return;
+    if (m_atlas->dirty()) {
+        m_device.update_texture(m_atlas_texture, 0, 0, GlyphAtlas::k_size, GlyphAtlas::k_size, TextureFormat::Rg8,
+                                m_atlas->pixels().data());
+        m_atlas->clear_dirty();
+    }
+    m_device.update_buffer(m_overlay_buffer, bytes(m_frame_overlay));
+    const Uniform uniforms[] = {u2("u_viewport", static_cast<float>(m_camera.width()), static_cast<float>(m_camera.height())),
+                                ui("u_atlas", 0)};
+    DrawCall call;
+    call.program = m_overlay_program;
+    call.vertex_array = m_overlay_va;
+    call.textures[0] = m_atlas_texture;
+    call.count = static_cast<std::uint32_t>(m_frame_overlay.size());
+    call.uniforms = uniforms;
+    m_device.draw(call);
+}
+
+void MapRenderer::render() {
+    m_device.begin_frame();
+    m_device.viewport(m_camera.width(), m_camera.height());
+    m_device.clear(m_background);
+    if (m_labels_dirty && !m_camera.moving()) place_labels();
+    float view[4];
+    m_camera.clip_transform(view);
+    draw_fills(view);
+    draw_borders(view);
+    draw_points(view);
+    draw_overlay();
+}
+
+}  // namespace onemap::render

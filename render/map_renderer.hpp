@@ -1,0 +1,111 @@
+#pragma once
+// The map renderer: draws a gis::Scene through a Device.
+//
+//   per layer & LOD (uploaded on first use): fill VBO {xy, feature} + IBO, border instance VBO {a, b}
+//   per layer: colour texture (1024 features a row, RGBA8; alpha: 1 data, ½ faded, 0 no data)
+//   per frame: fills (visible chunks, ranges merged) → borders of this level and every level above,
+//              finer first, wider and darker as the level rises → points / clusters → overlay
+//              (labels placed when the camera settles, legend, marks)
+//
+// Changing indicator, year or classification calls set_feature_colors: a texture rewrite of
+// 4 bytes per feature, no geometry. Hover and selection are uniforms.
+#include "gis/scene.hpp"
+#include "render/camera.hpp"
+#include "render/classify.hpp"
+#include "render/device.hpp"
+#include "render/text.hpp"
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace onemap::render {
+
+struct MapPoint {
+    gis::Point lonlat;
+    int shape = 0;         // 0 circle, 1 square, 2 triangle, 3 diamond (by category)
+    float size_px = 8;     // by value
+    Rgba color;            // by status
+};
+
+struct LabelStyle {
+    int px = 14;
+    Rgba color{30, 30, 30, 255};
+    Rgba halo{255, 255, 255, 220};
+};
+
+class MapRenderer {
+public:
+    // `scene` must outlive the renderer. `atlas` may be null (no text: labels, legend, counts off).
+    MapRenderer(Device& device, const gis::Scene& scene, GlyphAtlas* atlas);
+    ~MapRenderer();
+
+    Camera& camera() { return m_camera; }
+    void set_viewport(int width, int height);
+    void set_level(int level);                          // must be a layer of the scene
+    int level() const { return m_level; }
+    const gis::SceneLayer& layer() const;
+    void set_feature_colors(std::span<const Rgba> colors);  // one per feature of the current level
+    void set_hover(int feature) { m_hover = feature; }
+    void set_selection(int feature) { m_selected = feature; }
+    void set_points(std::vector<MapPoint> points, bool cluster);
+    void set_labels(bool on, LabelStyle style = {}) {
+        m_labels_on = on;
+        m_label_style = style;
+        m_labels_dirty = true;
+    }
+    // Extra screen-space quads drawn last (legend, marks), built by the caller with add_text/add_rect.
+    void set_overlay(std::vector<OverlayVertex> quads) { m_overlay = std::move(quads); }
+    void set_background(Rgba c) { m_background = c; }
+
+    bool update(double dt);  // camera animation; when the view settles, labels and clusters are redone
+    void render();           // one frame; counters in device.counters()
+
+    int lod_index(const gis::SceneLayer& layer) const;  // the LOD the current zoom draws
+    std::size_t placed_labels() const { return m_placed.size(); }
+    std::size_t visible_clusters() const { return m_cluster_count; }
+
+private:
+    struct LodGpu;
+    struct LayerGpu;
+    LodGpu& lod_gpu(std::size_t layer, std::size_t lod);
+    std::size_t layer_index(int level) const;
+    void place_labels();
+    void build_clusters();
+    void draw_fills(const float view[4]);
+    void draw_borders(const float view[4]);
+    void draw_points(const float view[4]);
+    void draw_overlay();
+
+    Device& m_device;
+    const gis::Scene& m_scene;
+    GlyphAtlas* m_atlas;
+    Camera m_camera;
+    int m_level = 0;
+    int m_hover = -1, m_selected = -1;
+    Rgba m_background{246, 246, 242, 255};
+    std::vector<std::unique_ptr<LayerGpu>> m_layers;
+    ProgramHandle m_fill_program, m_line_program, m_point_program, m_overlay_program;
+    TextureHandle m_atlas_texture;
+    // points
+    std::vector<MapPoint> m_points;
+    bool m_cluster = true;
+    std::vector<float> m_point_instances;  // x y size shape rgba(packed as float bits)
+    BufferHandle m_point_buffer;
+    VertexArrayHandle m_point_va;
+    std::vector<VertexAttrib> m_point_attribs;
+    std::size_t m_point_count = 0, m_cluster_count = 0;
+    std::vector<std::pair<gis::Point, int>> m_cluster_labels;  // scene position, count
+    // labels
+    bool m_labels_on = false, m_labels_dirty = true;
+    LabelStyle m_label_style;
+    std::vector<std::uint32_t> m_placed;  // feature ids, kept while the camera moves
+    std::vector<OverlayVertex> m_overlay, m_frame_overlay;
+    BufferHandle m_overlay_buffer;
+    VertexArrayHandle m_overlay_va;
+    bool m_was_moving = false;
+    bool m_points_dirty = false;
+};
+
+}  // namespace onemap::render
