@@ -386,7 +386,7 @@ ImportSummary import_boundaries(const std::filesystem::path& bundle_path, const 
     const double t_write = lap();
     add_found(background.get());
     s.committed = true;
-    s.notes.push_back("render cache cleared (rebuilt from the new boundaries on next start)");
+    s.notes.push_back("render cache cleared (the scene is rebuilt from the new boundaries)");
     s.notes.push_back(timing(t_write));
     s.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
     return s;

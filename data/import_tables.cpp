@@ -206,7 +206,6 @@ void import_indicators(Context& c, std::vector<gis::SourceFeature>& rows) {
             if (++n == out.size() / 2) kill_point("indicators-midway");
         }
         detail::mark_layer_real(b, "indicators");
-        detail::clear_render_cache(b);
         tx.commit();
     });
     c.s.committed = true;
@@ -360,7 +359,6 @@ void import_households(Context& c, std::vector<gis::SourceFeature>& rows) {
         b.set_meta("household_key_fingerprint", fingerprint);
         b.set_meta("second_factor_iterations", std::to_string(iterations));
         detail::mark_layer_real(b, "households");
-        detail::clear_render_cache(b);
         tx.commit();
     });
     c.s.committed = true;
@@ -484,7 +482,6 @@ void import_points(Context& c, std::vector<gis::SourceFeature>& rows, TableKind 
         Bundle b = Bundle::open(work, OpenMode::ReadWrite);
         Transaction tx(b);
         detail::mark_layer_real(b, projects ? "projects" : "sites");
-        detail::clear_render_cache(b);
         tx.commit();
     });
     c.s.notes.push_back(fmt::format("the bundle's {} were replaced by the file's", projects ? "projects" : "sites"));
@@ -547,7 +544,7 @@ ImportSummary import_table(const std::filesystem::path& bundle, const TableImpor
         case TableKind::Projects: import_points<Project>(c, sink.m_rows, opt.kind); break;
         case TableKind::Sites: import_points<Site>(c, sink.m_rows, opt.kind); break;
     }
-    if (s.committed) s.notes.push_back("render cache cleared");
+    // The render cache holds the regions' scene (keyed by the regions' fingerprint): tables leave it valid.
     s.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
     return s;
 }

@@ -3,6 +3,7 @@
 #include "data/import_boundaries.hpp"
 #include "data/import_tables.hpp"
 #include "kiosk/commands.hpp"
+#include "kiosk/map_scene.hpp"
 #include "kiosk/progress.hpp"
 
 #include <fmt/format.h>
@@ -69,6 +70,7 @@ void add_import_command(CLI::App& app, ExitCode& exit) {
         struct Args : CommonArgs {
             std::string level, code_field, name_field, parent_field, s_srs;
             bool from_gcj02 = false;
+            bool no_prepare = false;
             double min_area = 10000;
         };
         auto a = std::make_shared<Args>();
@@ -82,6 +84,7 @@ void add_import_command(CLI::App& app, ExitCode& exit) {
         cmd->add_flag("--from-gcj02", a->from_gcj02,
                       "undo the GCJ-02 shift of web-map data (Amap/Gaode, DataV, Tencent); use it for boundaries downloaded from those "
                       "services, never for surveyed (CGCS2000) data");
+        cmd->add_flag("--no-prepare", a->no_prepare, "do not rebuild the render cache now (the next start or `onemap prepare` does)");
         cmd->add_option("--min-area", a->min_area, "overlaps, gaps and parts outside the parent below this many m² are not reported (default 10000)");
         cmd->callback([a, &exit] {
             guarded("boundaries", exit, [&] {
@@ -99,6 +102,15 @@ void add_import_command(CLI::App& app, ExitCode& exit) {
                 const data::ImportSummary s = data::import_boundaries(a->bundle, o);
                 progress.finish();
                 finish(s, *a, exit);
+                if (s.committed && !a->no_prepare) {  // the map shows the new boundaries from the next start on
+                    try {
+                        const SceneLoad scene = load_scene(a->bundle, true, true, 2);
+                        fmt::print("render cache rebuilt: {:.1f} MiB in {:.1f} s\n", scene.blob_bytes / 1048576.0,
+                                   scene.seconds_read + scene.seconds_build + scene.seconds_store);
+                    } catch (const std::exception& e) {  // the import itself has landed; the cache is rebuilt on next start
+                        fmt::print(stderr, "onemap import boundaries: render cache not rebuilt ({}); run `onemap prepare --bundle {}`\n", e.what(), a->bundle);
+                    }
+                }
             });
         });
     }
