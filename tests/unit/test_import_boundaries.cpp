@@ -292,6 +292,13 @@ TEST(ImportBoundaries, Case11KilledImportLeavesTheBundleByteForByte) {
     EXPECT_EQ(std::system(ok.c_str()), 0);
     EXPECT_EQ(data::read_regions(dir / "bundle.gpkg").size(), 1u);
     EXPECT_TRUE(std::filesystem::exists(dir / "report.csv"));
+    // …and the CLI rebuilt the render cache for the new boundaries.
+    data::Bundle b = data::Bundle::open(dir / "bundle.gpkg", data::OpenMode::ReadOnly);
+    sqlite3_stmt* st = nullptr;
+    sqlite3_prepare_v2(b.db(), "SELECT count(*) FROM render_cache", -1, &st, nullptr);
+    ASSERT_EQ(sqlite3_step(st), SQLITE_ROW);
+    EXPECT_GE(sqlite3_column_int(st, 0), 1);
+    sqlite3_finalize(st);
 }
 
 TEST(ImportBoundaries, Case12FlatGeobufKmlAndZippedShapefileWithTruncatedNames) {
