@@ -92,6 +92,56 @@ GeosGeometry make_fast(GEOSContextHandle_t ctx, const MultiPolygon& g) {
     return GeosGeometry(ctx, GEOSGeom_createCollection_r(ctx, GEOS_MULTIPOLYGON, polys.data(), static_cast<unsigned>(polys.size())));
 }
 
+struct Segment {
+    Point a, b;
+    Box box;
+    static Segment make(Point a, Point b) {
+        Segment s{a, b, {}};
+        s.box.expand(a);
+        s.box.expand(b);
+        return s;
+    }
+};
+
+double orient(Point a, Point b, Point c) { return (b.x - a.x) * (c.y - a.y) - (b.y - a.y) * (c.x - a.x); }
+
+bool on_segment(const Segment& s, Point p) { return orient(s.a, s.b, p) == 0 && s.box.contains(p); }
+
+// A cheap sufficient test that `child` lies inside or on `parent`, whose border segments near the
+// child are `near`: every child vertex and edge midpoint inside or exactly on the border, no child edge
+// crossing a border segment, no border vertex inside a child edge (an edge can only leave the parent
+// through one of these). False means "not shown", and GEOS decides exactly.
+bool covered_simply(const MultiPolygon& child, const MultiPolygon& parent, const std::vector<const Segment*>& near) {
+    auto inside_or_on = [&](Point p) {
+        for (const Segment* s : near) if (on_segment(*s, p)) return true;
+        return contains(parent, p);
+    };
+    auto check_ring = [&](const Ring& r) {
+        for (std::size_t k = 0; k < r.size(); ++k) {
+            const Point a = r[k], b = r[(k + 1) % r.size()];
+            if (!inside_or_on(a) || !inside_or_on(Point{(a.x + b.x) / 2, (a.y + b.y) / 2})) return false;
+            Box eb;
+            eb.expand(a);
+            eb.expand(b);
+            for (const Segment* s : near) {
+                if (s->box.min_x > eb.max_x || eb.min_x > s->box.max_x || s->box.min_y > eb.max_y || eb.min_y > s->box.max_y) continue;
+                const double o1 = orient(a, b, s->a), o2 = orient(a, b, s->b), o3 = orient(s->a, s->b, a), o4 = orient(s->a, s->b, b);
+                if (((o1 > 0 && o2 < 0) || (o1 < 0 && o2 > 0)) && ((o3 > 0 && o4 < 0) || (o3 < 0 && o4 > 0))) return false;
+                // A border vertex inside the child's edge: the edge may leave the parent there; let GEOS decide.
+                for (const Point& v : {s->a, s->b}) {
+                    if (v != a && v != b && orient(a, b, v) == 0 && eb.contains(v)) return false;
+                }
+            }
+        }
+        return true;
+    };
+    for (const auto& poly : child) {
+        if (!check_ring(poly.outer)) return false;
+        for (const auto& h : poly.holes) if (!check_ring(h)) return false;
+    }
+    return true;
+}
+
 bool degenerate(const MultiPolygon& g) {
     for (const auto& p : g) {
         if (p.outer.size() < 3) return true;
@@ -401,25 +451,24 @@ std::vector<std::optional<Outside>> outside_parents(const std::vector<const Mult
             const GEOSPreparedGeometry* prepared = GEOSPrepare_r(ctx, parent.get());
             // The parent's border as segment boxes: a child whose box meets none of them lies wholly
             // inside or wholly outside, and one vertex tells which (no GEOS needed: most children).
-            std::vector<Box> border;
+            std::vector<Segment> border;
             for (const auto& poly : *parents[p]) {
-                for (const Ring* r : [&] { std::vector<const Ring*> rs{&poly.outer}; for (const auto& h : poly.holes) rs.push_back(&h); return rs; }()) {
-                    for (std::size_t k = 0; k < r->size(); ++k) {
-                        Box b;
-                        b.expand((*r)[k]);
-                        b.expand((*r)[(k + 1) % r->size()]);
-                        border.push_back(b);
-                    }
-                }
+                auto add = [&](const Ring& r) {
+                    for (std::size_t k = 0; k < r.size(); ++k) border.push_back(Segment::make(r[k], r[(k + 1) % r.size()]));
+                };
+                add(poly.outer);
+                for (const auto& h : poly.holes) add(h);
             }
+            std::vector<const Segment*> near;
             for (std::size_t i : by_parent[p]) {  // each child written by exactly one thread
                 const MultiPolygon& kid = *children[i];
                 if (kid.empty() || kid[0].outer.empty()) continue;
                 const Box kb = bounds(kid);
-                const bool near_border = std::any_of(border.begin(), border.end(), [&](const Box& b) {
-                    return b.min_x <= kb.max_x && kb.min_x <= b.max_x && b.min_y <= kb.max_y && kb.min_y <= b.max_y;
-                });
-                if (!near_border && contains(*parents[p], kid[0].outer[0])) continue;
+                near.clear();
+                for (const auto& s : border) {
+                    if (s.box.min_x <= kb.max_x && kb.min_x <= s.box.max_x && s.box.min_y <= kb.max_y && kb.min_y <= s.box.max_y) near.push_back(&s);
+                }
+                if (near.empty() ? contains(*parents[p], kid[0].outer[0]) : covered_simply(kid, *parents[p], near)) continue;
                 GeosGeometry child = make_fast(ctx, kid);
                 if (!child) continue;
                 // Most children keep clear of the parent's border: "contains properly" is the cheap test for them.

@@ -74,3 +74,27 @@ TEST(BoundaryCheck, RepairOrientsAndFixesBowTie) {
     EXPECT_FALSE(repair_polygons(cw).was_invalid);
     EXPECT_GT(signed_area(cw[0].outer), 0);  // clockwise outer ring turned counter-clockwise
 }
+
+TEST(BoundaryCheck, OutsideParentsFastPathAgreesWithGeos) {
+    // Parent: a 0.1° square with a notch cut into its top edge (a reflex vertex at 113.55, 34.75).
+    const MultiPolygon parent{Polygon{{{113.5, 34.7}, {113.6, 34.7}, {113.6, 34.8}, {113.56, 34.8}, {113.55, 34.75}, {113.54, 34.8}, {113.5, 34.8}}, {}}};
+    const std::vector<MultiPolygon> kids = {
+        box(113.5, 34.7, 113.52, 34.72),    // 0: inside, sharing two border edges
+        box(113.52, 34.72, 113.53, 34.73),  // 1: clear of the border
+        // 2: vertices inside or on the border, but its top edge runs straight across the notch
+        MultiPolygon{Polygon{{{113.53, 34.74}, {113.57, 34.74}, {113.57, 34.79}, {113.53, 34.79}}, {}}},
+        box(113.59, 34.75, 113.62, 34.76),  // 3: pokes out to the east
+    };
+    std::vector<const MultiPolygon*> kid_ptrs, parent_ptrs{&parent};
+    for (const auto& k : kids) kid_ptrs.push_back(&k);
+    const auto out = outside_parents(kid_ptrs, {0, 0, 0, 0}, parent_ptrs, 1000, 1);
+    EXPECT_FALSE(out[0]);
+    EXPECT_FALSE(out[1]);
+    ASSERT_TRUE(out[2]);  // the notch lies inside the child: outside the parent
+    EXPECT_NEAR(out[2]->location.y, 34.78, 0.02);
+    ASSERT_TRUE(out[3]);
+    EXPECT_GT(out[3]->location.x, 113.6);
+    for (std::size_t i = 0; i < kids.size(); ++i) {  // same verdicts as the one-by-one GEOS check
+        EXPECT_EQ(out[i].has_value(), outside_parent(kids[i], parent, 1000).has_value()) << i;
+    }
+}
