@@ -55,6 +55,14 @@ struct Site {
 void write_features(const std::filesystem::path& path, const std::vector<Region>& regions,
                     const std::vector<Project>& projects, const std::vector<Site>& sites);
 
+// In an existing bundle: delete the regions of `level` and write `regions` (all of that level) in
+// one GDAL transaction. Used by the importers on their working copy (data/bundle_swap.hpp).
+void replace_regions(const std::filesystem::path& path, Level level, const std::vector<Region>& regions);
+
+// In an existing bundle: replace every project / site (one GDAL transaction each).
+void replace_projects(const std::filesystem::path& path, const std::vector<Project>& projects);
+void replace_sites(const std::filesystem::path& path, const std::vector<Site>& sites);
+
 // Read regions (all, or one level) with geometry, ordered by code.
 std::vector<Region> read_regions(const std::filesystem::path& path, std::optional<Level> level = std::nullopt);
 std::vector<Project> read_projects(const std::filesystem::path& path);

@@ -55,6 +55,8 @@ BundleInfo read_info(const std::filesystem::path& path) {
     info.synthetic = b.synthetic();
     info.created_by = b.meta("created_by").value_or("");
     info.bbox = b.meta("bbox").value_or("");
+    info.layers_real = b.meta("layers_real").value_or("");
+    info.layers_synthetic = b.meta("layers_synthetic").value_or("");
     for (int l = 1; l <= 5; ++l) info.regions_per_level[l] = count(b, fmt::format("SELECT count(*) FROM regions WHERE level = {}", l));
     info.metrics = strings(b, "SELECT DISTINCT metric FROM indicators ORDER BY metric");
     info.periods = strings(b, "SELECT DISTINCT period FROM indicators ORDER BY period");
@@ -70,7 +72,9 @@ std::string to_text(const BundleInfo& i) {
     std::string out;
     out += fmt::format("数据包 bundle      {}\n", i.path);
     out += fmt::format("模式版本 schema    v{}\n", i.schema_version);
-    out += fmt::format("数据性质 data      {}\n", i.synthetic ? "演示数据 (synthetic)" : "真实数据 (real)");
+    out += fmt::format("数据性质 data      {}\n", !i.synthetic ? "真实数据 (real)" : !i.layers_real.empty() ? "部分演示数据 (partly synthetic)" : "演示数据 (synthetic)");
+    if (!i.layers_real.empty()) out += fmt::format("真实图层 real      {}\n", i.layers_real);
+    if (!i.layers_synthetic.empty()) out += fmt::format("演示图层 synthetic {}\n", i.layers_synthetic);
     if (!i.created_by.empty()) out += fmt::format("来源 created by    {}\n", i.created_by);
     out += fmt::format("范围 bbox          {}\n", i.bbox.empty() ? "-" : i.bbox);
     for (int l = 1; l <= 5; ++l) {
@@ -94,9 +98,9 @@ std::string to_json(const BundleInfo& i) {
         levels += fmt::format("{}\"{}\":{}", l > 1 ? "," : "", level_key(static_cast<Level>(l)), i.regions_per_level[l]);
     }
     return fmt::format(
-        "{{\"path\":{},\"schema_version\":{},\"synthetic\":{},\"created_by\":{},\"bbox\":{},\"regions\":{{{}}},"
+        "{{\"path\":{},\"schema_version\":{},\"synthetic\":{},\"layers_real\":{},\"layers_synthetic\":{},\"created_by\":{},\"bbox\":{},\"regions\":{{{}}},"
         "\"metrics\":{},\"periods\":{},\"indicator_rows\":{},\"households\":{},\"projects\":{},\"sites\":{},\"alerts\":{}}}",
-        json_string(i.path), i.schema_version, i.synthetic ? "true" : "false", json_string(i.created_by), json_string(i.bbox), levels,
+        json_string(i.path), i.schema_version, i.synthetic ? "true" : "false", json_string(i.layers_real), json_string(i.layers_synthetic), json_string(i.created_by), json_string(i.bbox), levels,
         json_list(i.metrics), json_list(i.periods), i.indicator_rows, i.households, i.projects, i.sites, i.alerts);
 }
 

@@ -12,6 +12,8 @@ struct BundleInfo {
     int schema_version = 0;
     bool synthetic = false;
     std::string created_by;
+    std::string layers_real;                   // meta.layers_real, e.g. "regions.county,indicators"
+    std::string layers_synthetic;              // meta.layers_synthetic
     std::string bbox;                          // "minx,miny,maxx,maxy" (EPSG:4490)
     std::int64_t regions_per_level[6] = {};    // index = level 1…5
     std::vector<std::string> metrics;          // metric keys present in indicators

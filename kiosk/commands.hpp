@@ -11,6 +11,9 @@ struct ExitCode {
 
 void add_demo_command(CLI::App& app, ExitCode& exit);
 void add_info_command(CLI::App& app, ExitCode& exit);
+void add_import_command(CLI::App& app, ExitCode& exit);
+void add_keygen_command(CLI::App& app, ExitCode& exit);
+void add_export_command(CLI::App& app, ExitCode& exit);
 void add_gui_commands(CLI::App& app, ExitCode& exit);  // desk, kiosk, wall
 void add_prepare_command(CLI::App& app, ExitCode& exit);  // build the render cache
 void add_render_command(CLI::App& app, ExitCode& exit);   // map → PNG, offscreen

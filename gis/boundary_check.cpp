@@ -1,0 +1,495 @@
+#include "boundary_check.hpp"
+
+#include "gis/geos.hpp"
+
+#include <geos_c.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdint>
+#include <cstring>
+#include <tuple>
+#include <cmath>
+#include <mutex>
+#include <numbers>
+#include <thread>
+
+namespace onemap::gis {
+
+namespace {
+
+double m2_per_deg2(double lat) {
+    constexpr double k = 111320.0;
+    return k * k * std::cos(lat * std::numbers::pi / 180.0);
+}
+
+double geos_area_m2(GEOSContextHandle_t ctx, const GEOSGeometry* g) {
+    double a = 0;
+    GEOSArea_r(ctx, g, &a);
+    if (a <= 0) return 0;
+    double miny = 0, maxy = 0;
+    GEOSGeom_getYMin_r(ctx, g, &miny);
+    GEOSGeom_getYMax_r(ctx, g, &maxy);
+    return a * m2_per_deg2((miny + maxy) / 2);
+}
+
+Point point_on_surface(GEOSContextHandle_t ctx, const GEOSGeometry* g) {
+    Point p;
+    GEOSGeometry* s = GEOSPointOnSurface_r(ctx, g);
+    if (s) {
+        GEOSGeomGetX_r(ctx, s, &p.x);
+        GEOSGeomGetY_r(ctx, s, &p.y);
+        GEOSGeom_destroy_r(ctx, s);
+    }
+    return p;
+}
+
+void orient(MultiPolygon& g) {
+    for (auto& poly : g) {
+        if (signed_area(poly.outer) < 0) std::reverse(poly.outer.begin(), poly.outer.end());
+        for (auto& h : poly.holes) {
+            if (signed_area(h) > 0) std::reverse(h.begin(), h.end());
+        }
+    }
+}
+
+// Polygons of any GEOS result (MakeValid may return collections with lines or nested multis).
+void extract(const GeosContext& gc, const GEOSGeometry* g, MultiPolygon& out) {
+    GEOSContextHandle_t ctx = gc.handle();
+    const int type = GEOSGeomTypeId_r(ctx, g);
+    if (type == GEOS_POLYGON) {
+        if (GEOSisEmpty_r(ctx, g)) return;
+        GeosGeometry clone(ctx, GEOSGeom_clone_r(ctx, g));
+        GEOSGeometry* parts[] = {GEOSGeom_clone_r(ctx, g)};
+        GeosGeometry multi(ctx, GEOSGeom_createCollection_r(ctx, GEOS_MULTIPOLYGON, parts, 1));
+        for (auto& p : gc.to_multipolygon(multi)) out.push_back(std::move(p));
+    } else if (type == GEOS_MULTIPOLYGON || type == GEOS_GEOMETRYCOLLECTION) {
+        for (int i = 0; i < GEOSGetNumGeometries_r(ctx, g); ++i) extract(gc, GEOSGetGeometryN_r(ctx, g, i), out);
+    }
+}
+
+// onemap → GEOS through coordinate buffers (one copy per ring instead of a call per point).
+GEOSGeometry* make_ring_fast(GEOSContextHandle_t ctx, const Ring& ring, std::vector<double>& buf) {
+    buf.clear();
+    for (const Point& p : ring) {
+        buf.push_back(p.x);
+        buf.push_back(p.y);
+    }
+    buf.push_back(ring.front().x);
+    buf.push_back(ring.front().y);
+    return GEOSGeom_createLinearRing_r(ctx, GEOSCoordSeq_copyFromBuffer_r(ctx, buf.data(), static_cast<unsigned>(ring.size() + 1), 0, 0));
+}
+
+GeosGeometry make_fast(GEOSContextHandle_t ctx, const MultiPolygon& g) {
+    thread_local std::vector<double> buf;
+    std::vector<GEOSGeometry*> polys;
+    polys.reserve(g.size());
+    for (const auto& poly : g) {
+        std::vector<GEOSGeometry*> holes;
+        for (const auto& h : poly.holes) holes.push_back(make_ring_fast(ctx, h, buf));
+        polys.push_back(GEOSGeom_createPolygon_r(ctx, make_ring_fast(ctx, poly.outer, buf), holes.data(), static_cast<unsigned>(holes.size())));
+    }
+    return GeosGeometry(ctx, GEOSGeom_createCollection_r(ctx, GEOS_MULTIPOLYGON, polys.data(), static_cast<unsigned>(polys.size())));
+}
+
+struct Segment {
+    Point a, b;
+    Box box;
+    static Segment make(Point a, Point b) {
+        Segment s{a, b, {}};
+        s.box.expand(a);
+        s.box.expand(b);
+        return s;
+    }
+};
+
+double orient(Point a, Point b, Point c) { return (b.x - a.x) * (c.y - a.y) - (b.y - a.y) * (c.x - a.x); }
+
+bool on_segment(const Segment& s, Point p) { return orient(s.a, s.b, p) == 0 && s.box.contains(p); }
+
+// A cheap sufficient test that `child` lies inside or on `parent`, whose border segments near the
+// child are `near`: every child vertex and edge midpoint inside or exactly on the border, no child edge
+// crossing a border segment, no border vertex inside a child edge (an edge can only leave the parent
+// through one of these). False means "not shown", and GEOS decides exactly.
+bool covered_simply(const MultiPolygon& child, const MultiPolygon& parent, const std::vector<const Segment*>& near) {
+    auto inside_or_on = [&](Point p) {
+        for (const Segment* s : near) if (on_segment(*s, p)) return true;
+        return contains(parent, p);
+    };
+    auto check_ring = [&](const Ring& r) {
+        for (std::size_t k = 0; k < r.size(); ++k) {
+            const Point a = r[k], b = r[(k + 1) % r.size()];
+            if (!inside_or_on(a) || !inside_or_on(Point{(a.x + b.x) / 2, (a.y + b.y) / 2})) return false;
+            Box eb;
+            eb.expand(a);
+            eb.expand(b);
+            for (const Segment* s : near) {
+                if (s->box.min_x > eb.max_x || eb.min_x > s->box.max_x || s->box.min_y > eb.max_y || eb.min_y > s->box.max_y) continue;
+                const double o1 = orient(a, b, s->a), o2 = orient(a, b, s->b), o3 = orient(s->a, s->b, a), o4 = orient(s->a, s->b, b);
+                if (((o1 > 0 && o2 < 0) || (o1 < 0 && o2 > 0)) && ((o3 > 0 && o4 < 0) || (o3 < 0 && o4 > 0))) return false;
+                // A border vertex inside the child's edge: the edge may leave the parent there; let GEOS decide.
+                for (const Point& v : {s->a, s->b}) {
+                    if (v != a && v != b && orient(a, b, v) == 0 && eb.contains(v)) return false;
+                }
+            }
+        }
+        return true;
+    };
+    for (const auto& poly : child) {
+        if (!check_ring(poly.outer)) return false;
+        for (const auto& h : poly.holes) if (!check_ring(h)) return false;
+    }
+    return true;
+}
+
+bool degenerate(const MultiPolygon& g) {
+    for (const auto& p : g) {
+        if (p.outer.size() < 3) return true;
+        for (const auto& h : p.holes) if (h.size() < 3) return true;
+    }
+    return false;
+}
+
+}  // namespace
+
+double area_m2(const MultiPolygon& g) {
+    const Box b = bounds(g);
+    if (b.empty()) return 0;
+    return area(g) * m2_per_deg2((b.min_y + b.max_y) / 2);
+}
+
+RepairOutcome repair_polygons(MultiPolygon& g) {
+    RepairOutcome out;
+    // Drop rings with fewer than 3 distinct points before GEOS sees them (it refuses to build them).
+    std::erase_if(g, [](const Polygon& p) { return p.outer.size() < 3; });
+    for (auto& p : g) std::erase_if(p.holes, [](const Ring& h) { return h.size() < 3; });
+    if (g.empty()) {
+        out.empty = true;
+        return out;
+    }
+    thread_local GeosContext gc;
+    GeosGeometry geom = make_fast(gc.handle(), g);
+    if (!geom) {
+        out.empty = true;
+        return out;
+    }
+    std::string reason;
+    if (!gc.is_valid(geom, &reason)) {
+        out.was_invalid = true;
+        // GEOS says "Self-intersection[113.5 34.2]": split the words from the location.
+        if (const auto open = reason.find('['); open != std::string::npos) {
+            double x = 0, y = 0;
+            if (std::sscanf(reason.c_str() + open, "[%lf %lf]", &x, &y) == 2) out.location = Point{x, y};
+            reason.erase(open);
+        }
+        out.reason = reason;
+        GeosGeometry fixed = gc.make_valid(geom);
+        MultiPolygon repaired;
+        if (fixed) extract(gc, fixed.get(), repaired);
+        g = std::move(repaired);
+        if (g.empty()) out.empty = true;
+    }
+    if (degenerate(g)) out.empty = g.empty();
+    orient(g);
+    return out;
+}
+
+namespace {
+struct EdgeAnalysis {
+    std::vector<bool> suspect;          // per polygon: has an edge not shared exactly once, oppositely
+    std::vector<Box> unmatched_box;     // per polygon: bounds of those edges
+    std::vector<std::pair<Point, Point>> unmatched;  // every such edge once
+};
+
+EdgeAnalysis analyse_edges(const std::vector<MultiPolygon>& polygons) {
+    struct Edge {
+        double x0, y0, x1, y1;  // lexicographically smaller end first
+        std::uint32_t polygon;
+        bool forward;           // stored in the ring's direction
+    };
+    std::vector<Edge> edges;
+    std::size_t total = 0;
+    for (const auto& mp : polygons) total += vertex_count(mp);
+    edges.reserve(total);
+    auto add_ring = [&](const Ring& r, std::uint32_t id) {
+        for (std::size_t i = 0; i < r.size(); ++i) {
+            const Point& a = r[i];
+            const Point& b = r[(i + 1) % r.size()];
+            if (a == b) continue;
+            const bool fwd = a.x < b.x || (a.x == b.x && a.y < b.y);
+            edges.push_back(fwd ? Edge{a.x, a.y, b.x, b.y, id, true} : Edge{b.x, b.y, a.x, a.y, id, false});
+        }
+    };
+    for (std::size_t id = 0; id < polygons.size(); ++id) {
+        for (const auto& poly : polygons[id]) {
+            add_ring(poly.outer, static_cast<std::uint32_t>(id));
+            for (const auto& h : poly.holes) add_ring(h, static_cast<std::uint32_t>(id));
+        }
+    }
+    auto key = [](const Edge& e) { return std::tie(e.x0, e.y0, e.x1, e.y1); };
+    // Group identical edges with an open-addressing hash table (linear probing, exact key comparison):
+    // one pass, no sort. head[slot] is the first edge of a group, next[] chains the rest.
+    auto bits = [](double d) { std::uint64_t u; std::memcpy(&u, &d, sizeof u); return u; };
+    auto mix = [](std::uint64_t h, std::uint64_t v) {
+        h ^= v + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
+        return h * 0xff51afd7ed558ccdULL;
+    };
+    constexpr std::uint32_t k_none = 0xffffffffu;
+    std::size_t capacity = 16;
+    while (capacity < edges.size() * 2) capacity <<= 1;
+    std::vector<std::uint32_t> head(capacity, k_none), next(edges.size(), k_none), count(capacity, 0);
+    for (std::size_t i = 0; i < edges.size(); ++i) {
+        const Edge& e = edges[i];
+        std::size_t slot = (mix(mix(mix(mix(0, bits(e.x0)), bits(e.y0)), bits(e.x1)), bits(e.y1)) >> 7) & (capacity - 1);
+        while (head[slot] != k_none && key(edges[head[slot]]) != key(e)) slot = (slot + 1) & (capacity - 1);
+        next[i] = head[slot];
+        head[slot] = static_cast<std::uint32_t>(i);
+        ++count[slot];
+    }
+    EdgeAnalysis out;
+    out.suspect.assign(polygons.size(), false);
+    out.unmatched_box.assign(polygons.size(), Box{});
+    for (std::size_t slot = 0; slot < capacity; ++slot) {
+        const std::uint32_t first = head[slot];
+        if (first == k_none) continue;
+        if (count[slot] == 2) {
+            const Edge& a = edges[first];
+            const Edge& b = edges[next[first]];
+            if (a.polygon != b.polygon && a.forward != b.forward) continue;  // shared by two neighbours: clean
+        }
+        for (std::uint32_t k = first; k != k_none; k = next[k]) {
+            const Edge& e = edges[k];
+            out.suspect[e.polygon] = true;
+            out.unmatched_box[e.polygon].expand(Point{e.x0, e.y0});
+            out.unmatched_box[e.polygon].expand(Point{e.x1, e.y1});
+        }
+        out.unmatched.push_back({{edges[first].x0, edges[first].y0}, {edges[first].x1, edges[first].y1}});
+    }
+    return out;
+}
+
+bool strictly_overlap(const Box& a, const Box& b) {
+    return !a.empty() && !b.empty() && a.min_x < b.max_x && b.min_x < a.max_x && a.min_y < b.max_y && b.min_y < a.max_y;
+}
+bool box_contains(const Box& outer, const Box& inner) {
+    return inner.min_x >= outer.min_x && inner.max_x <= outer.max_x && inner.min_y >= outer.min_y && inner.max_y <= outer.max_y;
+}
+}  // namespace
+
+std::vector<bool> coverage_suspects(const std::vector<MultiPolygon>& polygons) { return analyse_edges(polygons).suspect; }
+
+namespace {
+std::vector<Overlap> overlaps_with(const EdgeAnalysis& edges, const std::vector<MultiPolygon>& polygons, double min_area_m2, int threads);
+std::vector<Gap> gaps_with(const EdgeAnalysis& edges, const std::vector<MultiPolygon>& polygons, double min_area_m2);
+}  // namespace
+
+std::vector<Overlap> find_overlaps(const std::vector<MultiPolygon>& polygons, double min_area_m2, int threads) {
+    return overlaps_with(analyse_edges(polygons), polygons, min_area_m2, threads);
+}
+
+std::vector<Gap> find_gaps(const std::vector<MultiPolygon>& polygons, double min_area_m2) {
+    return gaps_with(analyse_edges(polygons), polygons, min_area_m2);
+}
+
+CoverageReport check_coverage(const std::vector<MultiPolygon>& polygons, double min_area_m2, int threads) {
+    const EdgeAnalysis edges = analyse_edges(polygons);
+    return {overlaps_with(edges, polygons, min_area_m2, threads), gaps_with(edges, polygons, min_area_m2)};
+}
+
+namespace {
+std::vector<Overlap> overlaps_with(const EdgeAnalysis& edges, const std::vector<MultiPolygon>& polygons, double min_area_m2, int threads) {
+    const std::vector<bool>& suspect = edges.suspect;
+    // Build geometries and an STR-tree once (shared, read-only); each worker has its own context.
+    GeosContext build;
+    GEOSContextHandle_t bctx = build.handle();
+    std::vector<GeosGeometry> geoms;
+    geoms.reserve(polygons.size());
+    std::vector<Box> boxes;
+    boxes.reserve(polygons.size());
+    for (const auto& p : polygons) boxes.push_back(bounds(p));
+
+    // Sort-and-sweep on x: candidate pairs whose boxes intersect.
+    std::vector<std::size_t> order(polygons.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return boxes[a].min_x < boxes[b].min_x; });
+    std::vector<std::pair<std::size_t, std::size_t>> pairs;
+    for (std::size_t k = 0; k < order.size(); ++k) {
+        const Box& a = boxes[order[k]];
+        if (a.empty()) continue;
+        for (std::size_t m = k + 1; m < order.size() && boxes[order[m]].min_x <= a.max_x; ++m) {
+            const Box& b = boxes[order[m]];
+            if (b.empty() || b.min_y > a.max_y || b.max_y < a.min_y) continue;
+            // Overlapping regions both have unmatched edges inside the overlap — or one lies inside the other.
+            const std::size_t p = order[k], q = order[m];
+            const bool both = suspect[p] && suspect[q] && strictly_overlap(edges.unmatched_box[p], edges.unmatched_box[q]);
+            const bool nested = (suspect[p] && box_contains(b, a)) || (suspect[q] && box_contains(a, b));
+            if (!both && !nested) continue;
+            pairs.emplace_back(std::min(order[k], order[m]), std::max(order[k], order[m]));
+        }
+    }
+    std::sort(pairs.begin(), pairs.end());
+    std::vector<bool> needed(polygons.size(), false);
+    for (const auto& [i, j] : pairs) needed[i] = needed[j] = true;
+    for (std::size_t i = 0; i < polygons.size(); ++i) geoms.push_back(needed[i] ? build.make(polygons[i]) : GeosGeometry());
+
+    std::vector<Overlap> out;
+    std::mutex mu;
+    const int n_threads = std::max(1, threads);
+    auto work = [&](int t) {
+        GEOSContextHandle_t ctx = GEOS_init_r();
+        std::vector<Overlap> local;
+        const GEOSPreparedGeometry* prepared = nullptr;
+        std::size_t prepared_for = static_cast<std::size_t>(-1);
+        for (std::size_t k = static_cast<std::size_t>(t); k < pairs.size(); k += static_cast<std::size_t>(n_threads)) {
+            const auto [i, j] = pairs[k];
+            const GEOSGeometry* a = geoms[i].get();
+            const GEOSGeometry* b = geoms[j].get();
+            if (!a || !b) continue;
+            if (prepared_for != i) {
+                if (prepared) GEOSPreparedGeom_destroy_r(ctx, prepared);
+                prepared = GEOSPrepare_r(ctx, a);
+                prepared_for = i;
+            }
+            if (!GEOSPreparedIntersects_r(ctx, prepared, b)) continue;
+            if (GEOSPreparedTouches_r(ctx, prepared, b) == 1) continue;  // shared border only
+            GEOSGeometry* inter = GEOSIntersection_r(ctx, a, b);
+            if (!inter) continue;
+            const double m2 = geos_area_m2(ctx, inter);
+            if (m2 >= min_area_m2 && m2 > 0) local.push_back({i, j, m2, point_on_surface(ctx, inter)});
+            GEOSGeom_destroy_r(ctx, inter);
+        }
+        if (prepared) GEOSPreparedGeom_destroy_r(ctx, prepared);
+        GEOS_finish_r(ctx);
+        std::lock_guard lock(mu);
+        out.insert(out.end(), local.begin(), local.end());
+    };
+    (void)bctx;
+    if (n_threads == 1) {
+        work(0);
+    } else {
+        std::vector<std::thread> pool;
+        for (int t = 0; t < n_threads; ++t) pool.emplace_back(work, t);
+        for (auto& th : pool) th.join();
+    }
+    std::sort(out.begin(), out.end(), [](const Overlap& x, const Overlap& y) { return std::pair(x.a, x.b) < std::pair(y.a, y.b); });
+    return out;
+}
+
+std::vector<Gap> gaps_with(const EdgeAnalysis& edges, const std::vector<MultiPolygon>& polygons, double min_area_m2) {
+    // Gaps are faces bounded by edges that no neighbour shares: node those edges, polygonize them,
+    // and keep the faces no region covers (the level's outer border gives faces that are covered).
+    if (edges.unmatched.empty()) return {};
+    GeosContext gc;
+    GEOSContextHandle_t ctx = gc.handle();
+    std::vector<GEOSGeometry*> lines;
+    lines.reserve(edges.unmatched.size());
+    for (const auto& [a, b] : edges.unmatched) {
+        GEOSCoordSequence* seq = GEOSCoordSeq_create_r(ctx, 2, 2);
+        GEOSCoordSeq_setXY_r(ctx, seq, 0, a.x, a.y);
+        GEOSCoordSeq_setXY_r(ctx, seq, 1, b.x, b.y);
+        lines.push_back(GEOSGeom_createLineString_r(ctx, seq));
+    }
+    GeosGeometry multi(ctx, GEOSGeom_createCollection_r(ctx, GEOS_MULTILINESTRING, lines.data(), static_cast<unsigned>(lines.size())));
+    GeosGeometry noded(ctx, GEOSUnaryUnion_r(ctx, multi.get()));
+    if (!noded) return {};
+    const GEOSGeometry* in[] = {noded.get()};
+    GeosGeometry faces(ctx, GEOSPolygonize_r(ctx, in, 1));
+    if (!faces) return {};
+    std::vector<Box> boxes;
+    boxes.reserve(polygons.size());
+    for (const auto& p : polygons) boxes.push_back(bounds(p));
+    std::vector<Gap> out;
+    for (int i = 0; i < GEOSGetNumGeometries_r(ctx, faces.get()); ++i) {
+        const GEOSGeometry* face = GEOSGetGeometryN_r(ctx, faces.get(), i);
+        const double m2 = geos_area_m2(ctx, face);
+        if (m2 < min_area_m2) continue;
+        const Point at = point_on_surface(ctx, face);
+        bool covered = false, enclave = false;
+        for (std::size_t k = 0; k < polygons.size() && !covered; ++k) {
+            if (!boxes[k].contains(at)) continue;
+            covered = contains(polygons[k], at);
+            // A hole that a region has itself is an enclave of the outside world, not a gap between neighbours.
+            for (const auto& poly : polygons[k]) {
+                for (const auto& h : poly.holes) enclave = enclave || contains(h, at);
+            }
+        }
+        if (!covered && !enclave) out.push_back({m2, at});
+    }
+    return out;
+}
+
+}  // namespace
+
+std::optional<Outside> outside_parent(const MultiPolygon& child, const MultiPolygon& parent, double min_area_m2) {
+    thread_local GeosContext gc;
+    GEOSContextHandle_t ctx = gc.handle();
+    GeosGeometry c = gc.make(child), p = gc.make(parent);
+    if (!c || !p) return std::nullopt;
+    if (gc.covers(p, c)) return std::nullopt;
+    GeosGeometry diff(ctx, GEOSDifference_r(ctx, c.get(), p.get()));
+    if (!diff) return std::nullopt;
+    const double m2 = geos_area_m2(ctx, diff.get());
+    if (m2 <= min_area_m2) return std::nullopt;
+    return Outside{m2, point_on_surface(ctx, diff.get())};
+}
+
+std::vector<std::optional<Outside>> outside_parents(const std::vector<const MultiPolygon*>& children, const std::vector<std::size_t>& parent_of,
+                                                    const std::vector<const MultiPolygon*>& parents, double min_area_m2, int threads) {
+    std::vector<std::optional<Outside>> out(children.size());
+    std::vector<std::vector<std::size_t>> by_parent(parents.size());
+    for (std::size_t i = 0; i < children.size(); ++i) {
+        if (parent_of[i] < parents.size()) by_parent[parent_of[i]].push_back(i);
+    }
+    const std::size_t n_threads = static_cast<std::size_t>(std::max(1, threads));
+    auto work = [&](std::size_t t) {
+        GeosContext gc;
+        GEOSContextHandle_t ctx = gc.handle();
+        for (std::size_t p = t; p < parents.size(); p += n_threads) {
+            if (by_parent[p].empty()) continue;
+            GeosGeometry parent = make_fast(ctx, *parents[p]);
+            if (!parent) continue;
+            const GEOSPreparedGeometry* prepared = GEOSPrepare_r(ctx, parent.get());
+            // The parent's border as segment boxes: a child whose box meets none of them lies wholly
+            // inside or wholly outside, and one vertex tells which (no GEOS needed: most children).
+            std::vector<Segment> border;
+            for (const auto& poly : *parents[p]) {
+                auto add = [&](const Ring& r) {
+                    for (std::size_t k = 0; k < r.size(); ++k) border.push_back(Segment::make(r[k], r[(k + 1) % r.size()]));
+                };
+                add(poly.outer);
+                for (const auto& h : poly.holes) add(h);
+            }
+            std::vector<const Segment*> near;
+            for (std::size_t i : by_parent[p]) {  // each child written by exactly one thread
+                const MultiPolygon& kid = *children[i];
+                if (kid.empty() || kid[0].outer.empty()) continue;
+                const Box kb = bounds(kid);
+                near.clear();
+                for (const auto& s : border) {
+                    if (s.box.min_x <= kb.max_x && kb.min_x <= s.box.max_x && s.box.min_y <= kb.max_y && kb.min_y <= s.box.max_y) near.push_back(&s);
+                }
+                if (near.empty() ? contains(*parents[p], kid[0].outer[0]) : covered_simply(kid, *parents[p], near)) continue;
+                GeosGeometry child = make_fast(ctx, kid);
+                if (!child) continue;
+                // Most children keep clear of the parent's border: "contains properly" is the cheap test for them.
+                if (GEOSPreparedContainsProperly_r(ctx, prepared, child.get()) == 1) continue;
+                if (GEOSPreparedCovers_r(ctx, prepared, child.get()) == 1) continue;
+                GeosGeometry diff(ctx, GEOSDifference_r(ctx, child.get(), parent.get()));
+                if (!diff) continue;
+                const double m2 = geos_area_m2(ctx, diff.get());
+                if (m2 > min_area_m2) out[i] = Outside{m2, point_on_surface(ctx, diff.get())};
+            }
+            GEOSPreparedGeom_destroy_r(ctx, prepared);
+        }
+    };
+    if (n_threads == 1) {
+        work(0);
+    } else {
+        std::vector<std::thread> pool;
+        for (std::size_t t = 0; t < n_threads; ++t) pool.emplace_back(work, t);
+        for (auto& th : pool) th.join();
+    }
+    return out;
+}
+
+}  // namespace onemap::gis

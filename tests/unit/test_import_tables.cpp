@@ -1,0 +1,258 @@
+// Table imports (indicators, households, projects, sites) and export; fixtures made here.
+#include "import_fixtures.hpp"
+
+#include "data/bundle.hpp"
+#include "data/export.hpp"
+#include "data/features.hpp"
+#include "data/household_key.hpp"
+#include "data/import_boundaries.hpp"
+#include "data/import_tables.hpp"
+#include "data/privacy.hpp"
+
+#include <sqlite3.h>
+#include <sys/wait.h>
+
+#include <csignal>
+
+#include <algorithm>
+
+using namespace onemap;
+using onemap::test::box_wkt;
+using onemap::test::case_dir;
+using onemap::test::write_layer;
+
+namespace {
+
+// A small bundle: two counties, a township and two villages, imported like any other file.
+std::filesystem::path make_bundle(const std::filesystem::path& dir) {
+    const auto bundle = dir / "bundle.gpkg";
+    auto import = [&](const char* name, data::Level level, const std::vector<test::FeatureSpec>& features) {
+        write_layer(dir / name, "GPKG", 4490, {{"XZQDM"}, {"XZQMC"}}, features);
+        data::BoundaryImportOptions o;
+        o.source.path = (dir / name).string();
+        o.level = level;
+        o.threads = 1;
+        ASSERT_TRUE(data::import_boundaries(bundle, o).committed);
+    };
+    import("county.gpkg", data::Level::County,
+           {{{"410102", "中原区"}, box_wkt(113.5, 34.7, 113.6, 34.8)}, {{"410103", "二七区"}, box_wkt(113.6, 34.7, 113.7, 34.8)}});
+    import("town.gpkg", data::Level::Township, {{{"410102001", "林山寨街道"}, box_wkt(113.5, 34.7, 113.6, 34.8)}});
+    import("village.gpkg", data::Level::Village,
+           {{{"410102001001", "甲村"}, box_wkt(113.5, 34.7, 113.55, 34.8)}, {{"410102001002", "乙村"}, box_wkt(113.55, 34.7, 113.6, 34.8)}});
+    return bundle;
+}
+
+data::ImportSummary import(const std::filesystem::path& bundle, const std::filesystem::path& src, data::TableKind kind,
+                           const std::string& key = {}) {
+    data::TableImportOptions o;
+    o.kind = kind;
+    o.source.path = src.string();
+    o.key_file = key;
+    o.second_factor_iterations = 10;
+    o.threads = 1;
+    return data::import_table(bundle, o);
+}
+
+std::map<std::string, double> indicators(const std::filesystem::path& bundle) {
+    data::Bundle b = data::Bundle::open(bundle, data::OpenMode::ReadOnly);
+    sqlite3_stmt* st = nullptr;
+    sqlite3_prepare_v2(b.db(), "SELECT region_code || '/' || period || '/' || metric, value FROM indicators", -1, &st, nullptr);
+    std::map<std::string, double> out;
+    while (sqlite3_step(st) == SQLITE_ROW) out[reinterpret_cast<const char*>(sqlite3_column_text(st, 0))] = sqlite3_column_double(st, 1);
+    sqlite3_finalize(st);
+    return out;
+}
+
+std::int64_t count(const data::ImportSummary& s, const std::string& key) {
+    auto it = s.by_reason.find(key);
+    return it == s.by_reason.end() ? 0 : it->second;
+}
+
+// A valid 18-character ID number (GB 11643 check digit) for a test person.
+std::string id_number(int n) {
+    const std::string first17 = "41010219800101" + std::to_string(100 + n);
+    return first17 + data::id_check_character(first17);
+}
+
+}  // namespace
+
+TEST(ImportTables, Case09XlsxWithChineseHeaders) {
+    const auto dir = case_dir("09_xlsx_chinese_headers");
+    const auto bundle = make_bundle(dir);
+    write_layer(dir / "indicators.xlsx", "XLSX", 0, {{"区划代码"}, {"2024年脱贫人口人均纯收入", OFTReal}, {"2024年脱贫户数", OFTInteger}, {"备注"}},
+                {{{"410102", "16520.5", "1200", "好"}, ""}, {{"410103", "17000", "", ""}, ""}, {{"410199", "1", "1", ""}, ""}}, {}, wkbNone);
+    const auto s = import(bundle, dir / "indicators.xlsx", data::TableKind::Indicators);
+    ASSERT_TRUE(s.committed) << data::to_text(s);
+    const auto rows = indicators(bundle);
+    EXPECT_DOUBLE_EQ(rows.at("410102/2024/tp_income_pc"), 16520.5);
+    EXPECT_DOUBLE_EQ(rows.at("410102/2024/tp_households"), 1200);
+    EXPECT_DOUBLE_EQ(rows.at("410103/2024/tp_income_pc"), 17000);
+    EXPECT_FALSE(rows.contains("410103/2024/tp_households"));  // empty cell: missing, never 0
+    EXPECT_EQ(count(s, "rejected: region code not in the bundle"), 2);  // both cells of 410199
+    const auto it = std::find_if(s.items.begin(), s.items.end(), [](const data::ReportItem& i) { return i.outcome == data::Outcome::Rejected; });
+    EXPECT_EQ(it->item, "row 4");  // as the spreadsheet numbers it (header = row 1)
+    data::Bundle b = data::Bundle::open(bundle, data::OpenMode::ReadOnly);
+    EXPECT_NE(b.meta("layers_real")->find("indicators"), std::string::npos);
+}
+
+TEST(ImportTables, Case10CsvNumberFormatsLongAndWideGbk) {
+    const auto dir = case_dir("10_csv_number_formats");
+    const auto bundle = make_bundle(dir);
+    // Long, UTF-8 with BOM, Chinese metric names.
+    test::write_text(dir / "long.csv",
+                     "\xEF\xBB\xBF" "代码,年份,指标,数值\n"
+                     "410102,2024,脱贫人口人均纯收入,\"1,234\"\n"
+                     "410102,2024,人均工资性收入,1 234.5\n"
+                     "410102,2024,衔接资金用于产业比例,12.5%\n"
+                     "410102,2024,脱贫户数,１２３４\n"
+                     "410103,2024,脱贫人口人均纯收入,—\n"
+                     "410103,2024,人均工资性收入,/\n"
+                     "410103,2024,人均转移性收入,\n"
+                     "410103,2024年,脱贫人口数,-5\n"
+                     "410103,2024-13,脱贫人口数,5\n");
+    auto s = import(bundle, dir / "long.csv", data::TableKind::Indicators);
+    ASSERT_TRUE(s.committed) << data::to_text(s);
+    auto rows = indicators(bundle);
+    EXPECT_DOUBLE_EQ(rows.at("410102/2024/tp_income_pc"), 1234);
+    EXPECT_DOUBLE_EQ(rows.at("410102/2024/wage_income_pc"), 1234.5);
+    EXPECT_DOUBLE_EQ(rows.at("410102/2024/industry_fund_share"), 12.5);
+    EXPECT_DOUBLE_EQ(rows.at("410102/2024/tp_households"), 1234);
+    EXPECT_EQ(rows.size(), 4u);  // the three missing values wrote nothing
+    EXPECT_EQ(count(s, "rejected: value implausible for its metric"), 1) << data::to_text(s);
+    EXPECT_EQ(count(s, "rejected: period invalid"), 1);
+
+    // Wide, GBK (no BOM, as Excel saves "CSV" on a Chinese Windows), period from a column.
+    test::write_text(dir / "wide.csv", test::to_gbk("区划代码,年度,农村居民人均可支配收入,脱贫人口人均纯收入增速\n"
+                                                    "410102000000,2025,\"20 100\",8.5%\n"
+                                                    "410103,2025,--,7\n"));
+    s = import(bundle, dir / "wide.csv", data::TableKind::Indicators);
+    ASSERT_TRUE(s.committed) << data::to_text(s);
+    EXPECT_TRUE(std::any_of(s.notes.begin(), s.notes.end(), [](const std::string& n) { return n.find("GB18030") != std::string::npos; }));
+    rows = indicators(bundle);
+    EXPECT_DOUBLE_EQ(rows.at("410102/2025/rural_income_pc"), 20100);
+    EXPECT_DOUBLE_EQ(rows.at("410102/2025/tp_income_growth"), 8.5);
+    EXPECT_DOUBLE_EQ(rows.at("410103/2025/tp_income_growth"), 7);
+    EXPECT_FALSE(rows.contains("410103/2025/rural_income_pc"));
+}
+
+TEST(ImportTables, HouseholdsAreHashedMaskedAndNeverLogged) {
+    const auto dir = case_dir("12_households");
+    const auto bundle = make_bundle(dir);
+    const auto key_file = dir / "household.key";
+    const data::Key key = data::generate_key();
+    data::save_key_file(key_file, key);
+    EXPECT_THROW(data::save_key_file(key_file, key), data::ImportError);  // never overwritten
+    EXPECT_EQ(data::load_key_file(key_file), key);
+    std::string bad_id = id_number(2);
+    bad_id.back() = bad_id.back() == '0' ? '1' : '0';
+    test::write_text(dir / "households.csv",
+                     "户主姓名,身份证号,村代码,家庭人口数,劳动力人数,户类型,联系电话\n"
+                     "张三丰," + id_number(1) + ",410102001001,4,2,一般脱贫户,13800001234\n"
+                     "李四," + bad_id + ",410102001001,3,1,一般脱贫户,13800005678\n"
+                     "王五," + id_number(3) + ",410102001099,3,1,一般脱贫户,13800005678\n"
+                     "赵六," + id_number(4) + ",410102001002,2,3,脱贫不稳定户,13800005678\n"
+                     "欧阳娜娜," + id_number(5) + ",410102001002,5,2,边缘易致贫户,13900009999\n"
+                     "钱七,4.10102198001E+17,410102001002,5,2,边缘易致贫户,13900009999\n");
+    const auto s = import(bundle, dir / "households.csv", data::TableKind::Households, key_file.string());
+    ASSERT_TRUE(s.committed) << data::to_text(s);
+    EXPECT_EQ(s.imported, 2);
+    EXPECT_EQ(count(s, "rejected: ID number invalid"), 1);
+    EXPECT_EQ(count(s, "rejected: village code not in the bundle"), 1);
+    EXPECT_EQ(count(s, "rejected: labour implausible"), 1);
+    EXPECT_EQ(count(s, "rejected: ID number stored as a number"), 1);
+    data::write_report_csv(s, dir / "report.csv");
+    const std::string report = test::read_bytes(dir / "report.csv") + data::to_text(s);
+    const std::string bytes = test::read_bytes(bundle);
+    for (int i = 1; i <= 5; ++i) {
+        EXPECT_EQ(bytes.find(id_number(i)), std::string::npos) << "clear ID number in the bundle";
+        EXPECT_EQ(report.find(id_number(i)), std::string::npos) << "ID number in the report";
+    }
+    EXPECT_EQ(report.find(bad_id), std::string::npos);
+    for (const char* name : {"张三丰", "李四", "王五", "赵六", "欧阳娜娜", "钱七"}) {
+        EXPECT_EQ(bytes.find(name), std::string::npos) << name;
+        EXPECT_EQ(report.find(name), std::string::npos) << name;
+    }
+    EXPECT_EQ(report.find("13800001234"), std::string::npos);
+    data::Bundle b = data::Bundle::open(bundle, data::OpenMode::ReadOnly);
+    sqlite3_stmt* st = nullptr;
+    sqlite3_prepare_v2(b.db(), "SELECT head_name_masked, village_code FROM households WHERE id_hash = ?", -1, &st, nullptr);
+    const std::string hash = data::hmac_sha256_hex(key, id_number(1));
+    sqlite3_bind_text(st, 1, hash.c_str(), -1, SQLITE_TRANSIENT);
+    ASSERT_EQ(sqlite3_step(st), SQLITE_ROW);
+    EXPECT_STREQ(reinterpret_cast<const char*>(sqlite3_column_text(st, 0)), "张*丰");
+    EXPECT_STREQ(reinterpret_cast<const char*>(sqlite3_column_text(st, 1)), "410102001001");
+    sqlite3_finalize(st);
+    EXPECT_EQ(b.meta("household_key_fingerprint"), data::key_fingerprint(key));
+
+    // Another key is refused: the households already there would become unfindable.
+    const auto other = dir / "other.key";
+    data::save_key_file(other, data::generate_key());
+    EXPECT_THROW(import(bundle, dir / "households.csv", data::TableKind::Households, other.string()), data::ImportError);
+}
+
+TEST(ImportTables, ProjectsFromLonLatAndSitesFromAPointLayerThenExport) {
+    const auto dir = case_dir("13_projects_sites_export");
+    const auto bundle = make_bundle(dir);
+    test::write_text(dir / "projects.csv",
+                     "项目名称,县代码,村代码,产业类别,四个一批,带动户数,总投资,经度,纬度\n"
+                     "食用菌大棚,410102,410102001001,种植,巩固提升,35,\"1,200\",113.52,34.75\n"
+                     "光伏电站,,410102001002,光伏,盘活闲置,10,300,113.57,34.72\n"
+                     "坏坐标,410102,,加工,巩固提升,1,1,34.75,113.52\n"
+                     "未知县,410199,,加工,巩固提升,1,1,113.52,34.75\n");
+    auto s = import(bundle, dir / "projects.csv", data::TableKind::Projects);
+    ASSERT_TRUE(s.committed) << data::to_text(s);
+    EXPECT_EQ(s.imported, 2);
+    EXPECT_EQ(count(s, "rejected: location outside China"), 1);
+    EXPECT_EQ(count(s, "rejected: county code not in the bundle"), 1);
+    const auto projects = data::read_projects(bundle);
+    ASSERT_EQ(projects.size(), 2u);
+    EXPECT_EQ(projects[1].county_code, "410102");  // derived from the village
+    EXPECT_DOUBLE_EQ(projects[0].investment, 1200);
+
+    write_layer(dir / "sites.gpkg", "GPKG", 4490, {{"安置点名称"}, {"county_code"}, {"安置户数", OFTInteger}},
+                {{{"幸福社区", "410103", "120"}, "POINT(113.65 34.75)"}, {{"无坐标", "410103", "3"}, ""}}, {}, wkbPoint);
+    s = import(bundle, dir / "sites.gpkg", data::TableKind::Sites);
+    ASSERT_TRUE(s.committed) << data::to_text(s);
+    EXPECT_EQ(count(s, "rejected: not a point"), 1);
+    const auto sites = data::read_sites(bundle);
+    ASSERT_EQ(sites.size(), 1u);
+    EXPECT_EQ(sites[0].households, 120);
+    EXPECT_NEAR(sites[0].location.x, 113.65, 1e-9);
+
+    // Export, and read the exports back.
+    for (const auto& [format, out] : std::vector<std::pair<data::ExportFormat, std::string>>{
+             {data::ExportFormat::GeoPackage, "out.gpkg"}, {data::ExportFormat::Shapefile, "shp"}, {data::ExportFormat::GeoJSON, "json"},
+             {data::ExportFormat::Csv, "csv"}}) {
+        const auto files = data::export_bundle({bundle, dir / out, format, {}});
+        EXPECT_FALSE(files.empty());
+    }
+    EXPECT_TRUE(std::filesystem::exists(dir / "shp" / "regions.cpg"));
+    EXPECT_EQ(data::read_regions(dir / "out.gpkg").size(), 5u);  // same layout as a bundle
+    GDALDataset* ds = static_cast<GDALDataset*>(GDALOpenEx((dir / "shp" / "regions.shp").string().c_str(), GDAL_OF_VECTOR, nullptr, nullptr, nullptr));
+    ASSERT_NE(ds, nullptr);
+    EXPECT_EQ(ds->GetLayer(0)->GetFeatureCount(), 5);
+    bool found = false;
+    for (auto& f : *ds->GetLayer(0)) found = found || std::string(f->GetFieldAsString("name")) == "林山寨街道";
+    EXPECT_TRUE(found) << "UTF-8 names survive the Shapefile (.cpg)";
+    GDALClose(ds);
+    EXPECT_NE(test::read_bytes(dir / "csv" / "regions.csv").find("MULTIPOLYGON"), std::string::npos);
+    EXPECT_THROW(data::export_bundle({bundle, dir / "hh", data::ExportFormat::Csv, {"households"}}), data::ImportError);
+}
+
+TEST(ImportTables, Case11KilledIndicatorImportLeavesTheBundleByteForByte) {
+    const auto dir = case_dir("11_killed_table_import");
+    const auto bundle = make_bundle(dir);
+    std::string csv = "code,period,metric,value\n";
+    for (int y = 2001; y <= 2040; ++y) csv += "410102," + std::to_string(y) + ",tp_income_pc,1000\n";
+    test::write_text(dir / "long.csv", csv);
+    const std::string before = test::read_bytes(bundle);
+    const std::string cmd = std::string("ONEMAP_TEST_KILL_AT=indicators-midway ") + ONEMAP_BINARY + " import indicators " + (dir / "long.csv").string() +
+                            " --bundle " + bundle.string() + " >/dev/null 2>&1";
+    const int status = std::system(cmd.c_str());
+    EXPECT_TRUE((WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL) || (WIFEXITED(status) && WEXITSTATUS(status) == 128 + SIGKILL)) << status;
+    EXPECT_EQ(test::read_bytes(bundle), before);
+    EXPECT_TRUE(indicators(bundle).empty());
+    const std::string ok = std::string(ONEMAP_BINARY) + " import indicators " + (dir / "long.csv").string() + " --bundle " + bundle.string() + " >/dev/null";
+    EXPECT_EQ(std::system(ok.c_str()), 0);
+    EXPECT_EQ(indicators(bundle).size(), 40u);
+}
