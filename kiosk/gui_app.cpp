@@ -122,7 +122,9 @@ public:
             m_project_list = data::read_projects(m_cfg.bundle);
         }
         load_alerts();
-        if (m_state.synthetic) m_map.set_mark(m_tr("synthetic_mark"));
+        // Which layers are synthetic (meta.layers_real / layers_synthetic): all, or only some after an import.
+        m_partly_real = !m_bundle.meta("layers_real").value_or("").empty();
+        if (m_state.synthetic) m_map.set_mark(m_tr(m_partly_real ? "synthetic_partial" : "synthetic_mark"));
         go_home(0.0);
         m_last_input = Clock::now();
         m_last_tour = Clock::now();
@@ -208,6 +210,7 @@ private:
         ui.alerts = m_alerts;
         ui.tour_city = m_tour_city;
         ui.open_alerts = m_open_alerts;
+        ui.partly_real = m_partly_real;
         ui.projects_list = &m_project_list;
         ui.rules = m_rules;
         ui.region_alerts = m_region_alerts;
@@ -663,6 +666,7 @@ private:
     std::size_t m_attract = 0;
     std::vector<std::pair<std::string, std::string>> m_alerts;
     std::int64_t m_open_alerts = 0;
+    bool m_partly_real = false;
     std::vector<data::Project> m_project_list;
     std::vector<data::RuleResult> m_rules;
     std::vector<data::Alert> m_region_alerts;

@@ -87,6 +87,7 @@ struct Ui {
     std::vector<data::Alert> region_alerts{};       // open alerts in the selected region (newest first)
     std::vector<data::RuleSummary> rule_summary{};  // wall: per rule, counties passing and failing
     std::int64_t open_alerts = 0;                   // wall: every open alert
+    bool partly_real = false;                       // some layers imported from real files, the rest synthetic
 };
 
 // Panels record the screen rectangles of named widgets, so tests can click them and monitoring can see them.
