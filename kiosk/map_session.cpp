@@ -171,6 +171,7 @@ void MapSession::build_legend() {
     const render::Rgba ink{35, 35, 35, 255}, none{0, 0, 0, 0};
     const float h = static_cast<float>(m_req.height), w = static_cast<float>(m_req.width);
     const float scale = std::clamp(std::min(w, h) / 600.0f, 0.7f, 2.0f);
+    std::vector<gis::Box> exclusions;
     const int title_px = static_cast<int>(std::lround(14 * scale)), row_px = static_cast<int>(std::lround(12 * scale));
     if (m_req.legend) {
         const int k = m_class.classes();
@@ -185,6 +186,7 @@ void MapSession::build_legend() {
         const float box_w = text_w + 2 * pad, box_h = title_px * 1.6f + row * static_cast<float>(rows.size()) + pad * 2;
         const float x0 = 10 * scale, y0 = h - box_h - 10 * scale;
         render::add_rect(q, x0, y0, box_w, box_h, render::Rgba{255, 255, 255, 215});
+        exclusions.push_back(gis::Box{x0, y0, x0 + box_w, y0 + box_h});
         render::add_text(q, atlas, m_metric_title, x0 + pad, y0 + pad + title_px, title_px, ink, none);
         for (std::size_t i = 0; i < rows.size(); ++i) {
             const float y = y0 + pad + title_px * 1.6f + row * static_cast<float>(i);
@@ -206,7 +208,9 @@ void MapSession::build_legend() {
         const float mw = atlas.measure(mark, px);
         render::add_text(q, atlas, mark, w - mw - 12 * scale, 12 * scale + px, px, render::Rgba{190, 30, 30, 255},
                          render::Rgba{255, 255, 255, 230});
+        exclusions.push_back(gis::Box{w - mw - 16 * scale, 8 * scale, w, 16 * scale + px * 1.3});
     }
+    m_renderer->set_label_exclusions(std::move(exclusions));
     m_renderer->set_overlay(std::move(q));
 }
 

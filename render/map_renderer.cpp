@@ -227,7 +227,9 @@ void MapRenderer::draw_borders(const float view[4]) {
 
 void MapRenderer::build_clusters() {
     m_points_dirty = false;
+    m_labels_dirty = true;
     m_cluster_labels.clear();
+    m_symbols.clear();
     std::vector<std::byte> data;
     auto push = [&](gis::Point scene_pt, float size, int shape, Rgba c) {
         const float v[4] = {static_cast<float>(scene_pt.x), static_cast<float>(scene_pt.y), size, static_cast<float>(shape)};
@@ -235,6 +237,7 @@ void MapRenderer::build_clusters() {
         data.insert(data.end(), p, p + 16);
         const auto* q = reinterpret_cast<const std::byte*>(&c);
         data.insert(data.end(), q, q + 4);
+        m_symbols.push_back({scene_pt, size / 2 + 1});
     };
     const gis::Point zero = m_camera.to_screen({0, 0});
     const double cell = 44.0;
@@ -310,6 +313,19 @@ void MapRenderer::place_labels() {
         float x0, y0, x1, y1;
     };
     std::map<std::pair<int, int>, std::vector<Rect>> grid;
+    auto reserve = [&](const Rect& r) {
+        for (int gy = static_cast<int>(r.y0) / 64; gy <= static_cast<int>(r.y1) / 64; ++gy)
+            for (int gx = static_cast<int>(r.x0) / 64; gx <= static_cast<int>(r.x1) / 64; ++gx) grid[{gx, gy}].push_back(r);
+    };
+    for (const gis::Box& b : m_exclusions)
+        reserve(Rect{static_cast<float>(std::max(0.0, b.min_x)), static_cast<float>(std::max(0.0, b.min_y)),
+                     static_cast<float>(b.max_x), static_cast<float>(b.max_y)});
+    for (const auto& [pt, r] : m_symbols) {
+        const gis::Point s = m_camera.to_screen(pt);
+        if (s.x < -r || s.y < -r || s.x > m_camera.width() + r || s.y > m_camera.height() + r) continue;
+        reserve(Rect{static_cast<float>(std::max(0.0, s.x - r)), static_cast<float>(std::max(0.0, s.y - r)),
+                     static_cast<float>(s.x + r), static_cast<float>(s.y + r)});
+    }
     const int px = m_label_style.px;
     for (const auto& c : cands) {
         const auto& f = layer.features[c.feature];
@@ -329,8 +345,7 @@ void MapRenderer::place_labels() {
                         break;
                     }
         if (hit) continue;
-        for (int gy = gy0; gy <= gy1; ++gy)
-            for (int gx = gx0; gx <= gx1; ++gx) grid[{gx, gy}].push_back(r);
+        reserve(r);
         m_placed.push_back(c.feature);
     }
 }
@@ -374,6 +389,7 @@ void MapRenderer::render() {
     m_device.begin_frame();
     m_device.viewport(m_camera.width(), m_camera.height());
     m_device.clear(m_background);
+    if (m_points_dirty && !m_camera.moving() && !m_points.empty()) build_clusters();
     if (m_labels_dirty && !m_camera.moving()) place_labels();
     float view[4];
     m_camera.clip_transform(view);
