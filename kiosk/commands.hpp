@@ -13,5 +13,6 @@ void add_demo_command(CLI::App& app, ExitCode& exit);
 void add_info_command(CLI::App& app, ExitCode& exit);
 void add_prepare_command(CLI::App& app, ExitCode& exit);  // build the render cache
 void add_render_command(CLI::App& app, ExitCode& exit);   // map → PNG, offscreen
+void add_bench_command(CLI::App& app, ExitCode& exit);    // bench render
 
 }  // namespace onemap::app

@@ -13,6 +13,7 @@ int main(int argc, char** argv) {
     onemap::app::add_info_command(app, exit);
     onemap::app::add_prepare_command(app, exit);
     onemap::app::add_render_command(app, exit);
+    onemap::app::add_bench_command(app, exit);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

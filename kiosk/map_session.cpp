@@ -37,12 +37,15 @@ MapSession::MapSession(const MapRequest& request) : m_req(request) {
         throw std::invalid_argument("unknown level '" + request.level + "' (county, township or village)");
     m_level = static_cast<int>(*level);
     auto t0 = std::chrono::steady_clock::now();
-    m_scene = load_scene(request.bundle, request.use_cache, request.use_cache);
+    m_bundle = std::make_unique<data::Bundle>(data::Bundle::open(request.bundle, data::OpenMode::ReadOnly));
+    m_timings.open_seconds = since(t0);
+    t0 = std::chrono::steady_clock::now();
+    m_scene = load_scene(*m_bundle, request.use_cache, request.use_cache);
     m_timings.scene_seconds = since(t0);
     m_timings.scene_from_cache = m_scene.from_cache;
     if (!m_scene.scene.layer(m_level))
         throw std::invalid_argument(fmt::format("the bundle has no {} regions", request.level));
-    m_synthetic = data::Bundle::open(request.bundle, data::OpenMode::ReadOnly).synthetic();
+    m_synthetic = m_bundle->synthetic();
 
     m_device = std::make_unique<render::GlDevice>();
     const auto [font, index] = render::find_font();
@@ -69,6 +72,7 @@ MapSession::MapSession(const MapRequest& request) : m_req(request) {
     m_renderer->camera().fit(view);
     if (request.zoom != 1.0)
         m_renderer->camera().zoom_about(request.zoom, {request.width / 2.0, request.height / 2.0});
+    m_renderer->camera().settle();
 
     if (!request.select.empty()) {
         const auto& feats = m_renderer->layer().features;
@@ -120,11 +124,7 @@ void MapSession::recolor(const std::string& metric_key, const std::string& perio
     if (!method) throw std::invalid_argument("unknown classification '" + method_key + "' (quantile, equal, jenks, manual)");
     if (*method == render::ClassMethod::Manual && m_req.breaks.size() < 2)
         throw std::invalid_argument("--method manual needs --breaks with at least two values");
-    std::unordered_map<std::string, double> values;
-    {
-        const data::Bundle bundle = data::Bundle::open(m_req.bundle, data::OpenMode::ReadOnly);
-        values = data::read_indicator_values(bundle, metric_key, period);
-    }
+    const std::unordered_map<std::string, double> values = data::read_indicator_values(*m_bundle, metric_key, period);
     const auto& feats = m_renderer->layer().features;
     std::vector<double> v(feats.size(), render::k_missing);
     for (std::size_t i = 0; i < feats.size(); ++i)

@@ -136,12 +136,13 @@ int MapRenderer::lod_index(const gis::SceneLayer& layer) const {
     const double ppd = m_camera.pixels_per_degree();
     int best = 0;
     for (std::size_t k = 0; k < layer.lods.size(); ++k)
-        if (layer.lods[k].tolerance * ppd <= 0.6) best = static_cast<int>(k);
+        if (layer.lods[k].tolerance * ppd <= 1.0) best = static_cast<int>(k);
     return best;
 }
 
 bool MapRenderer::update(double dt) {
-    const bool moving = m_camera.update(dt);
+    m_camera.update(dt);
+    const bool moving = m_camera.moving();
     if (m_was_moving && !moving) {
         m_labels_dirty = true;
         m_points_dirty = true;

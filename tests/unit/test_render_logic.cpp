@@ -80,6 +80,11 @@ TEST(Camera, ZoomAboutKeepsThePointAndFlightsSettle) {
     while (cam.update(1.0 / 60) && frames < 1000) ++frames;
     EXPECT_NEAR(frames, 59, 2);
     EXPECT_FALSE(cam.update(1.0 / 60));
+    // a pan keeps the view "moving" until it has rested for k_settle_seconds
+    cam.pan(5, 0);
+    EXPECT_TRUE(cam.moving());
+    EXPECT_TRUE(cam.update(0.1));
+    EXPECT_FALSE(cam.update(0.1));
     const gis::Box vis = cam.visible();
     EXPECT_TRUE(vis.contains({0.6, 0.3}));
     EXPECT_LT(vis.width(), 1.0);
