@@ -75,7 +75,7 @@ struct SceneInputLayer {
 struct SceneBuildOptions {
     std::vector<double> tolerances{0.0002, 0.0008, 0.003};  // degrees, finest first
     int threads = 2;
-    int grid = 6;                                         // chunk grid per side
+    int grid = 16;                                        // chunk grid per side
 };
 
 struct SceneBuildStats {
@@ -95,7 +95,7 @@ Scene build_scene(std::span<const SceneInputLayer> layers, const SceneBuildOptio
 
 // Serialisation: a versioned little-endian blob; deserialise throws std::runtime_error naming the
 // rule broken on a damaged or foreign blob.
-inline constexpr std::uint32_t k_scene_format = 1;
+inline constexpr std::uint32_t k_scene_format = 2;  // 2: 16×16 chunk grid
 std::vector<std::uint8_t> serialize(const Scene& scene);
 Scene deserialize_scene(std::span<const std::uint8_t> blob);
 

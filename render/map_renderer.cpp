@@ -15,6 +15,7 @@ extern const std::string_view fill_vert, fill_frag, line_vert, line_frag, point_
 namespace onemap::render {
 
 namespace {
+constexpr double k_min_border_spacing_px = 9.0;
 template <class T>
 std::span<const std::byte> bytes(const std::vector<T>& v) {
     return std::as_bytes(std::span(v));
@@ -37,6 +38,7 @@ struct MapRenderer::LodGpu {
 
 struct MapRenderer::LayerGpu {
     std::vector<LodGpu> lods;
+    double mean_size_degrees = 0;  // typical feature diameter: √(mean bounding-box area)
     TextureHandle colors;
     int color_rows = 0;
     std::vector<Rgba> color_data;
@@ -55,6 +57,9 @@ MapRenderer::MapRenderer(Device& device, const gis::Scene& scene, GlyphAtlas* at
         gpu->color_rows = static_cast<int>((l.features.size() + 1023) / 1024);
         gpu->color_data.assign(static_cast<std::size_t>(gpu->color_rows) * 1024, k_no_data_color);
         gpu->colors = device.create_texture(1024, std::max(1, gpu->color_rows), TextureFormat::Rgba8, gpu->color_data.data());
+        double area = 0;
+        for (const auto& f : l.features) area += f.bounds.width() * f.bounds.height();
+        gpu->mean_size_degrees = l.features.empty() ? 0 : std::sqrt(area / static_cast<double>(l.features.size()));
         m_layers.push_back(std::move(gpu));
     }
     gis::Box local = scene.bounds;
@@ -203,6 +208,11 @@ void MapRenderer::draw_borders(const float view[4]) {
     for (std::size_t li : order) {
         const gis::SceneLayer& layer = m_scene.layers[li];
         const int rank = m_level - layer.level;  // 0: the drawn level's own borders
+        // borders of regions only a few pixels across are noise, and most of the frame's vertices:
+        // leave them out until the regions are large enough on screen (the fills still show them)
+        if (m_layers[li]->mean_size_degrees * m_camera.pixels_per_degree() < k_min_border_spacing_px &&
+            li != order.back())
+            continue;
         const float half = 0.4f + 0.45f * static_cast<float>(rank);
         const float grey = rank == 0 ? 0.35f : (rank == 1 ? 0.28f : 0.15f);
         const float alpha = std::min(0.95f, 0.45f + 0.25f * static_cast<float>(rank));
