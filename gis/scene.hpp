@@ -95,7 +95,7 @@ Scene build_scene(std::span<const SceneInputLayer> layers, const SceneBuildOptio
 
 // Serialisation: a versioned little-endian blob; deserialise throws std::runtime_error naming the
 // rule broken on a damaged or foreign blob.
-inline constexpr std::uint32_t k_scene_format = 2;  // 2: 16×16 chunk grid
+inline constexpr std::uint32_t k_scene_format = 4;  // 2: 16×16 chunks; 3: fewer kept points; 4: anchors
 std::vector<std::uint8_t> serialize(const Scene& scene);
 Scene deserialize_scene(std::span<const std::uint8_t> blob);
 

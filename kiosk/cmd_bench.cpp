@@ -81,6 +81,7 @@ void add_bench_command(CLI::App& app, ExitCode& exit) {
     struct Args {
         std::string bundle;
         std::string sizes = "1920x1080,3840x2160";
+        std::vector<std::string> levels{"county", "township", "village"};
         bool skip_build = false;
         bool skip_peers = false;
         std::string peer_work = "/tmp/onemap-peer-bench";
@@ -92,6 +93,7 @@ void add_bench_command(CLI::App& app, ExitCode& exit) {
     CLI::App* cmd = bench->add_subcommand("render", "renderer figures at province scale, and peer renderers side by side");
     cmd->add_option("--bundle", args->bundle, "bundle file (.gpkg), ideally `onemap demo --scale province`")->required();
     cmd->add_option("--sizes", args->sizes, "comma-separated WxH")->capture_default_str();
+    cmd->add_option("--levels", args->levels, "levels to measure")->delimiter(',')->capture_default_str();
     cmd->add_flag("--skip-build", args->skip_build, "do not time the cold scene build");
     cmd->add_flag("--skip-peers", args->skip_peers, "do not run QGIS / mapnik / GDAL");
     cmd->add_option("--peer-scripts", args->peer_scripts, "folder of the peer scripts")->capture_default_str();
@@ -129,7 +131,7 @@ void add_bench_command(CLI::App& app, ExitCode& exit) {
                        "draw calls avg / max | vertices avg / max | recolour ms | labels frame ms (placed) |\n"
                        "|---|---|---|---|---|---|---|---|\n");
             for (auto [w, h] : sizes) {
-                for (const char* level : {"county", "township", "village"}) {
+                for (const std::string& level : args->levels) {
                     MapRequest req;
                     req.bundle = args->bundle;
                     req.level = level;
@@ -148,7 +150,7 @@ void add_bench_command(CLI::App& app, ExitCode& exit) {
                     s.device().finish();
                     const double recolour = since(t1) * 1000;
                     // labels: zoomed to one county, one frame that places them
-                    s.renderer().set_labels(true, render::LabelStyle{std::string(level) == "village" ? 12 : 14});
+                    s.renderer().set_labels(true, render::LabelStyle{level == "village" ? 12 : 14});
                     const auto& county = s.scene().layer(3)->features.front();
                     const gis::Point o = s.scene().origin;
                     s.renderer().camera().fit(gis::Box{county.bounds.min_x - o.x, county.bounds.min_y - o.y,
