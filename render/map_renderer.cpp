@@ -175,7 +175,7 @@ void MapRenderer::draw_fills(const float view[4]) {
     const gis::SceneLayer& layer = m_scene.layers[li];
     const int k = lod_index(layer);
     LodGpu& g = lod_gpu(li, static_cast<std::size_t>(k));
-    const float highlight[4] = {1.0f, 0.85f, 0.1f, 0.55f};
+    const float highlight[4] = {1.0f, 0.85f, 0.1f, 0.75f};
     const Uniform uniforms[] = {u4("u_view", view), ui("u_colors", 0), ui("u_hover", m_hover), ui("u_selected", m_selected),
                                 u4("u_highlight", highlight)};
     for (auto [first, count] : visible_ranges(layer.lods[static_cast<std::size_t>(k)].fill_chunks, m_camera.visible())) {
@@ -213,9 +213,9 @@ void MapRenderer::draw_borders(const float view[4]) {
         if (m_layers[li]->mean_size_degrees * m_camera.pixels_per_degree() < k_min_border_spacing_px &&
             li != order.back())
             continue;
-        const float half = 0.4f + 0.45f * static_cast<float>(rank);
+        const float half = 0.5f + 0.4f * static_cast<float>(rank);
         const float grey = rank == 0 ? 0.35f : (rank == 1 ? 0.28f : 0.15f);
-        const float alpha = std::min(0.95f, 0.45f + 0.25f * static_cast<float>(rank));
+        const float alpha = std::min(0.95f, 0.6f + 0.2f * static_cast<float>(rank));
         const float color[4] = {grey, grey, grey, alpha};
         const int k = lod_index(layer);
         LodGpu& g = lod_gpu(li, static_cast<std::size_t>(k));
