@@ -26,6 +26,7 @@ onemap_require_pkg(tomlpp   tomlplusplus libtomlplusplus-dev)
 onemap_require_pkg(crypto   libcrypto   libssl-dev)
 onemap_require_pkg(stb      stb         libstb-dev)
 onemap_require_pkg(imgui    imgui       libimgui-dev)
+onemap_require_pkg(x11      x11         libx11-dev)
 
 find_package(CLI11 CONFIG QUIET)
 if(NOT CLI11_FOUND)

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 namespace onemap::data {
 
@@ -27,6 +28,16 @@ struct DemoOptions {
     // PBKDF2 rounds for the (key-peppered) second factor. Kept low in the demo so 300,000 households
     // build in seconds; real imports set their own.
     int second_factor_iterations = 32;
+    int samples = 0;                      // households whose (synthetic) credentials the report returns
+};
+
+// A synthetic household's look-up credentials, so people can try the kiosk on the demo bundle.
+// These exist only in the report (never in the bundle); real ID numbers never pass through here.
+struct DemoSample {
+    std::string id_number;
+    std::string second_factor;  // last four digits of the registered phone
+    std::string village_code;
+    std::string head_name_masked;
 };
 
 struct DemoReport {
@@ -35,9 +46,13 @@ struct DemoReport {
     std::int64_t projects = 0;
     std::int64_t sites = 0;
     std::int64_t indicator_rows = 0;
+    std::vector<DemoSample> samples;
     double seconds_geography = 0;
     double seconds_people = 0;
-    double seconds_write = 0;
+    double seconds_write = 0;        // all of writing, of which:
+    double seconds_features = 0;     //   regions, projects, sites through GDAL
+    double seconds_hashing = 0;      //   keyed hashes of ID numbers and second factors
+    double seconds_tables = 0;       //   SQLite tables (indicators, households, …)
 };
 
 // Throws BundleError (file exists, cannot write) or std::invalid_argument (bad options).

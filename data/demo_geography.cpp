@@ -488,7 +488,7 @@ Geography build_geography(DemoScale scale, std::uint64_t seed, int threads) {
     }
 
     // 5. One set of arcs, assembled per level.
-    const gis::Coverage coverage = gis::trace_coverage(g, 1);
+    const gis::Coverage coverage = gis::trace_coverage(g, 2);
     const std::size_t nvil = geo.villages.size();
     std::vector<std::int32_t> to_village(nvil), to_township(nvil), to_area(nvil), to_city(nvil), to_province(nvil, 0);
     for (std::size_t v = 0; v < nvil; ++v) {

@@ -6,6 +6,8 @@
 #include "data/demo_names.hpp"
 #include "data/privacy.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <map>
@@ -236,7 +238,7 @@ People generate_people(Geography& geo, std::int64_t total_households, std::uint6
             }
             h.head_masked = mask_name(person_name(rng));
             h.phone4 = std::to_string(rng.range(1000, 9999));
-            h.salt = std::to_string(rng.next());
+            h.salt = fmt::format("{:016x}", rng.next());
 
             // Incomes 2022–2025 in four parts.
             double pc = k_tp_income_2022 * area_tp[a] * lognormal(rng, 0.30);

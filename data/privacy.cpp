@@ -2,6 +2,7 @@
 
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
+#include <openssl/rand.h>
 #include <openssl/sha.h>
 
 #include <array>
@@ -55,6 +56,12 @@ std::string sha256_hex(std::string_view data) {
     unsigned char out[SHA256_DIGEST_LENGTH];
     SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(), out);
     return to_hex(out, sizeof out);
+}
+
+std::string random_hex(std::size_t bytes) {
+    std::vector<unsigned char> buf(bytes);
+    if (RAND_bytes(buf.data(), static_cast<int>(buf.size())) != 1) throw std::runtime_error("no randomness available (OpenSSL RAND_bytes)");
+    return to_hex(buf.data(), buf.size());
 }
 
 char id_check_character(std::string_view first17) {

@@ -17,6 +17,7 @@ using Key = std::vector<unsigned char>;
 std::string hmac_sha256_hex(const Key& key, std::string_view message);
 std::string pbkdf2_sha256_hex(std::string_view secret, std::string_view salt, int iterations);
 std::string sha256_hex(std::string_view data);
+std::string random_hex(std::size_t bytes);  // from OpenSSL's CSPRNG (salts, keys)
 
 // GB 11643-1999 check character for the first 17 digits ('0'…'9' or 'X').
 char id_check_character(std::string_view first17);

@@ -22,6 +22,8 @@ void add_demo_command(CLI::App& app, ExitCode& exit) {
     cmd->add_option("--key-out", opt->key_out, "household look-up key file (default OUT.key)");
     cmd->add_option("--threads", opt->threads, "worker threads")->capture_default_str();
     cmd->add_flag("--force", opt->overwrite, "replace OUT if it exists");
+    cmd->add_option("--print-sample-households", opt->samples,
+                    "print N synthetic households' ID numbers and second factors, to try the kiosk look-up");
     cmd->callback([opt, scale, &exit] {
         opt->scale = *scale == "test" ? data::DemoScale::Test : data::DemoScale::Province;
         try {
@@ -32,8 +34,14 @@ void add_demo_command(CLI::App& app, ExitCode& exit) {
             }
             fmt::print("  households {:>7}\n  projects   {:>7}\n  sites      {:>7}\n  indicators {:>7}\n", r.households, r.projects,
                        r.sites, r.indicator_rows);
-            fmt::print("  time: geography {:.1f} s, people {:.1f} s, writing {:.1f} s\n", r.seconds_geography, r.seconds_people,
-                       r.seconds_write);
+            fmt::print("  time: geography {:.1f} s, people {:.1f} s, writing {:.1f} s (features {:.1f}, hashing {:.1f}, tables {:.1f})\n",
+                       r.seconds_geography, r.seconds_people, r.seconds_write, r.seconds_features, r.seconds_hashing, r.seconds_tables);
+            if (!r.samples.empty()) {
+                fmt::print("\n演示户（合成数据，仅供试用查询）/ synthetic households to try the look-up:\n");
+                for (const auto& s : r.samples) {
+                    fmt::print("  ID {}  phone-last-4 {}  village {}  head {}\n", s.id_number, s.second_factor, s.village_code, s.head_name_masked);
+                }
+            }
         } catch (const std::exception& e) {
             fmt::print(stderr, "onemap demo: {}\n", e.what());
             exit.value = 1;

@@ -11,6 +11,7 @@ struct ExitCode {
 
 void add_demo_command(CLI::App& app, ExitCode& exit);
 void add_info_command(CLI::App& app, ExitCode& exit);
+void add_gui_commands(CLI::App& app, ExitCode& exit);  // desk, kiosk, wall
 void add_prepare_command(CLI::App& app, ExitCode& exit);  // build the render cache
 void add_render_command(CLI::App& app, ExitCode& exit);   // map → PNG, offscreen
 void add_bench_command(CLI::App& app, ExitCode& exit);    // bench render

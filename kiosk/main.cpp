@@ -11,6 +11,7 @@ int main(int argc, char** argv) {
     onemap::app::ExitCode exit;
     onemap::app::add_demo_command(app, exit);
     onemap::app::add_info_command(app, exit);
+    onemap::app::add_gui_commands(app, exit);
     onemap::app::add_prepare_command(app, exit);
     onemap::app::add_render_command(app, exit);
     onemap::app::add_bench_command(app, exit);

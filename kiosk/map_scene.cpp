@@ -61,4 +61,9 @@ SceneLoad load_scene(const data::Bundle& bundle, bool use_cache, bool write_cach
     return out;
 }
 
+SceneLoad load_scene(const std::filesystem::path& path, bool use_cache, bool write_cache, int threads) {
+    const data::Bundle bundle = data::Bundle::open(path, data::OpenMode::ReadOnly);
+    return load_scene(bundle, use_cache, write_cache, threads);
+}
+
 }  // namespace onemap::app

@@ -24,5 +24,7 @@ struct SceneLoad {
 // `use_cache`: read a matching blob; `write_cache`: store a freshly built one (opens the file again
 // read-write; a read-only file is built in memory and left alone). Throws data::BundleError.
 SceneLoad load_scene(const data::Bundle& bundle, bool use_cache = true, bool write_cache = true, int threads = 2);
+// The same, opening the bundle read-only first (Bundle::open runs SQLite's quick_check).
+SceneLoad load_scene(const std::filesystem::path& bundle, bool use_cache = true, bool write_cache = true, int threads = 2);
 
 }  // namespace onemap::app

@@ -1,1 +1,197 @@
+#include "data/bundle.hpp"
+#include "data/features.hpp"
+#include "fixtures.hpp"
+
+#include <sqlite3.h>
+
 #include <gtest/gtest.h>
+
+#include <fstream>
+
+using namespace onemap;
+using namespace onemap::data;
+
+namespace {
+
+std::filesystem::path fresh(const std::string& name) {
+    auto p = test::temp_dir() / name;
+    std::filesystem::remove(p);
+    return p;
+}
+
+Region square_region(std::string code, std::string parent, Level level, double x0) {
+    Region r;
+    r.code = std::move(code);
+    r.parent_code = std::move(parent);
+    r.level = level;
+    r.name = "测试" + r.code;
+    r.population = 1234;
+    r.geometry = {gis::Polygon{{{x0, 34}, {x0 + 0.1, 34}, {x0 + 0.1, 34.1}, {x0, 34.1}}, {}}};
+    return r;
+}
+
+std::filesystem::path make_bundle(const std::string& name) {
+    const auto p = fresh(name);
+    Project pr;
+    pr.name = "王庄村光伏电站";
+    pr.county_code = "410225";
+    pr.batch = "巩固提升";
+    pr.location = {114.9, 34.8};
+    Site s;
+    s.name = "幸福家园";
+    s.county_code = "410225";
+    s.households = 12;
+    s.location = {114.95, 34.85};
+    write_features(p, {square_region("41", "", Level::Province, 114), square_region("4102", "41", Level::City, 114.2)}, {pr}, {s});
+    Bundle::initialise(p);
+    return p;
+}
+
+}  // namespace
+
+TEST(Bundle, SchemaRoundTrip) {
+    const auto p = make_bundle("roundtrip.gpkg");
+    {
+        Bundle b = Bundle::open(p, OpenMode::ReadWrite);
+        EXPECT_EQ(b.schema_version(), k_schema_version);
+        b.set_meta("synthetic", "1");
+        b.exec("INSERT INTO metrics VALUES ('tp_income_pc', '脱贫人口人均纯收入', 'x', '元', 'higher', 0);"
+               "INSERT INTO indicators VALUES ('4102', '2025', 'tp_income_pc', 15000.5)");
+    }
+    Bundle b = Bundle::open(p, OpenMode::ReadOnly);
+    EXPECT_TRUE(b.read_only());
+    EXPECT_TRUE(b.synthetic());
+    EXPECT_EQ(b.meta("schema_version"), std::to_string(k_schema_version));
+    EXPECT_FALSE(b.meta("no such key").has_value());
+    sqlite3_stmt* st = nullptr;
+    ASSERT_EQ(sqlite3_prepare_v2(b.db(), "SELECT value FROM indicators WHERE region_code = '4102'", -1, &st, nullptr), SQLITE_OK);
+    ASSERT_EQ(sqlite3_step(st), SQLITE_ROW);
+    EXPECT_DOUBLE_EQ(sqlite3_column_double(st, 0), 15000.5);
+    sqlite3_finalize(st);
+
+    const auto regions = read_regions(p);
+    ASSERT_EQ(regions.size(), 2u);
+    EXPECT_EQ(regions[1].code, "4102");
+    EXPECT_EQ(regions[1].parent_code, "41");
+    EXPECT_EQ(regions[1].level, Level::City);
+    EXPECT_EQ(regions[1].name, "测试4102");
+    EXPECT_EQ(regions[1].population, 1234);
+    ASSERT_EQ(regions[1].geometry.size(), 1u);
+    EXPECT_EQ(regions[1].geometry[0].outer.size(), 4u);
+    EXPECT_DOUBLE_EQ(regions[1].geometry[0].outer[2].x, 114.3);
+    EXPECT_EQ(read_regions(p, Level::Province).size(), 1u);
+    const auto projects = read_projects(p);
+    ASSERT_EQ(projects.size(), 1u);
+    EXPECT_EQ(projects[0].name, "王庄村光伏电站");
+    EXPECT_DOUBLE_EQ(projects[0].location.x, 114.9);
+    const auto sites = read_sites(p);
+    ASSERT_EQ(sites.size(), 1u);
+    EXPECT_EQ(sites[0].households, 12);
+}
+
+TEST(Bundle, RegionCodesAreUnique) {
+    const auto p = make_bundle("unique.gpkg");
+    Bundle b = Bundle::open(p, OpenMode::ReadWrite);
+    EXPECT_THROW(b.exec("INSERT INTO regions(code, parent_code, level, name) VALUES ('4102', '41', 2, 'dup')"), BundleError);
+}
+
+TEST(Bundle, ReadOnlyRefusesWrites) {
+    const auto p = make_bundle("readonly.gpkg");
+    const std::string before = test::read_file(p);
+    {
+        Bundle b = Bundle::open(p, OpenMode::ReadOnly);
+        EXPECT_THROW(b.set_meta("x", "y"), BundleError);
+        EXPECT_THROW(b.exec("DELETE FROM meta"), BundleError);
+    }
+    EXPECT_EQ(test::read_file(p), before);
+}
+
+TEST(Bundle, TransactionRollsBackUnlessCommitted) {
+    const auto p = make_bundle("tx.gpkg");
+    Bundle b = Bundle::open(p, OpenMode::ReadWrite);
+    {
+        Transaction tx(b);
+        b.set_meta("temporary", "1");
+    }
+    EXPECT_FALSE(b.meta("temporary").has_value());
+    {
+        Transaction tx(b);
+        b.set_meta("kept", "1");
+        tx.commit();
+    }
+    EXPECT_EQ(b.meta("kept"), "1");
+}
+
+TEST(Bundle, MigrationStepsRunInOrderAndAtomically) {
+    const auto p = make_bundle("migrate.gpkg");
+    Bundle b = Bundle::open(p, OpenMode::ReadWrite);
+    const Migration steps[] = {{1, "CREATE TABLE later_v2 (x INTEGER);"}, {2, "ALTER TABLE later_v2 ADD COLUMN y TEXT;"}};
+    b.migrate(steps, 3);
+    EXPECT_EQ(b.schema_version(), 3);
+    EXPECT_NO_THROW(b.exec("INSERT INTO later_v2 (x, y) VALUES (1, 'a')"));
+
+    const auto q = make_bundle("migrate-broken.gpkg");
+    Bundle c = Bundle::open(q, OpenMode::ReadWrite);
+    const Migration broken[] = {{1, "CREATE TABLE half_done (x INTEGER);"}, {2, "THIS IS NOT SQL;"}};
+    EXPECT_THROW(c.migrate(broken, 3), BundleError);
+    EXPECT_EQ(c.schema_version(), 1) << "a failed migration leaves the bundle as it was";
+    EXPECT_THROW(c.exec("SELECT * FROM half_done"), BundleError);
+    EXPECT_THROW(c.migrate({}, 2), BundleError) << "no path from v1 to v2";
+}
+
+TEST(Bundle, RefusesWhatIsNotABundle) {
+    const auto missing = test::temp_dir() / "does-not-exist.gpkg";
+    try {
+        Bundle::open(missing, OpenMode::ReadOnly);
+        FAIL() << "expected BundleError";
+    } catch (const BundleError& e) {
+        EXPECT_NE(std::string(e.what()).find("does-not-exist.gpkg"), std::string::npos) << "message names the file";
+    }
+    const auto text = fresh("notes.gpkg");
+    std::ofstream(text) << "这不是数据包 just some text\n";
+    EXPECT_THROW(Bundle::open(text, OpenMode::ReadOnly), BundleError);
+
+    const auto plain = fresh("plain.sqlite");
+    sqlite3* db = nullptr;
+    sqlite3_open(plain.string().c_str(), &db);
+    sqlite3_exec(db, "CREATE TABLE t(x)", nullptr, nullptr, nullptr);
+    sqlite3_close(db);
+    try {
+        Bundle::open(plain, OpenMode::ReadOnly);
+        FAIL() << "expected BundleError";
+    } catch (const BundleError& e) {
+        EXPECT_NE(std::string(e.what()).find("not an onemap bundle"), std::string::npos) << e.what();
+    }
+}
+
+TEST(Bundle, RefusesNewerSchemaWithoutTouchingIt) {
+    const auto p = make_bundle("newer.gpkg");
+    {
+        Bundle b = Bundle::open(p, OpenMode::ReadWrite);
+        b.set_meta("schema_version", std::to_string(k_schema_version + 1));
+    }
+    const std::string before = test::read_file(p);
+    for (auto mode : {OpenMode::ReadOnly, OpenMode::ReadWrite}) {
+        try {
+            Bundle::open(p, mode);
+            FAIL() << "expected BundleError";
+        } catch (const BundleError& e) {
+            EXPECT_NE(std::string(e.what()).find("newer"), std::string::npos) << e.what();
+        }
+    }
+    EXPECT_EQ(test::read_file(p), before);
+}
+
+TEST(Bundle, RefusesTruncatedFileWithoutTouchingIt) {
+    const auto p = fresh("truncated.gpkg");
+    std::filesystem::copy_file(test::test_bundle(), p);
+    std::filesystem::resize_file(p, std::filesystem::file_size(p) / 2);
+    const std::string before = test::read_file(p);
+    try {
+        Bundle::open(p, OpenMode::ReadOnly);
+        FAIL() << "expected BundleError";
+    } catch (const BundleError& e) {
+        EXPECT_NE(std::string(e.what()).find("truncated.gpkg"), std::string::npos);
+    }
+    EXPECT_EQ(test::read_file(p), before);
+}

@@ -1,0 +1,61 @@
+#pragma once
+// Regions and indicators for panels, search and colouring: the attribute side of the bundle,
+// loaded once (no geometry), answering in memory.
+//
+//   RegionIndex   code → {name, level, parent, children}; breadcrumbs; search by name or code prefix
+//   Indicators    (metric, period) → code → value; one region's series over periods
+#include "data/bundle.hpp"
+#include "data/catalogue.hpp"
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace onemap::data {
+
+struct RegionInfo {
+    std::string code, parent_code, name;
+    Level level = Level::Village;
+    std::int64_t population = 0, tp_population = 0, tp_households = 0;
+    std::vector<std::string> children;  // codes, sorted
+};
+
+class RegionIndex {
+public:
+    static RegionIndex load(const Bundle& bundle);
+
+    const RegionInfo* find(std::string_view code) const;           // nullptr when unknown
+    const RegionInfo* root() const;                                 // the province (lowest level)
+    std::vector<const RegionInfo*> breadcrumbs(std::string_view code) const;  // root … code
+    // Name substring or code prefix, best first (exact, prefix, substring; higher levels first).
+    std::vector<const RegionInfo*> search(std::string_view query, std::size_t limit = 20) const;
+    // The regions drawn at `level`: those of that level, plus coarser regions with no children at or
+    // above it (济源, a city without counties, appears in the county view).
+    std::vector<const RegionInfo*> layer(Level level) const;
+    std::size_t size() const { return m_regions.size(); }
+
+private:
+    std::vector<RegionInfo> m_regions;          // sorted by code
+    std::map<std::string, std::size_t, std::less<>> m_by_code;
+};
+
+// Indicator values read on demand from the bundle (which must outlive this object); a whole
+// (metric, period) layer is cached after its first use, so recolouring by a seen year is free.
+class Indicators {
+public:
+    explicit Indicators(const Bundle& bundle) : m_bundle(&bundle) {}
+
+    std::optional<double> value(std::string_view code, std::string_view metric, std::string_view period) const;
+    const std::map<std::string, double, std::less<>>& values(std::string_view metric, std::string_view period) const;
+    std::map<std::string, double> series(std::string_view code, std::string_view metric) const;  // period → value
+    std::vector<std::string> periods() const;     // years present, sorted
+    std::vector<std::string> metrics() const;     // keys present, catalogue order first
+private:
+    const Bundle* m_bundle;
+    mutable std::map<std::string, std::map<std::string, double, std::less<>>, std::less<>> m_layers;  // "metric|period"
+};
+
+}  // namespace onemap::data

@@ -1,0 +1,38 @@
+#pragma once
+// What the application shows right now — written as JSON to --state-file after every change, so
+// tests and monitoring can see the program's state without reading pixels.
+#include "kiosk/config.hpp"
+
+#include <filesystem>
+#include <array>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace onemap::app {
+
+struct AppState {
+    Mode mode = Mode::Desk;
+    std::string screen = "map";      // desk: map; kiosk: home|policy|projects|lookup|attract; wall: map
+    std::string selected;            // region code, empty for none
+    std::string camera_target;       // region code the camera shows
+    std::string level;               // level drawn: city|county|township|village
+    std::string metric;
+    std::string period;
+    std::string language = "zh-CN";
+    bool synthetic = false;
+    std::string focus;               // region whose children are shown
+    std::string panel_title;         // name shown in the info panel
+    std::string tour_city;           // wall: where the tour is
+    std::string last_export;         // path of the last exported file
+    std::vector<std::pair<std::string, std::array<double, 4>>> widgets;  // named UI rectangles: x, y, w, h (window pixels)
+    std::vector<std::pair<std::string, std::array<double, 2>>> anchors;  // children of the focus on screen: x, y
+
+    friend bool operator==(const AppState&, const AppState&) = default;
+};
+
+std::string to_json(const AppState& state);
+// Write atomically (temporary file, then rename): readers never see half a file.
+void write_state_file(const std::filesystem::path& path, const AppState& state);
+
+}  // namespace onemap::app

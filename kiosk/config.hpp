@@ -1,0 +1,55 @@
+#pragma once
+// The application's configuration (TOML; commented examples in assets/config/).
+//
+//   [app]      mode, bundle, language, theme, home_region, metric, period
+//   [screen]   monitor = "primary" | "all" | N, canvas = [x, y, w, h], fullscreen
+//   [kiosk]    idle_timeout_s, admin_pin_hash
+//   [wall]     tour_interval_s, idle_timeout_s
+//
+// A bad file gives one ConfigError naming the file and the key.
+#include <filesystem>
+#include <optional>
+#include <stdexcept>
+#include <string>
+
+namespace onemap::app {
+
+enum class Mode { Desk, Kiosk, Wall };
+enum class Theme { Light, Dark, HighContrast };
+
+struct CanvasRect {
+    int x = 0, y = 0, w = 0, h = 0;
+};
+
+struct AppConfig {
+    Mode mode = Mode::Desk;
+    std::filesystem::path bundle;
+    std::string language = "zh-CN";  // or "en"
+    Theme theme = Theme::Light;
+    std::string home_region;          // empty: the province
+    std::string metric = "tp_income_pc";
+    std::string period;               // empty: the latest in the bundle
+    std::string monitor = "primary";  // "primary", "all" or a 1-based monitor number
+    std::optional<CanvasRect> canvas;
+    bool fullscreen = false;          // kiosk and wall always are
+    double idle_timeout_s = 90;
+    double tour_interval_s = 20;
+    std::string admin_pin_hash;       // "pbkdf2-sha256$iterations$salt$hex"
+};
+
+class ConfigError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+std::string_view mode_key(Mode mode);               // "desk" | "kiosk" | "wall"
+std::optional<Mode> parse_mode(std::string_view key);
+std::string_view theme_key(Theme theme);
+
+AppConfig default_config(Mode mode);
+AppConfig load_config(const std::filesystem::path& path, Mode mode);  // file values over the mode's defaults
+
+std::string hash_pin(std::string_view pin, std::string_view salt, int iterations = 100000);
+bool check_pin(const std::string& stored_hash, std::string_view pin);
+
+}  // namespace onemap::app

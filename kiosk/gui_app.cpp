@@ -1,0 +1,794 @@
+// The GUI application: window, fonts, input, the frame loop, state, and the intents the panels return.
+//
+// Frame loop (sleeps when nothing changes, so an idle kiosk does not burn a core):
+//
+//   wait for events ─(timeout: 1/60 s while animating, else until the next timer)─▶ input → map
+//        ▲                                                                            │
+//        └──── write state file if changed ◀── render map + panels ◀── apply intents ◀┘
+#include "kiosk/gui_app.hpp"
+
+#include "data/bundle.hpp"
+#include "data/catalogue.hpp"
+#include "data/region_index.hpp"
+#include "kiosk/app_state.hpp"
+#include "kiosk/gui_model.hpp"
+#include "kiosk/map_view.hpp"
+#include "kiosk/strings.hpp"
+#include "render/image.hpp"
+#include "render/text.hpp"
+
+#include <GLFW/glfw3.h>
+#include <backends/imgui_impl_glfw.h>
+#include <backends/imgui_impl_opengl3.h>
+#include <imgui.h>
+#include <imgui_freetype.h>
+#include <sqlite3.h>
+#include <toml++/toml.h>
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <fstream>
+#include <set>
+
+namespace onemap::app::assets {
+extern const std::string_view policy_zh_cn_toml;
+extern const std::string_view policy_en_toml;
+}  // namespace onemap::app::assets
+
+namespace onemap::app {
+
+void WidgetRects::add(const std::string& name) {
+    const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
+    rects.push_back({name, {a.x, a.y, b.x - a.x, b.y - a.y}});
+}
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+std::vector<PolicyCard> load_policy(std::string_view language) {
+    std::vector<PolicyCard> out;
+    const toml::table t = toml::parse(language == "en" ? assets::policy_en_toml : assets::policy_zh_cn_toml);
+    if (const auto* cards = t["card"].as_array()) {
+        for (const auto& c : *cards) {
+            const auto* tab = c.as_table();
+            if (!tab) continue;
+            out.push_back({std::string((*tab)["title"].value_or("")), std::string((*tab)["body"].value_or("")),
+                           std::string((*tab)["next"].value_or(""))});
+        }
+    }
+    return out;
+}
+
+void apply_theme(Theme theme, float scale) {
+    ImGuiStyle& style = ImGui::GetStyle();
+    style = ImGuiStyle();
+    switch (theme) {
+        case Theme::Light: ImGui::StyleColorsLight(); break;
+        case Theme::Dark: ImGui::StyleColorsDark(); break;
+        case Theme::HighContrast:
+            ImGui::StyleColorsDark();
+            style.Colors[ImGuiCol_WindowBg] = ImVec4(0, 0, 0, 0.92f);
+            style.Colors[ImGuiCol_Text] = ImVec4(1, 1, 1, 1);
+            style.Colors[ImGuiCol_Button] = ImVec4(0.0f, 0.30f, 0.65f, 1);
+            style.Colors[ImGuiCol_ButtonHovered] = ImVec4(0.0f, 0.40f, 0.80f, 1);
+            style.Colors[ImGuiCol_ButtonActive] = ImVec4(1.0f, 0.75f, 0.0f, 1);
+            style.Colors[ImGuiCol_Border] = ImVec4(1, 1, 1, 1);
+            style.FrameBorderSize = 2;
+            break;
+    }
+    style.WindowRounding = 6;
+    style.FrameRounding = 4;
+    style.ScaleAllSizes(scale);
+}
+
+struct Pointer {
+    bool down = false, dragging = false;
+    double press_x = 0, press_y = 0, last_x = 0, last_y = 0;
+    double vx = 0, vy = 0;                 // inertia, pixels per second
+    Clock::time_point last_click{};
+    double last_click_x = -1e9, last_click_y = -1e9;
+};
+
+class Application {
+public:
+    Application(const GuiOptions& options, GLFWwindow* window)
+        : m_opt(options), m_cfg(options.config), m_window(window), m_tr(Strings::load(m_cfg.language)),
+          m_bundle(data::Bundle::open(m_cfg.bundle, data::OpenMode::ReadOnly)), m_regions(data::RegionIndex::load(m_bundle)),
+          m_indicators(m_bundle), m_map(m_cfg.bundle, m_cfg.mode != Mode::Kiosk), m_policy(load_policy(m_cfg.language)) {
+        m_periods = m_indicators.periods();
+        if (m_periods.empty()) throw data::BundleError(m_cfg.bundle.string() + ": the bundle has no yearly indicators to show");
+        m_state.mode = m_cfg.mode;
+        m_state.language = m_tr.language();
+        m_state.synthetic = m_bundle.synthetic();
+        m_state.metric = data::find_metric(m_cfg.metric) ? m_cfg.metric : "tp_income_pc";
+        m_state.period = std::find(m_periods.begin(), m_periods.end(), m_cfg.period) != m_periods.end() ? m_cfg.period : m_periods.back();
+        m_state.screen = m_cfg.mode == Mode::Kiosk ? "home" : "map";
+        if (!m_cfg.home_region.empty() && !m_regions.find(m_cfg.home_region)) {
+            throw std::invalid_argument(fmt::format("home_region {} is not a region of {}", m_cfg.home_region, m_cfg.bundle.string()));
+        }
+        m_labels = m_cfg.mode != Mode::Desk;
+        m_map.set_labels(m_labels, static_cast<int>(14 * m_scale));
+        if (m_cfg.mode == Mode::Kiosk) {
+            m_map.set_points(true, false);
+            m_project_list = data::read_projects(m_cfg.bundle);
+        }
+        load_alerts();
+        if (m_state.synthetic) m_map.set_mark(m_tr("synthetic_mark"));
+        go_home(0.0);
+        m_last_input = Clock::now();
+        m_last_tour = Clock::now();
+    }
+
+    void set_fonts(UiFonts f, float scale, float touch_px) {
+        m_fonts = f;
+        m_scale = scale;
+        m_touch_px = touch_px;
+        m_map.set_labels(m_labels, static_cast<int>(std::lround((m_cfg.mode == Mode::Desk ? 13 : 18) * scale)));
+    }
+
+    // One iteration; returns whether the view is still animating.
+    bool frame(double dt) {
+        int fbw = 0, fbh = 0;
+        glfwGetFramebufferSize(m_window, &fbw, &fbh);
+        ImGui_ImplOpenGL3_NewFrame();
+        ImGui_ImplGlfw_NewFrame();
+        ImGui::NewFrame();
+        const ImGuiIO& io = ImGui::GetIO();
+        const bool any_input = io.MouseClicked[0] || io.MouseClicked[1] || io.MouseWheel != 0 || io.MouseDown[0] ||
+                               !m_keys.empty() || io.InputQueueCharacters.Size > 0 ||
+                               (io.MouseDelta.x != 0 || io.MouseDelta.y != 0);
+        if (any_input) on_input();
+        idle_timers();
+        map_input(io, dt);
+
+        WidgetRects widgets;
+        const Ui ui = make_ui();
+        std::vector<Intent> intents;
+        switch (m_cfg.mode) {
+            case Mode::Desk: intents = desk_panels(ui, m_desk, widgets); break;
+            case Mode::Kiosk: intents = kiosk_panels(ui, m_kiosk, widgets); break;
+            case Mode::Wall: intents = wall_panels(ui, widgets); break;
+        }
+        for (const Intent& in : intents) apply(in);
+        if (m_playing) play_step();
+
+        const bool moving = m_map.update(dt) || std::hypot(m_pointer.vx, m_pointer.vy) > 5;
+        ImGui::Render();
+        m_map.render(fbw, fbh);
+        ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+        publish(widgets);
+        return moving || m_playing;
+    }
+
+    // Seconds until a timer needs a frame (kiosk idle reset, wall tour), for the event wait.
+    double next_timer() const {
+        const double idle = seconds_since(m_last_input);
+        if (m_cfg.mode == Mode::Kiosk && m_state.screen != "attract") return std::max(0.05, m_cfg.idle_timeout_s - idle);
+        if (m_cfg.mode == Mode::Kiosk) return 4.0;  // the attract loop moves slowly
+        if (m_cfg.mode == Mode::Wall) {
+            if (idle < m_cfg.idle_timeout_s && m_had_input) return std::max(0.05, m_cfg.idle_timeout_s - idle);
+            return std::max(0.05, m_cfg.tour_interval_s - seconds_since(m_last_tour));
+        }
+        return m_playing ? 0.05 : 10.0;
+    }
+
+    bool leave_requested() const { return m_leave; }
+
+    // Key presses from GLFW's callback, so a press and release within one poll are not lost.
+    void key_pressed(int key, int mods) { m_keys.emplace_back(key, mods); }
+
+private:
+    static double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+
+    Ui make_ui() const {
+        Ui ui{m_cfg, m_state, m_tr, m_regions, m_indicators, m_map, m_periods, m_policy};
+        ui.fonts = m_fonts;
+        ui.scale = m_scale;
+        ui.touch_px = m_touch_px;
+        ui.focus = m_focus;
+        ui.hover = m_hover;
+        ui.projects = m_projects;
+        ui.sites = m_sites;
+        ui.labels = m_labels;
+        ui.playing = m_playing;
+        ui.classes = m_classes;
+        ui.method = static_cast<int>(m_method);
+        ui.message = m_message;
+        ui.idle_seconds = seconds_since(m_last_input);
+        ui.admin_pad = m_admin_pad;
+        ui.alerts = m_alerts;
+        ui.tour_city = m_tour_city;
+        ui.projects_list = &m_project_list;
+        return ui;
+    }
+
+    void on_input() {
+        m_last_input = Clock::now();
+        m_had_input = true;
+        if (m_cfg.mode == Mode::Kiosk && m_state.screen == "attract") {
+            m_state.screen = "home";
+            go_home(0.6);
+        }
+    }
+
+    void idle_timers() {
+        const double idle = seconds_since(m_last_input);
+        if (m_cfg.mode == Mode::Kiosk) {
+            if (m_state.screen != "attract" && idle >= m_cfg.idle_timeout_s) {
+                // Reset everything: screen, selection, view, typed PIN, messages.
+                m_kiosk = KioskLocal{};
+                m_admin_pad = false;
+                m_message.clear();
+                m_state.screen = "attract";
+                go_home(1.5);
+                m_last_tour = Clock::now();
+            } else if (m_state.screen == "attract" && seconds_since(m_last_tour) > 8) {
+                attract_step();
+            }
+        }
+        if (m_cfg.mode == Mode::Wall) {
+            const bool paused = m_had_input && idle < m_cfg.idle_timeout_s;
+            if (!paused && seconds_since(m_last_tour) >= m_cfg.tour_interval_s) tour_step();
+        }
+    }
+
+    void tour_step() {
+        // City to city; a bundle of one city tours its counties instead.
+        const data::RegionInfo* root = m_regions.root();
+        if (root && root->children.size() == 1) root = m_regions.find(root->children.front());
+        if (!root || root->children.empty()) return;
+        auto it = std::find(root->children.begin(), root->children.end(), m_tour_city);
+        m_tour_city = (it == root->children.end() || std::next(it) == root->children.end()) ? root->children.front() : *std::next(it);
+        m_last_tour = Clock::now();
+        m_state.selected = m_tour_city;
+        m_state.camera_target = m_tour_city;
+        m_map.set_selected("");
+        m_map.fly_to(m_tour_city, 2.0);
+    }
+
+    void attract_step() {
+        // A slow tour over the home region's children, so the screen is alive from across the hall.
+        const data::RegionInfo* home = m_regions.find(home_code());
+        m_last_tour = Clock::now();
+        if (!home || home->children.empty()) return;
+        m_attract = (m_attract + 1) % home->children.size();
+        m_map.fly_to(home->children[m_attract], 3.0);
+        m_state.camera_target = home->children[m_attract];
+    }
+
+    std::string home_code() const {
+        if (!m_cfg.home_region.empty()) return m_cfg.home_region;
+        return m_regions.root() ? m_regions.root()->code : std::string();
+    }
+
+    // The level drawn when `code` is in focus: its children's level, within what the map has.
+    int level_for_focus(const std::string& code) const {
+        const data::RegionInfo* r = m_regions.find(code);
+        int level = m_map.coarsest_level();
+        if (r) {
+            int child = static_cast<int>(r->level) + 1;
+            if (!r->children.empty()) {
+                if (const auto* c = m_regions.find(r->children.front())) child = static_cast<int>(c->level);
+            }
+            level = std::clamp(child, m_map.coarsest_level(), m_map.finest_level());
+        }
+        return level;
+    }
+
+    void focus(const std::string& code, double seconds) {
+        const data::RegionInfo* r = m_regions.find(code);
+        if (!r) return;
+        m_focus = code;
+        m_map.set_level(level_for_focus(code));
+        m_map.set_focus(r == m_regions.root() ? std::string() : code);
+        m_state.level = std::string(data::level_key(static_cast<data::Level>(m_map.level())));
+        m_state.camera_target = code;
+        m_state.selected = code;
+        m_map.set_selected(code);
+        recolor();
+        if (r == m_regions.root()) m_map.fit_all(seconds); else m_map.fly_to(code, seconds);
+    }
+
+    void go_home(double seconds) { focus(home_code(), seconds); }
+
+    void recolor() { m_map.recolor(m_indicators, m_state.metric, m_state.period, m_classes, m_method); }
+
+    void click_region(const std::string& code) {
+        if (code.empty()) return;
+        const data::RegionInfo* r = m_regions.find(code);
+        if (!r) return;
+        const bool has_finer = !r->children.empty() && static_cast<int>(r->level) < m_map.finest_level();
+        if (m_cfg.mode == Mode::Wall) return;
+        if (has_finer) {
+            focus(code, 0.8);
+        } else {
+            m_state.selected = code;
+            m_map.set_selected(code);
+        }
+    }
+
+    void back() {
+        const data::RegionInfo* r = m_regions.find(m_focus);
+        if (!r || r->parent_code.empty()) return;
+        if (m_cfg.mode == Mode::Kiosk && m_focus == home_code()) return;  // a kiosk stays in its region
+        focus(r->parent_code, 0.8);
+    }
+
+    void play_step() {
+        if (seconds_since(m_last_play) < 1.5) return;
+        m_last_play = Clock::now();
+        auto it = std::find(m_periods.begin(), m_periods.end(), m_state.period);
+        m_state.period = (it == m_periods.end() || std::next(it) == m_periods.end()) ? m_periods.front() : *std::next(it);
+        recolor();
+    }
+
+    void apply(const Intent& in) {
+        using K = Intent::Kind;
+        switch (in.kind) {
+            case K::Focus: focus(in.text, 0.8); break;
+            case K::Select: click_region(in.text); break;
+            case K::Back: back(); break;
+            case K::Home: go_home(0.8); break;
+            case K::SetMetric:
+                if (data::find_metric(in.text)) {
+                    m_state.metric = in.text;
+                    recolor();
+                }
+                break;
+            case K::SetPeriod:
+                if (std::find(m_periods.begin(), m_periods.end(), in.text) != m_periods.end()) {
+                    m_state.period = in.text;
+                    recolor();
+                }
+                break;
+            case K::SetMethod:
+                m_method = static_cast<render::ClassMethod>(std::clamp(in.number, 0, 2));
+                recolor();
+                break;
+            case K::SetClasses:
+                m_classes = std::clamp(in.number, 3, 9);
+                recolor();
+                break;
+            case K::TogglePlay:
+                m_playing = !m_playing;
+                m_last_play = Clock::now();
+                break;
+            case K::ToggleProjects:
+                m_projects = !m_projects;
+                m_map.set_points(m_projects, m_sites);
+                break;
+            case K::ToggleSites:
+                m_sites = !m_sites;
+                m_map.set_points(m_projects, m_sites);
+                break;
+            case K::ToggleLabels:
+                m_labels = !m_labels;
+                m_map.set_labels(m_labels, static_cast<int>(std::lround(13 * m_scale)));
+                break;
+            case K::ExportPng: export_png(); break;
+            case K::ExportCsv: export_csv(); break;
+            case K::Screen:
+                m_state.screen = in.text;
+                if (in.text == "home") go_home(0.6);
+                if (in.text == "admin") m_admin_pad = true;
+                break;
+            case K::Zoom: {
+                int fbw = 0, fbh = 0;
+                glfwGetFramebufferSize(m_window, &fbw, &fbh);
+                m_map.zoom_about(in.number > 0 ? 1.6 : 1 / 1.6, fbw / 2.0, fbh / 2.0);
+                break;
+            }
+            case K::Language: break;  // takes effect at the next start (fonts are built for one catalogue)
+            case K::AdminExit:
+                m_admin_pad = false;
+                if (!m_cfg.admin_pin_hash.empty() && check_pin(m_cfg.admin_pin_hash, in.text)) {
+                    m_leave = true;
+                } else {
+                    m_message = m_tr("pin_wrong");
+                }
+                break;
+        }
+    }
+
+    void export_png() {
+        int fbw = 0, fbh = 0;
+        glfwGetFramebufferSize(m_window, &fbw, &fbh);
+        const render::Image img = m_map.snapshot(fbw, fbh);
+        const auto path = m_opt.export_dir / fmt::format("onemap-{}-{}-{}.png", m_focus, m_state.metric, m_state.period);
+        if (render::write_png(path, img)) {
+            m_message = m_tr("exported") + " " + path.string();
+            m_state.last_export = path.string();
+        } else {
+            m_message = "cannot write " + path.string();
+        }
+    }
+
+    void export_csv() {
+        const data::RegionInfo* r = m_regions.find(m_focus);
+        if (!r) return;
+        const auto path = m_opt.export_dir / fmt::format("onemap-{}-children-{}.csv", m_focus, m_state.period);
+        std::ofstream out(path, std::ios::trunc);
+        if (!out) {
+            m_message = "cannot write " + path.string();
+            return;
+        }
+        out << "\xEF\xBB\xBF";  // BOM: spreadsheet programs then read the Chinese names right
+        const std::vector<std::string> metrics{"tp_income_pc", "rural_income_pc", "growth_gap", "income_ratio", "tp_population", "tp_households"};
+        out << "code,name";
+        for (const auto& m : metrics) out << "," << m;
+        out << "\n";
+        for (const auto& c : r->children) {
+            const data::RegionInfo* child = m_regions.find(c);
+            if (!child) continue;
+            out << child->code << "," << child->name;
+            for (const auto& m : metrics) {
+                const auto v = m_indicators.value(child->code, m, m_state.period);
+                out << ",";
+                if (v) out << fmt::format("{:.4f}", *v);
+            }
+            out << "\n";
+        }
+        m_message = m_tr("exported") + " " + path.string();
+        m_state.last_export = path.string();
+    }
+
+    void map_input(const ImGuiIO& io, double dt) {
+        const bool map_owns = !io.WantCaptureMouse;
+        Pointer& p = m_pointer;
+        const double x = io.MousePos.x * io.DisplayFramebufferScale.x, y = io.MousePos.y * io.DisplayFramebufferScale.y;
+        if (map_owns && io.MouseClicked[0]) {
+            p.down = true;
+            p.dragging = false;
+            p.press_x = p.last_x = x;
+            p.press_y = p.last_y = y;
+            p.vx = p.vy = 0;
+        }
+        if (p.down && io.MouseDown[0]) {
+            if (!p.dragging && std::hypot(x - p.press_x, y - p.press_y) > 6 * m_scale) p.dragging = true;
+            if (p.dragging && m_cfg.mode != Mode::Wall) {
+                const double dx = x - p.last_x, dy = y - p.last_y;
+                m_map.pan(dx, dy);
+                if (dt > 0) {
+                    p.vx = 0.7 * p.vx + 0.3 * dx / dt;
+                    p.vy = 0.7 * p.vy + 0.3 * dy / dt;
+                }
+            }
+            p.last_x = x;
+            p.last_y = y;
+        }
+        if (p.down && io.MouseReleased[0]) {
+            p.down = false;
+            if (!p.dragging) {
+                const bool double_tap = seconds_since(p.last_click) < 0.35 && std::hypot(x - p.last_click_x, y - p.last_click_y) < 20 * m_scale;
+                if (double_tap && m_cfg.mode != Mode::Wall) {
+                    m_map.zoom_about(2.0, x, y);
+                    p.last_click = {};
+                } else {
+                    click_region(m_map.pick(x, y));
+                    p.last_click = Clock::now();
+                    p.last_click_x = x;
+                    p.last_click_y = y;
+                }
+                p.vx = p.vy = 0;
+            }
+        }
+        if (!p.down && (p.vx != 0 || p.vy != 0)) {  // inertia after a flick
+            m_map.pan(p.vx * dt, p.vy * dt);
+            const double decay = std::exp(-dt * 4.0);
+            p.vx *= decay;
+            p.vy *= decay;
+            if (std::hypot(p.vx, p.vy) < 5) p.vx = p.vy = 0;
+        }
+        if (map_owns && io.MouseWheel != 0 && m_cfg.mode != Mode::Wall) m_map.zoom_about(std::pow(1.25, io.MouseWheel), x, y);
+        if (map_owns && io.MouseClicked[1] && m_cfg.mode == Mode::Desk) back();
+        for (const auto& [key, mods] : m_keys) {
+            if (key == GLFW_KEY_ESCAPE && !io.WantTextInput && m_cfg.mode == Mode::Desk) back();
+            const int chord = GLFW_MOD_CONTROL | GLFW_MOD_ALT | GLFW_MOD_SHIFT;
+            if (key == GLFW_KEY_Q && (mods & chord) == chord && m_cfg.mode == Mode::Kiosk) {
+                m_admin_pad = true;  // the admin chord: Ctrl+Alt+Shift+Q, then the PIN
+                m_kiosk.pin.clear();
+            }
+        }
+        if (!m_keys.empty()) on_input();
+        m_keys.clear();
+        const std::string hover = map_owns && !p.down ? m_map.pick(x, y) : std::string();
+        if (hover != m_hover) {
+            m_hover = hover;
+            m_map.set_hover(hover);
+        }
+    }
+
+    void load_alerts() {
+        // Newest open alerts for the wall's ticker (counts only: nothing about a household).
+        sqlite3_stmt* st = nullptr;
+        const char* sql = "SELECT a.region_code, a.kind, a.risk_category FROM alerts a WHERE a.status <> 'resolved' ORDER BY a.alert_id DESC LIMIT 20";
+        if (sqlite3_prepare_v2(m_bundle.db(), sql, -1, &st, nullptr) != SQLITE_OK) return;
+        while (sqlite3_step(st) == SQLITE_ROW) {
+            const std::string code = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
+            const data::RegionInfo* r = m_regions.find(code);
+            m_alerts.emplace_back(r ? r->name : code, fmt::format("{} {}", reinterpret_cast<const char*>(sqlite3_column_text(st, 1)),
+                                                                   reinterpret_cast<const char*>(sqlite3_column_text(st, 2))));
+        }
+        sqlite3_finalize(st);
+    }
+
+    void publish(const WidgetRects& widgets) {
+        AppState s = m_state;
+        s.focus = m_focus;
+        s.tour_city = m_tour_city;
+        const data::RegionInfo* panel = m_regions.find(m_state.selected.empty() ? m_focus : m_state.selected);
+        s.panel_title = panel ? panel->name : std::string();
+        s.widgets.clear();
+        for (const auto& [name, r] : widgets.rects) s.widgets.push_back({name, {static_cast<double>(r[0]), static_cast<double>(r[1]), static_cast<double>(r[2]), static_cast<double>(r[3])}});
+        // Where drawn regions inside the focus are on screen (a few), so a test can click one.
+        s.anchors.clear();
+        {
+            int fbw = 0, fbh = 0, ww = 0, wh = 0;
+            glfwGetFramebufferSize(m_window, &fbw, &fbh);
+            glfwGetWindowSize(m_window, &ww, &wh);
+            const double sx = fbw > 0 ? static_cast<double>(ww) / fbw : 1.0, sy = fbh > 0 ? static_cast<double>(wh) / fbh : 1.0;
+            const std::string prefix = m_focus == (m_regions.root() ? m_regions.root()->code : "") ? std::string() : m_focus;
+            for (const auto& code : m_map.drawn_codes()) {
+                if (s.anchors.size() >= 5) break;
+                if (code.rfind(prefix, 0) != 0) continue;
+                double x = 0, y = 0;
+                if (m_map.screen_anchor(code, x, y) && x > 0 && y > 0 && x < fbw * 0.6 && y > fbh * 0.1 && y < fbh * 0.8 &&
+                    m_map.pick(x, y) == code) {
+                    s.anchors.push_back({code, {x * sx, y * sy}});
+                }
+            }
+        }
+        if (!(s == m_published)) {
+            m_published = s;
+            if (!m_opt.state_file.empty()) write_state_file(m_opt.state_file, s);
+        }
+    }
+
+    const GuiOptions& m_opt;
+    AppConfig m_cfg;
+    GLFWwindow* m_window;
+    Strings m_tr;
+    data::Bundle m_bundle;
+    data::RegionIndex m_regions;
+    data::Indicators m_indicators;
+    MapView m_map;
+    std::vector<PolicyCard> m_policy;
+    std::vector<std::string> m_periods;
+    AppState m_state, m_published;
+    UiFonts m_fonts;
+    float m_scale = 1, m_touch_px = 64;
+    std::string m_focus, m_hover, m_message, m_tour_city;
+    bool m_projects = false, m_sites = false, m_labels = false, m_playing = false, m_admin_pad = false, m_leave = false, m_had_input = false;
+    int m_classes = 7;
+    render::ClassMethod m_method = render::ClassMethod::Quantile;
+    Pointer m_pointer;
+    Clock::time_point m_last_input, m_last_tour, m_last_play;
+    std::size_t m_attract = 0;
+    std::vector<std::pair<std::string, std::string>> m_alerts;
+    std::vector<data::Project> m_project_list;
+    std::vector<std::pair<int, int>> m_keys;
+    DeskLocal m_desk;
+    KioskLocal m_kiosk;
+};
+
+// Glyphs the UI will need: ASCII, CJK punctuation, every UI string, region and metric name, and the
+// policy cards; for desk also the common-use set, so typed search text shows.
+std::vector<ImWchar> glyph_ranges(const Strings& tr, const std::vector<PolicyCard>& policy, const data::RegionIndex& regions,
+                                  const std::filesystem::path& bundle, bool common) {
+    ImFontGlyphRangesBuilder b;
+    ImFontAtlas tmp;
+    b.AddRanges(tmp.GetGlyphRangesDefault());
+    if (common) b.AddRanges(tmp.GetGlyphRangesChineseSimplifiedCommon());
+    b.AddText("，。：；（）、“”—·…－＋％《》【】：！？0123456789");
+    for (const auto& k : tr.keys()) b.AddText(tr(k).c_str());
+    for (const auto& c : policy) {
+        b.AddText(c.title.c_str());
+        b.AddText(c.body.c_str());
+        b.AddText(c.next.c_str());
+    }
+    for (const auto& m : data::metric_catalogue()) {
+        b.AddText(std::string(m.name_zh).c_str());
+        b.AddText(std::string(m.unit).c_str());
+    }
+    for (int l = 1; l <= 5; ++l) b.AddText(std::string(data::level_name_zh(static_cast<data::Level>(l))).c_str());
+    b.AddText("演示数据预警目标县市区乡镇村社区街道全省无数据达成未达成进度共个户人元万亿％");
+    (void)bundle;
+    const data::RegionInfo* root = regions.root();
+    std::vector<const data::RegionInfo*> stack{root};
+    while (!stack.empty()) {
+        const data::RegionInfo* r = stack.back();
+        stack.pop_back();
+        if (!r) continue;
+        b.AddText(r->name.c_str());
+        for (const auto& c : r->children) stack.push_back(regions.find(c));
+    }
+    ImVector<ImWchar> out;
+    b.BuildRanges(&out);
+    return {out.begin(), out.end()};
+}
+
+// Frame-time percentiles and resident memory, for soak runs (a benchmark, not a test).
+void write_perf(const std::filesystem::path& path, std::size_t frames, std::vector<double> ms) {
+    std::sort(ms.begin(), ms.end());
+    auto pct = [&](double p) { return ms.empty() ? 0.0 : ms[std::min(ms.size() - 1, static_cast<std::size_t>(p * static_cast<double>(ms.size())))]; };
+    long rss_kb = 0;
+    std::ifstream status("/proc/self/status");
+    for (std::string line; std::getline(status, line);) {
+        if (line.rfind("VmRSS:", 0) == 0) rss_kb = std::stol(line.substr(6));
+    }
+    const auto tmp = path.string() + ".tmp";
+    std::ofstream(tmp) << fmt::format("{{\"frames\":{},\"p50_ms\":{:.2f},\"p95_ms\":{:.2f},\"p99_ms\":{:.2f},\"max_ms\":{:.2f},\"rss_kb\":{}}}\n",
+                                      frames, pct(0.5), pct(0.95), pct(0.99), ms.empty() ? 0.0 : ms.back(), rss_kb);
+    std::filesystem::rename(tmp, path);
+}
+
+}  // namespace
+
+int run_gui(const GuiOptions& options) {
+    const AppConfig& cfg = options.config;
+    if (!glfwInit()) {
+        fmt::print(stderr, "onemap {}: no display to open a window on (is DISPLAY set?); `onemap render` writes a PNG instead\n",
+                   mode_key(cfg.mode));
+        return 3;
+    }
+    glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
+    glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 3);
+    glfwWindowHint(GLFW_OPENGL_PROFILE, GLFW_OPENGL_CORE_PROFILE);
+    glfwWindowHint(GLFW_OPENGL_FORWARD_COMPAT, GLFW_TRUE);
+
+    int count = 0;
+    GLFWmonitor** monitors = glfwGetMonitors(&count);
+    GLFWmonitor* monitor = glfwGetPrimaryMonitor();
+    if (cfg.monitor != "primary" && cfg.monitor != "all") {
+        const int n = std::stoi(cfg.monitor);
+        if (n < 1 || n > count) {
+            fmt::print(stderr, "onemap: screen.monitor = {} but this display has {} monitor(s)\n", n, count);
+            glfwTerminate();
+            return 2;
+        }
+        monitor = monitors[n - 1];
+    }
+    const GLFWvidmode* vm = monitor ? glfwGetVideoMode(monitor) : nullptr;
+    int x = 0, y = 0, w = vm ? vm->width : 1600, h = vm ? vm->height : 1000;
+    if (monitor) glfwGetMonitorPos(monitor, &x, &y);
+    GLFWmonitor* fullscreen_on = nullptr;
+    const bool locked = cfg.mode != Mode::Desk;
+    if (cfg.canvas) {  // one picture over a configured rectangle of the desktop
+        x = cfg.canvas->x;
+        y = cfg.canvas->y;
+        w = cfg.canvas->w;
+        h = cfg.canvas->h;
+        glfwWindowHint(GLFW_DECORATED, GLFW_FALSE);
+    } else if (cfg.monitor == "all" && count > 1) {  // the union of every monitor
+        int x0 = 1 << 30, y0 = 1 << 30, x1 = -(1 << 30), y1 = -(1 << 30);
+        for (int i = 0; i < count; ++i) {
+            int mx = 0, my = 0;
+            glfwGetMonitorPos(monitors[i], &mx, &my);
+            const GLFWvidmode* m = glfwGetVideoMode(monitors[i]);
+            x0 = std::min(x0, mx);
+            y0 = std::min(y0, my);
+            x1 = std::max(x1, mx + m->width);
+            y1 = std::max(y1, my + m->height);
+        }
+        x = x0;
+        y = y0;
+        w = x1 - x0;
+        h = y1 - y0;
+        glfwWindowHint(GLFW_DECORATED, GLFW_FALSE);
+    } else if (cfg.fullscreen || locked) {
+        fullscreen_on = monitor;
+    } else {
+        w = options.width ? static_cast<int>(options.width) : std::max(960, w * 9 / 10);
+        h = options.height ? static_cast<int>(options.height) : std::max(640, h * 9 / 10);
+    }
+    if (locked) glfwWindowHint(GLFW_DECORATED, GLFW_FALSE);
+    const std::string title = std::string(Strings::load(cfg.language)("app_title"));
+    GLFWwindow* window = glfwCreateWindow(w, h, title.c_str(), fullscreen_on, nullptr);
+    if (!window) {
+        fmt::print(stderr, "onemap {}: cannot create an OpenGL 3.3 window on this display\n", mode_key(cfg.mode));
+        glfwTerminate();
+        return 3;
+    }
+    if (!fullscreen_on) glfwSetWindowPos(window, x, y);
+    if (locked) {
+        // Kiosk and wall cannot be closed by the window manager (Alt+F4, close button).
+        glfwSetWindowCloseCallback(window, [](GLFWwindow* win) { glfwSetWindowShouldClose(win, GLFW_FALSE); });
+        glfwSetWindowIconifyCallback(window, [](GLFWwindow* win, int iconified) {
+            if (iconified) glfwRestoreWindow(win);  // nor minimised
+        });
+    }
+    glfwMakeContextCurrent(window);
+    glfwSwapInterval(1);
+    // Our key callback first; ImGui's backend installs its own and chains to this one.
+    glfwSetKeyCallback(window, [](GLFWwindow* win, int key, int, int action, int mods) {
+        if (action != GLFW_PRESS) return;
+        if (auto* app = static_cast<Application*>(glfwGetWindowUserPointer(win))) app->key_pressed(key, mods);
+    });
+
+    IMGUI_CHECKVERSION();
+    ImGui::CreateContext();
+    ImGuiIO& io = ImGui::GetIO();
+    io.IniFilename = nullptr;  // nothing written next to the program
+    ImGui_ImplGlfw_InitForOpenGL(window, true);
+    ImGui_ImplOpenGL3_Init("#version 330 core");
+
+    int code = 0;
+    try {
+        Application app(options, window);
+        glfwSetWindowUserPointer(window, &app);
+        // Sizes from the screen: the same layout reads on a 1080p kiosk and an 8K wall.
+        int fbw = 0, fbh = 0;
+        glfwGetFramebufferSize(window, &fbw, &fbh);
+        const float base = cfg.mode == Mode::Desk ? 18.0f : cfg.mode == Mode::Kiosk ? 30.0f : 28.0f;
+        const float scale = std::clamp(static_cast<float>(std::min(fbh, fbw * 9 / 16)) / 1080.0f, 0.75f, 6.0f);
+        float touch_px = 64 * scale;
+        int mm_w = 0, mm_h = 0;
+        if (monitor) glfwGetMonitorPhysicalSize(monitor, &mm_w, &mm_h);
+        if (mm_h > 50 && vm) touch_px = std::max(touch_px, 15.0f * static_cast<float>(vm->height) / static_cast<float>(mm_h));
+        const auto [font, face] = render::find_font();
+        if (font.empty()) throw std::runtime_error("no CJK font found through fontconfig (install fonts-noto-cjk)");
+        const Strings tr = Strings::load(cfg.language);
+        const auto policy = load_policy(cfg.language);
+        const data::Bundle b = data::Bundle::open(cfg.bundle, data::OpenMode::ReadOnly);
+        const data::RegionIndex regions = data::RegionIndex::load(b);
+        static std::vector<ImWchar> ranges;
+        ranges = glyph_ranges(tr, policy, regions, cfg.bundle, cfg.mode == Mode::Desk);
+        io.Fonts->FontBuilderIO = ImGuiFreeType::GetBuilderForFreeType();
+        ImFontConfig fc;
+        fc.FontNo = static_cast<unsigned>(face);
+        fc.OversampleH = fc.OversampleV = 1;
+        UiFonts fonts;
+        fonts.body = io.Fonts->AddFontFromFileTTF(font.c_str(), std::round(base * scale), &fc, ranges.data());
+        fonts.title = io.Fonts->AddFontFromFileTTF(font.c_str(), std::round(base * 1.45f * scale), &fc, ranges.data());
+        fonts.huge = io.Fonts->AddFontFromFileTTF(font.c_str(), std::round(base * 2.4f * scale), &fc, ranges.data());
+        if (!fonts.body || !io.Fonts->Build()) throw std::runtime_error("cannot build the UI font atlas from " + font.string());
+        apply_theme(cfg.theme, scale);
+        app.set_fonts(fonts, scale, touch_px);
+
+        auto last = Clock::now();
+        auto last_perf = Clock::now();
+        std::vector<double> frame_ms;  // the latest frames' CPU time (map + panels + swap), a ring
+        std::size_t frames = 0;
+        int settle = 3;  // frames to draw after an event: ImGui needs a couple to settle
+        while (!glfwWindowShouldClose(window) && !app.leave_requested()) {
+            const auto now = Clock::now();
+            const double dt = std::min(0.1, std::chrono::duration<double>(now - last).count());
+            last = now;
+            const bool animating = app.frame(dt);
+            glfwSwapBuffers(window);
+            if (!options.perf_file.empty()) {
+                const double ms = std::chrono::duration<double, std::milli>(Clock::now() - now).count();
+                if (frame_ms.size() < 5000) frame_ms.push_back(ms); else frame_ms[frames % frame_ms.size()] = ms;
+                ++frames;
+                if (std::chrono::duration<double>(Clock::now() - last_perf).count() > 5) {
+                    last_perf = Clock::now();
+                    write_perf(options.perf_file, frames, frame_ms);
+                }
+            }
+            if (animating || settle > 0) {
+                --settle;
+                glfwPollEvents();
+                if (!animating) glfwWaitEventsTimeout(1.0 / 60.0);
+            } else {
+                glfwWaitEventsTimeout(std::min(app.next_timer(), 10.0));
+                settle = 3;
+            }
+        }
+    } catch (const std::exception& e) {
+        fmt::print(stderr, "onemap {}: {}\n", mode_key(cfg.mode), e.what());
+        code = 1;
+    }
+    glfwSetWindowUserPointer(window, nullptr);
+    ImGui_ImplOpenGL3_Shutdown();
+    ImGui_ImplGlfw_Shutdown();
+    ImGui::DestroyContext();
+    glfwDestroyWindow(window);
+    glfwTerminate();
+    return code;
+}
+
+}  // namespace onemap::app

@@ -1,0 +1,108 @@
+#pragma once
+// What the GUI panels read and what they return (practice 9: panels read state and return intents;
+// they never own map state). The Application applies intents to the state and the map.
+//
+//   Application ──Ui (read-only)──▶ desk_panels / kiosk_panels / wall_panels ──Intents──▶ Application
+#include "data/features.hpp"
+#include "data/region_index.hpp"
+#include "kiosk/app_state.hpp"
+#include "kiosk/config.hpp"
+#include "kiosk/map_view.hpp"
+#include "kiosk/strings.hpp"
+
+#include <array>
+#include <string>
+#include <utility>
+#include <vector>
+
+struct ImFont;
+
+namespace onemap::app {
+
+struct Intent {
+    enum class Kind {
+        Focus,          // show this region and its children (text = code)
+        Select,         // highlight a region of the drawn level (text = code)
+        Back,           // up one level
+        Home,           // the configured home region (kiosk) or the province
+        SetMetric,      // text = metric key
+        SetPeriod,      // text = YYYY
+        SetMethod,      // number = render::ClassMethod
+        SetClasses,     // number = classes
+        TogglePlay,
+        ToggleProjects,
+        ToggleSites,
+        ToggleLabels,
+        ExportPng,
+        ExportCsv,
+        Screen,         // text = screen name (kiosk)
+        Language,       // text = zh-CN | en
+        AdminExit,      // text = PIN typed
+        Zoom,           // number = +1 in, -1 out, about the centre
+    };
+    Intent(Kind k, std::string t = {}, int n = 0) : kind(k), text(std::move(t)), number(n) {}
+    Kind kind;
+    std::string text;
+    int number = 0;
+};
+
+struct PolicyCard {
+    std::string title, body, next;
+};
+
+struct UiFonts {
+    ImFont* body = nullptr;
+    ImFont* title = nullptr;
+    ImFont* huge = nullptr;
+};
+
+// Everything a panel may read this frame.
+struct Ui {
+    const AppConfig& config;
+    const AppState& state;
+    const Strings& tr;
+    const data::RegionIndex& regions;
+    const data::Indicators& indicators;
+    const MapView& map;
+    const std::vector<std::string>& periods;
+    const std::vector<PolicyCard>& policy;
+    UiFonts fonts{};
+    float scale = 1;            // UI scale from the screen (1 = 1080p desk)
+    float touch_px = 64;        // minimum touch target (kiosk)
+    std::string focus{};        // region whose children are shown
+    std::string hover{};        // region under the pointer
+    bool projects = false, sites = false, labels = false, playing = false;
+    int classes = 7;
+    int method = 0;
+    std::string message{};      // one-line status (export done, PIN wrong …)
+    double idle_seconds = 0;
+    bool admin_pad = false;     // kiosk: the PIN pad is open
+    std::vector<std::pair<std::string, std::string>> alerts{};  // newest first: region name, text
+    std::string tour_city{};    // wall
+    const std::vector<data::Project>* projects_list = nullptr;  // kiosk: the assistance projects
+};
+
+// Panels record the screen rectangles of named widgets, so tests can click them and monitoring can see them.
+struct WidgetRects {
+    std::vector<std::pair<std::string, std::array<float, 4>>> rects;  // name → x, y, w, h
+    void add(const std::string& name);  // the last ImGui item
+};
+
+struct DeskLocal {   // widget-only state (what is typed, how a table is sorted)
+    char search[128] = {};
+    int sort_column = 0;
+    bool sort_ascending = true;
+};
+struct KioskLocal {
+    std::string pin;
+};
+
+std::vector<Intent> desk_panels(const Ui& ui, DeskLocal& local, WidgetRects& widgets);
+std::vector<Intent> kiosk_panels(const Ui& ui, KioskLocal& local, WidgetRects& widgets);
+std::vector<Intent> wall_panels(const Ui& ui, WidgetRects& widgets);
+
+// Shared drawing helpers.
+std::string format_value(double value, const data::Metric* metric);
+void synthetic_mark(const Ui& ui);
+
+}  // namespace onemap::app

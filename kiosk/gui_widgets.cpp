@@ -1,0 +1,46 @@
+// Drawing helpers shared by the three modes: value formatting, the 演示数据 mark, small charts.
+#include "kiosk/gui_model.hpp"
+
+#include <imgui.h>
+
+#include <fmt/format.h>
+
+#include <cmath>
+
+namespace onemap::app {
+
+std::string format_value(double v, const data::Metric* m) {
+    if (std::isnan(v)) return "—";
+    const std::string unit = m ? std::string(m->unit) : std::string();
+    auto grouped = [](double x) {
+        const long long n = std::llround(std::abs(x));
+        std::string digits = std::to_string(n), out;
+        for (std::size_t i = 0; i < digits.size(); ++i) {
+            if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+            out += digits[i];
+        }
+        return (x < 0 ? "-" : "") + out;
+    };
+    if (m && m->key == "income_ratio") return v > 0 ? fmt::format("1 : {:.2f}", 1.0 / v) : "—";
+    if (unit == "%") return fmt::format("{:.1f}%", v);
+    if (unit == "百分点") return fmt::format("{:+.1f} 百分点", v);
+    if (unit == "元" || unit == "人" || unit == "户" || unit == "条" || unit == "万元") return grouped(v) + " " + unit;
+    return fmt::format("{:.2f} {}", v, unit);
+}
+
+void synthetic_mark(const Ui& ui) {
+    // The map draws the mark too (so exported pictures carry it); this one stays clear of the panels.
+    if (!ui.state.synthetic) return;
+    const ImVec2 display = ImGui::GetIO().DisplaySize;
+    ImDrawList* dl = ImGui::GetForegroundDrawList();
+    ImFont* font = ui.fonts.title ? ui.fonts.title : ImGui::GetFont();
+    const std::string& text = ui.tr("synthetic_mark");
+    const ImVec2 size = font->CalcTextSizeA(font->FontSize, 1e9f, 0, text.c_str());
+    const float pad = 8 * ui.scale;
+    const ImVec2 pos(display.x - size.x - 2 * pad - 10 * ui.scale, display.y - size.y - 2 * pad - 10 * ui.scale);
+    dl->AddRectFilled(pos, ImVec2(pos.x + size.x + 2 * pad, pos.y + size.y + 2 * pad), IM_COL32(255, 255, 255, 220), 4 * ui.scale);
+    dl->AddRect(pos, ImVec2(pos.x + size.x + 2 * pad, pos.y + size.y + 2 * pad), IM_COL32(190, 30, 30, 255), 4 * ui.scale, 0, 2 * ui.scale);
+    dl->AddText(font, font->FontSize, ImVec2(pos.x + pad, pos.y + pad), IM_COL32(190, 30, 30, 255), text.c_str());
+}
+
+}  // namespace onemap::app

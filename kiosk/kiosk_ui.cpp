@@ -1,0 +1,211 @@
+// kiosk — villagers at a touchscreen: big buttons, big type, plain words. Screens: my village,
+// the policy explained, projects near me; an attract loop when left alone; an admin PIN pad.
+#include "kiosk/gui_model.hpp"
+
+#include "render/classify.hpp"
+
+#include <imgui.h>
+#include <imgui_internal.h>
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+
+namespace onemap::app {
+
+namespace {
+
+constexpr ImGuiWindowFlags k_panel = ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoCollapse |
+                                     ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoTitleBar;
+
+bool big_button(const Ui& ui, const std::string& label, const std::string& id, WidgetRects& w, bool active = false, float width = 0) {
+    if (active) ImGui::PushStyleColor(ImGuiCol_Button, ImGui::GetStyleColorVec4(ImGuiCol_ButtonActive));
+    const bool pressed = ImGui::Button(fmt::format("{}##{}", label, id).c_str(), ImVec2(width > 0 ? width : -1, ui.touch_px * 1.2f));
+    if (active) ImGui::PopStyleColor();
+    w.add(id);
+    return pressed;
+}
+
+void village_facts(const Ui& ui, const std::string& code) {
+    const data::RegionInfo* r = ui.regions.find(code);
+    if (!r) return;
+    ImGui::PushFont(ui.fonts.title);
+    ImGui::TextWrapped("%s · %s", r->name.c_str(), ui.tr("kiosk_facts").c_str());
+    ImGui::PopFont();
+    const double households = ui.indicators.value(code, "tp_households", ui.state.period).value_or(0);
+    if (households < 5) {  // region figures under 5 households are not shown on public screens
+        ImGui::TextWrapped("%s", ui.tr("kiosk_suppressed").c_str());
+        return;
+    }
+    const double people = ui.indicators.value(code, "tp_population", ui.state.period).value_or(0);
+    ImGui::TextWrapped("%s", fmt::format(fmt::runtime(ui.tr("kiosk_fact_households")), static_cast<long long>(households),
+                                         static_cast<long long>(people)).c_str());
+    if (auto income = ui.indicators.value(code, "tp_income_pc", ui.state.period)) {
+        const auto growth = ui.indicators.value(code, "tp_income_growth", ui.state.period);
+        ImGui::TextWrapped("%s", fmt::format(fmt::runtime(ui.tr("kiosk_fact_income")), ui.state.period, static_cast<long long>(std::lround(*income)),
+                                             growth ? fmt::format("{:.1f}%", *growth) : std::string("—")).c_str());
+    }
+    if (auto rural = ui.indicators.value(code, "rural_income_pc", ui.state.period)) {
+        ImGui::TextWrapped("%s", fmt::format(fmt::runtime(ui.tr("kiosk_fact_rural")), static_cast<long long>(std::lround(*rural))).c_str());
+    }
+}
+
+void admin_pad(const Ui& ui, KioskLocal& local, WidgetRects& w, std::vector<Intent>& out) {
+    const ImVec2 display = ImGui::GetIO().DisplaySize;
+    const float key = ui.touch_px * 1.3f;
+    // A modal: while it is open, every touch goes to it.
+    if (!ImGui::IsPopupOpen("##admin")) ImGui::OpenPopup("##admin");
+    ImGui::SetNextWindowPos(ImVec2(display.x / 2, display.y / 2), 0, ImVec2(0.5f, 0.5f));
+    if (!ImGui::BeginPopupModal("##admin", nullptr, k_panel | ImGuiWindowFlags_AlwaysAutoResize)) return;
+    ImGui::TextUnformatted(ui.tr("admin_pin").c_str());
+    ImGui::PushFont(ui.fonts.title);
+    ImGui::TextUnformatted(std::string(local.pin.size(), '*').append(" ").c_str());
+    ImGui::PopFont();
+    static const char* k_keys[] = {"1", "2", "3", "4", "5", "6", "7", "8", "9", "C", "0", "OK"};
+    for (int i = 0; i < 12; ++i) {
+        if (i % 3) ImGui::SameLine();
+        const std::string id = std::string("pin:") + k_keys[i];
+        // Keys act on the touch itself (not its release), as keypads do.
+        if (ImGui::ButtonEx(fmt::format("{}##{}", k_keys[i], id).c_str(), ImVec2(key, key), ImGuiButtonFlags_PressedOnClick)) {
+            if (i == 9) {
+                local.pin.clear();
+            } else if (i == 11) {
+                out.push_back({Intent::Kind::AdminExit, local.pin});
+                local.pin.clear();
+            } else if (local.pin.size() < 12) {
+                local.pin += k_keys[i];
+            }
+        }
+        w.add(id);
+    }
+    if (ImGui::Button(ui.tr("cancel").c_str(), ImVec2(-1, key * 0.7f))) {
+        local.pin.clear();
+        out.push_back({Intent::Kind::AdminExit, std::string()});
+    }
+    w.add("pin:cancel");
+    ImGui::EndPopup();
+}
+
+}  // namespace
+
+std::vector<Intent> kiosk_panels(const Ui& ui, KioskLocal& local, WidgetRects& w) {
+    std::vector<Intent> out;
+    ImGui::PushFont(ui.fonts.body);
+    const ImVec2 display = ImGui::GetIO().DisplaySize;
+    const std::string home = ui.config.home_region.empty() ? (ui.regions.root() ? ui.regions.root()->code : "") : ui.config.home_region;
+
+    if (ui.state.screen == "attract") {
+        // Attract loop: the map tours slowly; a big invitation and a rotating fact.
+        ImDrawList* dl = ImGui::GetForegroundDrawList();
+        ImFont* f = ui.fonts.huge;
+        const std::string& invite = ui.tr("kiosk_touch_to_start");
+        const ImVec2 size = f->CalcTextSizeA(f->FontSize, 1e9f, 0, invite.c_str());
+        const float pulse = 0.75f + 0.25f * static_cast<float>(std::sin(ui.idle_seconds * 2.0));
+        const ImVec2 pos((display.x - size.x) / 2, display.y * 0.72f);
+        dl->AddRectFilled(ImVec2(pos.x - 30 * ui.scale, pos.y - 20 * ui.scale), ImVec2(pos.x + size.x + 30 * ui.scale, pos.y + size.y + 20 * ui.scale),
+                          IM_COL32(0, 0, 0, 200), 16 * ui.scale);
+        dl->AddText(f, f->FontSize, pos, IM_COL32(255, 255, 255, static_cast<int>(255 * pulse)), invite.c_str());
+        // Rotating facts: the place, then one policy card after another, every six seconds.
+        if (const data::RegionInfo* r = ui.regions.find(home)) {
+            const auto slot = static_cast<std::size_t>(ui.idle_seconds / 6.0);
+            std::string fact = r->name;
+            if (!ui.policy.empty() && slot % (ui.policy.size() + 1) != 0) {
+                const PolicyCard& c = ui.policy[slot % (ui.policy.size() + 1) - 1];
+                fact = c.title + "：" + c.body;
+            }
+            const float wrap = display.x - 80 * ui.scale;
+            const ImVec2 fs = ui.fonts.title->CalcTextSizeA(ui.fonts.title->FontSize, 1e9f, wrap, fact.c_str());
+            dl->AddRectFilled(ImVec2(30 * ui.scale, 30 * ui.scale), ImVec2(50 * ui.scale + fs.x, 50 * ui.scale + fs.y), IM_COL32(0, 0, 0, 190),
+                              12 * ui.scale);
+            dl->AddText(ui.fonts.title, ui.fonts.title->FontSize, ImVec2(40 * ui.scale, 40 * ui.scale), IM_COL32(255, 255, 255, 255), fact.c_str(),
+                        nullptr, wrap);
+        }
+        synthetic_mark(ui);
+        ImGui::PopFont();
+        return out;
+    }
+
+    // Left column: the screens, as large buttons.
+    const float column = std::max(display.x * 0.26f, ui.touch_px * 5);
+    ImGui::SetNextWindowPos(ImVec2(0, 0));
+    ImGui::SetNextWindowSize(ImVec2(column, display.y));
+    ImGui::Begin("##nav", nullptr, k_panel);
+    ImGui::PushFont(ui.fonts.title);
+    if (const data::RegionInfo* r = ui.regions.find(home)) ImGui::TextWrapped("%s", r->name.c_str());
+    ImGui::PopFont();
+    ImGui::Spacing();
+    if (big_button(ui, ui.tr("kiosk_home"), "kiosk:home", w, ui.state.screen == "home")) out.push_back({Intent::Kind::Screen, "home"});
+    ImGui::Spacing();
+    if (big_button(ui, ui.tr("kiosk_policy"), "kiosk:policy", w, ui.state.screen == "policy")) out.push_back({Intent::Kind::Screen, "policy"});
+    ImGui::Spacing();
+    if (big_button(ui, ui.tr("kiosk_projects"), "kiosk:projects", w, ui.state.screen == "projects")) out.push_back({Intent::Kind::Screen, "projects"});
+    ImGui::Spacing();
+    if (ui.focus != home && big_button(ui, ui.tr("back"), "kiosk:back", w)) out.push_back({Intent::Kind::Back});
+    // Zoom for those without pinch: on-screen + and −.
+    ImGui::SetCursorPosY(display.y - ui.touch_px * 1.6f);
+    if (ImGui::Button("+##zoomin", ImVec2(ui.touch_px * 1.2f, ui.touch_px * 1.2f))) out.push_back({Intent::Kind::Zoom, {}, 1});
+    w.add("kiosk:zoom_in");
+    ImGui::SameLine();
+    if (ImGui::Button("-##zoomout", ImVec2(ui.touch_px * 1.2f, ui.touch_px * 1.2f))) out.push_back({Intent::Kind::Zoom, {}, -1});
+    w.add("kiosk:zoom_out");
+    ImGui::End();
+
+    // Right: the screen's content over the map.
+    const float panel_w = std::min(display.x * 0.36f, 900.0f * ui.scale);
+    if (ui.state.screen == "home") {
+        ImGui::SetNextWindowPos(ImVec2(display.x - panel_w - 16 * ui.scale, 16 * ui.scale));
+        ImGui::SetNextWindowSize(ImVec2(panel_w, 0));
+        ImGui::Begin("##facts", nullptr, k_panel | ImGuiWindowFlags_AlwaysAutoResize);
+        village_facts(ui, ui.state.selected.empty() ? ui.focus : ui.state.selected);
+        ImGui::End();
+    } else if (ui.state.screen == "policy") {
+        ImGui::SetNextWindowPos(ImVec2(column, 0));
+        ImGui::SetNextWindowSize(ImVec2(display.x - column, display.y));
+        ImGui::Begin("##policy", nullptr, k_panel);
+        for (std::size_t i = 0; i < ui.policy.size(); ++i) {
+            const PolicyCard& c = ui.policy[i];
+            ImGui::PushFont(ui.fonts.title);
+            ImGui::TextWrapped("%s", c.title.c_str());
+            ImGui::PopFont();
+            ImGui::TextWrapped("%s", c.body.c_str());
+            ImGui::TextColored(ImVec4(1.0f, 0.8f, 0.2f, 1), "%s：", ui.tr("kiosk_next").c_str());
+            ImGui::SameLine();
+            ImGui::TextWrapped("%s", c.next.c_str());
+            ImGui::Separator();
+        }
+        w.add("kiosk:policy_cards");
+        ImGui::End();
+    } else if (ui.state.screen == "projects") {
+        ImGui::SetNextWindowPos(ImVec2(display.x - panel_w - 16 * ui.scale, 16 * ui.scale));
+        ImGui::SetNextWindowSize(ImVec2(panel_w, display.y - 32 * ui.scale));
+        ImGui::Begin("##projects", nullptr, k_panel);
+        ImGui::PushFont(ui.fonts.title);
+        ImGui::TextUnformatted(ui.tr("kiosk_projects").c_str());
+        ImGui::PopFont();
+        int shown = 0;
+        if (ui.projects_list) {
+            for (const auto& p : *ui.projects_list) {
+                if (home.size() >= 6 ? p.county_code != home.substr(0, 6) && p.village_code.rfind(home, 0) != 0 : p.county_code.rfind(home, 0) != 0) continue;
+                ImGui::Bullet();
+                ImGui::TextWrapped("%s · %s · %s", p.name.c_str(), p.category.c_str(), p.batch.c_str());
+                if (++shown >= 30) break;
+            }
+        }
+        if (shown == 0) ImGui::TextWrapped("%s", ui.tr("kiosk_projects_none").c_str());
+        w.add("kiosk:project_list");
+        ImGui::End();
+    }
+    if (ui.admin_pad) admin_pad(ui, local, w, out);
+    if (!ui.message.empty()) {
+        ImGui::SetNextWindowPos(ImVec2(display.x / 2, display.y - 20 * ui.scale), 0, ImVec2(0.5f, 1));
+        ImGui::Begin("##message", nullptr, k_panel | ImGuiWindowFlags_AlwaysAutoResize);
+        ImGui::TextUnformatted(ui.message.c_str());
+        ImGui::End();
+    }
+    synthetic_mark(ui);
+    ImGui::PopFont();
+    return out;
+}
+
+}  // namespace onemap::app

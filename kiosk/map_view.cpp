@@ -1,0 +1,269 @@
+#include "kiosk/map_view.hpp"
+
+#include "data/features.hpp"
+#include "gis/scene_pick.hpp"
+#include "kiosk/map_scene.hpp"
+#include "render/gl_device.hpp"
+#include "render/offscreen.hpp"
+#include "render/text.hpp"
+
+#include <epoxy/gl.h>
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <stdexcept>
+#include <unordered_map>
+
+namespace onemap::app {
+
+std::vector<render::MapPoint> load_map_points(const std::filesystem::path& bundle, bool projects, bool sites) {
+    std::vector<render::MapPoint> points;
+    if (projects) {
+        static const std::map<std::string, render::Rgba> batch_color{
+            {"巩固提升", {26, 150, 65, 255}}, {"强链补链", {44, 123, 182, 255}}, {"盘活闲置", {230, 140, 20, 255}}, {"依法处置", {200, 30, 30, 255}}};
+        static const std::map<std::string, int> category_shape{{"种植", 0}, {"养殖", 0}, {"加工", 2}, {"光伏", 3}, {"乡村旅游", 2}, {"电商", 3}, {"手工", 3}};
+        for (const auto& p : data::read_projects(bundle)) {
+            render::MapPoint mp;
+            mp.lonlat = p.location;
+            mp.shape = category_shape.count(p.category) ? category_shape.at(p.category) : 0;
+            mp.size_px = static_cast<float>(std::clamp(6.0 + 2.0 * std::sqrt(std::max(0.0, p.investment) / 50.0), 6.0, 18.0));
+            mp.color = batch_color.count(p.batch) ? batch_color.at(p.batch) : render::Rgba{90, 90, 90, 255};
+            if (!p.operating) mp.color.a = 160;
+            points.push_back(mp);
+        }
+    }
+    if (sites) {
+        for (const auto& s : data::read_sites(bundle)) {
+            render::MapPoint mp;
+            mp.lonlat = s.location;
+            mp.shape = 1;
+            mp.size_px = static_cast<float>(std::clamp(6.0 + std::sqrt(static_cast<double>(s.persons)) / 4.0, 7.0, 18.0));
+            mp.color = {120, 60, 160, 255};
+            points.push_back(mp);
+        }
+    }
+    return points;
+}
+
+struct MapView::Impl {
+    SceneLoad scene;
+    std::unique_ptr<render::GlDevice> device;
+    std::unique_ptr<render::GlyphAtlas> atlas;
+    std::unique_ptr<render::MapRenderer> renderer;
+    std::unordered_map<std::string, std::string> parent;  // code → parent code, every level
+    bool projects = false, sites = false;
+};
+
+namespace {
+gis::Box local_box(const gis::Box& b, gis::Point origin) {
+    return gis::Box{b.min_x - origin.x, b.min_y - origin.y, b.max_x - origin.x, b.max_y - origin.y};
+}
+}  // namespace
+
+MapView::MapView(const std::filesystem::path& bundle, bool write_cache) : m_bundle(bundle), m(std::make_unique<Impl>()) {
+    m->scene = load_scene(bundle, true, write_cache);
+    if (m->scene.scene.layers.empty()) throw std::invalid_argument(bundle.string() + ": the bundle has no regions to draw");
+    m->device = std::make_unique<render::GlDevice>();
+    const auto [font, index] = render::find_font();
+    if (!font.empty()) m->atlas = std::make_unique<render::GlyphAtlas>(font, index);
+    m->renderer = std::make_unique<render::MapRenderer>(*m->device, m->scene.scene, m->atlas.get());
+    for (const auto& l : m->scene.scene.layers) {
+        for (const auto& f : l.features) m->parent[f.code] = f.parent_code;
+    }
+    m->renderer->set_level(coarsest_level());
+    m->renderer->set_viewport(1280, 800);
+    fit_all();
+}
+
+MapView::~MapView() = default;
+
+const gis::Scene& MapView::scene() const { return m->scene.scene; }
+bool MapView::has_level(int level) const { return m->scene.scene.layer(level) != nullptr; }
+int MapView::finest_level() const {
+    int l = 0;
+    for (const auto& layer : scene().layers) l = std::max(l, layer.level);
+    return l;
+}
+int MapView::coarsest_level() const {
+    int l = 99;
+    for (const auto& layer : scene().layers) l = std::min(l, layer.level);
+    return l;
+}
+int MapView::level() const { return m->renderer->level(); }
+
+const gis::SceneFeature* MapView::find(const std::string& code, int* index) const {
+    for (const auto& layer : scene().layers) {
+        for (std::size_t i = 0; i < layer.features.size(); ++i) {
+            if (layer.features[i].code == code) {
+                if (index) *index = layer.level == level() ? static_cast<int>(i) : -1;
+                return &layer.features[i];
+            }
+        }
+    }
+    return nullptr;
+}
+
+void MapView::set_level(int level) {
+    if (!has_level(level)) throw std::invalid_argument(fmt::format("the map has no level {}", level));
+    if (level == this->level() && !m_values.empty()) return;
+    m->renderer->set_level(level);
+    m_values.clear();
+    set_selected(m_selected);
+    set_hover(m_hover);
+}
+
+void MapView::set_focus(const std::string& code) { m_focus = code; }
+
+void MapView::recolor(const data::Indicators& indicators, const std::string& metric, const std::string& period, int classes,
+                      render::ClassMethod method) {
+    const data::Metric* info = data::find_metric(metric);
+    const auto& values = indicators.values(metric, period);
+    const auto& feats = m->renderer->layer().features;
+    m_values.assign(feats.size(), render::k_missing);
+    std::vector<char> inside(feats.size(), 1);
+    std::vector<double> classified;
+    for (std::size_t i = 0; i < feats.size(); ++i) {
+        if (auto it = values.find(feats[i].code); it != values.end()) m_values[i] = it->second;
+        if (!m_focus.empty()) {
+            std::string c = feats[i].code;
+            bool in = false;
+            for (int guard = 0; guard < 8 && !c.empty(); ++guard) {
+                if (c == m_focus) {
+                    in = true;
+                    break;
+                }
+                auto p = m->parent.find(c);
+                c = p == m->parent.end() ? std::string() : p->second;
+            }
+            inside[i] = in;
+        }
+        if (inside[i]) classified.push_back(m_values[i]);
+    }
+    m_class = render::classify(classified, classes, method, info && info->diverging);
+    m_counts.assign(static_cast<std::size_t>(m_class.classes()) + 1, 0);
+    std::vector<render::Rgba> colors(feats.size());
+    for (std::size_t i = 0; i < feats.size(); ++i) {
+        colors[i] = m_class.color_of(m_values[i]);
+        if (inside[i]) {
+            const int k = m_class.class_of(m_values[i]);
+            ++m_counts[k == render::k_no_data ? m_counts.size() - 1 : static_cast<std::size_t>(k)];
+        } else if (colors[i].a) {
+            colors[i].a = 128;
+        }
+    }
+    m->renderer->set_feature_colors(colors);
+}
+
+double MapView::value_of(const std::string& code) const {
+    int idx = -1;
+    find(code, &idx);
+    return idx >= 0 && static_cast<std::size_t>(idx) < m_values.size() ? m_values[static_cast<std::size_t>(idx)] : render::k_missing;
+}
+
+void MapView::set_selected(const std::string& code) {
+    m_selected = code;
+    int idx = -1;
+    if (!code.empty()) find(code, &idx);
+    m->renderer->set_selection(idx);
+}
+
+void MapView::set_hover(const std::string& code) {
+    m_hover = code;
+    int idx = -1;
+    if (!code.empty()) find(code, &idx);
+    m->renderer->set_hover(idx);
+}
+
+void MapView::set_points(bool projects, bool sites) {
+    if (projects == m->projects && sites == m->sites) return;
+    m->projects = projects;
+    m->sites = sites;
+    m->renderer->set_points(load_map_points(m_bundle, projects, sites), true);
+}
+
+void MapView::set_labels(bool on, int px) { m->renderer->set_labels(on, render::LabelStyle{px}); }
+
+void MapView::set_mark(std::string text) {
+    m_mark = std::move(text);
+    m_overlay_w = m_overlay_h = 0;
+}
+
+void MapView::build_overlay(int width, int height) {
+    if (width == m_overlay_w && height == m_overlay_h) return;
+    m_overlay_w = width;
+    m_overlay_h = height;
+    std::vector<render::OverlayVertex> q;
+    if (!m_mark.empty() && m->atlas) {
+        const float scale = std::clamp(static_cast<float>(std::min(width, height)) / 800.0f, 0.8f, 4.0f);
+        const int px = static_cast<int>(std::lround(20 * scale));
+        const float w = m->atlas->measure(m_mark, px);
+        render::add_text(q, *m->atlas, m_mark, static_cast<float>(width) - w - 16 * scale, 16 * scale + static_cast<float>(px), px,
+                         render::Rgba{190, 30, 30, 255}, render::Rgba{255, 255, 255, 230});
+    }
+    m->renderer->set_overlay(std::move(q));
+}
+
+void MapView::fly_to(const std::string& code, double seconds) {
+    const gis::SceneFeature* f = find(code);
+    if (!f) return;
+    const gis::Box box = local_box(f->bounds, scene().origin);
+    if (seconds <= 0) m->renderer->camera().fit(box, 48); else m->renderer->camera().fly_to(box, seconds, 48);
+}
+
+void MapView::fit_all(double seconds) {
+    const gis::Box box = local_box(scene().bounds, scene().origin);
+    if (seconds <= 0) m->renderer->camera().fit(box, 24); else m->renderer->camera().fly_to(box, seconds, 24);
+}
+
+void MapView::pan(double dx, double dy) { m->renderer->camera().pan(dx, dy); }
+void MapView::zoom_about(double factor, double x, double y) { m->renderer->camera().zoom_about(factor, {x, y}); }
+
+std::string MapView::pick(double x, double y) const {
+    const gis::Point p = m->renderer->camera().to_scene({x, y});
+    const int idx = gis::pick_feature(m->renderer->layer(), p);
+    return idx >= 0 ? m->renderer->layer().features[static_cast<std::size_t>(idx)].code : std::string();
+}
+
+bool MapView::screen_anchor(const std::string& code, double& x, double& y) const {
+    const gis::SceneFeature* f = find(code);
+    if (!f) return false;
+    const gis::Point s = m->renderer->camera().to_screen({f->anchor.x - scene().origin.x, f->anchor.y - scene().origin.y});
+    x = s.x;
+    y = s.y;
+    return true;
+}
+
+std::vector<std::string> MapView::drawn_codes() const {
+    std::vector<std::string> out;
+    for (const auto& f : m->renderer->layer().features) out.push_back(f.code);
+    return out;
+}
+
+bool MapView::update(double dt) { return m->renderer->update(dt); }
+
+void MapView::render(int width, int height) {
+    glBindFramebuffer(GL_FRAMEBUFFER, 0);
+    if (width != m->renderer->camera().width() || height != m->renderer->camera().height()) m->renderer->set_viewport(width, height);
+    build_overlay(width, height);
+    m->renderer->render();
+}
+
+render::Image MapView::snapshot(int width, int height) {
+    const int w0 = m->renderer->camera().width(), h0 = m->renderer->camera().height();
+    render::OffscreenTarget target(width, height);
+    m->renderer->set_viewport(width, height);
+    build_overlay(width, height);
+    target.bind();
+    m->renderer->render();
+    render::Image img = target.read();
+    glBindFramebuffer(GL_FRAMEBUFFER, 0);
+    m->renderer->set_viewport(w0, h0);
+    build_overlay(w0, h0);
+    return img;
+}
+
+const render::FrameCounters& MapView::counters() const { return m->device->counters(); }
+
+}  // namespace onemap::app

@@ -1,0 +1,85 @@
+#pragma once
+// The interactive map of the GUI modes: the bundle's render scene drawn by render::MapRenderer into
+// the window's framebuffer (the same renderer and shaders as `onemap render`), coloured by one
+// indicator, with a focus region (children shown, the rest faded), selection, hover and flights.
+//
+//   Application ──intents──▶ MapView::set_level / set_focus / recolor / fly_to
+//   window input ──────────▶ MapView::pan / zoom_about / pick
+//   each frame ────────────▶ MapView::update(dt) → still moving?  MapView::render(w, h)
+#include "data/region_index.hpp"
+#include "gis/scene.hpp"
+#include "render/classify.hpp"
+#include "render/device.hpp"
+#include "render/image.hpp"
+#include "render/map_renderer.hpp"
+
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace onemap::render {
+class GlDevice;
+class GlyphAtlas;
+}  // namespace onemap::render
+
+namespace onemap::app {
+
+// Project and site symbols for the map (shape by category, size by value, colour by status).
+std::vector<render::MapPoint> load_map_points(const std::filesystem::path& bundle, bool projects, bool sites);
+
+class MapView {
+public:
+    // Needs a current GL context. `write_cache`: store a freshly built scene in the bundle (never in kiosk mode).
+    MapView(const std::filesystem::path& bundle, bool write_cache);
+    ~MapView();
+    MapView(const MapView&) = delete;
+    MapView& operator=(const MapView&) = delete;
+
+    const gis::Scene& scene() const;
+    bool has_level(int level) const;
+    int finest_level() const;
+    int coarsest_level() const;
+
+    void set_level(int level);            // must be a layer of the scene
+    int level() const;
+    void set_focus(const std::string& code);  // features outside it fade; "" for none
+    void recolor(const data::Indicators& indicators, const std::string& metric, const std::string& period, int classes,
+                 render::ClassMethod method);
+    const render::Classification& classification() const { return m_class; }
+    const std::vector<int>& class_counts() const { return m_counts; }  // per class, then "no data"
+    double value_of(const std::string& code) const;                    // NaN when none
+
+    void set_selected(const std::string& code);
+    void set_hover(const std::string& code);
+    void set_points(bool projects, bool sites);
+    void set_labels(bool on, int px);
+    void set_mark(std::string text);      // drawn in the map itself (so exports carry it), e.g. 演示数据
+
+    void fly_to(const std::string& code, double seconds = 0.8);  // any level of the scene
+    void fit_all(double seconds = 0.0);
+    void pan(double dx, double dy);
+    void zoom_about(double factor, double x, double y);
+    std::string pick(double x, double y) const;      // code at the drawn level under the pixel, or ""
+    bool screen_anchor(const std::string& code, double& x, double& y) const;  // label anchor on screen
+    std::vector<std::string> drawn_codes() const;   // features of the drawn level
+
+    bool update(double dt);                          // true while the view is still changing
+    void render(int framebuffer_width, int framebuffer_height);
+    render::Image snapshot(int width, int height);   // the current view, offscreen, same pixels
+    const render::FrameCounters& counters() const;
+
+private:
+    const gis::SceneFeature* find(const std::string& code, int* index = nullptr) const;
+    std::filesystem::path m_bundle;
+    struct Impl;
+    std::unique_ptr<Impl> m;
+    render::Classification m_class;
+    std::vector<int> m_counts;
+    std::vector<double> m_values;  // per feature of the drawn level
+    void build_overlay(int width, int height);
+    std::string m_focus, m_selected, m_hover, m_mark;
+    int m_overlay_w = 0, m_overlay_h = 0;
+};
+
+}  // namespace onemap::app

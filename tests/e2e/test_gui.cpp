@@ -1,0 +1,349 @@
+// End-to-end: the real onemap program in a real window (Xvfb in CI), driven by real input events
+// (xdotool; a WM_DELETE_WINDOW message as a window manager sends it), checked through the program's
+// state file and the files it writes.
+#include "data/bundle.hpp"
+#include "data/privacy.hpp"
+#include "data/region_index.hpp"
+#include "render/image.hpp"
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <iterator>
+#include <optional>
+#include <regex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+// What a window manager does for the close button or Alt+F4: a WM_DELETE_WINDOW message (x11_close.cpp).
+bool send_close_request(const std::string& window);
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+namespace {
+
+std::string slurp(const fs::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+fs::path work_dir() {
+    static const fs::path dir = [] {
+        auto d = fs::temp_directory_path() / ("onemap-e2e-" + std::to_string(::getpid()));
+        fs::create_directories(d);
+        return d;
+    }();
+    return dir;
+}
+
+// A private copy of the ctest fixture bundle (the program may write its render cache into it).
+fs::path bundle_copy(const std::string& name) {
+    const char* src = std::getenv("ONEMAP_TEST_BUNDLE");
+    const auto dst = work_dir() / name;
+    if (!src || !fs::exists(src)) {
+        const std::string cmd = std::string(ONEMAP_BINARY) + " demo --scale test --seed 1 --force --out " + dst.string() + " >/dev/null";
+        EXPECT_EQ(std::system(cmd.c_str()), 0);
+    } else {
+        fs::copy_file(src, dst, fs::copy_options::overwrite_existing);
+    }
+    return dst;
+}
+
+bool have_display() { return std::getenv("DISPLAY") != nullptr && std::system("xdotool getdisplaygeometry >/dev/null 2>&1") == 0; }
+
+void xdo(const std::string& args) {
+    const std::string cmd = "xdotool " + args + " >/dev/null 2>&1";
+    EXPECT_EQ(std::system(cmd.c_str()), 0) << cmd;
+}
+
+// The state file, read as text; small helpers pull fields out of the JSON the program writes.
+struct State {
+    std::string json;
+    std::string str(const std::string& key) const {
+        std::smatch m;
+        if (std::regex_search(json, m, std::regex("\"" + key + "\":\"([^\"]*)\""))) return m[1];
+        return {};
+    }
+    std::optional<std::array<double, 4>> widget(const std::string& name) const {
+        std::smatch m;
+        const std::string esc = std::regex_replace(name, std::regex(R"([.^$|()\[\]{}*+?\\])"), R"(\$&)");
+        if (!std::regex_search(json, m, std::regex("\"" + esc + "\":\\[(-?[0-9]+),(-?[0-9]+),([0-9]+),([0-9]+)\\]"))) return std::nullopt;
+        return std::array<double, 4>{std::stod(m[1]), std::stod(m[2]), std::stod(m[3]), std::stod(m[4])};
+    }
+    std::vector<std::pair<std::string, std::array<double, 2>>> anchors() const {
+        std::vector<std::pair<std::string, std::array<double, 2>>> out;
+        const auto start = json.find("\"anchors\":{");
+        if (start == std::string::npos) return out;
+        const std::string part = json.substr(start, json.find('}', start) - start);
+        std::regex re("\"([0-9]+)\":\\[(-?[0-9]+),(-?[0-9]+)\\]");
+        for (auto it = std::sregex_iterator(part.begin(), part.end(), re); it != std::sregex_iterator(); ++it) {
+            out.push_back({(*it)[1], {std::stod((*it)[2]), std::stod((*it)[3])}});
+        }
+        return out;
+    }
+};
+
+class App {
+public:
+    App(const std::vector<std::string>& args, const fs::path& state) : m_state(state) {
+        fs::remove(state);
+        m_pid = ::fork();
+        if (m_pid == 0) {
+            std::vector<std::string> all{ONEMAP_BINARY};
+            all.insert(all.end(), args.begin(), args.end());
+            all.push_back("--state-file");
+            all.push_back(state.string());
+            std::vector<char*> argv;
+            for (auto& a : all) argv.push_back(a.data());
+            argv.push_back(nullptr);
+            const int null = ::open("/dev/null", O_WRONLY);
+            ::dup2(null, 1);
+            ::execv(ONEMAP_BINARY, argv.data());
+            ::_exit(127);
+        }
+    }
+    ~App() {
+        if (alive()) {
+            ::kill(m_pid, SIGKILL);
+            ::waitpid(m_pid, nullptr, 0);
+        }
+    }
+    bool alive() {
+        if (m_exited) return false;
+        int status = 0;
+        if (::waitpid(m_pid, &status, WNOHANG) == m_pid) {
+            m_exited = true;
+            m_status = status;
+            return false;
+        }
+        return true;
+    }
+    int exit_code() const { return WIFEXITED(m_status) ? WEXITSTATUS(m_status) : -1; }
+    State state() const { return {slurp(m_state)}; }
+    // The state once the screen has settled (a window that just appeared is laid out over two frames).
+    State settled() const {
+        std::this_thread::sleep_for(500ms);
+        return state();
+    }
+    // Wait until `ok(state)` holds (or time runs out); returns the last state seen.
+    State wait_for(const std::function<bool(const State&)>& ok, std::chrono::seconds limit = 60s) {
+        const auto end = std::chrono::steady_clock::now() + limit;
+        State s;
+        while (std::chrono::steady_clock::now() < end) {
+            if (fs::exists(m_state)) {
+                s = state();
+                if (!s.json.empty() && ok(s)) return s;
+            }
+            if (!alive()) break;
+            std::this_thread::sleep_for(100ms);
+        }
+        return s;
+    }
+    std::string window_id() {
+        for (int i = 0; i < 50; ++i) {
+            const auto out = work_dir() / "wid.txt";
+            std::system(("xdotool search --pid " + std::to_string(m_pid) + " > " + out.string() + " 2>/dev/null").c_str());
+            std::string id = slurp(out);
+            if (!id.empty()) return id.substr(0, id.find('\n'));
+            std::this_thread::sleep_for(100ms);
+        }
+        return {};
+    }
+    pid_t pid() const { return m_pid; }
+
+private:
+    fs::path m_state;
+    pid_t m_pid = -1;
+    bool m_exited = false;
+    int m_status = 0;
+};
+
+void click(double x, double y) {
+    xdo("mousemove " + std::to_string(static_cast<int>(x)) + " " + std::to_string(static_cast<int>(y)));
+    std::this_thread::sleep_for(150ms);
+    xdo("click 1");
+}
+
+void click_widget(const State& s, const std::string& name) {
+    const auto r = s.widget(name);
+    ASSERT_TRUE(r.has_value()) << "no widget " << name << " in " << s.json;
+    click((*r)[0] + (*r)[2] / 2, (*r)[1] + (*r)[3] / 2);
+}
+
+#define NEED_DISPLAY() \
+    if (!have_display()) GTEST_SKIP() << "no X display with xdotool (run under xvfb-run, as scripts/test does)"
+
+}  // namespace
+
+TEST(DeskE2E, ClickACountyThenDrillToAVillageAndBackByBreadcrumb) {
+    NEED_DISPLAY();
+    const auto bundle = bundle_copy("desk.gpkg");
+    App app({"desk", "--bundle", bundle.string(), "--size", "1400x900", "--export-dir", work_dir().string()}, work_dir() / "desk.json");
+    State s = app.wait_for([](const State& st) { return !st.anchors().empty(); });
+    ASSERT_FALSE(s.anchors().empty()) << "the map never showed clickable counties: " << s.json;
+    const auto county = s.anchors().front();
+    ASSERT_EQ(county.first.size(), 6u) << "province view draws counties";
+    click(county.second[0], county.second[1]);
+    s = app.wait_for([&](const State& st) { return st.str("focus") == county.first && !st.anchors().empty() && st.anchors()[0].first.size() == 9; });
+    ASSERT_EQ(s.str("focus"), county.first) << s.json;
+    const auto b = onemap::data::Bundle::open(bundle, onemap::data::OpenMode::ReadOnly);
+    const auto regions = onemap::data::RegionIndex::load(b);
+    EXPECT_EQ(s.str("panel_title"), regions.find(county.first)->name) << "the panel shows the county's name";
+    EXPECT_EQ(s.str("level"), "township");
+
+    const auto township = s.anchors().front();
+    click(township.second[0], township.second[1]);
+    s = app.wait_for([&](const State& st) { return st.str("focus") == township.first && !st.anchors().empty(); });
+    ASSERT_EQ(s.str("focus"), township.first) << s.json;
+    EXPECT_EQ(s.str("level"), "village");
+    const auto village = s.anchors().front();
+    ASSERT_EQ(village.first.size(), 12u);
+    std::this_thread::sleep_for(1200ms);  // let the flight settle so the anchor is where the village is
+    s = app.wait_for([&](const State& st) { return !st.anchors().empty(); });
+    click(s.anchors().front().second[0], s.anchors().front().second[1]);
+    s = app.wait_for([&](const State& st) { return st.str("selected").size() == 12; });
+    EXPECT_EQ(s.str("selected").size(), 12u) << "a village is selected: " << s.json;
+    EXPECT_EQ(s.str("panel_title"), regions.find(s.str("selected"))->name);
+
+    click_widget(s, "breadcrumb:" + county.first);
+    s = app.wait_for([&](const State& st) { return st.str("focus") == county.first; });
+    EXPECT_EQ(s.str("focus"), county.first) << "back up by the breadcrumb";
+    EXPECT_EQ(s.str("level"), "township");
+    EXPECT_TRUE(app.alive());
+}
+
+TEST(DeskE2E, SearchFindsAVillageAndExportWritesPng) {
+    NEED_DISPLAY();
+    const auto bundle = bundle_copy("desk-search.gpkg");
+    const auto b = onemap::data::Bundle::open(bundle, onemap::data::OpenMode::ReadOnly);
+    const auto regions = onemap::data::RegionIndex::load(b);
+    const auto* county = regions.find("410221");
+    const auto* township = regions.find(county->children.at(1));
+    const auto* village = regions.find(township->children.at(0));
+    App app({"desk", "--bundle", bundle.string(), "--size", "1400x900", "--export-dir", work_dir().string()}, work_dir() / "search.json");
+    State s = app.wait_for([](const State& st) { return st.widget("search").has_value(); });
+    s = app.settled();
+    click_widget(s, "search");
+    std::this_thread::sleep_for(300ms);
+    xdo("type --delay 60 " + village->code);
+    s = app.wait_for([&](const State& st) { return st.widget("result:" + village->code).has_value(); });
+    ASSERT_TRUE(s.widget("result:" + village->code).has_value()) << "results as you type: " << s.json;
+    xdo("keydown Return sleep 0.15 keyup Return");  // ImGui 1.86 needs the key down for a frame
+    s = app.wait_for([&](const State& st) { return st.str("focus") == village->code; });
+    EXPECT_EQ(s.str("focus"), village->code) << s.json;
+    EXPECT_EQ(s.str("panel_title"), village->name);
+
+    // Up to the township, then export the view.
+    xdo("key Escape");  // onemap's own key queue catches fast presses
+    s = app.wait_for([&](const State& st) { return st.str("focus") == township->code && st.widget("export_png").has_value(); });
+    ASSERT_EQ(s.str("focus"), township->code);
+    click_widget(s, "export_png");
+    s = app.wait_for([](const State& st) { return !st.str("last_export").empty(); });
+    const std::string png = s.str("last_export");
+    ASSERT_FALSE(png.empty()) << s.json;
+    const auto img = onemap::render::read_png(png);
+    ASSERT_TRUE(img.has_value()) << png;
+    EXPECT_EQ(img->width, 1400);
+    EXPECT_EQ(img->height, 900);
+    click_widget(s, "export_csv");
+    s = app.wait_for([](const State& st) { return st.str("last_export").find(".csv") != std::string::npos; });
+    const std::string csv = slurp(s.str("last_export"));
+    EXPECT_NE(csv.find(village->name), std::string::npos) << "the children table lists the villages";
+}
+
+TEST(KioskE2E, IdleResetsAndTouchReturnsHome) {
+    NEED_DISPLAY();
+    const auto bundle = bundle_copy("kiosk.gpkg");
+    const std::string before = onemap::data::sha256_hex(slurp(bundle));
+    const auto cfg = work_dir() / "kiosk.toml";
+    std::ofstream(cfg) << "[app]\nhome_region = \"410225\"\n[kiosk]\nidle_timeout_s = 5\n";
+    App app({"kiosk", "--bundle", bundle.string(), "--config", cfg.string()}, work_dir() / "kiosk.json");
+    State s = app.wait_for([](const State& st) { return st.widget("kiosk:policy").has_value(); });
+    s = app.settled();
+    EXPECT_EQ(s.str("screen"), "home");
+    EXPECT_EQ(s.str("focus"), "410225");
+    click_widget(s, "kiosk:policy");
+    s = app.wait_for([](const State& st) { return st.str("screen") == "policy"; });
+    ASSERT_EQ(s.str("screen"), "policy");
+    s = app.wait_for([](const State& st) { return st.str("screen") == "attract"; }, 15s);
+    EXPECT_EQ(s.str("screen"), "attract") << "left alone, the kiosk resets to its attract loop";
+    EXPECT_EQ(s.str("focus"), "410225");
+    click(400, 400);
+    s = app.wait_for([](const State& st) { return st.str("screen") == "home"; });
+    EXPECT_EQ(s.str("screen"), "home") << "any touch returns home";
+    ::kill(app.pid(), SIGTERM);
+    std::this_thread::sleep_for(300ms);
+    EXPECT_EQ(onemap::data::sha256_hex(slurp(bundle)), before) << "a kiosk never writes to its bundle";
+}
+
+TEST(KioskE2E, CannotBeClosedWithoutTheAdminPin) {
+    NEED_DISPLAY();
+    const auto bundle = bundle_copy("kiosk-lock.gpkg");
+    const auto cfg = work_dir() / "kiosk-lock.toml";
+    std::ofstream(cfg) << "[app]\nhome_region = \"410225\"\n[kiosk]\nidle_timeout_s = 600\nadmin_pin_hash = \""
+                       << "pbkdf2-sha256$1000$e2e$" << onemap::data::pbkdf2_sha256_hex("2468", "e2e", 1000) << "\"\n";
+    App app({"kiosk", "--bundle", bundle.string(), "--config", cfg.string()}, work_dir() / "lock.json");
+    State s = app.wait_for([](const State& st) { return st.widget("kiosk:home").has_value(); });
+    const std::string window = app.window_id();
+    ASSERT_FALSE(window.empty());
+    xdo("mousemove 300 300");
+    xdo("key alt+F4");
+    EXPECT_TRUE(send_close_request(window));
+    std::this_thread::sleep_for(1500ms);
+    EXPECT_TRUE(app.alive()) << "Alt+F4 and the window's close request do not end the kiosk";
+
+    xdo("key ctrl+alt+shift+q");
+    s = app.wait_for([](const State& st) { return st.widget("pin:OK").has_value(); });
+    ASSERT_TRUE(s.widget("pin:OK").has_value()) << "the admin chord opens the PIN pad: " << s.json;
+    s = app.settled();
+    for (const char* d : {"1", "2", "3", "4"}) {
+        click_widget(s, std::string("pin:") + d);
+        std::this_thread::sleep_for(150ms);
+    }
+    click_widget(s, "pin:OK");
+    std::this_thread::sleep_for(1500ms);
+    EXPECT_TRUE(app.alive()) << "a wrong PIN does not end the kiosk";
+
+    xdo("key ctrl+alt+shift+q");
+    s = app.wait_for([](const State& st) { return st.widget("pin:OK").has_value(); });
+    s = app.settled();
+    for (const char* d : {"2", "4", "6", "8"}) {
+        click_widget(s, std::string("pin:") + d);
+        std::this_thread::sleep_for(150ms);
+    }
+    click_widget(s, "pin:OK");
+    for (int i = 0; i < 50 && app.alive(); ++i) std::this_thread::sleep_for(100ms);
+    EXPECT_FALSE(app.alive()) << "the right PIN lets the administrator out";
+    EXPECT_EQ(app.exit_code(), 0);
+}
+
+TEST(WallE2E, TourMovesToTheNextCityInTime) {
+    NEED_DISPLAY();
+    const auto bundle = bundle_copy("wall.gpkg");
+    const auto cfg = work_dir() / "wall.toml";
+    std::ofstream(cfg) << "[wall]\ntour_interval_s = 3\nidle_timeout_s = 5\n";
+    App app({"wall", "--bundle", bundle.string(), "--config", cfg.string()}, work_dir() / "wall.json");
+    const auto start = std::chrono::steady_clock::now();
+    State s = app.wait_for([](const State& st) { return !st.str("tour_city").empty(); }, 30s);
+    ASSERT_FALSE(s.str("tour_city").empty()) << s.json;
+    EXPECT_EQ(s.str("camera_target"), s.str("tour_city"));
+    EXPECT_LT(std::chrono::steady_clock::now() - start, 25s);
+    EXPECT_TRUE(s.widget("tile:R2").has_value()) << "a tile for each target";
+    EXPECT_TRUE(s.widget("wall:top10").has_value());
+    const std::string first = s.str("tour_city");
+    const auto t0 = std::chrono::steady_clock::now();
+    s = app.wait_for([&](const State& st) { return !st.str("tour_city").empty() && st.str("tour_city") != first; }, 20s);
+    EXPECT_NE(s.str("tour_city"), first) << "the tour moves on";
+    EXPECT_LT(std::chrono::steady_clock::now() - t0, 8s) << "within about one interval (3 s)";
+}

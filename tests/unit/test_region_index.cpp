@@ -1,0 +1,65 @@
+#include "data/region_index.hpp"
+#include "fixtures.hpp"
+
+#include <gtest/gtest.h>
+
+using namespace onemap;
+using namespace onemap::data;
+
+TEST(RegionIndex, HierarchyBreadcrumbsAndChildren) {
+    Bundle b = Bundle::open(test::test_bundle(), OpenMode::ReadOnly);
+    const RegionIndex idx = RegionIndex::load(b);
+    ASSERT_NE(idx.root(), nullptr);
+    EXPECT_EQ(idx.root()->code, "41");
+    const RegionInfo* lankao = idx.find("410225");
+    ASSERT_NE(lankao, nullptr);
+    EXPECT_EQ(lankao->name, "兰考县");
+    EXPECT_FALSE(lankao->children.empty());
+    const auto crumbs = idx.breadcrumbs(lankao->children.front());
+    ASSERT_EQ(crumbs.size(), 4u);
+    EXPECT_EQ(crumbs[0]->code, "41");
+    EXPECT_EQ(crumbs[1]->code, "4102");
+    EXPECT_EQ(crumbs[2]->code, "410225");
+    EXPECT_EQ(idx.find("999999"), nullptr);
+}
+
+TEST(RegionIndex, SearchByNameOrCodePrefix) {
+    Bundle b = Bundle::open(test::test_bundle(), OpenMode::ReadOnly);
+    const RegionIndex idx = RegionIndex::load(b);
+    auto hits = idx.search("兰考");
+    ASSERT_FALSE(hits.empty());
+    EXPECT_EQ(hits[0]->code, "410225");
+    hits = idx.search("4102");
+    ASSERT_FALSE(hits.empty());
+    EXPECT_EQ(hits[0]->code, "4102") << "exact code first";
+    for (const auto* h : hits) EXPECT_EQ(h->code.compare(0, 4, "4102"), 0);
+    const RegionInfo* village = idx.find(idx.find(idx.find("410225")->children.front())->children.front());
+    ASSERT_NE(village, nullptr);
+    hits = idx.search(village->name, 100);
+    EXPECT_NE(std::find(hits.begin(), hits.end(), village), hits.end()) << "a village is found by its name";
+    EXPECT_TRUE(idx.search("不存在的地方").empty());
+}
+
+TEST(RegionIndex, LayerOfALevelCoversTheMap) {
+    Bundle b = Bundle::open(test::test_bundle(), OpenMode::ReadOnly);
+    const RegionIndex idx = RegionIndex::load(b);
+    EXPECT_EQ(idx.layer(Level::County).size(), 3u);
+    for (const auto* r : idx.layer(Level::Village)) EXPECT_EQ(r->level, Level::Village);
+}
+
+TEST(Indicators, ValuesBySeriesAndLayer) {
+    Bundle b = Bundle::open(test::test_bundle(), OpenMode::ReadOnly);
+    const Indicators ind(b);
+    EXPECT_EQ(ind.periods(), (std::vector<std::string>{"2022", "2023", "2024", "2025"}));
+    const auto metrics = ind.metrics();
+    ASSERT_FALSE(metrics.empty());
+    EXPECT_EQ(metrics.front(), "tp_income_pc") << "catalogue order";
+    const auto v = ind.value("410225", "tp_population", "2025");
+    ASSERT_TRUE(v.has_value());
+    EXPECT_GT(*v, 0);
+    EXPECT_FALSE(ind.value("410225", "tp_income_growth", "2022").has_value()) << "no data is not zero";
+    EXPECT_EQ(ind.values("growth_gap", "2024").count("410225"), 1u);
+    const auto series = ind.series("410225", "tp_income_pc");
+    ASSERT_EQ(series.size(), 4u);
+    EXPECT_DOUBLE_EQ(series.at("2025"), *ind.value("410225", "tp_income_pc", "2025"));
+}
