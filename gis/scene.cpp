@@ -109,7 +109,8 @@ Scene build_scene(std::span<const SceneInputLayer> layers, const SceneBuildOptio
         std::stable_sort(arc_order.begin(), arc_order.end(),
                          [&](std::uint32_t a, std::uint32_t b) { return arc_cell[a] < arc_cell[b]; });
 
-        const int anchor_lod = std::min<int>(1, static_cast<int>(options.tolerances.size()) - 1);
+        // anchors from the coarsest LOD: the pole barely moves, and MIC cost grows with vertices
+        const int anchor_lod = static_cast<int>(options.tolerances.size()) - 1;
         for (std::size_t k = 0; k < options.tolerances.size(); ++k) {
             SceneLod lod;
             lod.tolerance = options.tolerances[k];

@@ -73,9 +73,9 @@ struct SceneInputLayer {
 };
 
 struct SceneBuildOptions {
-    std::vector<double> tolerances{0.0002, 0.0008, 0.003};  // degrees, finest first
+    std::vector<double> tolerances{0.0002, 0.0004, 0.0008, 0.0016, 0.0032};  // degrees, finest first, ×2 apart
     int threads = 2;
-    int grid = 6;                                         // chunk grid per side
+    int grid = 16;                                        // chunk grid per side
 };
 
 struct SceneBuildStats {
@@ -95,7 +95,7 @@ Scene build_scene(std::span<const SceneInputLayer> layers, const SceneBuildOptio
 
 // Serialisation: a versioned little-endian blob; deserialise throws std::runtime_error naming the
 // rule broken on a damaged or foreign blob.
-inline constexpr std::uint32_t k_scene_format = 1;
+inline constexpr std::uint32_t k_scene_format = 5;  // 2: 16×16 chunks; 3: fewer kept points; 4: anchors; 5: 5 LODs
 std::vector<std::uint8_t> serialize(const Scene& scene);
 Scene deserialize_scene(std::span<const std::uint8_t> blob);
 

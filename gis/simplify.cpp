@@ -45,7 +45,7 @@ void douglas_peucker(const std::vector<Point>& pts, std::size_t first, std::size
 
 }  // namespace
 
-std::vector<Point> simplify_arc(const std::vector<Point>& arc, double tolerance) {
+std::vector<Point> simplify_arc(const std::vector<Point>& arc, double tolerance, bool keep_one) {
     const std::size_t n = arc.size();
     if (n <= 2 || tolerance <= 0) return arc;
     std::vector<char> keep(n, 0);
@@ -66,7 +66,7 @@ std::vector<Point> simplify_arc(const std::vector<Point>& arc, double tolerance)
         douglas_peucker(arc, 0, far, tol2, true, keep);
         douglas_peucker(arc, far, n - 1, tol2, true, keep);
     } else {
-        douglas_peucker(arc, 0, n - 1, tol2, true, keep);
+        douglas_peucker(arc, 0, n - 1, tol2, keep_one, keep);
     }
     std::vector<Point> out;
     for (std::size_t i = 0; i < n; ++i)
@@ -78,7 +78,14 @@ ArcSet simplify_topology(const Topology& topology, const ArcSet& full, double to
                          SimplifyStats* stats) {
     ArcSet arcs(full.size());
     std::vector<double> arc_tol(full.size(), tolerance);
-    for (std::size_t a = 0; a < full.size(); ++a) arcs[a] = simplify_arc(full[a], tolerance);
+    // arcs of rings with fewer than three arcs must keep an interior point, or the ring collapses
+    std::vector<char> keep_one(full.size(), 0);
+    for (const auto& f : topology.features)
+        for (const auto& p : f.polygons)
+            for (const auto& r : p.rings)
+                if (r.size() < 3)
+                    for (const auto& ref : r) keep_one[ref.arc] = 1;
+    for (std::size_t a = 0; a < full.size(); ++a) arcs[a] = simplify_arc(full[a], tolerance, keep_one[a] != 0);
 
     // features to check: all at first, then only those touching re-simplified arcs
     std::vector<std::uint32_t> arc_features_offset(full.size() + 1, 0);
@@ -126,7 +133,7 @@ ArcSet simplify_topology(const Topology& topology, const ArcSet& full, double to
         for (std::size_t a = 0; a < full.size(); ++a) {
             if (!touched[a] || arc_tol[a] == 0) continue;
             arc_tol[a] = round >= 10 ? 0.0 : arc_tol[a] / 2;
-            arcs[a] = simplify_arc(full[a], arc_tol[a]);
+            arcs[a] = simplify_arc(full[a], arc_tol[a], keep_one[a] != 0);
             for (std::uint32_t k = arc_features_offset[a]; k < arc_features_offset[a + 1]; ++k) recheck[arc_features[k]] = 1;
         }
         check.clear();

@@ -123,7 +123,7 @@ Anchor label_anchor(GeosContext& geos, const MultiPolygon& geometry) {
     out.centre = {(b.min_x + b.max_x) / 2, (b.min_y + b.max_y) / 2};
     GEOSContextHandle_t ctx = geos.handle();
     const GeosGeometry g = geos.make(MultiPolygon{*largest});
-    const double tolerance = std::max(b.width(), b.height()) / 100;
+    const double tolerance = std::max(b.width(), b.height()) / 60;
     const GeosGeometry mic(ctx, GEOSMaximumInscribedCircle_r(ctx, g.get(), tolerance));
     if (!mic) return out;
     const GEOSCoordSequence* seq = GEOSGeom_getCoordSeq_r(ctx, mic.get());

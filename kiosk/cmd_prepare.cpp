@@ -21,7 +21,8 @@ void add_prepare_command(CLI::App& app, ExitCode& exit) {
     cmd->add_option("--threads", args->threads, "worker threads")->capture_default_str();
     cmd->callback([args, &exit] {
         try {
-            const SceneLoad s = load_scene(args->bundle, !args->force, true, args->threads);
+            const data::Bundle bundle = data::Bundle::open(args->bundle, data::OpenMode::ReadOnly);
+            const SceneLoad s = load_scene(bundle, !args->force, true, args->threads);
             if (s.from_cache) {
                 fmt::print("render cache current ({:.1f} MiB), read in {:.3f} s\n", s.blob_bytes / 1048576.0, s.seconds_read);
                 return;

@@ -80,9 +80,9 @@ void add_render_command(CLI::App& app, ExitCode& exit) {
             if (!args->quiet) {
                 const auto& c = session.device().counters();
                 const auto& t = session.timings();
-                fmt::print("{} ({}×{}): scene {} in {:.2f} s, values {:.3f} s, frame {:.3f} s; {} draw calls, {} vertices, "
-                           "{} visible features, {} labels\n",
-                           args->out, req.width, req.height, t.scene_from_cache ? "from cache" : "built",
+                fmt::print("{} ({}×{}): open {:.2f} s, scene {} in {:.2f} s, values {:.3f} s, frame {:.3f} s; {} draw calls, "
+                           "{} vertices, {} visible features, {} labels\n",
+                           args->out, req.width, req.height, t.open_seconds, t.scene_from_cache ? "from cache" : "built",
                            t.scene_seconds, t.values_seconds, t.first_frame_seconds, c.draw_calls, c.vertices,
                            c.visible_features, session.renderer().placed_labels());
             }

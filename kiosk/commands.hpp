@@ -20,5 +20,6 @@ void add_render_command(CLI::App& app, ExitCode& exit);   // map → PNG, offscr
 void add_check_command(CLI::App& app, ExitCode& exit);    // kiosk/cmd_check.cpp
 void add_monitor_command(CLI::App& app, ExitCode& exit);  // kiosk/cmd_alerts.cpp
 void add_alerts_command(CLI::App& app, ExitCode& exit);   // kiosk/cmd_alerts.cpp
+void add_bench_command(CLI::App& app, ExitCode& exit);    // bench render
 
 }  // namespace onemap::app

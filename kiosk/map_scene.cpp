@@ -16,13 +16,13 @@ double since(std::chrono::steady_clock::time_point t0) {
 }
 }  // namespace
 
-SceneLoad load_scene(const std::filesystem::path& path, bool use_cache, bool write_cache, int threads) {
+SceneLoad load_scene(const data::Bundle& bundle, bool use_cache, bool write_cache, int threads) {
     using clock = std::chrono::steady_clock;
+    const std::filesystem::path& path = bundle.path();
     SceneLoad out;
     auto t0 = clock::now();
     std::string hash;
     {
-        const data::Bundle bundle = data::Bundle::open(path, data::OpenMode::ReadOnly);
         hash = data::regions_fingerprint(bundle) + "|scene-format " + std::to_string(gis::k_scene_format);
         if (use_cache) {
             if (auto blob = data::load_render_cache(bundle, k_scene_cache_key, hash)) {
@@ -53,12 +53,17 @@ SceneLoad load_scene(const std::filesystem::path& path, bool use_cache, bool wri
         t0 = clock::now();
         const auto blob = gis::serialize(out.scene);
         out.blob_bytes = blob.size();
-        data::Bundle bundle = data::Bundle::open(path, data::OpenMode::ReadWrite);
-        data::store_render_cache(bundle, k_scene_cache_key, hash, blob);
+        data::Bundle writable = data::Bundle::open(path, data::OpenMode::ReadWrite);
+        data::store_render_cache(writable, k_scene_cache_key, hash, blob);
         out.stored = true;
         out.seconds_store = since(t0);
     }
     return out;
+}
+
+SceneLoad load_scene(const std::filesystem::path& path, bool use_cache, bool write_cache, int threads) {
+    const data::Bundle bundle = data::Bundle::open(path, data::OpenMode::ReadOnly);
+    return load_scene(bundle, use_cache, write_cache, threads);
 }
 
 }  // namespace onemap::app

@@ -1,6 +1,7 @@
 #pragma once
 // Bundle → render scene: read the regions of the drawn levels, build the gis::Scene (topology, LODs,
 // triangles, anchors) or read it from the bundle's render cache when the regions are unchanged.
+#include "data/bundle.hpp"
 #include "gis/scene.hpp"
 
 #include <filesystem>
@@ -20,9 +21,10 @@ struct SceneLoad {
     gis::SceneBuildStats stats;
 };
 
-// `use_cache`: read a matching blob; `write_cache`: store a freshly built one (opens the bundle
+// `use_cache`: read a matching blob; `write_cache`: store a freshly built one (opens the file again
 // read-write; a read-only file is built in memory and left alone). Throws data::BundleError.
-SceneLoad load_scene(const std::filesystem::path& bundle, bool use_cache = true, bool write_cache = true,
-                     int threads = 2);
+SceneLoad load_scene(const data::Bundle& bundle, bool use_cache = true, bool write_cache = true, int threads = 2);
+// The same, opening the bundle read-only first (Bundle::open runs SQLite's quick_check).
+SceneLoad load_scene(const std::filesystem::path& bundle, bool use_cache = true, bool write_cache = true, int threads = 2);
 
 }  // namespace onemap::app

@@ -37,12 +37,15 @@ MapSession::MapSession(const MapRequest& request) : m_req(request) {
         throw std::invalid_argument("unknown level '" + request.level + "' (county, township or village)");
     m_level = static_cast<int>(*level);
     auto t0 = std::chrono::steady_clock::now();
-    m_scene = load_scene(request.bundle, request.use_cache, request.use_cache);
+    m_bundle = std::make_unique<data::Bundle>(data::Bundle::open(request.bundle, data::OpenMode::ReadOnly));
+    m_timings.open_seconds = since(t0);
+    t0 = std::chrono::steady_clock::now();
+    m_scene = load_scene(*m_bundle, request.use_cache, request.use_cache);
     m_timings.scene_seconds = since(t0);
     m_timings.scene_from_cache = m_scene.from_cache;
     if (!m_scene.scene.layer(m_level))
         throw std::invalid_argument(fmt::format("the bundle has no {} regions", request.level));
-    m_synthetic = data::Bundle::open(request.bundle, data::OpenMode::ReadOnly).synthetic();
+    m_synthetic = m_bundle->synthetic();
 
     m_device = std::make_unique<render::GlDevice>();
     const auto [font, index] = render::find_font();
@@ -69,6 +72,7 @@ MapSession::MapSession(const MapRequest& request) : m_req(request) {
     m_renderer->camera().fit(view);
     if (request.zoom != 1.0)
         m_renderer->camera().zoom_about(request.zoom, {request.width / 2.0, request.height / 2.0});
+    m_renderer->camera().settle();
 
     if (!request.select.empty()) {
         const auto& feats = m_renderer->layer().features;
@@ -120,11 +124,7 @@ void MapSession::recolor(const std::string& metric_key, const std::string& perio
     if (!method) throw std::invalid_argument("unknown classification '" + method_key + "' (quantile, equal, jenks, manual)");
     if (*method == render::ClassMethod::Manual && m_req.breaks.size() < 2)
         throw std::invalid_argument("--method manual needs --breaks with at least two values");
-    std::unordered_map<std::string, double> values;
-    {
-        const data::Bundle bundle = data::Bundle::open(m_req.bundle, data::OpenMode::ReadOnly);
-        values = data::read_indicator_values(bundle, metric_key, period);
-    }
+    const std::unordered_map<std::string, double> values = data::read_indicator_values(*m_bundle, metric_key, period);
     const auto& feats = m_renderer->layer().features;
     std::vector<double> v(feats.size(), render::k_missing);
     for (std::size_t i = 0; i < feats.size(); ++i)
@@ -171,6 +171,7 @@ void MapSession::build_legend() {
     const render::Rgba ink{35, 35, 35, 255}, none{0, 0, 0, 0};
     const float h = static_cast<float>(m_req.height), w = static_cast<float>(m_req.width);
     const float scale = std::clamp(std::min(w, h) / 600.0f, 0.7f, 2.0f);
+    std::vector<gis::Box> exclusions;
     const int title_px = static_cast<int>(std::lround(14 * scale)), row_px = static_cast<int>(std::lround(12 * scale));
     if (m_req.legend) {
         const int k = m_class.classes();
@@ -185,6 +186,7 @@ void MapSession::build_legend() {
         const float box_w = text_w + 2 * pad, box_h = title_px * 1.6f + row * static_cast<float>(rows.size()) + pad * 2;
         const float x0 = 10 * scale, y0 = h - box_h - 10 * scale;
         render::add_rect(q, x0, y0, box_w, box_h, render::Rgba{255, 255, 255, 215});
+        exclusions.push_back(gis::Box{x0, y0, x0 + box_w, y0 + box_h});
         render::add_text(q, atlas, m_metric_title, x0 + pad, y0 + pad + title_px, title_px, ink, none);
         for (std::size_t i = 0; i < rows.size(); ++i) {
             const float y = y0 + pad + title_px * 1.6f + row * static_cast<float>(i);
@@ -206,7 +208,9 @@ void MapSession::build_legend() {
         const float mw = atlas.measure(mark, px);
         render::add_text(q, atlas, mark, w - mw - 12 * scale, 12 * scale + px, px, render::Rgba{190, 30, 30, 255},
                          render::Rgba{255, 255, 255, 230});
+        exclusions.push_back(gis::Box{w - mw - 16 * scale, 8 * scale, w, 16 * scale + px * 1.3});
     }
+    m_renderer->set_label_exclusions(std::move(exclusions));
     m_renderer->set_overlay(std::move(q));
 }
 

@@ -35,6 +35,7 @@ struct MapRequest {
 };
 
 struct MapTimings {
+    double open_seconds = 0;      // Bundle::open (includes SQLite quick_check)
     double scene_seconds = 0;     // cache read or build
     bool scene_from_cache = false;
     double values_seconds = 0;    // indicator query + classification + colour upload
@@ -60,6 +61,7 @@ public:
 private:
     void build_legend();
     MapRequest m_req;
+    std::unique_ptr<data::Bundle> m_bundle;  // opened once: Bundle::open checks the file (quick_check)
     SceneLoad m_scene;
     int m_level = 3;
     std::unique_ptr<render::GlDevice> m_device;

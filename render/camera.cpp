@@ -18,6 +18,7 @@ void Camera::set_viewport(int width, int height) {
 
 void Camera::pan(double dx_px, double dy_px) {
     m_flight_t = 1.0;
+    m_idle = 0;
     m_center.x -= dx_px / m_scale;
     m_center.y += dy_px / m_scale;
     clamp();
@@ -25,6 +26,7 @@ void Camera::pan(double dx_px, double dy_px) {
 
 void Camera::zoom_about(double factor, gis::Point screen_px) {
     m_flight_t = 1.0;
+    m_idle = 0;
     const gis::Point before = to_scene(screen_px);
     m_scale *= factor;
     clamp();
@@ -57,7 +59,8 @@ void Camera::fly_to(const gis::Box& box, double seconds, double padding_px) {
 }
 
 bool Camera::update(double dt) {
-    if (m_flight_t >= 1.0) return false;
+    m_idle += dt;
+    if (m_flight_t >= 1.0) return moving();
     m_flight_t = std::min(1.0, m_flight_t + dt / m_flight_seconds);
     const double t = m_flight_t * m_flight_t * (3 - 2 * m_flight_t);  // smoothstep
     // zoom interpolated in log space, centre weighted so the motion looks even on screen

@@ -22,7 +22,10 @@ public:
     void fit(const gis::Box& box, double padding_px = 24);  // jump
     void fly_to(const gis::Box& box, double seconds = 0.8, double padding_px = 24);  // animate
     bool update(double dt);                                 // true while still moving
-    bool moving() const { return m_flight_t < 1.0; }
+    // Moving: a flight is under way, or the last pan/zoom was less than k_settle_seconds ago.
+    bool moving() const { return m_flight_t < 1.0 || m_idle < k_settle_seconds; }
+    void settle() { m_idle = k_settle_seconds; }            // treat the current view as at rest
+    static constexpr double k_settle_seconds = 0.15;
 
     gis::Point to_screen(gis::Point scene) const;
     gis::Point to_scene(gis::Point screen_px) const;
@@ -44,6 +47,7 @@ private:
     gis::Point m_from_center, m_to_center;
     double m_from_scale = 1, m_to_scale = 1;
     double m_flight_t = 1.0, m_flight_seconds = 0;
+    double m_idle = k_settle_seconds;  // seconds since the last pan/zoom
 };
 
 }  // namespace onemap::render

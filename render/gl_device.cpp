@@ -159,6 +159,8 @@ int GlDevice::location(ProgramHandle p, const char* name) {
     return it->second;
 }
 
+void GlDevice::finish() { glFinish(); }
+
 void GlDevice::viewport(int width, int height) { glViewport(0, 0, width, height); }
 
 void GlDevice::clear(Rgba c) {

@@ -33,6 +33,7 @@ public:
     void clear(Rgba color) override;
     void draw(const DrawCall& call) override;
 
+    void finish();  // wait until the GPU has drawn everything (benchmarks)
     bool es() const { return m_es; }
     std::string renderer_name() const;
 private:

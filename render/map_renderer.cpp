@@ -15,6 +15,7 @@ extern const std::string_view fill_vert, fill_frag, line_vert, line_frag, point_
 namespace onemap::render {
 
 namespace {
+constexpr double k_min_border_spacing_px = 9.0;
 template <class T>
 std::span<const std::byte> bytes(const std::vector<T>& v) {
     return std::as_bytes(std::span(v));
@@ -37,6 +38,7 @@ struct MapRenderer::LodGpu {
 
 struct MapRenderer::LayerGpu {
     std::vector<LodGpu> lods;
+    double mean_size_degrees = 0;  // typical feature diameter: √(mean bounding-box area)
     TextureHandle colors;
     int color_rows = 0;
     std::vector<Rgba> color_data;
@@ -55,6 +57,9 @@ MapRenderer::MapRenderer(Device& device, const gis::Scene& scene, GlyphAtlas* at
         gpu->color_rows = static_cast<int>((l.features.size() + 1023) / 1024);
         gpu->color_data.assign(static_cast<std::size_t>(gpu->color_rows) * 1024, k_no_data_color);
         gpu->colors = device.create_texture(1024, std::max(1, gpu->color_rows), TextureFormat::Rgba8, gpu->color_data.data());
+        double area = 0;
+        for (const auto& f : l.features) area += f.bounds.width() * f.bounds.height();
+        gpu->mean_size_degrees = l.features.empty() ? 0 : std::sqrt(area / static_cast<double>(l.features.size()));
         m_layers.push_back(std::move(gpu));
     }
     gis::Box local = scene.bounds;
@@ -136,12 +141,13 @@ int MapRenderer::lod_index(const gis::SceneLayer& layer) const {
     const double ppd = m_camera.pixels_per_degree();
     int best = 0;
     for (std::size_t k = 0; k < layer.lods.size(); ++k)
-        if (layer.lods[k].tolerance * ppd <= 0.6) best = static_cast<int>(k);
+        if (layer.lods[k].tolerance * ppd <= 1.0) best = static_cast<int>(k);
     return best;
 }
 
 bool MapRenderer::update(double dt) {
-    const bool moving = m_camera.update(dt);
+    m_camera.update(dt);
+    const bool moving = m_camera.moving();
     if (m_was_moving && !moving) {
         m_labels_dirty = true;
         m_points_dirty = true;
@@ -169,7 +175,7 @@ void MapRenderer::draw_fills(const float view[4]) {
     const gis::SceneLayer& layer = m_scene.layers[li];
     const int k = lod_index(layer);
     LodGpu& g = lod_gpu(li, static_cast<std::size_t>(k));
-    const float highlight[4] = {1.0f, 0.85f, 0.1f, 0.55f};
+    const float highlight[4] = {1.0f, 0.85f, 0.1f, 0.75f};
     const Uniform uniforms[] = {u4("u_view", view), ui("u_colors", 0), ui("u_hover", m_hover), ui("u_selected", m_selected),
                                 u4("u_highlight", highlight)};
     for (auto [first, count] : visible_ranges(layer.lods[static_cast<std::size_t>(k)].fill_chunks, m_camera.visible())) {
@@ -202,9 +208,14 @@ void MapRenderer::draw_borders(const float view[4]) {
     for (std::size_t li : order) {
         const gis::SceneLayer& layer = m_scene.layers[li];
         const int rank = m_level - layer.level;  // 0: the drawn level's own borders
-        const float half = 0.4f + 0.45f * static_cast<float>(rank);
+        // borders of regions only a few pixels across are noise, and most of the frame's vertices:
+        // leave them out until the regions are large enough on screen (the fills still show them)
+        if (m_layers[li]->mean_size_degrees * m_camera.pixels_per_degree() < k_min_border_spacing_px &&
+            li != order.back())
+            continue;
+        const float half = 0.5f + 0.4f * static_cast<float>(rank);
         const float grey = rank == 0 ? 0.35f : (rank == 1 ? 0.28f : 0.15f);
-        const float alpha = std::min(0.95f, 0.45f + 0.25f * static_cast<float>(rank));
+        const float alpha = std::min(0.95f, 0.6f + 0.2f * static_cast<float>(rank));
         const float color[4] = {grey, grey, grey, alpha};
         const int k = lod_index(layer);
         LodGpu& g = lod_gpu(li, static_cast<std::size_t>(k));
@@ -227,7 +238,9 @@ void MapRenderer::draw_borders(const float view[4]) {
 
 void MapRenderer::build_clusters() {
     m_points_dirty = false;
+    m_labels_dirty = true;
     m_cluster_labels.clear();
+    m_symbols.clear();
     std::vector<std::byte> data;
     auto push = [&](gis::Point scene_pt, float size, int shape, Rgba c) {
         const float v[4] = {static_cast<float>(scene_pt.x), static_cast<float>(scene_pt.y), size, static_cast<float>(shape)};
@@ -235,6 +248,7 @@ void MapRenderer::build_clusters() {
         data.insert(data.end(), p, p + 16);
         const auto* q = reinterpret_cast<const std::byte*>(&c);
         data.insert(data.end(), q, q + 4);
+        m_symbols.push_back({scene_pt, size / 2 + 1});
     };
     const gis::Point zero = m_camera.to_screen({0, 0});
     const double cell = 44.0;
@@ -310,6 +324,19 @@ void MapRenderer::place_labels() {
         float x0, y0, x1, y1;
     };
     std::map<std::pair<int, int>, std::vector<Rect>> grid;
+    auto reserve = [&](const Rect& r) {
+        for (int gy = static_cast<int>(r.y0) / 64; gy <= static_cast<int>(r.y1) / 64; ++gy)
+            for (int gx = static_cast<int>(r.x0) / 64; gx <= static_cast<int>(r.x1) / 64; ++gx) grid[{gx, gy}].push_back(r);
+    };
+    for (const gis::Box& b : m_exclusions)
+        reserve(Rect{static_cast<float>(std::max(0.0, b.min_x)), static_cast<float>(std::max(0.0, b.min_y)),
+                     static_cast<float>(b.max_x), static_cast<float>(b.max_y)});
+    for (const auto& [pt, r] : m_symbols) {
+        const gis::Point s = m_camera.to_screen(pt);
+        if (s.x < -r || s.y < -r || s.x > m_camera.width() + r || s.y > m_camera.height() + r) continue;
+        reserve(Rect{static_cast<float>(std::max(0.0, s.x - r)), static_cast<float>(std::max(0.0, s.y - r)),
+                     static_cast<float>(s.x + r), static_cast<float>(s.y + r)});
+    }
     const int px = m_label_style.px;
     for (const auto& c : cands) {
         const auto& f = layer.features[c.feature];
@@ -329,8 +356,7 @@ void MapRenderer::place_labels() {
                         break;
                     }
         if (hit) continue;
-        for (int gy = gy0; gy <= gy1; ++gy)
-            for (int gx = gx0; gx <= gx1; ++gx) grid[{gx, gy}].push_back(r);
+        reserve(r);
         m_placed.push_back(c.feature);
     }
 }
@@ -374,6 +400,7 @@ void MapRenderer::render() {
     m_device.begin_frame();
     m_device.viewport(m_camera.width(), m_camera.height());
     m_device.clear(m_background);
+    if (m_points_dirty && !m_camera.moving() && !m_points.empty()) build_clusters();
     if (m_labels_dirty && !m_camera.moving()) place_labels();
     float view[4];
     m_camera.clip_transform(view);

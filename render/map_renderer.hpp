@@ -58,6 +58,11 @@ public:
     // Extra screen-space quads drawn last (legend, marks), built by the caller with add_text/add_rect.
     void set_overlay(std::vector<OverlayVertex> quads) { m_overlay = std::move(quads); }
     void set_background(Rgba c) { m_background = c; }
+    // Screen rectangles (x0, y0, x1, y1 in pixels) labels must keep clear of, e.g. the legend.
+    void set_label_exclusions(std::vector<gis::Box> rects) {
+        m_exclusions = std::move(rects);
+        m_labels_dirty = true;
+    }
 
     bool update(double dt);  // camera animation; when the view settles, labels and clusters are redone
     void render();           // one frame; counters in device.counters()
@@ -97,6 +102,8 @@ private:
     std::vector<VertexAttrib> m_point_attribs;
     std::size_t m_point_count = 0, m_cluster_count = 0;
     std::vector<std::pair<gis::Point, int>> m_cluster_labels;  // scene position, count
+    std::vector<std::pair<gis::Point, float>> m_symbols;       // scene position, radius px (labels avoid them)
+    std::vector<gis::Box> m_exclusions;
     // labels
     bool m_labels_on = false, m_labels_dirty = true;
     LabelStyle m_label_style;

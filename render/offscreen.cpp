@@ -13,20 +13,28 @@ std::string g_glfw_error;
 void on_glfw_error(int, const char* text) { g_glfw_error = text ? text : "unknown"; }
 }  // namespace
 
-std::unique_ptr<OffscreenContext> OffscreenContext::create(std::string* why) {
+std::unique_ptr<OffscreenContext> OffscreenContext::create(std::string* why, bool es) {
     glfwSetErrorCallback(on_glfw_error);
     if (!glfwInit()) {
         if (why) *why = "no display (GLFW: " + g_glfw_error + ")";
         return nullptr;
     }
+    glfwDefaultWindowHints();
     glfwWindowHint(GLFW_VISIBLE, GLFW_FALSE);
-    glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
-    glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 3);
-    glfwWindowHint(GLFW_OPENGL_PROFILE, GLFW_OPENGL_CORE_PROFILE);
-    glfwWindowHint(GLFW_OPENGL_FORWARD_COMPAT, GLFW_TRUE);
+    if (es) {
+        glfwWindowHint(GLFW_CLIENT_API, GLFW_OPENGL_ES_API);
+        glfwWindowHint(GLFW_CONTEXT_CREATION_API, GLFW_EGL_CONTEXT_API);
+        glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
+        glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 0);
+    } else {
+        glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
+        glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 3);
+        glfwWindowHint(GLFW_OPENGL_PROFILE, GLFW_OPENGL_CORE_PROFILE);
+        glfwWindowHint(GLFW_OPENGL_FORWARD_COMPAT, GLFW_TRUE);
+    }
     GLFWwindow* w = glfwCreateWindow(64, 64, "onemap offscreen", nullptr, nullptr);
     if (!w) {
-        if (why) *why = "no OpenGL 3.3 core context (GLFW: " + g_glfw_error + ")";
+        if (why) *why = std::string(es ? "no OpenGL ES 3.0" : "no OpenGL 3.3 core") + " context (GLFW: " + g_glfw_error + ")";
         glfwTerminate();
         return nullptr;
     }

@@ -13,8 +13,9 @@ namespace onemap::render {
 
 class OffscreenContext {
 public:
-    // nullptr (and `why` filled) when no display or no GL 3.3 context can be had.
-    static std::unique_ptr<OffscreenContext> create(std::string* why = nullptr);
+    // nullptr (and `why` filled) when no display or no GL 3.3 context can be had. `es`: an
+    // OpenGL ES 3.0 context instead (what ARM kiosks have), to check the shaders there.
+    static std::unique_ptr<OffscreenContext> create(std::string* why = nullptr, bool es = false);
     ~OffscreenContext();
     OffscreenContext(const OffscreenContext&) = delete;
     OffscreenContext& operator=(const OffscreenContext&) = delete;

@@ -171,6 +171,17 @@ TEST(Simplify, SmallRegionNeverVanishes) {
     EXPECT_GE(out.size(), 4u);  // node, two more points, node again: still a triangle
     const std::vector<Point> open{{0, 0}, {1, 0.001}, {2, 0}};
     EXPECT_EQ(simplify_arc(open, 10.0).size(), 3u);
+    EXPECT_EQ(simplify_arc(open, 10.0, false).size(), 2u);
+    // a tiny region bounded by two arcs (a lens between two nodes) keeps both interior points
+    const Polygon lens{{{0, 0}, {1e-4, 1e-5}, {2e-4, 0}, {1e-4, -1e-5}}, {}};
+    const Polygon around{{{-1, -1}, {1, -1}, {1, 1}, {-1, 1}}, {Ring{{0, 0}, {1e-4, -1e-5}, {2e-4, 0}, {1e-4, 1e-5}}}};
+    std::vector<MultiPolygon> fs{{around}, {lens}};
+    // make (0,0) and (2e-4,0) nodes by adding a third feature touching them
+    fs.push_back({Polygon{{{0, 0}, {-1e-4, 5e-5}, {-1e-4, -5e-5}}, {}}});
+    const Topology topo = build_topology(fs);
+    const ArcSet arcs = simplify_topology(topo, arc_points(topo), 10.0);
+    EXPECT_GE(rebuild(topo, arcs, 1)[0].outer.size(), 3u);
+    EXPECT_GT(area(rebuild(topo, arcs, 1)), 0);
 }
 
 TEST(Triangulate, AreaEqualsPolygonAreaWithHoles) {

@@ -1,0 +1,149 @@
+// Renderer logic without a GL context: classification on known data, the camera, and what the map
+// renderer draws and uploads (through NullDevice's counters).
+#include "gis/scene.hpp"
+#include "render/camera.hpp"
+#include "render/classify.hpp"
+#include "render/device.hpp"
+#include "render/map_renderer.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+using namespace onemap;
+using namespace onemap::render;
+
+TEST(Classify, QuantileOnKnownData) {
+    const std::vector<double> v{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13};
+    const auto b = class_breaks(v, 4, ClassMethod::Quantile);
+    EXPECT_EQ(b, (std::vector<double>{1, 4, 7, 10, 13}));
+}
+
+TEST(Classify, EqualIntervalOnKnownData) {
+    const std::vector<double> v{0, 1, 10, 100};
+    EXPECT_EQ(class_breaks(v, 4, ClassMethod::EqualInterval), (std::vector<double>{0, 25, 50, 75, 100}));
+}
+
+TEST(Classify, JenksFindsTheNaturalGroups) {
+    const std::vector<double> v{1, 2, 3, 20, 21, 22, 50, 51, 52, 53};
+    const auto b = class_breaks(v, 3, ClassMethod::Jenks);
+    ASSERT_EQ(b.size(), 4u);
+    EXPECT_EQ(b[0], 1);
+    EXPECT_EQ(b[1], 20);  // the second class starts at 20
+    EXPECT_EQ(b[2], 50);
+    EXPECT_EQ(b[3], 53);
+}
+
+TEST(Classify, NoDataIsNeverAClass) {
+    const std::vector<double> v{1, 2, k_missing, 4};
+    const Classification c = classify(v, 3, ClassMethod::Quantile, false);
+    EXPECT_EQ(c.class_of(k_missing), k_no_data);
+    EXPECT_EQ(c.color_of(k_missing), k_no_data_color);
+    for (const Rgba& col : c.colors) EXPECT_NE(col, k_no_data_color);
+    EXPECT_EQ(c.class_of(1), 0);
+    EXPECT_EQ(c.class_of(4), c.classes() - 1);
+}
+
+TEST(Classify, DivergingIsCentredOnZero) {
+    const std::vector<double> v{-9, -5, -2, -1, 0.5, 1, 3, 4, 8, 12};
+    const Classification c = classify(v, 6, ClassMethod::Quantile, true);
+    ASSERT_EQ(c.classes(), 6);
+    EXPECT_NE(std::find(c.breaks.begin(), c.breaks.end(), 0.0), c.breaks.end());
+    // below zero orange-ish (red > blue), above zero purple-ish (blue > red)
+    EXPECT_GT(c.color_of(-5).r, c.color_of(-5).b);
+    EXPECT_GT(c.color_of(8).b, c.color_of(8).r);
+    // the classes next to 0 are the lightest on each side
+    auto lightness = [](Rgba x) { return x.r + x.g + x.b; };
+    EXPECT_GT(lightness(c.color_of(-1)), lightness(c.color_of(-9)));
+    EXPECT_GT(lightness(c.color_of(0.5)), lightness(c.color_of(12)));
+}
+
+TEST(Classify, SequentialRampDarkens) {
+    const auto colors = sequential_colors(7);
+    for (std::size_t i = 1; i < colors.size(); ++i)
+        EXPECT_LT(colors[i].r + colors[i].g + colors[i].b, colors[i - 1].r + colors[i - 1].g + colors[i - 1].b);
+}
+
+TEST(Camera, ZoomAboutKeepsThePointAndFlightsSettle) {
+    Camera cam;
+    cam.set_limits(gis::Box{-2, -1, 2, 1}, 34.0);
+    cam.set_viewport(800, 600);
+    cam.fit(gis::Box{-2, -1, 2, 1});
+    const gis::Point screen{200, 150};
+    const gis::Point before = cam.to_scene(screen);
+    cam.zoom_about(2.0, screen);
+    const gis::Point after = cam.to_scene(screen);
+    EXPECT_NEAR(before.x, after.x, 1e-9);
+    EXPECT_NEAR(before.y, after.y, 1e-9);
+    cam.fly_to(gis::Box{0.5, 0.2, 0.7, 0.4}, 1.0);
+    int frames = 0;
+    while (cam.update(1.0 / 60) && frames < 1000) ++frames;
+    EXPECT_NEAR(frames, 59, 2);
+    EXPECT_FALSE(cam.update(1.0 / 60));
+    // a pan keeps the view "moving" until it has rested for k_settle_seconds
+    cam.pan(5, 0);
+    EXPECT_TRUE(cam.moving());
+    EXPECT_TRUE(cam.update(0.1));
+    EXPECT_FALSE(cam.update(0.1));
+    const gis::Box vis = cam.visible();
+    EXPECT_TRUE(vis.contains({0.6, 0.3}));
+    EXPECT_LT(vis.width(), 1.0);
+    // limits: cannot pan away from the province
+    cam.pan(1e7, 0);
+    EXPECT_TRUE(cam.visible().max_x > -2);
+}
+
+namespace {
+gis::Scene grid_scene(int n, double s = 0.01) {
+    gis::SceneInputLayer layer;
+    layer.level = 5;
+    for (int y = 0; y < n; ++y)
+        for (int x = 0; x < n; ++x) {
+            gis::Ring r{{x * s, y * s}, {(x + 1) * s, y * s}, {(x + 1) * s, (y + 1) * s}, {x * s, (y + 1) * s}};
+            layer.features.push_back({std::to_string(y * n + x), "", "村", 1, {gis::Polygon{r, {}}}});
+        }
+    gis::SceneBuildOptions opt;
+    opt.tolerances = {0.0, 0.002};
+    return gis::build_scene(std::span(&layer, 1), opt);
+}
+}  // namespace
+
+TEST(MapRenderer, DrawCallsStayBoundedAndRecolourUploadsOnlyColours) {
+    const gis::Scene scene = grid_scene(60);  // 3,600 features
+    NullDevice device;
+    MapRenderer map(device, scene, nullptr);
+    map.set_viewport(1920, 1080);
+    map.set_level(5);
+    map.camera().fit(gis::Box{-0.3, -0.3, 0.3, 0.3});
+    map.render();
+    const FrameCounters whole = device.counters();
+    EXPECT_GT(whole.draw_calls, 1u);
+    EXPECT_LE(whole.draw_calls, 60u);  // tens, whatever the feature count
+    EXPECT_EQ(whole.visible_features, 3600u);
+
+    // recolouring 3,600 features rewrites the colour texture only: 4 bytes a texel, no geometry
+    std::vector<Rgba> colors(3600, Rgba{10, 20, 30, 255});
+    device.begin_frame();
+    map.set_feature_colors(colors);
+    EXPECT_EQ(device.counters().bytes_uploaded, 1024u * 4 * 4);  // 4 rows of 1,024 texels
+
+    // zoomed in: fewer features and fewer vertices drawn
+    map.camera().zoom_about(8.0, {960, 540});
+    map.render();
+    EXPECT_LT(device.counters().visible_features, whole.visible_features / 4);
+    EXPECT_LT(device.counters().vertices, whole.vertices);
+}
+
+TEST(MapRenderer, LodFollowsZoom) {
+    const gis::Scene scene = grid_scene(10, 1.0);  // 10° square
+    NullDevice device;
+    MapRenderer map(device, scene, nullptr);
+    map.set_viewport(640, 480);
+    map.set_level(5);
+    map.camera().fit(gis::Box{-5, -5, 5, 5});  // ≈ 45 px per degree: 0.002° is 0.1 px → coarse LOD
+    EXPECT_EQ(map.lod_index(scene.layers[0]), 1);
+    map.camera().zoom_about(100, {320, 240});  // 4,500 px per degree: 0.002° is 9 px → full detail
+    EXPECT_EQ(map.lod_index(scene.layers[0]), 0);
+    map.render();
+    EXPECT_LT(device.counters().visible_features, 10u);
+}
