@@ -1,5 +1,7 @@
 #include "kiosk/map_session.hpp"
 
+#include "kiosk/map_view.hpp"
+
 #include "data/bundle.hpp"
 #include "data/catalogue.hpp"
 #include "data/features.hpp"
@@ -81,35 +83,13 @@ MapSession::MapSession(const MapRequest& request) : m_req(request) {
     }
     m_renderer->set_labels(request.labels, render::LabelStyle{m_level == 5 ? 12 : 14});
 
-    std::vector<render::MapPoint> points;
+    bool projects = false, sites = false;
     for (const auto& kind : request.points) {
-        if (kind == "projects") {
-            static const std::unordered_map<std::string, render::Rgba> batch_color{
-                {"巩固提升", {26, 150, 65, 255}}, {"强链补链", {44, 123, 182, 255}},
-                {"盘活闲置", {230, 140, 20, 255}}, {"依法处置", {200, 30, 30, 255}}};
-            static const std::unordered_map<std::string, int> category_shape{
-                {"种植", 0}, {"养殖", 0}, {"加工", 2}, {"光伏", 3}, {"乡村旅游", 2}, {"电商", 3}, {"手工", 3}};
-            for (const auto& p : data::read_projects(request.bundle)) {
-                render::MapPoint mp;
-                mp.lonlat = p.location;
-                mp.shape = category_shape.contains(p.category) ? category_shape.at(p.category) : 0;
-                mp.size_px = static_cast<float>(std::clamp(6.0 + 2.0 * std::sqrt(std::max(0.0, p.investment) / 50.0), 6.0, 18.0));
-                mp.color = batch_color.contains(p.batch) ? batch_color.at(p.batch) : render::Rgba{90, 90, 90, 255};
-                points.push_back(mp);
-            }
-        } else if (kind == "sites") {
-            for (const auto& s : data::read_sites(request.bundle)) {
-                render::MapPoint mp;
-                mp.lonlat = s.location;
-                mp.shape = 1;
-                mp.size_px = static_cast<float>(std::clamp(6.0 + std::sqrt(static_cast<double>(s.persons)) / 4.0, 7.0, 18.0));
-                mp.color = {120, 60, 160, 255};
-                points.push_back(mp);
-            }
-        } else {
-            throw std::invalid_argument("unknown point layer '" + kind + "' (projects, sites)");
-        }
+        if (kind == "projects") projects = true;
+        else if (kind == "sites") sites = true;
+        else throw std::invalid_argument("unknown point layer '" + kind + "' (projects, sites)");
     }
+    std::vector<render::MapPoint> points = load_map_points(request.bundle, projects, sites);
     if (!points.empty()) m_renderer->set_points(std::move(points), request.cluster);
     recolor(request.metric, request.period, request.classes, request.method);
 }

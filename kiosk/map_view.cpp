@@ -30,7 +30,6 @@ std::vector<render::MapPoint> load_map_points(const std::filesystem::path& bundl
             mp.shape = category_shape.count(p.category) ? category_shape.at(p.category) : 0;
             mp.size_px = static_cast<float>(std::clamp(6.0 + 2.0 * std::sqrt(std::max(0.0, p.investment) / 50.0), 6.0, 18.0));
             mp.color = batch_color.count(p.batch) ? batch_color.at(p.batch) : render::Rgba{90, 90, 90, 255};
-            if (!p.operating) mp.color.a = 160;
             points.push_back(mp);
         }
     }

@@ -26,7 +26,8 @@ class GlyphAtlas;
 
 namespace onemap::app {
 
-// Project and site symbols for the map (shape by category, size by value, colour by status).
+// Project and site symbols for the map (shape by category, size by investment or persons, colour by
+// the project's "four batches" status); used by the GUI and by `onemap render`.
 std::vector<render::MapPoint> load_map_points(const std::filesystem::path& bundle, bool projects, bool sites);
 
 class MapView {

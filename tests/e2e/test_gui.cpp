@@ -276,7 +276,7 @@ TEST(KioskE2E, IdleResetsAndTouchReturnsHome) {
     click_widget(s, "kiosk:policy");
     s = app.wait_for([](const State& st) { return st.str("screen") == "policy"; });
     ASSERT_EQ(s.str("screen"), "policy");
-    s = app.wait_for([](const State& st) { return st.str("screen") == "attract"; }, 15s);
+    s = app.wait_for([](const State& st) { return st.str("screen") == "attract"; }, 45s);
     EXPECT_EQ(s.str("screen"), "attract") << "left alone, the kiosk resets to its attract loop";
     EXPECT_EQ(s.str("focus"), "410225");
     click(400, 400);
