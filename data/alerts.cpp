@@ -3,6 +3,7 @@
 #include "data/bundle.hpp"
 #include "data/household_snapshot.hpp"
 #include "data/sql_statement.hpp"
+#include "data/text_format.hpp"
 
 #include <fmt/format.h>
 
@@ -44,14 +45,7 @@ const KindInfo& kind_info(AlertKind k) {
     return k_kinds[0];
 }
 
-std::string now_iso() {
-    const std::time_t t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return buf;
-}
+std::string now_iso() { return utc_now_iso(); }
 
 int category_order(std::string_view c) {
     for (std::size_t i = 0; i < std::size(k_risk_categories); ++i) {
@@ -108,15 +102,7 @@ std::vector<AlertCount> count_by(const Bundle& bundle, const AlertFilter& filter
     return out;
 }
 
-std::string csv(std::string_view s) {
-    if (s.find_first_of(",\"\n\r") == std::string_view::npos) return std::string(s);
-    std::string out = "\"";
-    for (char c : s) {
-        if (c == '"') out += '"';
-        out += c;
-    }
-    return out + "\"";
-}
+std::string csv(std::string_view s) { return csv_field(s); }
 
 }  // namespace
 

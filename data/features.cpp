@@ -110,6 +110,56 @@ OGRLayer* need_layer(GDALDataset* ds, const char* name, const std::filesystem::p
     return layer;
 }
 
+void add_region(OGRLayer* rl, const Region& r, const std::filesystem::path& path) {
+    OGRFeature f(rl->GetLayerDefn());
+    f.SetField("code", r.code.c_str());
+    f.SetField("parent_code", r.parent_code.c_str());
+    f.SetField("level", static_cast<int>(r.level));
+    f.SetField("name", r.name.c_str());
+    f.SetField("population", static_cast<GIntBig>(r.population));
+    f.SetField("tp_population", static_cast<GIntBig>(r.tp_population));
+    f.SetField("tp_households", static_cast<GIntBig>(r.tp_households));
+    auto mp = std::make_unique<OGRMultiPolygon>();
+    for (const auto& poly : r.geometry) {
+        OGRPolygon p;
+        OGRLinearRing outer = to_ogr(poly.outer);
+        p.addRing(&outer);
+        for (const auto& h : poly.holes) {
+            OGRLinearRing hr = to_ogr(h);
+            p.addRing(&hr);
+        }
+        mp->addGeometry(&p);
+    }
+    f.SetGeometryDirectly(mp.release());
+    add_feature(rl, f, path);
+}
+
+void add_project(OGRLayer* pl, const Project& p, const std::filesystem::path& path) {
+    OGRFeature f(pl->GetLayerDefn());
+    f.SetField("name", p.name.c_str());
+    f.SetField("county_code", p.county_code.c_str());
+    f.SetField("village_code", p.village_code.c_str());
+    f.SetField("category", p.category.c_str());
+    f.SetField("batch", p.batch.c_str());
+    f.SetField("farmer_linkage", p.farmer_linkage ? 1 : 0);
+    f.SetField("operating", p.operating ? 1 : 0);
+    f.SetField("beneficiary_households", static_cast<GIntBig>(p.beneficiary_households));
+    f.SetField("investment", p.investment);
+    f.SetGeometryDirectly(new OGRPoint(p.location.x, p.location.y));
+    add_feature(pl, f, path);
+}
+
+void add_site(OGRLayer* sl, const Site& s, const std::filesystem::path& path) {
+    OGRFeature f(sl->GetLayerDefn());
+    f.SetField("name", s.name.c_str());
+    f.SetField("county_code", s.county_code.c_str());
+    f.SetField("households", static_cast<GIntBig>(s.households));
+    f.SetField("persons", static_cast<GIntBig>(s.persons));
+    f.SetField("employed_households", static_cast<GIntBig>(s.employed_households));
+    f.SetGeometryDirectly(new OGRPoint(s.location.x, s.location.y));
+    add_feature(sl, f, path);
+}
+
 }  // namespace
 
 void write_features(const std::filesystem::path& path, const std::vector<Region>& regions,
@@ -143,51 +193,13 @@ void write_features(const std::filesystem::path& path, const std::vector<Region>
 
     if (ds->StartTransaction() != OGRERR_NONE) throw BundleError(fmt::format("{}: cannot start transaction", path.string()));
     for (const Region& r : regions) {
-        OGRFeature f(rl->GetLayerDefn());
-        f.SetField("code", r.code.c_str());
-        f.SetField("parent_code", r.parent_code.c_str());
-        f.SetField("level", static_cast<int>(r.level));
-        f.SetField("name", r.name.c_str());
-        f.SetField("population", static_cast<GIntBig>(r.population));
-        f.SetField("tp_population", static_cast<GIntBig>(r.tp_population));
-        f.SetField("tp_households", static_cast<GIntBig>(r.tp_households));
-        auto mp = std::make_unique<OGRMultiPolygon>();
-        for (const auto& poly : r.geometry) {
-            OGRPolygon p;
-            OGRLinearRing outer = to_ogr(poly.outer);
-            p.addRing(&outer);
-            for (const auto& h : poly.holes) {
-                OGRLinearRing hr = to_ogr(h);
-                p.addRing(&hr);
-            }
-            mp->addGeometry(&p);
-        }
-        f.SetGeometryDirectly(mp.release());
-        add_feature(rl, f, path);
+        add_region(rl, r, path);
     }
     for (const Project& p : projects) {
-        OGRFeature f(pl->GetLayerDefn());
-        f.SetField("name", p.name.c_str());
-        f.SetField("county_code", p.county_code.c_str());
-        f.SetField("village_code", p.village_code.c_str());
-        f.SetField("category", p.category.c_str());
-        f.SetField("batch", p.batch.c_str());
-        f.SetField("farmer_linkage", p.farmer_linkage ? 1 : 0);
-        f.SetField("operating", p.operating ? 1 : 0);
-        f.SetField("beneficiary_households", static_cast<GIntBig>(p.beneficiary_households));
-        f.SetField("investment", p.investment);
-        f.SetGeometryDirectly(new OGRPoint(p.location.x, p.location.y));
-        add_feature(pl, f, path);
+        add_project(pl, p, path);
     }
     for (const Site& s : sites) {
-        OGRFeature f(sl->GetLayerDefn());
-        f.SetField("name", s.name.c_str());
-        f.SetField("county_code", s.county_code.c_str());
-        f.SetField("households", static_cast<GIntBig>(s.households));
-        f.SetField("persons", static_cast<GIntBig>(s.persons));
-        f.SetField("employed_households", static_cast<GIntBig>(s.employed_households));
-        f.SetGeometryDirectly(new OGRPoint(s.location.x, s.location.y));
-        add_feature(sl, f, path);
+        add_site(sl, s, path);
     }
     if (ds->CommitTransaction() != OGRERR_NONE) {
         throw BundleError(fmt::format("{}: cannot commit features: {}", path.string(), CPLGetLastErrorMsg()));
@@ -203,27 +215,7 @@ void replace_regions(const std::filesystem::path& path, Level level, const std::
     if (ds->StartTransaction() != OGRERR_NONE) throw BundleError(fmt::format("{}: cannot start transaction", path.string()));
     ds->ExecuteSQL(fmt::format("DELETE FROM regions WHERE level = {}", static_cast<int>(level)).c_str(), nullptr, nullptr);
     for (const Region& r : regions) {
-        OGRFeature f(rl->GetLayerDefn());
-        f.SetField("code", r.code.c_str());
-        f.SetField("parent_code", r.parent_code.c_str());
-        f.SetField("level", static_cast<int>(r.level));
-        f.SetField("name", r.name.c_str());
-        f.SetField("population", static_cast<GIntBig>(r.population));
-        f.SetField("tp_population", static_cast<GIntBig>(r.tp_population));
-        f.SetField("tp_households", static_cast<GIntBig>(r.tp_households));
-        auto mp = std::make_unique<OGRMultiPolygon>();
-        for (const auto& poly : r.geometry) {
-            OGRPolygon p;
-            OGRLinearRing outer = to_ogr(poly.outer);
-            p.addRing(&outer);
-            for (const auto& h : poly.holes) {
-                OGRLinearRing hr = to_ogr(h);
-                p.addRing(&hr);
-            }
-            mp->addGeometry(&p);
-        }
-        f.SetGeometryDirectly(mp.release());
-        add_feature(rl, f, path);
+        add_region(rl, r, path);
     }
     if (ds->CommitTransaction() != OGRERR_NONE) {
         throw BundleError(fmt::format("{}: cannot commit regions: {}", path.string(), CPLGetLastErrorMsg()));
@@ -246,18 +238,7 @@ void replace_projects(const std::filesystem::path& path, const std::vector<Proje
     if (ds->StartTransaction() != OGRERR_NONE) throw BundleError(fmt::format("{}: cannot start transaction", path.string()));
     ds->ExecuteSQL("DELETE FROM projects", nullptr, nullptr);
     for (const Project& p : projects) {
-        OGRFeature f(pl->GetLayerDefn());
-        f.SetField("name", p.name.c_str());
-        f.SetField("county_code", p.county_code.c_str());
-        f.SetField("village_code", p.village_code.c_str());
-        f.SetField("category", p.category.c_str());
-        f.SetField("batch", p.batch.c_str());
-        f.SetField("farmer_linkage", p.farmer_linkage ? 1 : 0);
-        f.SetField("operating", p.operating ? 1 : 0);
-        f.SetField("beneficiary_households", static_cast<GIntBig>(p.beneficiary_households));
-        f.SetField("investment", p.investment);
-        f.SetGeometryDirectly(new OGRPoint(p.location.x, p.location.y));
-        add_feature(pl, f, path);
+        add_project(pl, p, path);
     }
     if (ds->CommitTransaction() != OGRERR_NONE) throw BundleError(fmt::format("{}: cannot commit projects: {}", path.string(), CPLGetLastErrorMsg()));
 }
@@ -268,14 +249,7 @@ void replace_sites(const std::filesystem::path& path, const std::vector<Site>& s
     if (ds->StartTransaction() != OGRERR_NONE) throw BundleError(fmt::format("{}: cannot start transaction", path.string()));
     ds->ExecuteSQL("DELETE FROM sites", nullptr, nullptr);
     for (const Site& s : sites) {
-        OGRFeature f(sl->GetLayerDefn());
-        f.SetField("name", s.name.c_str());
-        f.SetField("county_code", s.county_code.c_str());
-        f.SetField("households", static_cast<GIntBig>(s.households));
-        f.SetField("persons", static_cast<GIntBig>(s.persons));
-        f.SetField("employed_households", static_cast<GIntBig>(s.employed_households));
-        f.SetGeometryDirectly(new OGRPoint(s.location.x, s.location.y));
-        add_feature(sl, f, path);
+        add_site(sl, s, path);
     }
     if (ds->CommitTransaction() != OGRERR_NONE) throw BundleError(fmt::format("{}: cannot commit sites: {}", path.string(), CPLGetLastErrorMsg()));
 }

@@ -5,6 +5,7 @@
 #include "data/household_snapshot.hpp"
 #include "data/rules.hpp"
 #include "data/sql_statement.hpp"
+#include "data/text_format.hpp"
 #include "data/targets.hpp"
 
 #include <fmt/format.h>
@@ -33,14 +34,7 @@ struct Candidate {
     std::string detail;
 };
 
-std::string now_iso() {
-    const std::time_t t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return buf;
-}
+std::string now_iso() { return utc_now_iso(); }
 
 // The county a region reports to: the nearest ancestor at county level, or the city for villages
 // of a city without counties (济源).

@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <chrono>
+#include <ctime>
+
 namespace onemap::data {
 
 std::string json_string(std::string_view s) {
@@ -26,6 +29,15 @@ std::string csv_field(std::string_view s) {
         out += c;
     }
     return out + "\"";
+}
+
+std::string utc_now_iso() {
+    const std::time_t t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return buf;
 }
 
 }  // namespace onemap::data
