@@ -53,7 +53,7 @@ void write_key_file(const std::filesystem::path& path, const Key& key) {
 void write_tables(Bundle& b, const demo::Geography& geo, const demo::People& pp, const DemoOptions& opt, const Key& key, DemoReport& report) {
     auto t0 = Clock::now();
     // Slow hashes of the second factor, spread over the threads (each household independent).
-    std::vector<std::string> factor_hash(pp.households.size());
+    std::vector<std::string> factor_hash(pp.households.size()), id_hash(pp.households.size());
     {
         std::vector<std::thread> pool;
         const int threads = std::max(1, opt.threads);
@@ -61,6 +61,7 @@ void write_tables(Bundle& b, const demo::Geography& geo, const demo::People& pp,
             pool.emplace_back([&, t] {
                 for (std::size_t i = static_cast<std::size_t>(t); i < pp.households.size(); i += static_cast<std::size_t>(threads)) {
                     // Peppered with the household key: without the key file the hash cannot be brute-forced offline.
+                    id_hash[i] = hmac_sha256_hex(key, pp.households[i].id_number);
                     factor_hash[i] = pbkdf2_sha256_hex(hmac_sha256_hex(key, pp.households[i].phone4), pp.households[i].salt,
                                                        opt.second_factor_iterations);
                 }
@@ -93,7 +94,7 @@ void write_tables(Bundle& b, const demo::Geography& geo, const demo::People& pp,
             return a->region_code < b->region_code;
         });
         Statement st(b, "INSERT INTO indicators(region_code, period, metric, value) VALUES (?,?,?,?)");
-        for (const auto* row : rows) st.text(1, row->region_code).text(2, row->period).text(3, row->metric).real(4, row->value).run();
+        for (const auto* row : rows) st.text_static(1, row->region_code).text_static(2, row->period).text_static(3, row->metric).real(4, row->value).run();
     }
     {
         Statement hh(b, "INSERT INTO households(household_id, id_hash, village_code, head_name_masked, members, labour, household_type, "
@@ -101,30 +102,34 @@ void write_tables(Bundle& b, const demo::Geography& geo, const demo::People& pp,
                         "contact_name, contact_phone) VALUES (?,?,?,?,?,?,?,?,?,?,?,'phone4',?,?,?,?)");
         Statement inc(b, "INSERT INTO household_income(household_id, year, wage, business, transfer, property, employed) VALUES (?,?,?,?,?,?,?)");
         Statement mon(b, "INSERT INTO household_months(household_id, month, income, big_expense, out_of_province) VALUES (?,?,?,?,?)");
+        static constexpr std::string_view k_months[12] = {"2025-01", "2025-02", "2025-03", "2025-04", "2025-05", "2025-06",
+                                                          "2025-07", "2025-08", "2025-09", "2025-10", "2025-11", "2025-12"};
         for (std::size_t i = 0; i < pp.households.size(); ++i) {
             const demo::Household& h = pp.households[i];
             const auto id = static_cast<std::int64_t>(i + 1);
-            hh.integer(1, id).text(2, hmac_sha256_hex(key, h.id_number)).text(3, geo.villages[static_cast<std::size_t>(h.village)].code);
-            hh.text(4, h.head_masked).integer(5, h.members).integer(6, h.labour).text(7, h.type).integer(8, h.fully_supported).integer(9, h.relocated);
+            hh.integer(1, id).text_static(2, id_hash[i]).text_static(3, geo.villages[static_cast<std::size_t>(h.village)].code);
+            hh.text_static(4, h.head_masked).integer(5, h.members).integer(6, h.labour).text_static(7, h.type).integer(8, h.fully_supported).integer(9, h.relocated);
             if (h.site >= 0) hh.integer(10, h.site + 1); else hh.null(10);  // sites.fid starts at 1
-            hh.integer(11, h.employed).text(12, h.salt).text(13, factor_hash[i]);
-            hh.text(14, pp.village_contact_name[static_cast<std::size_t>(h.village)]).text(15, pp.village_contact_phone[static_cast<std::size_t>(h.village)]).run();
+            hh.integer(11, h.employed).text_static(12, h.salt).text_static(13, factor_hash[i]);
+            hh.text_static(14, pp.village_contact_name[static_cast<std::size_t>(h.village)]).text_static(15, pp.village_contact_phone[static_cast<std::size_t>(h.village)]).run();
             for (int y = 0; y < demo::k_years; ++y) {
                 inc.integer(1, id).integer(2, demo::k_first_year + y).real(3, h.income[y][0]).real(4, h.income[y][1]).real(5, h.income[y][2]).real(6, h.income[y][3]);
                 inc.integer(7, h.employed_by_year[y]).run();
             }
             for (int m = 0; m < 12; ++m) {
-                mon.integer(1, id).text(2, fmt::format("2025-{:02d}", m + 1)).real(3, h.month_income[m]).real(4, h.month_expense[m]).integer(5, h.month_out[m]).run();
+                mon.integer(1, id).text_static(2, k_months[m]).real(3, h.month_income[m]).real(4, h.month_expense[m]).integer(5, h.month_out[m]).run();
             }
         }
         Statement ben(b, "INSERT INTO benefits(household_id, year, program, amount, paid_date, status) VALUES (?,?,?,?,?,?)");
         for (const auto& x : pp.benefits) {
-            ben.integer(1, x.household + 1).integer(2, x.year).text(3, x.program).real(4, x.amount);
-            if (x.paid_date.empty()) ben.null(5).text(6, "pending"); else ben.text(5, x.paid_date).text(6, "paid");
+            ben.integer(1, x.household + 1).integer(2, x.year).text_static(3, x.program).real(4, x.amount);
+            if (x.paid_date.empty()) ben.null(5).text_static(6, "pending"); else ben.text_static(5, x.paid_date).text_static(6, "paid");
             ben.run();
         }
         Statement mea(b, "INSERT INTO measures(household_id, family, description, start_month) VALUES (?,?,?,?)");
-        for (const auto& x : pp.measures) mea.integer(1, x.household + 1).text(2, x.family).text(3, x.description).text(4, x.start_month).run();
+        for (const auto& x : pp.measures) {
+            mea.integer(1, x.household + 1).text_static(2, x.family).text_static(3, x.description).text_static(4, x.start_month).run();
+        }
     }
     gis::Box box;
     for (const auto& r : geo.regions) {
