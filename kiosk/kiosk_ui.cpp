@@ -21,7 +21,10 @@ constexpr ImGuiWindowFlags k_panel = ImGuiWindowFlags_NoMove | ImGuiWindowFlags_
 
 bool big_button(const Ui& ui, const std::string& label, const std::string& id, WidgetRects& w, bool active = false, float width = 0) {
     if (active) ImGui::PushStyleColor(ImGuiCol_Button, ImGui::GetStyleColorVec4(ImGuiCol_ButtonActive));
-    const bool pressed = ImGui::Button(fmt::format("{}##{}", label, id).c_str(), ImVec2(width > 0 ? width : -1, ui.touch_px * 1.2f));
+    // Act on the touch itself, as the keypad does: a quick tap whose release lands in the same poll
+    // is never lost.
+    const bool pressed = ImGui::ButtonEx(fmt::format("{}##{}", label, id).c_str(), ImVec2(width > 0 ? width : -1, ui.touch_px * 1.2f),
+                                         ImGuiButtonFlags_PressedOnClick);
     if (active) ImGui::PopStyleColor();
     w.add(id);
     return pressed;
