@@ -5,6 +5,7 @@
 #include "render/classify.hpp"
 
 #include <imgui.h>
+#include <imgui_internal.h>
 
 #include <fmt/format.h>
 
@@ -99,7 +100,9 @@ void top_bar(const Ui& ui, DeskLocal& local, WidgetRects& w, std::vector<Intent>
             const auto crumbs2 = ui.regions.breadcrumbs(hits[i]->code);
             std::string path;
             for (std::size_t k = 1; k + 1 < crumbs2.size(); ++k) path += crumbs2[k]->name + " ";
-            if (ImGui::Selectable(fmt::format("{}  {}  {}##hit{}", hits[i]->name, hits[i]->code, path, i).c_str())) {
+            // Select on the press: the list closes when the search box loses focus on that same click.
+            if (ImGui::Selectable(fmt::format("{}  {}  {}##hit{}", hits[i]->name, hits[i]->code, path, i).c_str(), false,
+                                  ImGuiSelectableFlags_SelectOnClick)) {
                 out.push_back({Intent::Kind::Focus, hits[i]->code});
                 local.search[0] = 0;
             }

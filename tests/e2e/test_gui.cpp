@@ -236,7 +236,7 @@ TEST(DeskE2E, SearchFindsAVillageAndExportWritesPng) {
     s = app.settled();
     click_widget(s, "search");
     std::this_thread::sleep_for(300ms);
-    xdo("type --delay 60 " + village->code);
+    xdo("type --delay 60 " + village->code);  // a code prefix (searching by Chinese name is unit-tested: RegionIndex)
     s = app.wait_for([&](const State& st) { return st.widget("result:" + village->code).has_value(); });
     ASSERT_TRUE(s.widget("result:" + village->code).has_value()) << "results as you type: " << s.json;
     xdo("keydown Return sleep 0.15 keyup Return");  // ImGui 1.86 needs the key down for a frame
