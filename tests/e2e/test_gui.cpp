@@ -309,7 +309,8 @@ TEST(KioskE2E, CannotBeClosedWithoutTheAdminPin) {
     s = app.settled();
     for (const char* d : {"1", "2", "3", "4"}) {
         click_widget(s, std::string("pin:") + d);
-        std::this_thread::sleep_for(150ms);
+        // ImGui 1.86 keeps one press per frame: leave a loaded machine time to draw between taps.
+        std::this_thread::sleep_for(600ms);
     }
     click_widget(s, "pin:OK");
     std::this_thread::sleep_for(1500ms);
@@ -320,7 +321,8 @@ TEST(KioskE2E, CannotBeClosedWithoutTheAdminPin) {
     s = app.settled();
     for (const char* d : {"2", "4", "6", "8"}) {
         click_widget(s, std::string("pin:") + d);
-        std::this_thread::sleep_for(150ms);
+        // ImGui 1.86 keeps one press per frame: leave a loaded machine time to draw between taps.
+        std::this_thread::sleep_for(600ms);
     }
     click_widget(s, "pin:OK");
     for (int i = 0; i < 50 && app.alive(); ++i) std::this_thread::sleep_for(100ms);
