@@ -184,6 +184,9 @@ public:
     }
 
     bool leave_requested() const { return m_leave; }
+    const Strings& strings() const { return m_tr; }
+    const std::vector<PolicyCard>& policy() const { return m_policy; }
+    const data::RegionIndex& regions() const { return m_regions; }
 
     // Key presses from GLFW's callback, so a press and release within one poll are not lost.
     void key_pressed(int key, int mods) { m_keys.emplace_back(key, mods); }
@@ -679,7 +682,7 @@ private:
 // Glyphs the UI will need: ASCII, CJK punctuation, every UI string, region and metric name, and the
 // policy cards; for desk also the common-use set, so typed search text shows.
 std::vector<ImWchar> glyph_ranges(const Strings& tr, const std::vector<PolicyCard>& policy, const data::RegionIndex& regions,
-                                  const std::filesystem::path& bundle, bool common) {
+                                  bool common) {
     ImFontGlyphRangesBuilder b;
     ImFontAtlas tmp;
     b.AddRanges(tmp.GetGlyphRangesDefault());
@@ -710,7 +713,6 @@ std::vector<ImWchar> glyph_ranges(const Strings& tr, const std::vector<PolicyCar
     }
     b.AddText("∶≥≤→←＞＜×÷±°′″№①②③④⑤");
     b.AddText("演示数据预警目标县市区乡镇村社区街道全省无数据达成未达成进度共个户人元万亿％");
-    (void)bundle;
     const data::RegionInfo* root = regions.root();
     std::vector<const data::RegionInfo*> stack{root};
     while (!stack.empty()) {
@@ -845,12 +847,8 @@ int run_gui(const GuiOptions& options) {
         if (mm_h > 50 && vm) touch_px = std::max(touch_px, 15.0f * static_cast<float>(vm->height) / static_cast<float>(mm_h));
         const auto [font, face] = render::find_font();
         if (font.empty()) throw std::runtime_error("no CJK font found through fontconfig (install fonts-noto-cjk)");
-        const Strings tr = Strings::load(cfg.language);
-        const auto policy = load_policy(cfg.language);
-        const data::Bundle b = data::Bundle::open(cfg.bundle, data::OpenMode::ReadOnly);
-        const data::RegionIndex regions = data::RegionIndex::load(b);
-        static std::vector<ImWchar> ranges;
-        ranges = glyph_ranges(tr, policy, regions, cfg.bundle, cfg.mode == Mode::Desk);
+        static std::vector<ImWchar> ranges;  // ImGui keeps a pointer to the ranges until the atlas is rebuilt
+        ranges = glyph_ranges(app.strings(), app.policy(), app.regions(), cfg.mode == Mode::Desk);
         io.Fonts->FontBuilderIO = ImGuiFreeType::GetBuilderForFreeType();
         ImFontConfig fc;
         fc.FontNo = static_cast<unsigned>(face);

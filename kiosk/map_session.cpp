@@ -5,7 +5,7 @@
 #include "data/bundle.hpp"
 #include "data/catalogue.hpp"
 #include "data/features.hpp"
-#include "data/indicator_values.hpp"
+#include "data/region_index.hpp"
 
 #include <fmt/format.h>
 
@@ -104,7 +104,8 @@ void MapSession::recolor(const std::string& metric_key, const std::string& perio
     if (!method) throw std::invalid_argument("unknown classification '" + method_key + "' (quantile, equal, jenks, manual)");
     if (*method == render::ClassMethod::Manual && m_req.breaks.size() < 2)
         throw std::invalid_argument("--method manual needs --breaks with at least two values");
-    const std::unordered_map<std::string, double> values = data::read_indicator_values(*m_bundle, metric_key, period);
+    const data::Indicators indicators(*m_bundle);
+    const auto& values = indicators.values(metric_key, period);
     const auto& feats = m_renderer->layer().features;
     std::vector<double> v(feats.size(), render::k_missing);
     for (std::size_t i = 0; i < feats.size(); ++i)
