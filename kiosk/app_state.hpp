@@ -25,6 +25,12 @@ struct AppState {
     std::string panel_title;         // name shown in the info panel
     std::string tour_city;           // wall: where the tour is
     std::string last_export;         // path of the last exported file
+    // kiosk 查询我家: id|factor|paused|card|unavailable; characters typed (never which); the last
+    // outcome (found, wrong_factor, …); a digest of the card's masked name, never the name.
+    std::string lookup_step;
+    int lookup_typed = 0;
+    std::string lookup_outcome;
+    std::string card;
     std::vector<std::pair<std::string, std::array<double, 4>>> widgets;  // named UI rectangles: x, y, w, h (window pixels)
     std::vector<std::pair<std::string, std::array<double, 2>>> anchors;  // children of the focus on screen: x, y
 

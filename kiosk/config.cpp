@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 #include <toml++/toml.h>
 
+#include <cstdlib>
 #include <vector>
 
 namespace onemap::app {
@@ -168,7 +169,24 @@ AppConfig load_config(const std::filesystem::path& path, Mode mode) {
     if (!c.admin_pin_hash.empty() && c.admin_pin_hash.rfind("pbkdf2-sha256$", 0) != 0) {
         r.fail("kiosk.admin_pin_hash", "a hash made by `onemap pin-hash` (pbkdf2-sha256$…), never the PIN itself", "something else");
     }
+    auto path_key = [&](std::string_view key, std::filesystem::path& out) {
+        std::string v;
+        r.string(key, v);
+        if (v.empty()) return;
+        out = v;
+        if (out.is_relative()) out = path.parent_path() / out;
+    };
+    path_key("kiosk.household_key", c.household_key);
+    path_key("kiosk.lookup_guard", c.lookup_guard);
+    r.number("kiosk.card_timeout_s", c.card_timeout_s, 3, 3600);
+    r.string("kiosk.speech_command", c.speech_command);
     return c;
+}
+
+std::filesystem::path default_lookup_guard_path() {
+    if (const char* xdg = std::getenv("XDG_STATE_HOME"); xdg && *xdg) return std::filesystem::path(xdg) / "onemap" / "lookup-guard.db";
+    if (const char* home = std::getenv("HOME"); home && *home) return std::filesystem::path(home) / ".local" / "state" / "onemap" / "lookup-guard.db";
+    return std::filesystem::path("/var/lib/onemap/lookup-guard.db");
 }
 
 std::string hash_pin(std::string_view pin, std::string_view salt, int iterations) {

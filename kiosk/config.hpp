@@ -3,7 +3,7 @@
 //
 //   [app]      mode, bundle, language, theme, home_region, metric, period
 //   [screen]   monitor = "primary" | "all" | N, canvas = [x, y, w, h], fullscreen
-//   [kiosk]    idle_timeout_s, admin_pin_hash
+//   [kiosk]    idle_timeout_s, admin_pin_hash, household_key, lookup_guard, card_timeout_s, speech_command
 //   [wall]     tour_interval_s, idle_timeout_s
 //
 // A bad file gives one ConfigError naming the file and the key.
@@ -35,6 +35,13 @@ struct AppConfig {
     double idle_timeout_s = 90;
     double tour_interval_s = 20;
     std::string admin_pin_hash;       // "pbkdf2-sha256$iterations$salt$hex"
+    // Household look-up (kiosk): the key file kept outside the bundle (empty: BUNDLE.key), the guard
+    // file with the lockout counters and the look-up audit (empty: the user's state folder), how long
+    // an untouched card stays open, and the read-aloud command (text on its standard input; empty: none).
+    std::filesystem::path household_key;
+    std::filesystem::path lookup_guard;
+    double card_timeout_s = 60;
+    std::string speech_command = "espeak-ng -v cmn -s 140 --stdin";
 };
 
 class ConfigError : public std::runtime_error {
@@ -48,6 +55,10 @@ std::string_view theme_key(Theme theme);
 
 AppConfig default_config(Mode mode);
 AppConfig load_config(const std::filesystem::path& path, Mode mode);  // file values over the mode's defaults
+
+// Where the look-up guard lives when the config does not say: $XDG_STATE_HOME/onemap, else
+// ~/.local/state/onemap, file lookup-guard.db.
+std::filesystem::path default_lookup_guard_path();
 
 std::string hash_pin(std::string_view pin, std::string_view salt, int iterations = 100000);
 bool check_pin(const std::string& stored_hash, std::string_view pin);

@@ -13,6 +13,9 @@
 #include "data/region_index.hpp"
 #include "data/rules.hpp"
 #include "data/text_format.hpp"
+#include "data/household_lookup.hpp"
+#include "data/lookup_guard.hpp"
+#include "kiosk/speech.hpp"
 #include "kiosk/app_state.hpp"
 #include "kiosk/gui_model.hpp"
 #include "kiosk/map_view.hpp"
@@ -25,6 +28,8 @@
 #include <backends/imgui_impl_opengl3.h>
 #include <imgui.h>
 #include <imgui_freetype.h>
+#include <imgui_internal.h>
+#include <openssl/crypto.h>
 #include <sqlite3.h>
 #include <toml++/toml.h>
 
@@ -67,6 +72,21 @@ std::vector<PolicyCard> load_policy(std::string_view language) {
     return out;
 }
 
+// The look-up card's policy items: [household.KEY] entries of the same policy file.
+std::map<std::string, PolicyCard, std::less<>> load_household_items(std::string_view language) {
+    std::map<std::string, PolicyCard, std::less<>> out;
+    const toml::table t = toml::parse(language == "en" ? assets::policy_en_toml : assets::policy_zh_cn_toml);
+    if (const auto* items = t["household"].as_table()) {
+        for (const auto& [key, node] : *items) {
+            const auto* tab = node.as_table();
+            if (!tab) continue;
+            out[std::string(key.str())] = {std::string((*tab)["title"].value_or("")), std::string((*tab)["body"].value_or("")),
+                                           std::string((*tab)["next"].value_or(""))};
+        }
+    }
+    return out;
+}
+
 void apply_theme(Theme theme, float scale) {
     ImGuiStyle& style = ImGui::GetStyle();
     style = ImGuiStyle();
@@ -102,7 +122,8 @@ public:
     Application(const GuiOptions& options, GLFWwindow* window)
         : m_opt(options), m_cfg(options.config), m_window(window), m_tr(Strings::load(m_cfg.language)),
           m_bundle(data::Bundle::open(m_cfg.bundle, data::OpenMode::ReadOnly)), m_regions(data::RegionIndex::load(m_bundle)),
-          m_indicators(m_bundle), m_map(m_cfg.bundle, m_cfg.mode != Mode::Kiosk), m_policy(load_policy(m_cfg.language)) {
+          m_indicators(m_bundle), m_map(m_cfg.bundle, m_cfg.mode != Mode::Kiosk), m_policy(load_policy(m_cfg.language)),
+          m_household_items(load_household_items(m_cfg.language)), m_speech(m_cfg.mode == Mode::Kiosk ? m_cfg.speech_command : std::string()) {
         m_periods = m_indicators.periods();
         if (m_periods.empty()) throw data::BundleError(m_cfg.bundle.string() + ": the bundle has no yearly indicators to show");
         m_state.mode = m_cfg.mode;
@@ -120,6 +141,7 @@ public:
         if (m_cfg.mode == Mode::Kiosk) {
             m_map.set_points(true, false);
             m_project_list = data::read_projects(m_cfg.bundle);
+            open_lookup();
         }
         load_alerts();
         // Which layers are synthetic (meta.layers_real / layers_synthetic): all, or only some after an import.
@@ -141,6 +163,7 @@ public:
     bool frame(double dt) {
         int fbw = 0, fbh = 0;
         glfwGetFramebufferSize(m_window, &fbw, &fbh);
+        if (m_scrub) scrub_ui_buffers();
         ImGui_ImplOpenGL3_NewFrame();
         ImGui_ImplGlfw_NewFrame();
         ImGui::NewFrame();
@@ -174,6 +197,10 @@ public:
     // Seconds until a timer needs a frame (kiosk idle reset, wall tour), for the event wait.
     double next_timer() const {
         const double idle = seconds_since(m_last_input);
+        if (m_cfg.mode == Mode::Kiosk && m_state.screen == "lookup") {
+            // The card's countdown and the keypad's pause are shown in seconds.
+            return std::max(0.05, std::min(1.0, std::min(m_cfg.card_timeout_s, m_cfg.idle_timeout_s) - idle));
+        }
         if (m_cfg.mode == Mode::Kiosk && m_state.screen != "attract") return std::max(0.05, m_cfg.idle_timeout_s - idle);
         if (m_cfg.mode == Mode::Kiosk) return 4.0;  // the attract loop moves slowly
         if (m_cfg.mode == Mode::Wall) {
@@ -187,6 +214,8 @@ public:
     const Strings& strings() const { return m_tr; }
     const std::vector<PolicyCard>& policy() const { return m_policy; }
     const data::RegionIndex& regions() const { return m_regions; }
+    const std::map<std::string, PolicyCard, std::less<>>& household_items() const { return m_household_items; }
+    const std::string& card_glyphs() const { return m_card_glyphs; }
 
     // Key presses from GLFW's callback, so a press and release within one poll are not lost.
     void key_pressed(int key, int mods) { m_keys.emplace_back(key, mods); }
@@ -218,6 +247,22 @@ private:
         ui.rules = m_rules;
         ui.region_alerts = m_region_alerts;
         ui.rule_summary = m_rule_summary;
+        if (m_cfg.mode == Mode::Kiosk) {
+            LookupView& lk = ui.lookup;
+            lk.available = m_lookup && m_lookup->available();
+            if (m_lookup) lk.factor_kind = m_lookup->factor_kind();
+            lk.paused_s = std::max(0.0, std::chrono::duration<double>(m_pause_until - Clock::now()).count());
+            lk.message = m_lookup_message;
+            lk.card = m_card ? &*m_card : nullptr;
+            lk.items = &m_household_items;
+            if (m_card) {
+                const data::RegionInfo* v = m_regions.find(m_card->village_code);
+                lk.village_name = v ? v->name : std::string();
+            }
+            lk.big = m_big;
+            lk.can_speak = m_speech.available();
+            lk.closes_in_s = std::max(0.0, std::min(m_cfg.card_timeout_s, m_cfg.idle_timeout_s) - seconds_since(m_last_input));
+        }
         return ui;
     }
 
@@ -233,8 +278,15 @@ private:
     void idle_timers() {
         const double idle = seconds_since(m_last_input);
         if (m_cfg.mode == Mode::Kiosk) {
+            if (m_state.screen == "lookup" && idle >= m_cfg.card_timeout_s && idle < m_cfg.idle_timeout_s) {
+                // Walked away from the look-up: the card (or what was typed) closes and is wiped.
+                close_lookup();
+                m_state.screen = "home";
+                go_home(0.6);
+            }
             if (m_state.screen != "attract" && idle >= m_cfg.idle_timeout_s) {
-                // Reset everything: screen, selection, view, typed PIN, messages.
+                // Reset everything: screen, selection, view, typed PIN, the household look-up, messages.
+                close_lookup();
                 m_kiosk = KioskLocal{};
                 m_admin_pad = false;
                 m_message.clear();
@@ -463,11 +515,23 @@ private:
             case K::ExportPng: export_png(); break;
             case K::ExportCsv: export_csv(); break;
             case K::Screen:
+                if (m_state.screen == "lookup" || in.text == "lookup") close_lookup();  // entering starts clean; leaving wipes
                 m_state.screen = in.text;
                 if (in.text == "home") go_home(0.6);
                 if (in.text == "admin") m_admin_pad = true;
                 break;
             case K::AlertStep: alert_step(in.number, in.text); break;
+            case K::LookupBadId: record_bad_id(); break;
+            case K::LookupSubmit: submit_lookup(); break;
+            case K::LookupClose:
+                close_lookup();
+                m_state.screen = "home";
+                go_home(0.6);
+                break;
+            case K::LookupBig: m_big = !m_big; break;
+            case K::LookupSpeak:
+                if (m_card) m_speech.say(speech_text(*m_card));
+                break;
             case K::Zoom: {
                 int fbw = 0, fbh = 0;
                 glfwGetFramebufferSize(m_window, &fbw, &fbh);
@@ -594,6 +658,140 @@ private:
         }
     }
 
+    // ── Household look-up (kiosk) ────────────────────────────────────────────────────────────────
+    void open_lookup() {
+        std::string why;
+        const auto key_path = m_cfg.household_key.empty() ? std::filesystem::path(m_cfg.bundle.string() + ".key") : m_cfg.household_key;
+        std::optional<data::Key> key = data::load_kiosk_key(key_path, why);
+        try {
+            m_guard.emplace(data::LookupGuard::open(m_cfg.lookup_guard.empty() ? default_lookup_guard_path() : m_cfg.lookup_guard));
+            m_lookup = std::make_unique<data::HouseholdLookup>(m_bundle, std::move(key), *m_guard);
+            if (!m_lookup->available() && why.empty()) why = m_lookup->unavailable_reason();
+            m_pause_until = Clock::now() + std::chrono::milliseconds(static_cast<long long>(m_guard->paused_for() * 1000));
+            if (m_lookup->available()) m_card_glyphs = data::household_card_glyphs(m_bundle);
+        } catch (const std::exception& e) {
+            why = e.what();
+            m_lookup.reset();
+        }
+        if (!m_lookup || !m_lookup->available()) fmt::print(stderr, "onemap kiosk: household look-up unavailable: {}\n", why);
+    }
+
+    void log_lookup(data::LookupOutcome outcome, const std::string& hash_prefix) {
+        // Time, outcome and a short prefix of the keyed hash: never a number, a name or an amount.
+        fmt::print(stderr, "{} onemap kiosk: look-up {}{}\n", data::utc_now_iso(), data::outcome_key(outcome),
+                   hash_prefix.empty() ? std::string() : " h=" + hash_prefix);
+        m_lookup_outcome = std::string(data::outcome_key(outcome));
+    }
+
+    void set_pause() {
+        if (m_guard) m_pause_until = Clock::now() + std::chrono::milliseconds(static_cast<long long>(m_guard->paused_for() * 1000));
+    }
+
+    void record_bad_id() {
+        if (!m_guard) return;
+        try {
+            m_guard->record(data::LookupOutcome::BadId, {});
+        } catch (const std::exception& e) {
+            fmt::print(stderr, "onemap kiosk: {}\n", e.what());
+        }
+        log_lookup(data::LookupOutcome::BadId, {});
+        m_lookup_message = m_tr("lookup_id_bad");
+        set_pause();
+    }
+
+    void submit_lookup() {
+        if (!m_lookup) return;
+        data::LookupResult r;
+        try {
+            r = m_lookup->look_up(m_kiosk.id, m_kiosk.factor);
+        } catch (const std::exception& e) {
+            fmt::print(stderr, "onemap kiosk: look-up failed: {}\n", e.what());  // file names and SQLite's words only
+            r.outcome = data::LookupOutcome::Unavailable;
+        }
+        data::wipe_string(m_kiosk.factor);
+        log_lookup(r.outcome, r.hash_prefix);
+        using O = data::LookupOutcome;
+        switch (r.outcome) {
+            case O::Found:
+                m_card = std::move(r.card);
+                data::wipe_string(m_kiosk.id);
+                m_kiosk.at_factor = false;
+                m_lookup_message.clear();
+                m_big = false;
+                break;
+            case O::WrongFactor:
+                m_lookup_message = fmt::format(fmt::runtime(m_tr("lookup_wrong_factor")), r.tries_left);
+                break;
+            case O::Locked:
+                m_lookup_message = fmt::format(fmt::runtime(m_tr("lookup_locked")), static_cast<int>(std::ceil(r.wait_s / 60)));
+                data::wipe_string(m_kiosk.id);
+                m_kiosk.at_factor = false;
+                break;
+            case O::NotFound:
+                m_lookup_message = m_tr("lookup_not_found");
+                m_kiosk.at_factor = false;  // the number stays, to be checked and corrected
+                break;
+            case O::BadId:
+                m_lookup_message = m_tr("lookup_id_bad");
+                m_kiosk.at_factor = false;
+                break;
+            case O::Paused: m_lookup_message.clear(); break;
+            case O::Unavailable: m_lookup_message = m_tr("lookup_unavailable"); break;
+        }
+        set_pause();
+    }
+
+    // Closing the look-up, by 结束, by walking away or by the idle reset: the card, the typed digits,
+    // the voice and ImGui's own buffers that held the card's text are overwritten.
+    void close_lookup() {
+        const bool had = m_card.has_value() || !m_kiosk.id.empty() || !m_kiosk.factor.empty();
+        if (m_card) {
+            m_card->wipe();
+            m_card.reset();
+        }
+        data::wipe_string(m_kiosk.id);
+        data::wipe_string(m_kiosk.factor);
+        m_kiosk.at_factor = false;
+        m_lookup_message.clear();
+        m_big = false;
+        m_speech.stop();
+        if (had) m_scrub = true;
+    }
+
+    // Between frames: ImGui's text scratch buffer and every window's vertex and index buffers (which
+    // held the card's glyphs) are overwritten; the next frames redraw the screen without the card.
+    void scrub_ui_buffers() {
+        m_scrub = false;
+        ImGuiContext* g = ImGui::GetCurrentContext();
+        if (!g) return;
+        OPENSSL_cleanse(g->TempBuffer, sizeof g->TempBuffer);
+        for (ImGuiWindow* win : g->Windows) {
+            ImDrawList* dl = win->DrawList;
+            if (!dl) continue;
+            if (dl->VtxBuffer.Data) OPENSSL_cleanse(dl->VtxBuffer.Data, static_cast<std::size_t>(dl->VtxBuffer.Capacity) * sizeof(ImDrawVert));
+            if (dl->IdxBuffer.Data) OPENSSL_cleanse(dl->IdxBuffer.Data, static_cast<std::size_t>(dl->IdxBuffer.Capacity) * sizeof(ImDrawIdx));
+        }
+    }
+
+    std::string speech_text(const data::HouseholdCard& c) const {
+        std::string t = m_tr("lookup_card_title") + "。";
+        if (const data::RegionInfo* v = m_regions.find(c.village_code)) t += v->name + "。";
+        t += c.household_type + "。";
+        t += fmt::format(fmt::runtime(m_tr("lookup_benefits")), c.year) + "：";
+        if (c.benefits.empty()) t += m_tr("lookup_benefits_none");
+        for (const auto& b : c.benefits) {
+            t += fmt::format("{}，{}，{}。", b.program, fmt::format(fmt::runtime(m_tr("lookup_yuan")), fmt::format("{:.0f}", b.amount)),
+                             m_tr(b.paid ? "lookup_paid" : "lookup_pending"));
+        }
+        for (const auto& item : c.items) {
+            const auto it = m_household_items.find(item.key);
+            if (it == m_household_items.end()) continue;
+            t += it->second.title + "。" + it->second.body + m_tr("kiosk_next") + "：" + it->second.next;
+        }
+        if (!c.contact_name.empty()) t += m_tr("lookup_contact") + "：" + c.contact_name + "，" + c.contact_phone + "。";
+        return t;
+    }
+
     void load_alerts() {
         // Newest open alerts for the wall's ticker: place, kind and risk category — nothing about a household.
         if (m_cfg.mode != Mode::Wall) return;
@@ -621,6 +819,16 @@ private:
         s.tour_city = m_tour_city;
         const data::RegionInfo* panel = m_regions.find(m_state.selected.empty() ? m_focus : m_state.selected);
         s.panel_title = panel ? panel->name : std::string();
+        if (m_cfg.mode == Mode::Kiosk && m_state.screen == "lookup") {
+            // For tests and monitoring: the step, the last outcome, how many characters are typed (never
+            // which), and a digest of the masked name on the card (never the name).
+            const bool paused = Clock::now() < m_pause_until;
+            s.lookup_step = !(m_lookup && m_lookup->available()) ? "unavailable" : m_card ? "card" : paused ? "paused"
+                            : m_kiosk.at_factor ? "factor" : "id";
+            s.lookup_typed = static_cast<int>(m_kiosk.at_factor ? m_kiosk.factor.size() : m_kiosk.id.size());
+            s.lookup_outcome = m_lookup_outcome;
+            s.card = m_card ? data::sha256_hex("onemap-state|" + m_card->head_masked).substr(0, 16) : std::string();
+        }
         s.widgets.clear();
         for (const auto& [name, r] : widgets.rects) s.widgets.push_back({name, {static_cast<double>(r[0]), static_cast<double>(r[1]), static_cast<double>(r[2]), static_cast<double>(r[3])}});
         // Where drawn regions inside the focus are on screen (a few), so a test can click one.
@@ -677,12 +885,20 @@ private:
     std::vector<std::pair<int, int>> m_keys;
     DeskLocal m_desk;
     KioskLocal m_kiosk;
+    std::map<std::string, PolicyCard, std::less<>> m_household_items;
+    std::optional<data::LookupGuard> m_guard;
+    std::unique_ptr<data::HouseholdLookup> m_lookup;
+    std::optional<data::HouseholdCard> m_card;
+    std::string m_lookup_message, m_lookup_outcome, m_card_glyphs;
+    Clock::time_point m_pause_until{};
+    bool m_big = false, m_scrub = false;
+    Speech m_speech;
 };
 
 // Glyphs the UI will need: ASCII, CJK punctuation, every UI string, region and metric name, and the
 // policy cards; for desk also the common-use set, so typed search text shows.
 std::vector<ImWchar> glyph_ranges(const Strings& tr, const std::vector<PolicyCard>& policy, const data::RegionIndex& regions,
-                                  bool common) {
+                                  bool common, const std::map<std::string, PolicyCard, std::less<>>& items, const std::string& extra) {
     ImFontGlyphRangesBuilder b;
     ImFontAtlas tmp;
     b.AddRanges(tmp.GetGlyphRangesDefault());
@@ -711,7 +927,13 @@ std::vector<ImWchar> glyph_ranges(const Strings& tr, const std::vector<PolicyCar
             b.AddText(std::string(data::alert_kind_name_zh(*kind)).c_str());
         }
     }
-    b.AddText("∶≥≤→←＞＜×÷±°′″№①②③④⑤");
+    for (const auto& [key, c] : items) {
+        b.AddText(c.title.c_str());
+        b.AddText(c.body.c_str());
+        b.AddText(c.next.c_str());
+    }
+    b.AddText(extra.c_str());
+    b.AddText("∶≥≤→←＞＜×÷±°′″№①②③④⑤【】");
     b.AddText("演示数据预警目标县市区乡镇村社区街道全省无数据达成未达成进度共个户人元万亿％");
     const data::RegionInfo* root = regions.root();
     std::vector<const data::RegionInfo*> stack{root};
@@ -848,7 +1070,7 @@ int run_gui(const GuiOptions& options) {
         const auto [font, face] = render::find_font();
         if (font.empty()) throw std::runtime_error("no CJK font found through fontconfig (install fonts-noto-cjk)");
         static std::vector<ImWchar> ranges;  // ImGui keeps a pointer to the ranges until the atlas is rebuilt
-        ranges = glyph_ranges(app.strings(), app.policy(), app.regions(), cfg.mode == Mode::Desk);
+        ranges = glyph_ranges(app.strings(), app.policy(), app.regions(), cfg.mode == Mode::Desk, app.household_items(), app.card_glyphs());
         io.Fonts->FontBuilderIO = ImGuiFreeType::GetBuilderForFreeType();
         ImFontConfig fc;
         fc.FontNo = static_cast<unsigned>(face);

@@ -4,6 +4,7 @@
 //
 //   Application ──Ui (read-only)──▶ desk_panels / kiosk_panels / wall_panels ──Intents──▶ Application
 #include "data/features.hpp"
+#include "data/household_lookup.hpp"
 #include "data/alerts.hpp"
 #include "data/region_index.hpp"
 #include "data/rules.hpp"
@@ -13,6 +14,7 @@
 #include "kiosk/strings.hpp"
 
 #include <array>
+#include <map>
 #include <string>
 #include <utility>
 #include <vector>
@@ -42,6 +44,11 @@ struct Intent {
         AdminExit,      // text = PIN typed
         Zoom,           // number = +1 in, -1 out, about the centre
         AlertStep,      // number = alert id, text = note: move the alert one step on
+        LookupBadId,    // kiosk: 下一步 on an ID number whose check character is wrong (counts as a failure)
+        LookupSubmit,   // kiosk: look up the household typed into KioskLocal (id, factor)
+        LookupClose,    // kiosk: 结束 — close and wipe the household card
+        LookupBig,      // kiosk: 大字 on the card
+        LookupSpeak,    // kiosk: 朗读 the card
     };
     Intent(Kind k, std::string t = {}, int n = 0) : kind(k), text(std::move(t)), number(n) {}
     Kind kind;
@@ -51,6 +58,19 @@ struct Intent {
 
 struct PolicyCard {
     std::string title, body, next;
+};
+
+// The household look-up as the kiosk panel sees it.
+struct LookupView {
+    bool available = false;
+    std::string factor_kind = "phone4";   // phone4 | pin | mixed
+    double paused_s = 0;                  // the keypad is paused this much longer
+    std::string message;                  // the last outcome, in words
+    const data::HouseholdCard* card = nullptr;
+    const std::map<std::string, PolicyCard, std::less<>>* items = nullptr;  // [household.KEY] texts
+    std::string village_name;
+    bool big = false, can_speak = false, speaking = false;
+    double closes_in_s = 0;               // the card closes by itself after this long untouched
 };
 
 struct UiFonts {
@@ -88,6 +108,7 @@ struct Ui {
     std::vector<data::RuleSummary> rule_summary{};  // wall: per rule, counties passing and failing
     std::int64_t open_alerts = 0;                   // wall: every open alert
     bool partly_real = false;                       // some layers imported from real files, the rest synthetic
+    LookupView lookup{};                            // kiosk: 查询我家
 };
 
 // Panels record the screen rectangles of named widgets, so tests can click them and monitoring can see them.
@@ -104,6 +125,8 @@ struct DeskLocal {   // widget-only state (what is typed, how a table is sorted)
 };
 struct KioskLocal {
     std::string pin;
+    std::string id, factor;   // typed on the look-up keypad; wiped when the look-up closes
+    bool at_factor = false;   // the keypad asks for the second factor
 };
 
 std::vector<Intent> desk_panels(const Ui& ui, DeskLocal& local, WidgetRects& widgets);

@@ -90,6 +90,235 @@ void admin_pad(const Ui& ui, KioskLocal& local, WidgetRects& w, std::vector<Inte
     ImGui::EndPopup();
 }
 
+// One key of the look-up keypad; acts on the touch, like the PIN pad.
+bool pad_key(const std::string& label, const std::string& id, float size, bool enabled, WidgetRects& w) {
+    ImGui::BeginDisabled(!enabled);
+    const bool pressed = ImGui::ButtonEx(fmt::format("{}##{}", label, id).c_str(), ImVec2(size, size * 0.8f), ImGuiButtonFlags_PressedOnClick);
+    ImGui::EndDisabled();
+    w.add(id);
+    return pressed && enabled;
+}
+
+// What may be typed next: an ID number is 17 digits then a digit or X; a second factor 4–8 digits
+// (4 for a phone's last four). Anything longer or stranger is refused here, at the keypad.
+bool accept_char(KioskLocal& local, char c, const std::string& factor_kind) {
+    if (!local.at_factor) {
+        if (c == 'x') c = 'X';
+        if (local.id.size() >= 18) return false;
+        const bool digit = c >= '0' && c <= '9';
+        if (!(digit || (c == 'X' && local.id.size() == 17))) return false;
+        local.id.push_back(c);
+        return true;
+    }
+    const std::size_t max = factor_kind == "phone4" ? 4 : 8;
+    if (local.factor.size() >= max || c < '0' || c > '9') return false;
+    local.factor.push_back(c);
+    return true;
+}
+
+std::string grouped_id(const std::string& id) {  // 410225 19760421 2159: easier to check by eye
+    std::string out;
+    for (std::size_t i = 0; i < id.size(); ++i) {
+        if (i == 6 || i == 14) out += ' ';
+        out += id[i];
+    }
+    return out;
+}
+
+void household_card(const Ui& ui, WidgetRects& w, std::vector<Intent>& out) {
+    const LookupView& lk = ui.lookup;
+    const data::HouseholdCard& c = *lk.card;
+    ImFont* body = lk.big ? ui.fonts.title : ui.fonts.body;
+    ImFont* head = lk.big ? ui.fonts.huge : ui.fonts.title;
+    const float bw = ui.touch_px * 2.6f;
+    ImGui::PushFont(ui.fonts.title);
+    ImGui::TextUnformatted(ui.tr("lookup_card_title").c_str());
+    ImGui::PopFont();
+    ImGui::SameLine(ImGui::GetWindowContentRegionMax().x - bw * (lk.can_speak ? 3 : 2) - ImGui::GetStyle().ItemSpacing.x * 2);
+    if (ImGui::ButtonEx(fmt::format("{}##lookup:big", ui.tr("lookup_big")).c_str(), ImVec2(bw, ui.touch_px), ImGuiButtonFlags_PressedOnClick)) {
+        out.push_back({Intent::Kind::LookupBig});
+    }
+    w.add("lookup:big");
+    if (lk.can_speak) {
+        ImGui::SameLine();
+        if (ImGui::ButtonEx(fmt::format("{}##lookup:speak", ui.tr("lookup_speak")).c_str(), ImVec2(bw, ui.touch_px), ImGuiButtonFlags_PressedOnClick)) {
+            out.push_back({Intent::Kind::LookupSpeak});
+        }
+        w.add("lookup:speak");
+    }
+    ImGui::SameLine();
+    ImGui::PushStyleColor(ImGuiCol_Button, ImVec4(0.75f, 0.15f, 0.1f, 1));
+    if (ImGui::ButtonEx(fmt::format("{}##lookup:end", ui.tr("lookup_end")).c_str(), ImVec2(bw, ui.touch_px), ImGuiButtonFlags_PressedOnClick)) {
+        out.push_back({Intent::Kind::LookupClose});
+    }
+    ImGui::PopStyleColor();
+    w.add("lookup:end");
+    ImGui::Separator();
+
+    ImGui::BeginChild("##card", ImVec2(0, -ImGui::GetTextLineHeightWithSpacing() * 1.5f), false);
+    ImGui::PushFont(body);
+    const ImVec4 label(1.0f, 0.8f, 0.2f, 1);
+    auto field = [&](const char* key, const std::string& value) {
+        ImGui::TextColored(label, "%s", ui.tr(key).c_str());
+        ImGui::SameLine();
+        ImGui::TextWrapped("%s", value.c_str());
+    };
+    field("lookup_head", c.head_masked);
+    field("lookup_village", lk.village_name.empty() ? c.village_code : lk.village_name);
+    field("lookup_type", c.household_type);
+    field("lookup_members", fmt::format(fmt::runtime(ui.tr("lookup_members_value")), c.members, c.labour, c.employed_members));
+
+    ImGui::PushFont(head);
+    ImGui::TextUnformatted(fmt::format(fmt::runtime(ui.tr("lookup_benefits")), c.year).c_str());
+    ImGui::PopFont();
+    if (c.benefits.empty()) ImGui::TextWrapped("%s", ui.tr("lookup_benefits_none").c_str());
+    if (!c.benefits.empty() && ImGui::BeginTable("##benefits", 4, ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg)) {
+        for (const auto& b : c.benefits) {
+            ImGui::TableNextRow();
+            ImGui::TableNextColumn();
+            ImGui::TextWrapped("%s", b.program.c_str());
+            ImGui::TableNextColumn();
+            ImGui::TextUnformatted(fmt::format(fmt::runtime(ui.tr("lookup_yuan")), fmt::format("{:.0f}", b.amount)).c_str());
+            ImGui::TableNextColumn();
+            ImGui::TextUnformatted(b.paid_date.empty() ? "—" : b.paid_date.c_str());
+            ImGui::TableNextColumn();
+            if (b.paid) ImGui::TextColored(ImVec4(0.4f, 0.9f, 0.4f, 1), "%s", ui.tr("lookup_paid").c_str());
+            else ImGui::TextColored(ImVec4(1.0f, 0.7f, 0.2f, 1), "%s", ui.tr("lookup_pending").c_str());
+        }
+        ImGui::EndTable();
+    }
+    ImGui::PushFont(head);
+    ImGui::TextUnformatted(ui.tr("lookup_measures").c_str());
+    ImGui::PopFont();
+    if (c.measures.empty()) ImGui::TextWrapped("%s", ui.tr("lookup_measures_none").c_str());
+    for (const auto& m : c.measures) {
+        ImGui::Bullet();
+        ImGui::TextWrapped("%s：%s（%s）", m.family.c_str(), m.description.c_str(), m.start_month.c_str());
+    }
+    if (!c.items.empty() && lk.items) {
+        ImGui::PushFont(head);
+        ImGui::TextUnformatted(ui.tr("lookup_items").c_str());
+        ImGui::PopFont();
+        for (const auto& item : c.items) {
+            const auto it = lk.items->find(item.key);
+            if (it == lk.items->end()) continue;
+            ImGui::TextColored(item.in_place ? ImVec4(0.4f, 0.9f, 0.4f, 1) : ImVec4(1.0f, 0.7f, 0.2f, 1), "【%s】",
+                               ui.tr(item.in_place ? "lookup_in_place" : "lookup_can_apply").c_str());
+            ImGui::SameLine();
+            ImGui::TextWrapped("%s", it->second.title.c_str());
+            ImGui::TextWrapped("%s", it->second.body.c_str());
+            ImGui::TextColored(label, "%s：", ui.tr("kiosk_next").c_str());
+            ImGui::SameLine();
+            ImGui::TextWrapped("%s", it->second.next.c_str());
+            ImGui::Spacing();
+        }
+    }
+    if (!c.contact_name.empty() || !c.contact_phone.empty()) {
+        ImGui::PushFont(head);
+        ImGui::TextUnformatted(ui.tr("lookup_contact").c_str());
+        ImGui::PopFont();
+        ImGui::TextWrapped("%s  %s", c.contact_name.c_str(), c.contact_phone.c_str());
+    }
+    ImGui::PopFont();
+    ImGui::EndChild();
+    w.add("lookup:card");
+    ImGui::TextDisabled("%s", fmt::format(fmt::runtime(ui.tr("lookup_closes_in")), static_cast<int>(std::ceil(lk.closes_in_s))).c_str());
+}
+
+void lookup_screen(const Ui& ui, KioskLocal& local, WidgetRects& w, std::vector<Intent>& out) {
+    const LookupView& lk = ui.lookup;
+    ImGui::PushFont(ui.fonts.title);
+    if (!lk.available) {
+        ImGui::TextWrapped("%s", ui.tr("lookup_unavailable").c_str());
+        ImGui::PopFont();
+        w.add("lookup:unavailable");
+        return;
+    }
+    if (lk.card) {
+        ImGui::PopFont();
+        household_card(ui, w, out);
+        return;
+    }
+    const bool paused = lk.paused_s > 0;
+    const std::string title = !local.at_factor ? ui.tr("lookup_id_title") : ui.tr("lookup_factor_" + lk.factor_kind);
+    ImGui::TextWrapped("%s", title.c_str());
+    ImGui::PopFont();
+    if (!local.at_factor) ImGui::TextWrapped("%s", ui.tr("lookup_id_hint").c_str());
+
+    // What has been typed: the ID grouped for checking; the second factor as dots.
+    ImGui::PushFont(ui.fonts.huge);
+    const std::string shown = local.at_factor ? std::string(local.factor.size(), '*') : grouped_id(local.id);
+    ImGui::TextUnformatted((shown.empty() ? std::string(" ") : shown).c_str());
+    ImGui::PopFont();
+    w.add("lookup:typed");
+    const bool id_complete = local.id.size() == 18;
+    const bool id_ok = id_complete && data::valid_id_number(local.id);
+    if (paused) {
+        ImGui::TextColored(ImVec4(1.0f, 0.5f, 0.3f, 1), "%s",
+                           fmt::format(fmt::runtime(ui.tr("lookup_paused")), static_cast<int>(std::ceil(lk.paused_s))).c_str());
+    } else if (!local.at_factor && id_complete && !id_ok) {
+        ImGui::TextColored(ImVec4(1.0f, 0.5f, 0.3f, 1), "%s", ui.tr("lookup_id_bad").c_str());  // at once, before any look-up
+    } else if (!lk.message.empty()) {
+        ImGui::PushTextWrapPos(0);
+        ImGui::TextColored(ImVec4(1.0f, 0.8f, 0.2f, 1), "%s", lk.message.c_str());
+        ImGui::PopTextWrapPos();
+    }
+    w.add("lookup:message");
+
+    // The keypad; a physical keyboard or an ID-card reader typing into it obeys the same rules.
+    const ImGuiIO& io = ImGui::GetIO();
+    if (!paused) {
+        for (int i = 0; i < io.InputQueueCharacters.Size; ++i) {
+            const ImWchar ch = io.InputQueueCharacters[i];
+            if (ch < 128) accept_char(local, static_cast<char>(ch), lk.factor_kind);
+        }
+    }
+    const float key = std::min(ui.touch_px * 1.8f, (ImGui::GetContentRegionAvail().x - 2 * ImGui::GetStyle().ItemSpacing.x) / 3);
+    static const char* k_keys[] = {"1", "2", "3", "4", "5", "6", "7", "8", "9", "X", "0", "<"};
+    std::string& typed = local.at_factor ? local.factor : local.id;
+    for (int i = 0; i < 12; ++i) {
+        if (i % 3) ImGui::SameLine();
+        const std::string id = std::string("key:") + k_keys[i];
+        if (i == 9 && local.at_factor) {  // no X in a phone number
+            ImGui::Dummy(ImVec2(key, key * 0.8f));
+            continue;
+        }
+        const std::string label = i == 11 ? ui.tr("lookup_backspace") : std::string(k_keys[i]);
+        const bool enabled = !paused && (i == 11 ? !typed.empty() : true);
+        if (pad_key(label, id, key, enabled, w)) {
+            if (i == 11) {
+                typed.pop_back();
+            } else {
+                accept_char(local, k_keys[i][0], lk.factor_kind);
+            }
+        }
+    }
+    ImGui::Spacing();
+    const float wide = key * 3 + 2 * ImGui::GetStyle().ItemSpacing.x;
+    if (!local.at_factor) {
+        ImGui::BeginDisabled(paused || !id_complete);
+        if (ImGui::ButtonEx(fmt::format("{}##lookup:next", ui.tr("lookup_next")).c_str(), ImVec2(wide, ui.touch_px * 1.2f),
+                            ImGuiButtonFlags_PressedOnClick)) {
+            if (id_ok) local.at_factor = true; else out.push_back({Intent::Kind::LookupBadId});
+        }
+        ImGui::EndDisabled();
+        w.add("lookup:next");
+    } else {
+        ImGui::BeginDisabled(paused || local.factor.size() < 4);
+        if (ImGui::ButtonEx(fmt::format("{}##lookup:submit", ui.tr("lookup_submit")).c_str(), ImVec2(wide, ui.touch_px * 1.2f),
+                            ImGuiButtonFlags_PressedOnClick)) {
+            out.push_back({Intent::Kind::LookupSubmit});
+        }
+        ImGui::EndDisabled();
+        w.add("lookup:submit");
+        if (ImGui::ButtonEx(fmt::format("{}##lookup:back", ui.tr("lookup_change_id")).c_str(), ImVec2(wide, ui.touch_px), ImGuiButtonFlags_PressedOnClick)) {
+            data::wipe_string(local.factor);
+            local.at_factor = false;
+        }
+        w.add("lookup:back");
+    }
+}
+
 }  // namespace
 
 std::vector<Intent> kiosk_panels(const Ui& ui, KioskLocal& local, WidgetRects& w) {
@@ -144,6 +373,8 @@ std::vector<Intent> kiosk_panels(const Ui& ui, KioskLocal& local, WidgetRects& w
     ImGui::Spacing();
     if (big_button(ui, ui.tr("kiosk_projects"), "kiosk:projects", w, ui.state.screen == "projects")) out.push_back({Intent::Kind::Screen, "projects"});
     ImGui::Spacing();
+    if (big_button(ui, ui.tr("kiosk_lookup"), "kiosk:lookup", w, ui.state.screen == "lookup")) out.push_back({Intent::Kind::Screen, "lookup"});
+    ImGui::Spacing();
     if (ui.focus != home && big_button(ui, ui.tr("back"), "kiosk:back", w)) out.push_back({Intent::Kind::Back});
     // Zoom for those without pinch: on-screen + and −.
     ImGui::SetCursorPosY(display.y - ui.touch_px * 1.6f);
@@ -197,6 +428,12 @@ std::vector<Intent> kiosk_panels(const Ui& ui, KioskLocal& local, WidgetRects& w
         }
         if (shown == 0) ImGui::TextWrapped("%s", ui.tr("kiosk_projects_none").c_str());
         w.add("kiosk:project_list");
+        ImGui::End();
+    } else if (ui.state.screen == "lookup") {
+        ImGui::SetNextWindowPos(ImVec2(column, 0));
+        ImGui::SetNextWindowSize(ImVec2(display.x - column, display.y));
+        ImGui::Begin("##lookup", nullptr, k_panel);
+        lookup_screen(ui, local, w, out);
         ImGui::End();
     }
     if (ui.admin_pad) admin_pad(ui, local, w, out);
