@@ -4,6 +4,9 @@
 #include "data/bundle.hpp"
 #include "data/privacy.hpp"
 #include "data/region_index.hpp"
+#include "data/demo.hpp"
+#include "data/household_key.hpp"
+#include "data/lookup_guard.hpp"
 #include "render/image.hpp"
 
 #include <gtest/gtest.h>
@@ -181,6 +184,62 @@ void click_widget(const State& s, const std::string& name) {
     click((*r)[0] + (*r)[2] / 2, (*r)[1] + (*r)[3] / 2);
 }
 
+
+// 查询我家: a demo bundle with three sample households' credentials (synthetic), and its key file.
+struct LookupFixture {
+    fs::path bundle, key;
+    std::vector<onemap::data::DemoSample> samples;
+};
+const LookupFixture& lookup_fixture() {
+    static const LookupFixture f = [] {
+        LookupFixture out;
+        onemap::data::DemoOptions opt;
+        opt.scale = onemap::data::DemoScale::Test;
+        opt.seed = 7;
+        opt.samples = 3;
+        opt.overwrite = true;
+        opt.out = work_dir() / "lookup.gpkg";
+        out.samples = onemap::data::generate_demo(opt).samples;
+        out.bundle = opt.out;
+        out.key = opt.out.string() + ".key";
+        return out;
+    }();
+    return f;
+}
+
+int typed(const State& s) {
+    std::smatch m;
+    return std::regex_search(s.json, m, std::regex("\"lookup_typed\":([0-9]+)")) ? std::stoi(m[1]) : -1;
+}
+
+// Tap the keypad, one key at a time, each tap checked in the state file before the next (a tap is
+// one real click; the count typed is published, never the digits).
+void type_on_keypad(App& app, const std::string& text) {
+    State s = app.settled();
+    const int start = typed(s);
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        click_widget(s, std::string("key:") + text[i]);
+        const int want = start + static_cast<int>(i) + 1;
+        s = app.wait_for([&](const State& st) { return typed(st) == want; }, 20s);
+        ASSERT_EQ(typed(s), want) << "tap " << i + 1 << " of " << text.size() << " did not register";
+    }
+}
+
+std::string card_digest(const std::string& masked) { return onemap::data::sha256_hex("onemap-state|" + masked).substr(0, 16); }
+
+void enter_id_and_factor(App& app, const std::string& id, const std::string& factor) {
+    State s = app.wait_for([](const State& st) { return st.str("lookup_step") == "id" && st.widget("key:1").has_value(); });
+    ASSERT_EQ(s.str("lookup_step"), "id") << s.json;
+    type_on_keypad(app, id);
+    s = app.settled();
+    click_widget(s, "lookup:next");
+    s = app.wait_for([](const State& st) { return st.str("lookup_step") == "factor"; }, 20s);
+    ASSERT_EQ(s.str("lookup_step"), "factor") << "a valid ID number leads to the second factor: " << s.json;
+    type_on_keypad(app, factor);
+    s = app.settled();
+    click_widget(s, "lookup:submit");
+}
+
 #define NEED_DISPLAY() \
     if (!have_display()) GTEST_SKIP() << "no X display with xdotool (run under xvfb-run, as scripts/test does)"
 
@@ -328,6 +387,94 @@ TEST(KioskE2E, CannotBeClosedWithoutTheAdminPin) {
     for (int i = 0; i < 50 && app.alive(); ++i) std::this_thread::sleep_for(100ms);
     EXPECT_FALSE(app.alive()) << "the right PIN lets the administrator out";
     EXPECT_EQ(app.exit_code(), 0);
+}
+
+TEST(KioskE2E, LookUpShowsTheHouseholdCardAndEndOrIdleWipesIt) {
+    NEED_DISPLAY();
+    const auto& f = lookup_fixture();
+    const std::string before = onemap::data::sha256_hex(slurp(f.bundle));
+    const auto cfg = work_dir() / "lookup.toml";
+    std::ofstream(cfg) << "[kiosk]\nidle_timeout_s = 600\ncard_timeout_s = 5\nspeech_command = \"\"\nlookup_guard = \""
+                       << (work_dir() / "guard-card.db").string() << "\"\n";
+    App app({"kiosk", "--bundle", f.bundle.string(), "--config", cfg.string()}, work_dir() / "lookup.json");
+    State s = app.wait_for([](const State& st) { return st.widget("kiosk:lookup").has_value(); });
+    s = app.settled();
+    click_widget(s, "kiosk:lookup");
+    const auto& h = f.samples.at(0);
+    enter_id_and_factor(app, h.id_number, h.second_factor);
+    s = app.wait_for([](const State& st) { return st.str("lookup_step") == "card" && st.widget("lookup:end").has_value(); }, 30s);
+    ASSERT_EQ(s.str("lookup_step"), "card") << s.json;
+    EXPECT_EQ(s.str("lookup_outcome"), "found");
+    EXPECT_EQ(s.str("card"), card_digest(h.head_name_masked)) << "the card shows the household's masked name";
+    EXPECT_TRUE(s.widget("lookup:card").has_value());
+    EXPECT_EQ(s.json.find(h.id_number), std::string::npos) << "no ID number in the state file";
+
+    // 结束 closes the card.
+    s = app.settled();
+    click_widget(s, "lookup:end");
+    auto closed = [](const State& st) { return st.str("screen") == "home" && !st.widget("lookup:card").has_value(); };
+    s = app.wait_for(closed, 20s);
+    EXPECT_EQ(s.str("screen"), "home");
+    EXPECT_FALSE(s.widget("lookup:card").has_value());
+    EXPECT_EQ(s.str("card"), "");
+
+    // Walking away closes it too.
+    s = app.settled();
+    click_widget(s, "kiosk:lookup");
+    enter_id_and_factor(app, h.id_number, h.second_factor);
+    s = app.wait_for([](const State& st) { return st.str("lookup_step") == "card"; }, 30s);
+    ASSERT_EQ(s.str("lookup_step"), "card") << s.json;
+    s = app.wait_for(closed, 30s);
+    EXPECT_EQ(s.str("screen"), "home") << "an untouched card closes after card_timeout_s";
+    EXPECT_FALSE(s.widget("lookup:card").has_value());
+    EXPECT_TRUE(app.alive());
+    EXPECT_EQ(onemap::data::sha256_hex(slurp(f.bundle)), before) << "the kiosk never writes to its bundle";
+}
+
+TEST(KioskE2E, WrongFactorShowsNoCardAndFiveWrongLockTheHousehold) {
+    NEED_DISPLAY();
+    const auto& f = lookup_fixture();
+    const std::string before = onemap::data::sha256_hex(slurp(f.bundle));
+    const auto guard = work_dir() / "guard-lock.db";
+    fs::remove(guard);
+    const auto cfg = work_dir() / "lookup-lock.toml";
+    std::ofstream(cfg) << "[kiosk]\nidle_timeout_s = 600\ncard_timeout_s = 600\nspeech_command = \"\"\nlookup_guard = \"" << guard.string() << "\"\n";
+    App app({"kiosk", "--bundle", f.bundle.string(), "--config", cfg.string()}, work_dir() / "lookup-lock.json");
+    State s = app.wait_for([](const State& st) { return st.widget("kiosk:lookup").has_value(); });
+    s = app.settled();
+    click_widget(s, "kiosk:lookup");
+    const auto& h = f.samples.at(1);
+    const std::string wrong = h.second_factor == "0000" ? "1111" : "0000";
+    enter_id_and_factor(app, h.id_number, wrong);
+    s = app.wait_for([](const State& st) { return st.str("lookup_outcome") == "wrong_factor"; }, 30s);
+    EXPECT_EQ(s.str("lookup_outcome"), "wrong_factor") << s.json;
+    EXPECT_EQ(s.str("card"), "") << "a wrong factor shows no card";
+    EXPECT_EQ(s.str("lookup_step"), "factor");
+    EXPECT_TRUE(s.widget("lookup:message").has_value());
+    for (int attempt = 2; attempt <= 5; ++attempt) {
+        s = app.wait_for([](const State& st) { return typed(st) == 0 && st.str("lookup_step") == "factor"; }, 20s);
+        type_on_keypad(app, wrong);
+        s = app.settled();
+        click_widget(s, "lookup:submit");
+        if (attempt < 5) {
+            // Each wrong try is logged in the guard before the state says so; wait for the count.
+            s = app.wait_for([&](const State&) { return onemap::data::LookupGuard::open(guard).audit().size() == static_cast<std::size_t>(attempt); }, 20s);
+        }
+    }
+    s = app.wait_for([](const State& st) { return st.str("lookup_outcome") == "locked"; }, 30s);
+    EXPECT_EQ(s.str("lookup_outcome"), "locked") << "the fifth wrong factor locks the household: " << s.json;
+    EXPECT_EQ(s.str("card"), "");
+    EXPECT_EQ(s.str("lookup_step"), "paused") << "five failures in a row also pause the keypad";
+    const auto audit = onemap::data::LookupGuard::open(guard).audit();
+    ASSERT_EQ(audit.size(), 5u);
+    for (const auto& row : audit) {
+        EXPECT_EQ(row.outcome, "wrong_factor");
+        EXPECT_EQ(row.hash_prefix.size(), 8u);
+    }
+    EXPECT_GT(onemap::data::LookupGuard::open(guard).locked_for(
+                  onemap::data::hmac_sha256_hex(onemap::data::load_key_file(f.key), h.id_number)), 800)
+        << "the lock is on file, so it survives a restart";
+    EXPECT_EQ(onemap::data::sha256_hex(slurp(f.bundle)), before) << "the kiosk never writes to its bundle";
 }
 
 TEST(WallE2E, TourMovesToTheNextCityInTime) {
