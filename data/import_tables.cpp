@@ -55,6 +55,7 @@ public:
     Stmt& text(int i, std::string_view v) { sqlite3_bind_text(m_st, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT); return *this; }
     Stmt& integer(int i, std::int64_t v) { sqlite3_bind_int64(m_st, i, v); return *this; }
     Stmt& real(int i, double v) { sqlite3_bind_double(m_st, i, v); return *this; }
+    Stmt& null(int i) { sqlite3_bind_null(m_st, i); return *this; }
     void run() {
         if (sqlite3_step(m_st) != SQLITE_DONE) throw BundleError(sqlite3_errmsg(m_db));
         sqlite3_reset(m_st);
@@ -222,12 +223,17 @@ void import_households(Context& c, std::vector<gis::SourceFeature>& rows) {
     const auto support_i = detail::find_field(f, "", {"兜底保障户", "是否兜底保障户", "是否兜底", "fully_supported"});
     const auto relocated_i = detail::find_field(f, "", {"易地搬迁户", "是否易地搬迁", "易地搬迁", "relocated"});
     const auto phone_i = detail::find_field(f, "", {"联系电话", "手机号", "手机号码", "电话", "phone"});
+    // A PIN issued by the village committee, used instead of the phone's last four where a row has one.
+    const auto pin_i = detail::find_field(f, "", {"查询密码", "查询PIN", "pin"});
+    // The cadre assigned to the household (帮扶责任人) and their work phone — shown on the kiosk card.
+    const auto contact_i = detail::find_field(f, "", {"帮扶责任人", "帮扶联系人", "contact_name"});
+    const auto contact_phone_i = detail::find_field(f, "", {"帮扶责任人电话", "帮扶联系人电话", "联系人电话", "contact_phone"});
     std::vector<std::string> missing_cols;
     if (!id_i) missing_cols.emplace_back("ID number (身份证号)");
     if (!name_i) missing_cols.emplace_back("name (户主姓名)");
     if (!village_i) missing_cols.emplace_back("village code (村代码)");
     if (!members_i) missing_cols.emplace_back("members (家庭人口数)");
-    if (!phone_i) missing_cols.emplace_back("phone (联系电话, for the second factor)");
+    if (!phone_i && !pin_i) missing_cols.emplace_back("phone (联系电话) or PIN (查询密码), for the second factor");
     if (!missing_cols.empty()) {
         throw ImportError(fmt::format("{}: missing columns: {} — headers: {}", c.info.file, detail::join(missing_cols, ", "), detail::join(f, ", ")));
     }
@@ -247,7 +253,7 @@ void import_households(Context& c, std::vector<gis::SourceFeature>& rows) {
         }
     }
     struct Household {
-        std::string id_hash, village, name_masked, type, salt, phone4_peppered, factor_hash;
+        std::string id_hash, village, name_masked, type, salt, phone4_peppered, factor_hash, factor_kind = "phone4", contact, contact_phone;
         std::int64_t members = 0, labour = 0;
         bool supported = false, relocated = false;
     };
@@ -319,13 +325,26 @@ void import_households(Context& c, std::vector<gis::SourceFeature>& rows) {
             return true;
         };
         if (!flag(support_i, h.supported, "fully supported flag") || !flag(relocated_i, h.relocated, "relocated flag")) continue;
-        std::string phone;
-        for (char ch : ascii_digits(cell(row, phone_i))) if (ch >= '0' && ch <= '9') phone.push_back(ch);
-        if (phone.size() < 7) {
-            c.reject(row, "phone missing", f[*phone_i], "(withheld)", "a phone number (its last 4 digits are the kiosk's second factor)");
-            continue;
+        const std::string pin = pin_i ? ascii_digits(cell(row, pin_i)) : std::string();
+        if (!pin.empty()) {
+            if (pin.size() < 4 || pin.size() > 8 || pin.find_first_not_of("0123456789") != std::string::npos) {
+                c.reject(row, "PIN invalid", f[*pin_i], "(withheld)", "4 to 8 digits (typed on the kiosk's keypad)");
+                continue;
+            }
+            h.phone4_peppered = hmac_sha256_hex(key, pin);
+            h.factor_kind = "pin";
+        } else {
+            std::string phone;
+            if (phone_i) for (char ch : ascii_digits(cell(row, phone_i))) if (ch >= '0' && ch <= '9') phone.push_back(ch);
+            if (phone.size() < 7) {
+                c.reject(row, "phone missing", phone_i ? f[*phone_i] : f[*pin_i], "(withheld)",
+                         "a phone number (its last 4 digits are the kiosk's second factor) or a PIN (查询密码)");
+                continue;
+            }
+            h.phone4_peppered = hmac_sha256_hex(key, phone.substr(phone.size() - 4));
         }
-        h.phone4_peppered = hmac_sha256_hex(key, phone.substr(phone.size() - 4));
+        if (contact_i) h.contact = cell(row, contact_i);
+        if (contact_phone_i) h.contact_phone = cell(row, contact_phone_i);
         h.salt = random_salt();
         out.push_back(std::move(h));
     }
@@ -347,14 +366,19 @@ void import_households(Context& c, std::vector<gis::SourceFeature>& rows) {
         Bundle b = Bundle::open(work, OpenMode::ReadWrite);
         Transaction tx(b);
         Stmt st(b.db(), "INSERT INTO households(id_hash, village_code, head_name_masked, members, labour, household_type, fully_supported, "
-                        "relocated, second_factor_kind, second_factor_salt, second_factor_hash) VALUES (?,?,?,?,?,?,?,?,'phone4',?,?) "
+                        "relocated, second_factor_kind, second_factor_salt, second_factor_hash, contact_name, contact_phone) "
+                        "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?) "
                         "ON CONFLICT(id_hash) DO UPDATE SET village_code = excluded.village_code, head_name_masked = excluded.head_name_masked, "
                         "members = excluded.members, labour = excluded.labour, household_type = excluded.household_type, "
                         "fully_supported = excluded.fully_supported, relocated = excluded.relocated, "
-                        "second_factor_salt = excluded.second_factor_salt, second_factor_hash = excluded.second_factor_hash");
+                        "second_factor_kind = excluded.second_factor_kind, second_factor_salt = excluded.second_factor_salt, "
+                        "second_factor_hash = excluded.second_factor_hash, contact_name = excluded.contact_name, contact_phone = excluded.contact_phone");
         for (const auto& h : out) {
             st.text(1, h.id_hash).text(2, h.village).text(3, h.name_masked).integer(4, h.members).integer(5, h.labour).text(6, h.type);
-            st.integer(7, h.supported).integer(8, h.relocated).text(9, h.salt).text(10, h.factor_hash).run();
+            st.integer(7, h.supported).integer(8, h.relocated).text(9, h.factor_kind).text(10, h.salt).text(11, h.factor_hash);
+            if (h.contact.empty()) st.null(12); else st.text(12, h.contact);
+            if (h.contact_phone.empty()) st.null(13); else st.text(13, h.contact_phone);
+            st.run();
         }
         b.set_meta("household_key_fingerprint", fingerprint);
         b.set_meta("second_factor_iterations", std::to_string(iterations));

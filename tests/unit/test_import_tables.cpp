@@ -5,6 +5,8 @@
 #include "data/export.hpp"
 #include "data/features.hpp"
 #include "data/household_key.hpp"
+#include "data/household_lookup.hpp"
+#include "data/lookup_guard.hpp"
 #include "data/import_boundaries.hpp"
 #include "data/import_tables.hpp"
 #include "data/privacy.hpp"
@@ -188,6 +190,37 @@ TEST(ImportTables, HouseholdsAreHashedMaskedAndNeverLogged) {
     const auto other = dir / "other.key";
     data::save_key_file(other, data::generate_key());
     EXPECT_THROW(import(bundle, dir / "households.csv", data::TableKind::Households, other.string()), data::ImportError);
+}
+
+TEST(ImportTables, HouseholdsWithAPinAndAContactPersonAreFoundByTheKioskLookUp) {
+    const auto dir = case_dir("12b_households_pin");
+    const auto bundle = make_bundle(dir);
+    const auto key_file = dir / "household.key";
+    data::save_key_file(key_file, data::generate_key());
+    test::write_text(dir / "households.csv",
+                     "户主姓名,身份证号,村代码,家庭人口数,联系电话,查询密码,帮扶责任人,帮扶责任人电话\n"
+                     "张三丰," + id_number(1) + ",410102001001,4,13800001234,,刘干部,0371-1234567\n"
+                     "李四," + id_number(2) + ",410102001001,3,,80417,刘干部,0371-1234567\n"
+                     "王五," + id_number(3) + ",410102001002,3,,12,,\n");
+    const auto s = import(bundle, dir / "households.csv", data::TableKind::Households, key_file.string());
+    ASSERT_TRUE(s.committed) << data::to_text(s);
+    EXPECT_EQ(s.imported, 2);
+    EXPECT_EQ(count(s, "rejected: PIN invalid"), 1);
+    const std::string bytes = test::read_bytes(bundle);
+    EXPECT_EQ(bytes.find("80417"), std::string::npos) << "the PIN itself is never stored";
+
+    auto guard = data::LookupGuard::open(dir / "guard.db");
+    const data::Bundle b = data::Bundle::open(bundle, data::OpenMode::ReadOnly);
+    data::HouseholdLookup lookup(b, data::load_key_file(key_file), guard);
+    ASSERT_TRUE(lookup.available()) << lookup.unavailable_reason();
+    EXPECT_EQ(lookup.factor_kind(), "mixed") << "one household by phone, one by PIN";
+    const auto by_pin = lookup.look_up(id_number(2), "80417");
+    ASSERT_EQ(by_pin.outcome, data::LookupOutcome::Found);
+    EXPECT_EQ(by_pin.card->head_masked, "李*");
+    EXPECT_EQ(by_pin.card->contact_name, "刘干部");
+    EXPECT_EQ(by_pin.card->contact_phone, "0371-1234567");
+    EXPECT_EQ(lookup.look_up(id_number(2), "5678").outcome, data::LookupOutcome::WrongFactor) << "not the phone when a PIN was issued";
+    EXPECT_EQ(lookup.look_up(id_number(1), "1234").outcome, data::LookupOutcome::Found) << "the phone's last four";
 }
 
 TEST(ImportTables, ProjectsFromLonLatAndSitesFromAPointLayerThenExport) {
