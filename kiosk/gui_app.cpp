@@ -87,6 +87,15 @@ std::map<std::string, PolicyCard, std::less<>> load_household_items(std::string_
     return out;
 }
 
+// The read-aloud command; the default Mandarin voice becomes the English one for an English kiosk.
+std::string speech_command(const AppConfig& cfg) {
+    std::string cmd = cfg.speech_command;
+    if (cfg.language == "en" && cmd == AppConfig{}.speech_command) {
+        if (const auto at = cmd.find("-v cmn"); at != std::string::npos) cmd.replace(at, 6, "-v en");
+    }
+    return cmd;
+}
+
 void apply_theme(Theme theme, float scale) {
     ImGuiStyle& style = ImGui::GetStyle();
     style = ImGuiStyle();
@@ -123,7 +132,7 @@ public:
         : m_opt(options), m_cfg(options.config), m_window(window), m_tr(Strings::load(m_cfg.language)),
           m_bundle(data::Bundle::open(m_cfg.bundle, data::OpenMode::ReadOnly)), m_regions(data::RegionIndex::load(m_bundle)),
           m_indicators(m_bundle), m_map(m_cfg.bundle, m_cfg.mode != Mode::Kiosk), m_policy(load_policy(m_cfg.language)),
-          m_household_items(load_household_items(m_cfg.language)), m_speech(m_cfg.mode == Mode::Kiosk ? m_cfg.speech_command : std::string()) {
+          m_household_items(load_household_items(m_cfg.language)), m_speech(m_cfg.mode == Mode::Kiosk ? speech_command(m_cfg) : std::string()) {
         m_periods = m_indicators.periods();
         if (m_periods.empty()) throw data::BundleError(m_cfg.bundle.string() + ": the bundle has no yearly indicators to show");
         m_state.mode = m_cfg.mode;

@@ -394,8 +394,11 @@ TEST(KioskE2E, LookUpShowsTheHouseholdCardAndEndOrIdleWipesIt) {
     const auto& f = lookup_fixture();
     const std::string before = onemap::data::sha256_hex(slurp(f.bundle));
     const auto cfg = work_dir() / "lookup.toml";
-    std::ofstream(cfg) << "[kiosk]\nidle_timeout_s = 600\ncard_timeout_s = 5\nspeech_command = \"\"\nlookup_guard = \""
-                       << (work_dir() / "guard-card.db").string() << "\"\n";
+    // 朗读 through a stand-in voice that writes what it hears to a file (the real one is espeak-ng).
+    const auto spoken = work_dir() / "spoken.txt";
+    fs::remove(spoken);
+    std::ofstream(cfg) << "[kiosk]\nidle_timeout_s = 600\ncard_timeout_s = 5\nspeech_command = \"cat > " << spoken.string()
+                       << "\"\nlookup_guard = \"" << (work_dir() / "guard-card.db").string() << "\"\n";
     App app({"kiosk", "--bundle", f.bundle.string(), "--config", cfg.string()}, work_dir() / "lookup.json");
     State s = app.wait_for([](const State& st) { return st.widget("kiosk:lookup").has_value(); });
     s = app.settled();
@@ -408,6 +411,11 @@ TEST(KioskE2E, LookUpShowsTheHouseholdCardAndEndOrIdleWipesIt) {
     EXPECT_EQ(s.str("card"), card_digest(h.head_name_masked)) << "the card shows the household's masked name";
     EXPECT_TRUE(s.widget("lookup:card").has_value());
     EXPECT_EQ(s.json.find(h.id_number), std::string::npos) << "no ID number in the state file";
+    click_widget(s, "lookup:speak");
+    for (int i = 0; i < 100 && slurp(spoken).empty(); ++i) std::this_thread::sleep_for(100ms);
+    EXPECT_NE(slurp(spoken).find("我家的帮扶情况"), std::string::npos) << "朗读 hands the card's text to the voice: " << slurp(spoken);
+    EXPECT_EQ(slurp(spoken).find(h.id_number), std::string::npos);
+    fs::remove(spoken);
 
     // 结束 closes the card.
     s = app.settled();
