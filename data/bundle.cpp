@@ -254,6 +254,10 @@ Bundle Bundle::open(const std::filesystem::path& path, OpenMode mode) {
         if (why.find("no such table") != std::string::npos) {
             throw BundleError(fmt::format("{}: not an onemap bundle (a GeoPackage/SQLite file without onemap's meta table)", name));
         }
+        const int code = sqlite3_errcode(db) & 0xff;
+        if (code == SQLITE_BUSY || code == SQLITE_LOCKED) {
+            throw BundleError(fmt::format("{}: in use — another program is writing to it and held it longer than 5 s; try again", name));
+        }
         throw BundleError(fmt::format("{}: damaged or truncated bundle: {}", name, why));
     }
     int version = -1;

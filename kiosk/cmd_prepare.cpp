@@ -23,6 +23,7 @@ void add_prepare_command(CLI::App& app, ExitCode& exit) {
         try {
             const data::Bundle bundle = data::Bundle::open(args->bundle, data::OpenMode::ReadOnly);
             const SceneLoad s = load_scene(bundle, !args->force, true, args->threads);
+            if (!s.store_error.empty()) throw data::BundleError("render cache built but not stored: " + s.store_error);
             if (s.from_cache) {
                 fmt::print("render cache current ({:.1f} MiB), read in {:.3f} s\n", s.blob_bytes / 1048576.0, s.seconds_read);
                 return;

@@ -53,9 +53,13 @@ SceneLoad load_scene(const data::Bundle& bundle, bool use_cache, bool write_cach
         t0 = clock::now();
         const auto blob = gis::serialize(out.scene);
         out.blob_bytes = blob.size();
-        data::Bundle writable = data::Bundle::open(path, data::OpenMode::ReadWrite);
-        data::store_render_cache(writable, k_scene_cache_key, hash, blob);
-        out.stored = true;
+        try {
+            data::Bundle writable = data::Bundle::open(path, data::OpenMode::ReadWrite);
+            data::store_render_cache(writable, k_scene_cache_key, hash, blob);
+            out.stored = true;
+        } catch (const data::BundleError& e) {
+            out.store_error = e.what();
+        }
         out.seconds_store = since(t0);
     }
     return out;

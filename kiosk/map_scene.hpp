@@ -5,6 +5,7 @@
 #include "gis/scene.hpp"
 
 #include <filesystem>
+#include <string>
 
 namespace onemap::app {
 
@@ -14,6 +15,7 @@ struct SceneLoad {
     gis::Scene scene;
     bool from_cache = false;
     bool stored = false;          // freshly built and written to the cache
+    std::string store_error;      // why a freshly built scene was not stored (another program held the bundle)
     double seconds_read = 0;      // regions (build) or blob (cache)
     double seconds_build = 0;
     double seconds_store = 0;
@@ -22,7 +24,9 @@ struct SceneLoad {
 };
 
 // `use_cache`: read a matching blob; `write_cache`: store a freshly built one (opens the file again
-// read-write; a read-only file is built in memory and left alone). Throws data::BundleError.
+// read-write; a read-only file is built in memory and left alone). A store that fails — e.g. another
+// screen is reading the same bundle for longer than SQLite's busy timeout — is not fatal: the scene is
+// returned and `store_error` says why it was not kept. Throws data::BundleError when it cannot read.
 SceneLoad load_scene(const data::Bundle& bundle, bool use_cache = true, bool write_cache = true, int threads = 2);
 // The same, opening the bundle read-only first (Bundle::open runs SQLite's quick_check).
 SceneLoad load_scene(const std::filesystem::path& bundle, bool use_cache = true, bool write_cache = true, int threads = 2);

@@ -1,5 +1,7 @@
 #include "kiosk/map_view.hpp"
 
+#include <cstdio>
+
 #include "data/features.hpp"
 #include "gis/scene_pick.hpp"
 #include "kiosk/map_scene.hpp"
@@ -63,6 +65,10 @@ gis::Box local_box(const gis::Box& b, gis::Point origin) {
 
 MapView::MapView(const std::filesystem::path& bundle, bool write_cache) : m_bundle(bundle), m(std::make_unique<Impl>()) {
     m->scene = load_scene(bundle, true, write_cache);
+    if (!m->scene.store_error.empty()) {
+        std::fprintf(stderr, "onemap: map built, but not kept in the render cache (%s); the next start builds it again\n",
+                     m->scene.store_error.c_str());
+    }
     if (m->scene.scene.layers.empty()) throw std::invalid_argument(bundle.string() + ": the bundle has no regions to draw");
     m->device = std::make_unique<render::GlDevice>();
     const auto [font, index] = render::find_font();

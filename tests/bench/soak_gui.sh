@@ -15,12 +15,23 @@ Xvfb :91 -screen 0 1920x1080x24 >/dev/null 2>&1 &
 Xvfb :92 -screen 0 1920x1080x24 >/dev/null 2>&1 &
 sleep 1
 printf '[wall]\ntour_interval_s = 5\nidle_timeout_s = 10\n' > "$work/wall.toml"
-DISPLAY=:91 $bin wall --bundle "$bundle" --config "$work/wall.toml" --perf-file "$work/wall.perf" &
+DISPLAY=:91 $bin wall --bundle "$bundle" --config "$work/wall.toml" --perf-file "$work/wall.perf" 2>"$work/wall.err" &
 wall=$!
-DISPLAY=:92 $bin desk --bundle "$bundle" --size 1920x1080 --perf-file "$work/desk.perf" --export-dir "$work" &
+DISPLAY=:92 $bin desk --bundle "$bundle" --size 1920x1080 --perf-file "$work/desk.perf" --export-dir "$work" 2>"$work/desk.err" &
 desk=$!
+# A program that is gone is reported with its exit status and its log, not as a missing /proc file.
+alive() {
+  local name=$1 pid=$2
+  if ! kill -0 "$pid" 2>/dev/null; then
+    wait "$pid" && status=0 || status=$?
+    echo "onemap soak: the $name exited early (status $status); its log:" >&2
+    cat "$work/$name.err" >&2
+    exit 1
+  fi
+}
 rss() { awk '/VmRSS/ {print $2}' "/proc/$1/status"; }
 sleep 30   # start-up and the first scene build are not part of the soak
+alive wall $wall; alive desk $desk
 wall_start=$(rss $wall); desk_start=$(rss $desk)
 end=$((SECONDS + seconds))
 clicks=0
@@ -29,8 +40,10 @@ while ((SECONDS < end)); do
   if ((RANDOM % 5 == 0)); then DISPLAY=:92 xdotool mousemove $x $y click 3; else DISPLAY=:92 xdotool mousemove $x $y click 1; fi
   clicks=$((clicks + 1))
   sleep 0.$((3 + RANDOM % 7))
+  ((clicks % 50 == 0)) && { alive wall $wall; alive desk $desk; }
 done
 sleep 6
+alive wall $wall; alive desk $desk
 wall_end=$(rss $wall); desk_end=$(rss $desk)
 echo "onemap soak: ${seconds} s, ${clicks} random desk clicks, wall tour every 5 s"
 echo
