@@ -485,6 +485,21 @@ TEST(KioskE2E, WrongFactorShowsNoCardAndFiveWrongLockTheHousehold) {
     EXPECT_EQ(onemap::data::sha256_hex(slurp(f.bundle)), before) << "the kiosk never writes to its bundle";
 }
 
+TEST(KioskE2E, WithoutTheKeyTheLookUpSaysTheServiceIsUnavailable) {
+    NEED_DISPLAY();
+    const auto& f = lookup_fixture();
+    const auto cfg = work_dir() / "lookup-nokey.toml";
+    std::ofstream(cfg) << "[kiosk]\nidle_timeout_s = 600\nspeech_command = \"\"\nhousehold_key = \"" << (work_dir() / "missing.key").string()
+                       << "\"\nlookup_guard = \"" << (work_dir() / "guard-nokey.db").string() << "\"\n";
+    App app({"kiosk", "--bundle", f.bundle.string(), "--config", cfg.string()}, work_dir() / "lookup-nokey.json");
+    State s = app.wait_for([](const State& st) { return st.widget("kiosk:lookup").has_value(); });
+    s = app.settled();
+    click_widget(s, "kiosk:lookup");
+    s = app.wait_for([](const State& st) { return st.widget("lookup:unavailable").has_value(); }, 20s);
+    EXPECT_EQ(s.str("lookup_step"), "unavailable") << s.json;
+    EXPECT_FALSE(s.widget("key:1").has_value()) << "no keypad when nothing can be looked up";
+}
+
 TEST(WallE2E, TourMovesToTheNextCityInTime) {
     NEED_DISPLAY();
     const auto bundle = bundle_copy("wall.gpkg");
