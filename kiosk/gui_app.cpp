@@ -155,7 +155,23 @@ public:
         load_alerts();
         // Which layers are synthetic (meta.layers_real / layers_synthetic): all, or only some after an import.
         m_partly_real = !m_bundle.meta("layers_real").value_or("").empty();
-        if (m_state.synthetic) m_map.set_mark(m_tr(m_partly_real ? "synthetic_partial" : "synthetic_mark"));
+        m_mark = m_tr("synthetic_mark");
+        if (m_partly_real) {
+            // Which layers are still demo data, so an official knows what to trust.
+            std::string names;
+            std::string rest = m_bundle.meta("layers_synthetic").value_or("");
+            while (!rest.empty()) {
+                const auto comma = rest.find(',');
+                std::string layer = rest.substr(0, comma);
+                rest = comma == std::string::npos ? "" : rest.substr(comma + 1);
+                std::replace(layer.begin(), layer.end(), '.', '_');
+                if (layer.empty()) continue;
+                if (!names.empty()) names += m_tr.language() == "en" ? ", " : "、";
+                names += m_tr("layer_" + layer);
+            }
+            m_mark = names.empty() ? m_tr("synthetic_partial") : fmt::format(fmt::runtime(m_tr("synthetic_layers")), names);
+        }
+        if (m_state.synthetic) m_map.set_mark(m_mark);
         go_home(0.0);
         m_last_input = Clock::now();
         m_last_tour = Clock::now();
@@ -252,6 +268,7 @@ private:
         ui.tour_city = m_tour_city;
         ui.open_alerts = m_open_alerts;
         ui.partly_real = m_partly_real;
+        ui.synthetic_text = m_mark;
         ui.projects_list = &m_project_list;
         ui.rules = m_rules;
         ui.region_alerts = m_region_alerts;
@@ -887,6 +904,7 @@ private:
     std::vector<std::pair<std::string, std::string>> m_alerts;
     std::int64_t m_open_alerts = 0;
     bool m_partly_real = false;
+    std::string m_mark;  // the 演示数据 mark's text: all demo, or which layers still are
     std::vector<data::Project> m_project_list;
     std::vector<data::RuleResult> m_rules;
     std::vector<data::Alert> m_region_alerts;

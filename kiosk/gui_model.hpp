@@ -108,6 +108,7 @@ struct Ui {
     std::vector<data::RuleSummary> rule_summary{};  // wall: per rule, counties passing and failing
     std::int64_t open_alerts = 0;                   // wall: every open alert
     bool partly_real = false;                       // some layers imported from real files, the rest synthetic
+    std::string synthetic_text{};                   // the mark: 演示数据, or which layers are still demo data
     LookupView lookup{};                            // kiosk: 查询我家
 };
 

@@ -34,7 +34,7 @@ void synthetic_mark(const Ui& ui) {
     const ImVec2 display = ImGui::GetIO().DisplaySize;
     ImDrawList* dl = ImGui::GetForegroundDrawList();
     ImFont* font = ui.fonts.title ? ui.fonts.title : ImGui::GetFont();
-    const std::string& text = ui.tr(ui.partly_real ? "synthetic_partial" : "synthetic_mark");
+    const std::string text = !ui.synthetic_text.empty() ? ui.synthetic_text : ui.tr(ui.partly_real ? "synthetic_partial" : "synthetic_mark");
     const ImVec2 size = font->CalcTextSizeA(font->FontSize, 1e9f, 0, text.c_str());
     const float pad = 8 * ui.scale;
     const ImVec2 pos(display.x - size.x - 2 * pad - 10 * ui.scale, display.y - size.y - 2 * pad - 10 * ui.scale);
