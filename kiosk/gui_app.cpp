@@ -177,6 +177,12 @@ public:
         m_last_tour = Clock::now();
     }
 
+    // Whatever ends this application (the admin leaving, a reloaded bundle replacing it) wipes the
+    // household card and the typed digits first.
+    ~Application() { close_lookup(); }
+    Application(const Application&) = delete;
+    Application& operator=(const Application&) = delete;
+
     void set_fonts(UiFonts f, float scale, float touch_px) {
         m_fonts = f;
         m_scale = scale;
