@@ -74,6 +74,7 @@ MapView::MapView(const std::filesystem::path& bundle, bool write_cache) : m_bund
     const auto [font, index] = render::find_font();
     if (!font.empty()) m->atlas = std::make_unique<render::GlyphAtlas>(font, index);
     m->renderer = std::make_unique<render::MapRenderer>(*m->device, m->scene.scene, m->atlas.get());
+    m->renderer->set_frame_cache(true);  // pan, zoom and flights show a cached picture; the full map when at rest
     for (const auto& l : m->scene.scene.layers) {
         for (const auto& f : l.features) m->parent[f.code] = f.parent_code;
     }
@@ -286,7 +287,9 @@ render::Image MapView::snapshot(int width, int height) {
     m->renderer->set_viewport(width, height);
     build_overlay(width, height);
     target.bind();
+    m->renderer->set_frame_cache(false);  // an exported picture is always the full map
     m->renderer->render();
+    m->renderer->set_frame_cache(true);
     render::Image img = target.read();
     glBindFramebuffer(GL_FRAMEBUFFER, 0);
     m->renderer->set_viewport(w0, h0);

@@ -17,6 +17,16 @@ TextureHandle NullDevice::create_texture(int w, int h, TextureFormat f, const vo
 void NullDevice::update_texture(TextureHandle, int, int, int w, int h, TextureFormat f, const void*) {
     m_counters.bytes_uploaded += static_cast<std::uint64_t>(w) * h * bytes_per_pixel(f);
 }
+TargetHandle NullDevice::create_target(int w, int h, TargetHandle) {
+    ++targets_created;
+    m_counters.bytes_uploaded += static_cast<std::uint64_t>(w) * h * 4;
+    TargetHandle t;
+    t.id = m_next++;
+    t.texture = {m_next++};
+    t.width = w;
+    t.height = h;
+    return t;
+}
 ProgramHandle NullDevice::create_program(std::string_view, std::string_view, std::string_view) { return {m_next++}; }
 void NullDevice::draw(const DrawCall& call) {
     ++m_counters.draw_calls;

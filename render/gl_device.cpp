@@ -42,6 +42,7 @@ GlDevice::~GlDevice() {
     if (!m_buffers.empty()) glDeleteBuffers(static_cast<GLsizei>(m_buffers.size()), m_buffers.data());
     if (!m_arrays.empty()) glDeleteVertexArrays(static_cast<GLsizei>(m_arrays.size()), m_arrays.data());
     if (!m_textures.empty()) glDeleteTextures(static_cast<GLsizei>(m_textures.size()), m_textures.data());
+    if (!m_framebuffers.empty()) glDeleteFramebuffers(static_cast<GLsizei>(m_framebuffers.size()), m_framebuffers.data());
     for (auto p : m_programs) glDeleteProgram(p);
 }
 
@@ -162,6 +163,64 @@ int GlDevice::location(ProgramHandle p, const char* name) {
 void GlDevice::finish() { glFinish(); }
 
 void GlDevice::viewport(int width, int height) { glViewport(0, 0, width, height); }
+
+TargetHandle GlDevice::create_target(int width, int height, TargetHandle old) {
+    if (old) {
+        GLuint fb = old.id, tex = old.texture.id;
+        glDeleteFramebuffers(1, &fb);
+        glDeleteTextures(1, &tex);
+        std::erase(m_framebuffers, fb);
+        std::erase(m_textures, tex);
+    }
+    GLint outer = 0;
+    glGetIntegerv(GL_FRAMEBUFFER_BINDING, &outer);
+    GLuint tex = 0, fb = 0;
+    glGenTextures(1, &tex);
+    glBindTexture(GL_TEXTURE_2D, tex);
+    glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA8, width, height, 0, GL_RGBA, GL_UNSIGNED_BYTE, nullptr);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_LINEAR);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_LINEAR);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
+    glGenFramebuffers(1, &fb);
+    glBindFramebuffer(GL_FRAMEBUFFER, fb);
+    glFramebufferTexture2D(GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0, GL_TEXTURE_2D, tex, 0);
+    const GLenum status = glCheckFramebufferStatus(GL_FRAMEBUFFER);
+    glBindFramebuffer(GL_FRAMEBUFFER, static_cast<GLuint>(outer));
+    if (status != GL_FRAMEBUFFER_COMPLETE) {
+        glDeleteFramebuffers(1, &fb);
+        glDeleteTextures(1, &tex);
+        throw GlError("cannot make a " + std::to_string(width) + "×" + std::to_string(height) + " render target");
+    }
+    m_textures.push_back(tex);
+    m_framebuffers.push_back(fb);
+    TargetHandle t;
+    t.id = fb;
+    t.texture = {tex};
+    t.width = width;
+    t.height = height;
+    return t;
+}
+
+void GlDevice::bind_target(TargetHandle target) {
+    if (target) {
+        if (m_outer_framebuffer < 0) {
+            GLint outer = 0;
+            glGetIntegerv(GL_FRAMEBUFFER_BINDING, &outer);
+            m_outer_framebuffer = outer;
+        }
+        glBindFramebuffer(GL_FRAMEBUFFER, target.id);
+    } else if (m_outer_framebuffer >= 0) {
+        glBindFramebuffer(GL_FRAMEBUFFER, static_cast<GLuint>(m_outer_framebuffer));
+        m_outer_framebuffer = -1;
+    }
+}
+
+int GlDevice::max_texture_size() const {
+    GLint size = 0;
+    glGetIntegerv(GL_MAX_TEXTURE_SIZE, &size);
+    return size;
+}
 
 void GlDevice::clear(Rgba c) {
     glClearColor(c.r / 255.f, c.g / 255.f, c.b / 255.f, c.a / 255.f);

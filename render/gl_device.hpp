@@ -30,6 +30,9 @@ public:
     void update_texture(TextureHandle t, int x, int y, int width, int height, TextureFormat format, const void* pixels) override;
     ProgramHandle create_program(std::string_view vertex, std::string_view fragment, std::string_view name) override;
     void viewport(int width, int height) override;
+    TargetHandle create_target(int width, int height, TargetHandle old = {}) override;
+    void bind_target(TargetHandle target) override;
+    int max_texture_size() const override;
     void clear(Rgba color) override;
     void draw(const DrawCall& call) override;
 
@@ -42,7 +45,8 @@ private:
     std::unordered_map<std::uint32_t, std::size_t> m_buffer_size;
     std::unordered_map<std::uint32_t, std::uint32_t> m_buffer_target;
     std::unordered_map<std::uint64_t, int> m_locations;  // (program, name hash) → location
-    std::vector<std::uint32_t> m_buffers, m_arrays, m_textures, m_programs;
+    std::vector<std::uint32_t> m_buffers, m_arrays, m_textures, m_programs, m_framebuffers;
+    int m_outer_framebuffer = -1;  // what was bound before a target (the window's, or an FBO of the caller)
 };
 
 }  // namespace onemap::render

@@ -9,13 +9,18 @@
 
 namespace onemap::render::assets {
 extern const std::string_view fill_vert, fill_frag, line_vert, line_frag, point_vert, point_frag, overlay_vert,
-    overlay_frag;
+    overlay_frag, frame_vert, frame_frag;
 }
 
 namespace onemap::render {
 
 namespace {
 constexpr double k_min_border_spacing_px = 9.0;
+// The frame cache's picture: 1.5× the screen each way (a quarter screen of margin on every side), shown
+// for zooms up to ×2 in (slightly soft until the camera settles) and ×1/1.5 out (its edge reaches the screen's).
+constexpr double k_cache_size = 1.5;
+constexpr double k_cache_zoom_in = 2.0;
+constexpr double k_cache_zoom_out = 1.0 / 1.5;
 template <class T>
 std::span<const std::byte> bytes(const std::vector<T>& v) {
     return std::as_bytes(std::span(v));
@@ -51,6 +56,7 @@ MapRenderer::MapRenderer(Device& device, const gis::Scene& scene, GlyphAtlas* at
     m_line_program = device.create_program(assets::line_vert, assets::line_frag, "line");
     m_point_program = device.create_program(assets::point_vert, assets::point_frag, "point");
     m_overlay_program = device.create_program(assets::overlay_vert, assets::overlay_frag, "overlay");
+    m_frame_program = device.create_program(assets::frame_vert, assets::frame_frag, "frame");
     for (const auto& l : scene.layers) {
         auto gpu = std::make_unique<LayerGpu>();
         gpu->lods.resize(l.lods.size());
@@ -107,6 +113,7 @@ void MapRenderer::set_feature_colors(std::span<const Rgba> colors) {
     LayerGpu& gpu = *m_layers[layer_index(m_level)];
     std::copy_n(colors.begin(), std::min(colors.size(), gpu.color_data.size()), gpu.color_data.begin());
     m_device.update_texture(gpu.colors, 0, 0, 1024, gpu.color_rows, TextureFormat::Rgba8, gpu.color_data.data());
+    ++m_colors_version;
 }
 
 void MapRenderer::set_points(std::vector<MapPoint> points, bool cluster) {
@@ -170,7 +177,7 @@ static std::vector<std::pair<std::uint32_t, std::uint32_t>> visible_ranges(const
     return out;
 }
 
-void MapRenderer::draw_fills(const float view[4]) {
+void MapRenderer::draw_fills(const float view[4], const gis::Box& vis) {
     const std::size_t li = layer_index(m_level);
     const gis::SceneLayer& layer = m_scene.layers[li];
     const int k = lod_index(layer);
@@ -178,7 +185,7 @@ void MapRenderer::draw_fills(const float view[4]) {
     const float highlight[4] = {1.0f, 0.85f, 0.1f, 0.75f};
     const Uniform uniforms[] = {u4("u_view", view), ui("u_colors", 0), ui("u_hover", m_hover), ui("u_selected", m_selected),
                                 u4("u_highlight", highlight)};
-    for (auto [first, count] : visible_ranges(layer.lods[static_cast<std::size_t>(k)].fill_chunks, m_camera.visible())) {
+    for (auto [first, count] : visible_ranges(layer.lods[static_cast<std::size_t>(k)].fill_chunks, vis)) {
         DrawCall call;
         call.program = m_fill_program;
         call.vertex_array = g.fill_va;
@@ -190,7 +197,6 @@ void MapRenderer::draw_fills(const float view[4]) {
         call.uniforms = uniforms;
         m_device.draw(call);
     }
-    const gis::Box vis = m_camera.visible();
     for (const auto& f : layer.features) {
         const gis::Box b{f.bounds.min_x - m_scene.origin.x, f.bounds.min_y - m_scene.origin.y,
                          f.bounds.max_x - m_scene.origin.x, f.bounds.max_y - m_scene.origin.y};
@@ -198,13 +204,12 @@ void MapRenderer::draw_fills(const float view[4]) {
     }
 }
 
-void MapRenderer::draw_borders(const float view[4]) {
+void MapRenderer::draw_borders(const float view[4], const gis::Box& vis, int width, int height) {
     // finest level first; each level above drawn wider and darker on top
     std::vector<std::size_t> order;
     for (std::size_t i = 0; i < m_scene.layers.size(); ++i)
         if (m_scene.layers[i].level <= m_level) order.push_back(i);
     std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return m_scene.layers[a].level > m_scene.layers[b].level; });
-    const gis::Box vis = m_camera.visible();
     for (std::size_t li : order) {
         const gis::SceneLayer& layer = m_scene.layers[li];
         const int rank = m_level - layer.level;  // 0: the drawn level's own borders
@@ -220,7 +225,7 @@ void MapRenderer::draw_borders(const float view[4]) {
         const int k = lod_index(layer);
         LodGpu& g = lod_gpu(li, static_cast<std::size_t>(k));
         const Uniform uniforms[] = {u4("u_view", view),
-                                    u2("u_viewport", static_cast<float>(m_camera.width()), static_cast<float>(m_camera.height())),
+                                    u2("u_viewport", static_cast<float>(width), static_cast<float>(height)),
                                     u1("u_half_width", half), u4("u_color", color)};
         for (auto [first, count] : visible_ranges(layer.lods[static_cast<std::size_t>(k)].border_chunks, vis)) {
             m_device.set_instance_base(g.line_va, g.line_attribs, first);
@@ -404,10 +409,92 @@ void MapRenderer::render() {
     if (m_labels_dirty && !m_camera.moving()) place_labels();
     float view[4];
     m_camera.clip_transform(view);
-    draw_fills(view);
-    draw_borders(view);
+    if (m_cache_on && m_camera.moving()) {
+        if (!cache_usable()) redraw_cache();
+        if (m_cache.valid) draw_cache(view); else draw_map(view, m_camera.visible(), m_camera.width(), m_camera.height());
+    } else {
+        draw_map(view, m_camera.visible(), m_camera.width(), m_camera.height());
+    }
     draw_points(view);
     draw_overlay();
+}
+
+void MapRenderer::draw_map(const float view[4], const gis::Box& visible, int width, int height) {
+    draw_fills(view, visible);
+    draw_borders(view, visible, width, height);
+}
+
+void MapRenderer::set_frame_cache(bool on) {
+    m_cache_on = on;
+    m_cache.valid = false;
+}
+
+bool MapRenderer::cache_usable() const {
+    const FrameCache& c = m_cache;
+    if (!c.valid || c.level != m_level || c.colors != m_colors_version || c.hover != m_hover || c.selected != m_selected ||
+        c.width != m_camera.width() || c.height != m_camera.height()) {
+        return false;
+    }
+    const double ratio = m_camera.pixels_per_degree() / c.scale;
+    if (ratio > k_cache_zoom_in || ratio < k_cache_zoom_out) return false;  // too soft, or off its edges
+    const gis::Box v = m_camera.visible();
+    return v.min_x >= c.box.min_x && v.max_x <= c.box.max_x && v.min_y >= c.box.min_y && v.max_y <= c.box.max_y;
+}
+
+void MapRenderer::redraw_cache() {
+    FrameCache& c = m_cache;
+    c.valid = false;
+    const int w = m_camera.width(), h = m_camera.height();
+    const int max = m_device.max_texture_size();
+    const int cw = std::min(max, static_cast<int>(std::lround(k_cache_size * w))), ch = std::min(max, static_cast<int>(std::lround(k_cache_size * h)));
+    if (cw <= w || ch <= h) return;  // no room for a margin: draw every frame in full
+    if (!c.target || c.target.width != cw || c.target.height != ch) c.target = m_device.create_target(cw, ch, c.target);
+    // The camera's transform over the larger picture: same centre, same scale.
+    float view[4];
+    m_camera.clip_transform(view);
+    const float sx = static_cast<float>(w) / static_cast<float>(cw), sy = static_cast<float>(h) / static_cast<float>(ch);
+    const float picture[4] = {view[0] * sx, view[1] * sy, view[2] * sx, view[3] * sy};
+    const double mx = (cw - w) / 2.0, my = (ch - h) / 2.0;
+    const gis::Point a = m_camera.to_scene({-mx, h + my}), b = m_camera.to_scene({w + mx, -my});
+    c.box = gis::Box{a.x, a.y, b.x, b.y};
+    m_device.bind_target(c.target);
+    m_device.viewport(cw, ch);
+    m_device.clear(m_background);
+    draw_map(picture, c.box, cw, ch);
+    m_device.bind_target({});
+    m_device.viewport(w, h);
+    const float quad[] = {static_cast<float>(a.x), static_cast<float>(a.y), 0, 0, static_cast<float>(b.x), static_cast<float>(a.y), 1, 0,
+                          static_cast<float>(a.x), static_cast<float>(b.y), 0, 1, static_cast<float>(b.x), static_cast<float>(b.y), 1, 1};
+    const auto quad_bytes = std::as_bytes(std::span(quad));
+    if (!c.quad) {
+        c.quad = m_device.create_buffer(BufferKind::Vertex, quad_bytes);
+        const VertexAttrib qa[] = {{0, c.quad, 2, AttribType::Float, 16, 0, false}, {1, c.quad, 2, AttribType::Float, 16, 8, false}};
+        c.va = m_device.create_vertex_array(qa, {});
+    } else {
+        m_device.update_buffer(c.quad, quad_bytes);
+    }
+    c.level = m_level;
+    c.colors = m_colors_version;
+    c.hover = m_hover;
+    c.selected = m_selected;
+    c.width = w;
+    c.height = h;
+    c.scale = m_camera.pixels_per_degree();
+    c.valid = true;
+    ++m_cache_redraws;
+}
+
+void MapRenderer::draw_cache(const float view[4]) {
+    const Uniform uniforms[] = {u4("u_view", view), ui("u_frame", 0)};
+    DrawCall call;
+    call.program = m_frame_program;
+    call.vertex_array = m_cache.va;
+    call.textures[0] = m_cache.target.texture;
+    call.primitive = Primitive::TriangleStrip;
+    call.count = 4;
+    call.blend = false;
+    call.uniforms = uniforms;
+    m_device.draw(call);
 }
 
 }  // namespace onemap::render

@@ -67,6 +67,16 @@ public:
     bool update(double dt);  // camera animation; when the view settles, labels and clusters are redone
     void render();           // one frame; counters in device.counters()
 
+    // The frame cache, for interactive screens (off by default, so headless pictures are drawn in full).
+    // While the camera moves, fills and borders are drawn once into a picture 1.5× the screen's size
+    // around the view, and that picture is shown moved and scaled — one quad a frame; it is drawn anew
+    // when the view leaves it, the zoom goes ×2 in or ×1.5 out from it, or colours, level, hover or
+    // selection change. Points and labels stay live on top. When the camera settles, the full map is
+    // drawn again.
+    void set_frame_cache(bool on);
+    bool frame_cache() const { return m_cache_on; }
+    std::uint64_t cache_redraws() const { return m_cache_redraws; }  // pictures drawn so far
+
     int lod_index(const gis::SceneLayer& layer) const;  // the LOD the current zoom draws
     std::size_t placed_labels() const { return m_placed.size(); }
     std::size_t visible_clusters() const { return m_cluster_count; }
@@ -78,8 +88,12 @@ private:
     std::size_t layer_index(int level) const;
     void place_labels();
     void build_clusters();
-    void draw_fills(const float view[4]);
-    void draw_borders(const float view[4]);
+    void draw_map(const float view[4], const gis::Box& visible, int width, int height);
+    void draw_fills(const float view[4], const gis::Box& visible);
+    void draw_borders(const float view[4], const gis::Box& visible, int width, int height);
+    bool cache_usable() const;
+    void redraw_cache();
+    void draw_cache(const float view[4]);
     void draw_points(const float view[4]);
     void draw_overlay();
 
@@ -113,6 +127,21 @@ private:
     VertexArrayHandle m_overlay_va;
     bool m_was_moving = false;
     bool m_points_dirty = false;
+    // frame cache
+    struct FrameCache {
+        TargetHandle target;
+        BufferHandle quad;
+        VertexArrayHandle va;
+        bool valid = false;
+        int level = 0, hover = -1, selected = -1, width = 0, height = 0;
+        std::uint64_t colors = 0;
+        double scale = 0;  // pixels per degree it was drawn at
+        gis::Box box;      // scene area it covers
+    };
+    bool m_cache_on = false;
+    FrameCache m_cache;
+    ProgramHandle m_frame_program;
+    std::uint64_t m_colors_version = 0, m_cache_redraws = 0;
 };
 
 }  // namespace onemap::render

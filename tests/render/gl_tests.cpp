@@ -7,6 +7,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cstdlib>
+
 using namespace onemap;
 using namespace onemap::render;
 
@@ -49,7 +52,65 @@ void draws_two_squares(bool es) {
     EXPECT_LT(px(100, 50)[0] + px(100, 50)[2], px(40, 50)[0] + px(40, 50)[2]);
     EXPECT_LE(device.counters().draw_calls, 4u);
 }
+
+int max_channel_difference(const Image& a, const Image& b) {
+    int worst = 0;
+    for (std::size_t i = 0; i < a.rgba.size() && i < b.rgba.size(); ++i) worst = std::max(worst, std::abs(int(a.rgba[i]) - int(b.rgba[i])));
+    return worst;
+}
+
+// The frame cache shows what a full frame shows: at rest, moved, and it draws itself anew on a big zoom.
+void frame_cache_matches_full_frames(bool es) {
+    std::string why;
+    auto ctx = OffscreenContext::create(&why, es);
+    if (!ctx) GTEST_SKIP() << why << " — run inside xvfb-run -a -s \"-screen 0 1920x1080x24\"";
+    GlDevice device;
+    const gis::Scene scene = two_squares();
+    MapRenderer map(device, scene, nullptr);
+    OffscreenTarget target(200, 100);
+    map.set_viewport(200, 100);
+    map.set_level(3);
+    map.camera().fit(gis::Box{-1, -0.5, 1, 0.5}, 0);
+    const Rgba colors[] = {{255, 0, 0, 255}, {0, 0, 255, 255}};
+    map.set_feature_colors(colors);
+    auto frame = [&] {
+        target.bind();
+        map.render();
+        return target.read();
+    };
+    const Image full = frame();
+    map.set_frame_cache(true);
+    map.camera().pan(0, 0);  // a move of nothing: the camera counts as moving
+    const Image cached = frame();
+    EXPECT_EQ(map.cache_redraws(), 1u);
+    EXPECT_LE(max_channel_difference(full, cached), 8) << "the cached picture at rest equals the full frame";
+
+    map.camera().pan(30, 10);
+    const Image moved = frame();
+    EXPECT_EQ(map.cache_redraws(), 1u) << "a small pan reuses the picture";
+    EXPECT_EQ(device.counters().draw_calls, 1u) << "one quad for the whole map";
+    map.set_frame_cache(false);
+    const Image moved_full = frame();
+    EXPECT_LE(max_channel_difference(moved, moved_full), 8) << "the moved picture equals a full frame of the moved view";
+
+    map.set_frame_cache(true);
+    map.camera().pan(1, 0);
+    frame();
+    const auto redraws = map.cache_redraws();
+    map.camera().zoom_about(2.5, gis::Point{100, 50});
+    frame();
+    EXPECT_EQ(map.cache_redraws(), redraws + 1) << "zooming in more than ×2 draws the picture anew";
+    const Rgba other[] = {{0, 255, 0, 255}, {0, 0, 255, 255}};
+    map.set_feature_colors(other);
+    map.camera().pan(1, 0);
+    const Image recoloured = frame();
+    EXPECT_EQ(map.cache_redraws(), redraws + 2) << "new colours draw the picture anew";
+    const auto* p = &recoloured.rgba[(50u * recoloured.width + 60u) * 4];
+    EXPECT_GT(p[1], 200) << "and show them";
+}
 }  // namespace
 
+TEST(Gl, FrameCacheMatchesFullFramesGl33) { frame_cache_matches_full_frames(false); }
+TEST(Gl, FrameCacheMatchesFullFramesGles30) { frame_cache_matches_full_frames(true); }
 TEST(Gl, ShadersAndFillsOnGl33Core) { draws_two_squares(false); }
 TEST(Gl, ShadersAndFillsOnGles30) { draws_two_squares(true); }
