@@ -11,6 +11,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
 #include <map>
 #include <unordered_set>
@@ -196,6 +197,16 @@ SELECT code, 'down' FROM down UNION ALL SELECT code, 'up' FROM up
     s.rows.emplace_back("regions", static_cast<std::int64_t>(regions.size()));
     s.rows.emplace_back("projects", static_cast<std::int64_t>(projects.size()));
     s.rows.emplace_back("sites", static_cast<std::int64_t>(sites.size()));
+    std::string bbox;  // the published region's extent: a screen frames its own region
+    for (const Region& g : regions) {
+        if (g.code != region) continue;
+        double x0 = 1e300, y0 = 1e300, x1 = -1e300, y1 = -1e300;
+        for (const auto& poly : g.geometry)
+            for (const auto& p : poly.outer) {
+                x0 = std::min(x0, p.x), y0 = std::min(y0, p.y), x1 = std::max(x1, p.x), y1 = std::max(y1, p.y);
+            }
+        if (x0 <= x1) bbox = fmt::format("{:.6f},{:.6f},{:.6f},{:.6f}", x0, y0, x1, y1);
+    }
     write_features(work, regions, projects, sites);
     regions.clear();
     {
@@ -233,6 +244,7 @@ SELECT code, 'down' FROM down UNION ALL SELECT code, 'up' FROM up
         b.set_meta("snapshot_source", s.source);
         b.set_meta("snapshot_region", region);
         b.set_meta("snapshot_pg", s.snapshot);
+        if (!bbox.empty()) b.set_meta("bbox", bbox);
         wtx.commit();
     }
     tx.commit();
