@@ -105,6 +105,7 @@ int main(int argc, char** argv) {
         }
         auto import_all = [&](int n) {
             std::vector<pid_t> kids;
+            std::fflush(stdout);  // the children must not inherit (and print again) our buffered table
             const auto start = Clock::now();
             for (int k = 0; k < n; ++k) {
                 const pid_t pid = ::fork();
