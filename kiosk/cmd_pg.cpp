@@ -3,10 +3,7 @@
 #include "data/pg.hpp"
 #include "data/pg_publish.hpp"
 #include "data/pg_schema.hpp"
-#if __has_include("data/snapshot_manifest.hpp")  // TEMPORARY until branch sync is merged
 #include "data/snapshot_manifest.hpp"
-#define ONEMAP_HAVE_MANIFEST 1
-#endif
 #include "kiosk/commands.hpp"
 #include "kiosk/map_scene.hpp"
 
@@ -86,16 +83,12 @@ void add_publish_command(CLI::App& app, ExitCode& exit) {
             const auto s = data::publish_snapshot(c, a->region, a->out, [&](const std::filesystem::path& work) {
                 if (!a->no_prepare) load_scene(work, false, true, a->threads);
             });
-#ifdef ONEMAP_HAVE_MANIFEST
-            data::write_snapshot_manifest(a->out, s.source, a->region);
-#endif
+            data::write_snapshot_manifest(a->out, s.source, s.region_code);
             fmt::print("{} {} → {} ({:.1f} MiB): read {:.2f} s, render cache {:.2f} s\n", s.region_code, s.region_name, a->out,
                        static_cast<double>(s.bytes) / 1048576.0, s.seconds_read, s.seconds_prepare);
             fmt::print("  source {} snapshot {}\n", s.source, s.snapshot);
             for (const auto& [table, rows] : s.rows) fmt::print("  {:<20} {:>10}\n", table, rows);
-#ifdef ONEMAP_HAVE_MANIFEST
             fmt::print("  manifest {}\n", data::manifest_path(a->out).string());
-#endif
         } catch (const std::exception& e) {
             fmt::print(stderr, "onemap publish: {}\n({} is unchanged)\n", e.what(), a->out);
             exit.value = 2;
