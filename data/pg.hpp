@@ -4,9 +4,7 @@
 //
 //   Connection::open(url) ─▶ exec / query (parameters as text, or bytes) / copy_in (COPY … FROM STDIN)
 //   PgTransaction: BEGIN on construction, ROLLBACK when destroyed without commit()
-#include <chrono>
 #include <cstdint>
-#include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -62,7 +60,8 @@ public:
 
     void exec(std::string_view sql);                      // one or more statements, no parameters
     Result query(std::string_view sql, const std::vector<std::optional<std::string>>& params = {}, bool binary_result = false);
-    // Runs `sql` through a cursor (inside the caller's transaction), `batch` rows at a time.
+    // Runs `sql` through a cursor (inside the caller's transaction), `batch` rows at a time; one
+    // cursor at a time (not nested).
     template <typename Fn>
     void for_each_batch(std::string_view sql, int batch, Fn&& fn, const std::vector<std::optional<std::string>>& params = {}) {
         query(std::string("DECLARE onemap_cursor NO SCROLL CURSOR FOR ") + std::string(sql), params);

@@ -201,7 +201,8 @@ CREATE OR REPLACE TRIGGER alerts_legal_transition BEFORE UPDATE OF status ON ale
   EXECUTE FUNCTION onemap_refuse('illegal alert status transition');
 )sql";
 
-constexpr std::array<TableSpec, 14> k_tables{{
+// Copy order: referenced tables first. render_cache never goes to PostgreSQL (a published bundle builds its own).
+constexpr std::array<TableSpec, 13> k_tables{{
     {"meta", "key, value"},
     {"metrics", "key, name_zh, name_en, unit, direction, diverging"},
     {"targets", "key, period, value, note"},
@@ -217,7 +218,6 @@ constexpr std::array<TableSpec, 14> k_tables{{
     {"alerts", "alert_id, kind, rule, subject, region_code, county_code, household_id, project_fid, risk_category, severity, status, "
                "period, detail, raised_at"},
     {"alert_audit", "audit_id, alert_id, at, role, from_status, to_status, note"},
-    {"render_cache", nullptr},  // never in PostgreSQL: a published bundle builds its own
 }};
 
 void check_role_name(const std::string& role) {
@@ -238,7 +238,7 @@ bool table_exists(Connection& c, std::string_view name) {
 
 }  // namespace
 
-std::span<const TableSpec> attribute_tables() { return std::span<const TableSpec>(k_tables.data(), k_tables.size() - 1); }
+std::span<const TableSpec> attribute_tables() { return k_tables; }
 
 std::string ewkb_hex(const std::vector<unsigned char>& wkb, std::uint32_t srid) {
     if (wkb.size() < 5 || wkb[0] != 1) throw PgError("expected little-endian WKB");

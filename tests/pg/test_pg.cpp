@@ -2,9 +2,11 @@
 // cluster that the ctest fixture pg_cluster starts (tests/pg/pg_cluster.sh) and stops.
 #include "data/bundle.hpp"
 #include "data/features.hpp"
+#include "data/household_key.hpp"
 #include "data/pg.hpp"
 #include "data/pg_publish.hpp"
 #include "data/pg_schema.hpp"
+#include "data/privacy.hpp"
 #include "data/snapshot_manifest.hpp"
 #include "data/sql_statement.hpp"
 
@@ -328,6 +330,42 @@ TEST(Postgres, ImportLandsWholeAndABadFileOrAKillLeavesTheDatabaseUnchanged) {
     ASSERT_EQ(proj.rc, 0) << proj.out;
     EXPECT_EQ(pg_count(c, "SELECT count(*) FROM projects"), 2);
     EXPECT_EQ(c.query("SELECT ST_AsText(geom) FROM projects WHERE name = '香菇大棚'").str(0, 0), "POINT(114.78 34.55)");
+}
+
+TEST(Postgres, ImportHouseholdsChecksTheDatabasesKeyAndHashesAsForABundle) {
+    const std::string url = loaded_db("t_households");
+    ASSERT_FALSE(url.empty());
+    data::pg::Connection c = data::pg::Connection::open(url);
+    const std::string village = c.query("SELECT code FROM regions WHERE level = 5 ORDER BY code LIMIT 1").str(0, 0);
+    const fs::path dir = work_dir("households");
+    auto id_number = [](int n) {
+        const std::string first17 = "41022119800101" + std::to_string(100 + n);
+        return first17 + data::id_check_character(first17);
+    };
+    {
+        std::ofstream f(dir / "households.csv");
+        f << "户主姓名,身份证号,村代码,家庭人口数,劳动力人数,户类型,联系电话\n"
+          << "张三丰," << id_number(1) << "," << village << ",4,2,一般脱贫户,13800001234\n"
+          << "李四," << id_number(2) << "," << village << ",3,1,脱贫不稳定户,13800005678\n";
+    }
+    const std::int64_t before = pg_count(c, "SELECT count(*) FROM households");
+    // Another key than the one the database's households were hashed with: refused, nothing written.
+    const fs::path other = dir / "other.key";
+    data::save_key_file(other, data::generate_key());
+    const CliRun refused = run("import households '" + (dir / "households.csv").string() + "' --key '" + other.string() + "' --pg '" + url + "'");
+    EXPECT_EQ(refused.rc, 2) << refused.out;
+    EXPECT_NE(refused.out.find("hashed with another key"), std::string::npos) << refused.out;
+    EXPECT_EQ(pg_count(c, "SELECT count(*) FROM households"), before);
+    // The database's own key (the demo's, beside the fixture bundle): two new households, hashed.
+    const fs::path key = test_bundle().string() + ".key";
+    const CliRun ok = run("import households '" + (dir / "households.csv").string() + "' --key '" + key.string() + "' --pg '" + url +
+                          "' --second-factor-iterations 10");
+    ASSERT_EQ(ok.rc, 0) << ok.out;
+    EXPECT_EQ(ok.out.find(id_number(1)), std::string::npos) << "ID number in the output";
+    EXPECT_EQ(pg_count(c, "SELECT count(*) FROM households"), before + 2);
+    const std::string hash = data::hmac_sha256_hex(data::load_key_file(key), id_number(1));
+    EXPECT_EQ(c.query("SELECT head_name_masked FROM households WHERE id_hash = $1", {hash}).str(0, 0), "张*丰");
+    EXPECT_EQ(pg_count(c, "SELECT count(*) FROM households WHERE id_hash LIKE '%" + id_number(1) + "%' OR head_name_masked = '张三丰'"), 0);
 }
 
 TEST(Postgres, ImportBoundariesIntoPostgresChecksAgainstWhatItHolds) {
