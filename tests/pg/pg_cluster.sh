@@ -10,6 +10,7 @@
 set -euo pipefail
 cmd=${1:?usage: pg_cluster.sh start|stop DIR [PORT]}
 dir=${2:?usage: pg_cluster.sh start|stop DIR [PORT]}
+dir=$(realpath -m "$dir")
 bin=${ONEMAP_PG_BIN:-/usr/lib/postgresql/15/bin}
 
 as_owner() {
@@ -30,6 +31,7 @@ case "$cmd" in
     rm -rf "$dir"
     mkdir -p "$dir"
     [[ $(id -u) -eq 0 ]] && chown postgres: "$dir"
+    cd "$dir"  # the server's user may not be allowed into the caller's folder (e.g. a checkout under /root)
     as_owner "$bin/initdb" -D "$dir/data" -U postgres -A trust -E UTF8 --locale=C >"$dir/initdb.log" 2>&1 \
       || { cat "$dir/initdb.log" >&2; fail "initdb failed in $dir"; }
     # The given port, else a few random loopback ports until one is free (no fixed port: parallel runs).
@@ -52,6 +54,7 @@ case "$cmd" in
     echo "pg_cluster: PostgreSQL 15 on 127.0.0.1:$port (data in $dir/data)"
     ;;
   stop)
+    cd /
     if [[ -f "$dir/data/postmaster.pid" ]]; then as_owner "$bin/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null || true; fi
     rm -rf "$dir"
     echo "pg_cluster: stopped"
