@@ -38,7 +38,12 @@ std::string array_literal(const std::vector<std::string>& codes) {
 
 // Which rows of a table a snapshot takes: {all} every region (ancestors, the region, descendants),
 // {down} the region and its descendants (bound_scope() turns them into parameters).
-const char* scope_of(std::string_view table) {
+const char* scope_of(std::string_view table, bool households) {
+    if (!households) {
+        if (table == "households" || table.starts_with("household_") || table == "benefits" || table == "measures") return "false";
+        if (table == "alerts") return "region_code = ANY({all}) AND household_id IS NULL";
+        if (table == "alert_audit") return "alert_id IN (SELECT alert_id FROM alerts WHERE region_code = ANY({all}) AND household_id IS NULL)";
+    }
     static const std::map<std::string_view, const char*> k_scope{
         {"meta", "key <> 'pg_schema_version'"},
         {"metrics", "true"},
@@ -83,7 +88,7 @@ void fsync_file(const std::filesystem::path& p) {
 }  // namespace
 
 PublishSummary publish_snapshot(pg::Connection& c, const std::string& region_code, const std::filesystem::path& out,
-                                const std::function<void(const std::filesystem::path& work)>& prepare) {
+                                const std::function<void(const std::filesystem::path& work)>& prepare, bool households) {
     pg::require_schema(c);
     PublishSummary s;
     s.region_code = region_code;
@@ -221,7 +226,7 @@ SELECT code, 'down' FROM down UNION ALL SELECT code, 'up' FROM up
             for (int i = 0; i < ncols; ++i) placeholders += i ? ",?" : "?";
             sql::Statement ins(b, fmt::format("INSERT OR REPLACE INTO {}({}) VALUES ({})", t.name, t.columns, placeholders));
             std::int64_t rows = 0;
-            const auto [where, params] = bound_scope(scope_of(name), all_lit, down_lit);
+            const auto [where, params] = bound_scope(scope_of(name, households), all_lit, down_lit);
             c.for_each_batch(fmt::format("SELECT {} FROM {} WHERE {}", t.columns, t.name, where), 20000, [&](const pg::Result& r) {
                 for (int i = 0; i < r.rows(); ++i) {
                     for (int k = 0; k < ncols; ++k) {
@@ -245,6 +250,7 @@ SELECT code, 'down' FROM down UNION ALL SELECT code, 'up' FROM up
         b.set_meta("snapshot_region", region);
         b.set_meta("snapshot_pg", s.snapshot);
         if (!bbox.empty()) b.set_meta("bbox", bbox);
+        if (!households) b.set_meta("snapshot_households", "0");
         wtx.commit();
     }
     tx.commit();

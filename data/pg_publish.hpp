@@ -32,7 +32,9 @@ struct PublishSummary {
 
 // An empty `region_code` publishes the whole database (its top region). Throws pg::PgError (server,
 // unknown region) or BundleError (writing the file).
+// `households` false leaves out every household table and the alerts about households (a wall's
+// snapshot needs no people's data).
 PublishSummary publish_snapshot(pg::Connection& c, const std::string& region_code, const std::filesystem::path& out,
-                                const std::function<void(const std::filesystem::path& work)>& prepare = {});
+                                const std::function<void(const std::filesystem::path& work)>& prepare = {}, bool households = true);
 
 }  // namespace onemap::data

@@ -66,7 +66,7 @@ void add_serve_db_command(CLI::App& app, ExitCode& exit) {
 void add_publish_command(CLI::App& app, ExitCode& exit) {
     struct Args {
         std::string url, region, out;
-        bool no_prepare = false;
+        bool no_prepare = false, no_households = false;
         int threads = 2;
     };
     auto a = std::make_shared<Args>();
@@ -75,6 +75,7 @@ void add_publish_command(CLI::App& app, ExitCode& exit) {
     cmd->add_option("--pg", a->url, "postgresql://… (the reader role is enough)")->required();
     cmd->add_option("--region", a->region, "region code: the snapshot holds it, the levels above it and everything below it")->required();
     cmd->add_option("--out", a->out, "bundle to write (.gpkg); replaced atomically")->required();
+    cmd->add_flag("--no-households", a->no_households, "leave out the household look-up data and household alerts (a wall's snapshot)");
     cmd->add_flag("--no-prepare", a->no_prepare, "do not build the render cache (the kiosk builds it at start)");
     cmd->add_option("--threads", a->threads, "threads for the render cache")->capture_default_str();
     cmd->callback([a, &exit] {
@@ -82,7 +83,7 @@ void add_publish_command(CLI::App& app, ExitCode& exit) {
             data::pg::Connection c = data::pg::Connection::open(a->url);
             const auto s = data::publish_snapshot(c, a->region, a->out, [&](const std::filesystem::path& work) {
                 if (!a->no_prepare) load_scene(work, false, true, a->threads);
-            });
+            }, !a->no_households);
             data::write_snapshot_manifest(a->out, s.source, s.region_code);
             fmt::print("{} {} → {} ({:.1f} MiB): read {:.2f} s, render cache {:.2f} s\n", s.region_code, s.region_name, a->out,
                        static_cast<double>(s.bytes) / 1048576.0, s.seconds_read, s.seconds_prepare);

@@ -263,6 +263,15 @@ TEST(Postgres, PublishCountyHoldsItsAncestorsDescendantsAndOnlyItsHouseholds) {
               bundle_count(src, "SELECT count(*) FROM indicators WHERE region_code = '41'"));
     EXPECT_EQ(bundle_count(out, "SELECT count(*) FROM projects WHERE county_code <> '410221'"), 0);
     EXPECT_LT(fs::file_size(out), fs::file_size(src));
+    // A wall's snapshot: no people's data at all.
+    const fs::path wall = out.parent_path() / "wall.gpkg";
+    const CliRun w = run("publish --pg '" + url + "' --region 410221 --no-households --out '" + wall.string() + "' --no-prepare");
+    ASSERT_EQ(w.rc, 0) << w.out;
+    for (const char* t : {"households", "household_income", "household_months", "benefits", "measures"}) {
+        EXPECT_EQ(bundle_count(wall, std::string("SELECT count(*) FROM ") + t), 0) << t;
+    }
+    EXPECT_EQ(bundle_count(wall, "SELECT count(*) FROM alerts WHERE household_id IS NOT NULL"), 0);
+    EXPECT_EQ(bundle_count(wall, "SELECT count(*) FROM indicators"), bundle_count(out, "SELECT count(*) FROM indicators"));
     const CliRun bad = run("publish --pg '" + url + "' --region 419999 --out '" + out.string() + "' --no-prepare");
     EXPECT_EQ(bad.rc, 2);
     EXPECT_NE(bad.out.find("no region with code 419999"), std::string::npos) << bad.out;
