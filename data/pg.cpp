@@ -65,8 +65,11 @@ unsigned Result::type(int col) const { return PQftype(m_r, col); }
 Connection Connection::open(std::string_view url, int connect_timeout_s) {
     const std::string text(url), timeout = std::to_string(connect_timeout_s);
     // Earlier keywords are overridden by what the URL (expanded at dbname) sets itself.
-    const char* keys[] = {"connect_timeout", "application_name", "dbname", nullptr};
-    const char* values[] = {timeout.c_str(), "onemap", text.c_str(), nullptr};
+    // TCP keepalives: a server that vanishes mid-query (cable, firewall) is noticed in about a minute
+    // instead of never.
+    const char* keys[] = {"connect_timeout", "keepalives", "keepalives_idle", "keepalives_interval", "keepalives_count",
+                          "application_name", "dbname", nullptr};
+    const char* values[] = {timeout.c_str(), "1", "30", "10", "3", "onemap", text.c_str(), nullptr};
     PGconn* c = PQconnectdbParams(keys, values, 1);
     std::string name = redact(url);
     if (!c || PQstatus(c) != CONNECTION_OK) {

@@ -47,7 +47,8 @@ private:
 class Connection {
 public:
     // connect_timeout (seconds) applies unless the URL sets its own: an unreachable server fails
-    // within it instead of blocking. Throws PgError naming the redacted URL.
+    // within it instead of blocking; TCP keepalives catch one that disappears later. Throws PgError
+    // naming the redacted URL.
     static Connection open(std::string_view url, int connect_timeout_s = 10);
     Connection(Connection&&) noexcept;
     Connection& operator=(Connection&&) noexcept;
