@@ -341,6 +341,36 @@ TEST(Postgres, ImportLandsWholeAndABadFileOrAKillLeavesTheDatabaseUnchanged) {
     EXPECT_EQ(c.query("SELECT ST_AsText(geom) FROM projects WHERE name = '香菇大棚'").str(0, 0), "POINT(114.78 34.55)");
 }
 
+// Several offices import at once: every import lands whole, none waits forever, nothing is lost.
+TEST(Postgres, ConcurrentImportersAllLand) {
+    const std::string url = loaded_db("t_many");
+    ASSERT_FALSE(url.empty());
+    const std::string writer = with_db(url, "t_many", "onemap_writer");
+    data::pg::Connection c = data::pg::Connection::open(url);
+    data::pg::Result villages = c.query("SELECT code FROM regions WHERE level = 5 ORDER BY code");
+    const fs::path dir = work_dir("many");
+    constexpr int k_importers = 4;
+    for (int k = 0; k < k_importers; ++k) {
+        std::ofstream f(dir / ("i" + std::to_string(k) + ".csv"));
+        f << "region_code,period,metric,value\n";
+        for (int i = 0; i < villages.rows(); ++i) f << villages.str(i, 0) << "," << 2060 + k << ",tp_households," << i << "\n";
+    }
+    std::vector<std::thread> threads;
+    std::vector<CliRun> results(k_importers);
+    for (int k = 0; k < k_importers; ++k) {
+        threads.emplace_back([&, k] {
+            results[static_cast<std::size_t>(k)] = run("import indicators '" + (dir / ("i" + std::to_string(k) + ".csv")).string() + "' --pg '" + writer + "'");
+        });
+    }
+    for (auto& t : threads) t.join();
+    for (int k = 0; k < k_importers; ++k) EXPECT_EQ(results[static_cast<std::size_t>(k)].rc, 0) << results[static_cast<std::size_t>(k)].out;
+    EXPECT_EQ(pg_count(c, "SELECT count(*) FROM indicators WHERE period >= '2060'"), k_importers * villages.rows());
+    EXPECT_EQ(pg_count(c, "SELECT count(DISTINCT period) FROM indicators WHERE period >= '2060'"), k_importers);
+    const std::string real = c.query("SELECT value FROM meta WHERE key = 'layers_real'").str(0, 0);
+    EXPECT_NE(real.find("indicators"), std::string::npos) << real;
+    EXPECT_EQ(real.find("indicators"), real.rfind("indicators")) << "listed twice: " << real;
+}
+
 TEST(Postgres, ImportHouseholdsChecksTheDatabasesKeyAndHashesAsForABundle) {
     const std::string url = loaded_db("t_households");
     ASSERT_FALSE(url.empty());
