@@ -87,8 +87,22 @@ fs::path test_bundle() {
     return b ? fs::path(b) : fs::path();
 }
 
+fs::path work_root() { return fs::temp_directory_path() / ("onemap-pg-" + std::to_string(::getpid())); }
+
+// The work folders are removed when every test passed, kept for inspection otherwise.
+class WorkCleanup : public ::testing::Environment {
+public:
+    void TearDown() override {
+        if (::testing::UnitTest::GetInstance()->Passed()) {
+            std::error_code ec;
+            fs::remove_all(work_root(), ec);
+        }
+    }
+};
+::testing::Environment* const k_cleanup = ::testing::AddGlobalTestEnvironment(new WorkCleanup);
+
 fs::path work_dir(const std::string& name) {
-    const fs::path dir = fs::temp_directory_path() / ("onemap-pg-" + std::to_string(::getpid())) / name;
+    const fs::path dir = work_root() / name;
     fs::remove_all(dir);
     fs::create_directories(dir);
     return dir;
