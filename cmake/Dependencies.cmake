@@ -27,6 +27,7 @@ onemap_require_pkg(crypto   libcrypto   libssl-dev)
 onemap_require_pkg(stb      stb         libstb-dev)
 onemap_require_pkg(imgui    imgui       libimgui-dev)
 onemap_require_pkg(x11      x11         libx11-dev)
+onemap_require_pkg(pq       libpq       libpq-dev)
 
 find_package(CLI11 CONFIG QUIET)
 if(NOT CLI11_FOUND)

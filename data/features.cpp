@@ -67,6 +67,21 @@ OGRLinearRing to_ogr(const gis::Ring& ring) {
     return r;
 }
 
+std::unique_ptr<OGRMultiPolygon> to_ogr(const gis::MultiPolygon& geometry) {
+    auto mp = std::make_unique<OGRMultiPolygon>();
+    for (const auto& poly : geometry) {
+        OGRPolygon p;
+        OGRLinearRing outer = to_ogr(poly.outer);
+        p.addRing(&outer);
+        for (const auto& h : poly.holes) {
+            OGRLinearRing hr = to_ogr(h);
+            p.addRing(&hr);
+        }
+        mp->addGeometry(&p);
+    }
+    return mp;
+}
+
 gis::Ring from_ogr(const OGRLinearRing* r) {
     gis::Ring out;
     const int n = r->getNumPoints();
@@ -119,18 +134,7 @@ void add_region(OGRLayer* rl, const Region& r, const std::filesystem::path& path
     f.SetField("population", static_cast<GIntBig>(r.population));
     f.SetField("tp_population", static_cast<GIntBig>(r.tp_population));
     f.SetField("tp_households", static_cast<GIntBig>(r.tp_households));
-    auto mp = std::make_unique<OGRMultiPolygon>();
-    for (const auto& poly : r.geometry) {
-        OGRPolygon p;
-        OGRLinearRing outer = to_ogr(poly.outer);
-        p.addRing(&outer);
-        for (const auto& h : poly.holes) {
-            OGRLinearRing hr = to_ogr(h);
-            p.addRing(&hr);
-        }
-        mp->addGeometry(&p);
-    }
-    f.SetGeometryDirectly(mp.release());
+    f.SetGeometryDirectly(to_ogr(r.geometry).release());
     add_feature(rl, f, path);
 }
 
@@ -145,6 +149,7 @@ void add_project(OGRLayer* pl, const Project& p, const std::filesystem::path& pa
     f.SetField("operating", p.operating ? 1 : 0);
     f.SetField("beneficiary_households", static_cast<GIntBig>(p.beneficiary_households));
     f.SetField("investment", p.investment);
+    if (p.fid > 0) f.SetFID(p.fid);  // a published snapshot keeps the source's ids (alerts, households refer to them)
     f.SetGeometryDirectly(new OGRPoint(p.location.x, p.location.y));
     add_feature(pl, f, path);
 }
@@ -156,6 +161,7 @@ void add_site(OGRLayer* sl, const Site& s, const std::filesystem::path& path) {
     f.SetField("households", static_cast<GIntBig>(s.households));
     f.SetField("persons", static_cast<GIntBig>(s.persons));
     f.SetField("employed_households", static_cast<GIntBig>(s.employed_households));
+    if (s.fid > 0) f.SetFID(s.fid);
     f.SetGeometryDirectly(new OGRPoint(s.location.x, s.location.y));
     add_feature(sl, f, path);
 }
@@ -317,6 +323,39 @@ std::vector<Site> read_sites(const std::filesystem::path& path) {
         out.push_back(std::move(s));
     }
     return out;
+}
+
+namespace {
+std::vector<unsigned char> export_wkb(const OGRGeometry& g) {
+    std::vector<unsigned char> out(static_cast<std::size_t>(g.WkbSize()));
+    g.exportToWkb(wkbNDR, out.data(), wkbVariantIso);
+    return out;
+}
+std::unique_ptr<OGRGeometry> import_wkb(const unsigned char* wkb, std::size_t size) {
+    OGRGeometry* g = nullptr;
+    if (OGRGeometryFactory::createFromWkb(wkb, nullptr, &g, size, wkbVariantIso) != OGRERR_NONE || !g) {
+        delete g;
+        throw BundleError("malformed WKB geometry");
+    }
+    return std::unique_ptr<OGRGeometry>(g);
+}
+}  // namespace
+
+std::vector<unsigned char> to_wkb(const gis::MultiPolygon& geometry) { return export_wkb(*to_ogr(geometry)); }
+
+std::vector<unsigned char> to_wkb(const gis::Point& point) { return export_wkb(OGRPoint(point.x, point.y)); }
+
+gis::MultiPolygon multipolygon_from_wkb(const unsigned char* wkb, std::size_t size) {
+    const auto g = import_wkb(wkb, size);
+    const auto t = wkbFlatten(g->getGeometryType());
+    if (t != wkbPolygon && t != wkbMultiPolygon) throw BundleError(fmt::format("expected a (multi)polygon, got {}", g->getGeometryName()));
+    return from_ogr(g.get());
+}
+
+gis::Point point_from_wkb(const unsigned char* wkb, std::size_t size) {
+    const auto g = import_wkb(wkb, size);
+    if (wkbFlatten(g->getGeometryType()) != wkbPoint) throw BundleError(fmt::format("expected a point, got {}", g->getGeometryName()));
+    return {g->toPoint()->getX(), g->toPoint()->getY()};
 }
 
 }  // namespace onemap::data

@@ -68,4 +68,11 @@ std::vector<Region> read_regions(const std::filesystem::path& path, std::optiona
 std::vector<Project> read_projects(const std::filesystem::path& path);
 std::vector<Site> read_sites(const std::filesystem::path& path);
 
+// Geometry as ISO WKB (little-endian), exact to the bit, through OGR; and back. The readers accept
+// Polygon or MultiPolygon (resp. Point) and throw BundleError on anything else or malformed bytes.
+std::vector<unsigned char> to_wkb(const gis::MultiPolygon& geometry);
+std::vector<unsigned char> to_wkb(const gis::Point& point);
+gis::MultiPolygon multipolygon_from_wkb(const unsigned char* wkb, std::size_t size);
+gis::Point point_from_wkb(const unsigned char* wkb, std::size_t size);
+
 }  // namespace onemap::data

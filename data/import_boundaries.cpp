@@ -5,10 +5,10 @@
 #include "data/divisions.hpp"
 #include "data/features.hpp"
 #include "data/import_common.hpp"
+#include "data/import_target.hpp"
 #include "data/region_codes.hpp"
 #include "gis/boundary_check.hpp"
 
-#include <sqlite3.h>
 
 #include <fmt/format.h>
 
@@ -75,10 +75,14 @@ std::string fmt_point(gis::Point p) { return fmt::format("lon {:.5f}, lat {:.5f}
 }  // namespace
 
 ImportSummary import_boundaries(const std::filesystem::path& bundle_path, const BoundaryImportOptions& opt) {
+    return import_boundaries(*bundle_target(bundle_path), opt);
+}
+
+ImportSummary import_boundaries(ImportTarget& target, const BoundaryImportOptions& opt) {
     const auto t0 = Clock::now();
     ImportSummary s;
     s.what = fmt::format("boundaries ({})", level_key(opt.level));
-    s.bundle = bundle_path.string();
+    s.bundle = target.name();
 
     auto lap = [last = Clock::now()]() mutable {
         const auto now = Clock::now();
@@ -127,9 +131,8 @@ ImportSummary import_boundaries(const std::filesystem::path& bundle_path, const 
     const int child_lvl = static_cast<int>(opt.level) + 1;
     const bool has_parent_level = parent_lvl >= 1;
     const Level parent_level_v = has_parent_level ? static_cast<Level>(parent_lvl) : Level::Province;
-    if (std::filesystem::exists(bundle_path)) {
-        { Bundle check = Bundle::open(bundle_path, OpenMode::ReadOnly); }
-        for (Region& r : read_regions(bundle_path)) {
+    if (target.exists()) {
+        for (Region& r : target.regions()) {
             existing.emplace(r.code, r.level);
             if (has_parent_level && static_cast<int>(r.level) == parent_lvl) parents.push_back(std::move(r));
             else if (static_cast<int>(r.level) == child_lvl) children.push_back(std::move(r));
@@ -324,7 +327,7 @@ ImportSummary import_boundaries(const std::filesystem::path& bundle_path, const 
             parent_of.push_back(it == new_by_code.end() ? gis::k_no_parent : it->second);
             if (it == new_by_code.end()) {
                 if (auto e = existing.find(ch.parent_code); opt.level == Level::County && e != existing.end() && e->second == Level::City) continue;  // hangs under a city-level unit (济源)
-                items_found.push_back(ReportItem{Outcome::Warning, "lower level: parent missing", bundle_path.string(), "regions",
+                items_found.push_back(ReportItem{Outcome::Warning, "lower level: parent missing", target.name(), "regions",
                                                  fmt::format("{} {} {}", level_key(ch.level), ch.code, ch.name), "parent_code", ch.parent_code,
                                                  fmt::format("a {} in the new level", level_key(opt.level))});
             }
@@ -333,7 +336,7 @@ ImportSummary import_boundaries(const std::filesystem::path& bundle_path, const 
         for (std::size_t i = 0; i < children.size(); ++i) {
             if (!outside[i]) continue;
             const Region& ch = children[i];
-            items_found.push_back(ReportItem{Outcome::Warning, "lower level: outside its new parent", bundle_path.string(), "regions",
+            items_found.push_back(ReportItem{Outcome::Warning, "lower level: outside its new parent", target.name(), "regions",
                                              fmt::format("{} {} {}", level_key(ch.level), ch.code, ch.name), "geometry",
                                              fmt::format("{:.0f} m² outside {} near {}", outside[i]->area_m2, accepted[parent_of[i]].code,
                                                          fmt_point(outside[i]->location)),
@@ -365,24 +368,7 @@ ImportSummary import_boundaries(const std::filesystem::path& bundle_path, const 
         ~Join() { if (f.valid()) f.wait(); }
     } join{background};
     // ---- write, all or nothing
-    replace_atomically(bundle_path, [&](const std::filesystem::path& work) {
-        replace_regions(work, opt.level, accepted);
-        kill_point("after-regions");
-        Bundle b = Bundle::open(work, OpenMode::ReadWrite);
-        Transaction tx(b);
-        detail::mark_layer_real(b, fmt::format("regions.{}", level_key(opt.level)));
-        detail::clear_render_cache(b);
-        b.set_meta(fmt::format("source_regions_{}", level_key(opt.level)), std::filesystem::path(info.file).filename().string());
-        // The extent of every level, from the GeoPackage's spatial index (no geometry read back).
-        sqlite3_stmt* st = nullptr;
-        if (sqlite3_prepare_v2(b.db(), "SELECT min(minx), min(miny), max(maxx), max(maxy) FROM rtree_regions_geom", -1, &st, nullptr) == SQLITE_OK &&
-            sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {
-            b.set_meta("bbox", fmt::format("{:.6f},{:.6f},{:.6f},{:.6f}", sqlite3_column_double(st, 0), sqlite3_column_double(st, 1),
-                                           sqlite3_column_double(st, 2), sqlite3_column_double(st, 3)));
-        }
-        sqlite3_finalize(st);
-        tx.commit();
-    });
+    target.write_regions(opt.level, accepted, std::filesystem::path(info.file).filename().string());
     const double t_write = lap();
     add_found(background.get());
     s.committed = true;

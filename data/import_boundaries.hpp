@@ -30,5 +30,8 @@ struct BoundaryImportOptions {
 // Imports and returns what happened. committed=false when nothing was accepted (the bundle is then
 // untouched). Throws gis::SourceError / ImportError for whole-file refusals, BundleError for the bundle.
 ImportSummary import_boundaries(const std::filesystem::path& bundle, const BoundaryImportOptions& options);
+// The same checks and messages, writing to any target (a bundle, PostgreSQL: data/import_target.hpp).
+class ImportTarget;
+ImportSummary import_boundaries(ImportTarget& target, const BoundaryImportOptions& options);
 
 }  // namespace onemap::data

@@ -52,9 +52,9 @@ std::optional<std::size_t> find_field(const std::vector<std::string>& fields, co
     return std::nullopt;
 }
 
-void mark_layer_real(Bundle& b, const std::string& layer) {
-    std::vector<std::string> real = split(b.meta("layers_real").value_or(""));
-    std::vector<std::string> synthetic = split(b.meta("layers_synthetic").value_or(""));
+std::pair<std::string, std::string> layers_after_real(const std::string& real_list, const std::string& synthetic_list, const std::string& layer) {
+    std::vector<std::string> real = split(real_list);
+    std::vector<std::string> synthetic = split(synthetic_list);
     if (layer.starts_with("regions.")) {
         for (auto* list : {&real, &synthetic}) {
             if (auto it = std::find(list->begin(), list->end(), "regions"); it != list->end()) {
@@ -67,8 +67,13 @@ void mark_layer_real(Bundle& b, const std::string& layer) {
     }
     std::erase(synthetic, layer);
     if (std::find(real.begin(), real.end(), layer) == real.end()) real.push_back(layer);
-    b.set_meta("layers_real", join(real, ","));
-    b.set_meta("layers_synthetic", join(synthetic, ","));
+    return {join(real, ","), join(synthetic, ",")};
+}
+
+void mark_layer_real(Bundle& b, const std::string& layer) {
+    const auto [real, synthetic] = layers_after_real(b.meta("layers_real").value_or(""), b.meta("layers_synthetic").value_or(""), layer);
+    b.set_meta("layers_real", real);
+    b.set_meta("layers_synthetic", synthetic);
     b.set_meta("synthetic", synthetic.empty() ? "0" : "1");
 }
 

@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace onemap::data::detail {
@@ -18,6 +19,8 @@ std::optional<std::size_t> find_field(const std::vector<std::string>& fields, co
 // meta.layers_real / layers_synthetic: move `layer` (e.g. "regions.county", "indicators") to real.
 // A demo bundle's plain "regions" entry is first split into its five levels. meta.synthetic follows.
 void mark_layer_real(Bundle& b, const std::string& layer);
+// The same on the values: (layers_real, layers_synthetic) before → after; synthetic = !after.second.empty().
+std::pair<std::string, std::string> layers_after_real(const std::string& real, const std::string& synthetic, const std::string& layer);
 
 // The render cache is keyed by content hash; after an import its entries describe old content.
 void clear_render_cache(Bundle& b);

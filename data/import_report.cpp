@@ -30,7 +30,7 @@ void ImportSummary::add(ReportItem item) {
 std::string to_text(const ImportSummary& s) {
     std::string out = fmt::format("{} → {}: read {}, imported {}, repaired {}, rejected {}, warnings {} ({:.1f} s){}\n", s.what, s.bundle,
                                   s.read, s.imported, s.repaired, s.rejected, s.warnings, s.seconds,
-                                  s.committed ? "" : " — NOTHING WRITTEN, the bundle is unchanged");
+                                  s.committed ? "" : s.bundle.starts_with("postgresql:") ? " — NOTHING WRITTEN, the database is unchanged" : " — NOTHING WRITTEN, the bundle is unchanged");
     for (const auto& n : s.notes) out += fmt::format("  · {}\n", n);
     for (const auto& [reason, count] : s.by_reason) out += fmt::format("  {:>7}  {}\n", count, reason);
     return out;

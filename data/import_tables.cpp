@@ -1,18 +1,17 @@
 #include "import_tables.hpp"
 
 #include "data/bundle.hpp"
-#include "data/bundle_swap.hpp"
 #include "data/catalogue.hpp"
 #include "data/features.hpp"
 #include "data/household_key.hpp"
 #include "data/import_common.hpp"
+#include "data/import_target.hpp"
 #include "data/privacy.hpp"
 #include "data/region_codes.hpp"
 #include "data/table_values.hpp"
 #include "gis/gcj02.hpp"
 
 #include <openssl/rand.h>
-#include <sqlite3.h>
 
 #include <fmt/format.h>
 
@@ -42,32 +41,6 @@ public:
     std::vector<gis::SourceFeature> m_rows;
 private:
     const ProgressFn& m_progress;
-};
-
-class Stmt {
-public:
-    Stmt(sqlite3* db, const char* sql) : m_db(db) {
-        if (sqlite3_prepare_v2(db, sql, -1, &m_st, nullptr) != SQLITE_OK) throw BundleError(sqlite3_errmsg(db));
-    }
-    ~Stmt() { sqlite3_finalize(m_st); }
-    Stmt(const Stmt&) = delete;
-    Stmt& operator=(const Stmt&) = delete;
-    Stmt& text(int i, std::string_view v) { sqlite3_bind_text(m_st, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT); return *this; }
-    Stmt& integer(int i, std::int64_t v) { sqlite3_bind_int64(m_st, i, v); return *this; }
-    Stmt& real(int i, double v) { sqlite3_bind_double(m_st, i, v); return *this; }
-    Stmt& null(int i) { sqlite3_bind_null(m_st, i); return *this; }
-    void run() {
-        if (sqlite3_step(m_st) != SQLITE_DONE) throw BundleError(sqlite3_errmsg(m_db));
-        sqlite3_reset(m_st);
-    }
-    bool row() { return sqlite3_step(m_st) == SQLITE_ROW; }
-    std::string column(int i) const {
-        const auto* t = sqlite3_column_text(m_st, i);
-        return t ? reinterpret_cast<const char*>(t) : "";
-    }
-private:
-    sqlite3* m_db;
-    sqlite3_stmt* m_st = nullptr;
 };
 
 bool is_table_file(const std::string& path) {
@@ -106,7 +79,7 @@ std::string random_salt() {
 }
 
 struct Context {
-    const std::filesystem::path& bundle;
+    ImportTarget& target;
     const TableImportOptions& opt;
     ImportSummary& s;
     const gis::SourceInfo& info;
@@ -196,19 +169,7 @@ void import_indicators(Context& c, std::vector<gis::SourceFeature>& rows) {
     if (missing) c.s.notes.push_back(fmt::format("{} empty or '—' cells left missing (no row written; never 0)", missing));
     c.s.imported = static_cast<std::int64_t>(out.size());
     if (out.empty()) return;
-    replace_atomically(c.bundle, [&](const std::filesystem::path& work) {
-        Bundle b = Bundle::open(work, OpenMode::ReadWrite);
-        Transaction tx(b);
-        Stmt st(b.db(), "INSERT INTO indicators(region_code, period, metric, value) VALUES (?,?,?,?) "
-                        "ON CONFLICT(metric, period, region_code) DO UPDATE SET value = excluded.value");
-        std::size_t n = 0;
-        for (const auto& r : out) {
-            st.text(1, r.code).text(2, r.period).text(3, r.metric).real(4, r.value).run();
-            if (++n == out.size() / 2) kill_point("indicators-midway");
-        }
-        detail::mark_layer_real(b, "indicators");
-        tx.commit();
-    });
+    c.target.write_indicators(out);
     c.s.committed = true;
 }
 
@@ -242,21 +203,16 @@ void import_households(Context& c, std::vector<gis::SourceFeature>& rows) {
     const std::string fingerprint = key_fingerprint(key);
     int iterations = c.opt.second_factor_iterations;
     {
-        Bundle b = Bundle::open(c.bundle, OpenMode::ReadOnly);
-        if (auto fp = b.meta("household_key_fingerprint"); fp && !fp->empty() && *fp != fingerprint) {
+        if (auto fp = c.target.meta("household_key_fingerprint"); fp && !fp->empty() && *fp != fingerprint) {
             throw ImportError(fmt::format("{}: this bundle's households were hashed with another key (fingerprint {}, yours {}); "
-                                          "use that key file, or households already there become unfindable", c.bundle.string(), *fp, fingerprint));
+                                          "use that key file, or households already there become unfindable", c.target.name(), *fp, fingerprint));
         }
-        if (auto it = b.meta("second_factor_iterations"); it && !it->empty() && std::stoi(*it) != iterations) {
+        if (auto it = c.target.meta("second_factor_iterations"); it && !it->empty() && std::stoi(*it) != iterations) {
             c.s.notes.push_back(fmt::format("second factor hashed with the bundle's {} PBKDF2 rounds (not {}), so all households verify alike", *it, iterations));
             iterations = std::stoi(*it);
         }
     }
-    struct Household {
-        std::string id_hash, village, name_masked, type, salt, phone4_peppered, factor_hash, factor_kind = "phone4", contact, contact_phone;
-        std::int64_t members = 0, labour = 0;
-        bool supported = false, relocated = false;
-    };
+    using Household = HouseholdRow;
     std::vector<Household> out;
     std::unordered_map<std::string, std::int64_t> first_row;
     for (const auto& row : rows) {
@@ -362,29 +318,7 @@ void import_households(Context& c, std::vector<gis::SourceFeature>& rows) {
         }
         for (auto& th : pool) th.join();
     }
-    replace_atomically(c.bundle, [&](const std::filesystem::path& work) {
-        Bundle b = Bundle::open(work, OpenMode::ReadWrite);
-        Transaction tx(b);
-        Stmt st(b.db(), "INSERT INTO households(id_hash, village_code, head_name_masked, members, labour, household_type, fully_supported, "
-                        "relocated, second_factor_kind, second_factor_salt, second_factor_hash, contact_name, contact_phone) "
-                        "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?) "
-                        "ON CONFLICT(id_hash) DO UPDATE SET village_code = excluded.village_code, head_name_masked = excluded.head_name_masked, "
-                        "members = excluded.members, labour = excluded.labour, household_type = excluded.household_type, "
-                        "fully_supported = excluded.fully_supported, relocated = excluded.relocated, "
-                        "second_factor_kind = excluded.second_factor_kind, second_factor_salt = excluded.second_factor_salt, "
-                        "second_factor_hash = excluded.second_factor_hash, contact_name = excluded.contact_name, contact_phone = excluded.contact_phone");
-        for (const auto& h : out) {
-            st.text(1, h.id_hash).text(2, h.village).text(3, h.name_masked).integer(4, h.members).integer(5, h.labour).text(6, h.type);
-            st.integer(7, h.supported).integer(8, h.relocated).text(9, h.factor_kind).text(10, h.salt).text(11, h.factor_hash);
-            if (h.contact.empty()) st.null(12); else st.text(12, h.contact);
-            if (h.contact_phone.empty()) st.null(13); else st.text(13, h.contact_phone);
-            st.run();
-        }
-        b.set_meta("household_key_fingerprint", fingerprint);
-        b.set_meta("second_factor_iterations", std::to_string(iterations));
-        detail::mark_layer_real(b, "households");
-        tx.commit();
-    });
+    c.target.write_households(out, fingerprint, iterations);
     c.s.committed = true;
 }
 
@@ -500,14 +434,8 @@ void import_points(Context& c, std::vector<gis::SourceFeature>& rows, TableKind 
     }
     c.s.imported = static_cast<std::int64_t>(out.size());
     if (out.empty()) return;
-    replace_atomically(c.bundle, [&](const std::filesystem::path& work) {
-        if constexpr (std::is_same_v<T, Project>) replace_projects(work, out);
-        else replace_sites(work, out);
-        Bundle b = Bundle::open(work, OpenMode::ReadWrite);
-        Transaction tx(b);
-        detail::mark_layer_real(b, projects ? "projects" : "sites");
-        tx.commit();
-    });
+    if constexpr (std::is_same_v<T, Project>) c.target.write_projects(out);
+    else c.target.write_sites(out);
     c.s.notes.push_back(fmt::format("the bundle's {} were replaced by the file's", projects ? "projects" : "sites"));
     c.s.committed = true;
 }
@@ -535,14 +463,18 @@ std::string_view table_kind_help(TableKind k) {
 }
 
 ImportSummary import_table(const std::filesystem::path& bundle, const TableImportOptions& options) {
+    return import_table(*bundle_target(bundle), options);
+}
+
+ImportSummary import_table(ImportTarget& target, const TableImportOptions& options) {
     const auto t0 = Clock::now();
     TableImportOptions opt = options;
     opt.source.tables = opt.kind == TableKind::Indicators || opt.kind == TableKind::Households || is_table_file(opt.source.path);
     ImportSummary s;
     s.what = std::string(table_kind_key(opt.kind));
-    s.bundle = bundle.string();
-    if (!std::filesystem::exists(bundle)) {
-        throw ImportError(fmt::format("{}: no such bundle; import boundaries first (onemap import boundaries … --bundle {})", bundle.string(), bundle.string()));
+    s.bundle = target.name();
+    if (!target.exists()) {
+        throw ImportError(fmt::format("{}: no such bundle; import boundaries first (onemap import boundaries … --bundle {})", target.name(), target.name()));
     }
     Rows sink(opt.progress);
     gis::read_source(opt.source, sink);
@@ -550,12 +482,7 @@ ImportSummary import_table(const std::filesystem::path& bundle, const TableImpor
     s.notes.push_back(fmt::format("{} layer '{}' ({}), text {} — {}", sink.m_info.file, sink.m_info.layer, sink.m_info.driver, sink.m_info.encoding,
                                   sink.m_info.encoding_source));
     for (const auto& n : sink.m_info.notes) s.notes.push_back(n);
-    Context c{bundle, opt, s, sink.m_info, {}};
-    {
-        Bundle b = Bundle::open(bundle, OpenMode::ReadOnly);
-        Stmt st(b.db(), "SELECT code, level FROM regions");
-        while (st.row()) c.region_level.emplace(st.column(0), std::stoi(st.column(1)));
-    }
+    Context c{target, opt, s, sink.m_info, target.region_levels()};
     for (const auto& row : sink.m_rows) {
         for (int i : row.undecodable) {
             c.reject(row, "text does not decode", sink.m_info.fields[static_cast<std::size_t>(i)], fmt::format("bytes that are not valid {}", sink.m_info.encoding),

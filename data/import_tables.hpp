@@ -36,5 +36,8 @@ struct TableImportOptions {
 // The bundle must exist and hold the regions the rows refer to. committed=false when no row was
 // accepted (bundle untouched). Throws ImportError / gis::SourceError / BundleError.
 ImportSummary import_table(const std::filesystem::path& bundle, const TableImportOptions& options);
+// The same checks and messages, writing to any target (a bundle, PostgreSQL: data/import_target.hpp).
+class ImportTarget;
+ImportSummary import_table(ImportTarget& target, const TableImportOptions& options);
 
 }  // namespace onemap::data

@@ -1,7 +1,9 @@
-// `onemap import boundaries|indicators|households|projects|sites SRC --bundle F`
+// `onemap import boundaries|indicators|households|projects|sites SRC --bundle F | --pg URL`
 #include "data/bundle.hpp"
 #include "data/import_boundaries.hpp"
 #include "data/import_tables.hpp"
+#include "data/import_target.hpp"
+#include "data/pg.hpp"
 #include "kiosk/commands.hpp"
 #include "kiosk/map_scene.hpp"
 #include "kiosk/progress.hpp"
@@ -18,6 +20,7 @@ namespace {
 struct CommonArgs {
     std::string source;
     std::string bundle;
+    std::string pg;
     std::string layer;
     std::string encoding;
     std::string report;
@@ -25,10 +28,20 @@ struct CommonArgs {
 
 void add_common(CLI::App* cmd, CommonArgs& a) {
     cmd->add_option("source", a.source, "file to import (Shapefile, .zip, GeoPackage, GeoJSON, KML, FlatGeobuf, CSV, XLSX)")->required();
-    cmd->add_option("--bundle", a.bundle, "bundle file (.gpkg); created when it does not exist")->required();
+    auto* bundle = cmd->add_option("--bundle", a.bundle, "bundle file (.gpkg); created when it does not exist");
+    auto* pg = cmd->add_option("--pg", a.pg, "instead of a bundle: the province's PostgreSQL database, postgresql://USER[:PASSWORD]@HOST/DB "
+                                             "(the writer role; one transaction)");
+    bundle->excludes(pg);
+    pg->excludes(bundle);
     cmd->add_option("--layer", a.layer, "layer (or sheet) to read; default the first");
     cmd->add_option("--encoding", a.encoding, "text encoding of a Shapefile/CSV (UTF-8, GBK); default: .cpg, else detected");
     cmd->add_option("--report", a.report, "write every repaired/rejected item to this CSV file");
+}
+
+// Where the rows go: --bundle F or --pg URL (exactly one).
+std::unique_ptr<data::ImportTarget> target_of(const CommonArgs& a) {
+    if (a.bundle.empty() == a.pg.empty()) throw data::ImportError("give --bundle FILE.gpkg or --pg postgresql://… (one of them)");
+    return a.pg.empty() ? data::bundle_target(a.bundle) : data::postgres_target(a.pg);
 }
 
 // Prints the summary, writes the report, sets the exit code: 0 imported, 3 nothing imported.
@@ -42,20 +55,24 @@ void finish(const data::ImportSummary& s, const CommonArgs& a, ExitCode& exit) {
 }
 
 template <typename Fn>
-void guarded(const char* what, ExitCode& exit, Fn&& fn) {
+void guarded(const char* what, const CommonArgs& a, ExitCode& exit, Fn&& fn) {
+    const char* unchanged = a.pg.empty() ? "(the bundle is unchanged)" : "(the database is unchanged)";
     try {
         fn();
     } catch (const gis::SourceError& e) {
-        fmt::print(stderr, "onemap import {}: {}\n(the bundle is unchanged)\n", what, e.what());
+        fmt::print(stderr, "onemap import {}: {}\n{}\n", what, e.what(), unchanged);
         exit.value = 2;
     } catch (const data::ImportError& e) {
-        fmt::print(stderr, "onemap import {}: {}\n(the bundle is unchanged)\n", what, e.what());
+        fmt::print(stderr, "onemap import {}: {}\n{}\n", what, e.what(), unchanged);
         exit.value = 2;
     } catch (const data::BundleError& e) {
-        fmt::print(stderr, "onemap import {}: {}\n(the bundle is unchanged)\n", what, e.what());
+        fmt::print(stderr, "onemap import {}: {}\n{}\n", what, e.what(), unchanged);
+        exit.value = 2;
+    } catch (const data::pg::PgError& e) {
+        fmt::print(stderr, "onemap import {}: {}\n{}\n", what, e.what(), unchanged);
         exit.value = 2;
     } catch (const std::filesystem::filesystem_error& e) {  // no room or no permission for the working copy
-        fmt::print(stderr, "onemap import {}: {}\n(the bundle is unchanged)\n", what, e.what());
+        fmt::print(stderr, "onemap import {}: {}\n{}\n", what, e.what(), unchanged);
         exit.value = 2;
     }
 }
@@ -87,7 +104,7 @@ void add_import_command(CLI::App& app, ExitCode& exit) {
         cmd->add_flag("--no-prepare", a->no_prepare, "do not rebuild the render cache now (the next start or `onemap prepare` does)");
         cmd->add_option("--min-area", a->min_area, "overlaps, gaps and parts outside the parent below this many m² are not reported (default 10000)");
         cmd->callback([a, &exit] {
-            guarded("boundaries", exit, [&] {
+            guarded("boundaries", *a, exit, [&] {
                 data::BoundaryImportOptions o;
                 const auto level = data::parse_level(a->level);
                 if (!level) throw data::ImportError(fmt::format("--level {}: expected province, city, county, township or village", a->level));
@@ -99,10 +116,11 @@ void add_import_command(CLI::App& app, ExitCode& exit) {
                 o.min_area_m2 = a->min_area;
                 ProgressLine progress("reading");
                 o.progress = progress.callback();
-                const data::ImportSummary s = data::import_boundaries(a->bundle, o);
+                const auto target = target_of(*a);
+                const data::ImportSummary s = data::import_boundaries(*target, o);
                 progress.finish();
                 finish(s, *a, exit);
-                if (s.committed && !a->no_prepare) {  // the map shows the new boundaries from the next start on
+                if (s.committed && !a->no_prepare && a->pg.empty()) {  // the map shows the new boundaries from the next start on
                     try {
                         const SceneLoad scene = load_scene(a->bundle, true, true, 2);
                         if (!scene.store_error.empty()) throw data::BundleError(scene.store_error);
@@ -138,7 +156,7 @@ void add_import_command(CLI::App& app, ExitCode& exit) {
             cmd->add_flag("--from-gcj02", a->from_gcj02, "lon/lat picked on a web map (Amap/Gaode, Tencent): undo the GCJ-02 shift");
         }
         cmd->callback([a, kind, name, &exit] {
-            guarded(name.c_str(), exit, [&] {
+            guarded(name.c_str(), *a, exit, [&] {
                 data::TableImportOptions o;
                 o.kind = kind;
                 o.source = {a->source, a->layer, a->encoding, a->s_srs, a->from_gcj02, true};
@@ -147,7 +165,8 @@ void add_import_command(CLI::App& app, ExitCode& exit) {
                 o.second_factor_iterations = a->iterations;
                 ProgressLine progress("importing");
                 o.progress = progress.callback();
-                const data::ImportSummary s = data::import_table(a->bundle, o);
+                const auto target = target_of(*a);
+                const data::ImportSummary s = data::import_table(*target, o);
                 progress.finish();
                 finish(s, *a, exit);
             });

@@ -21,5 +21,8 @@ void add_check_command(CLI::App& app, ExitCode& exit);    // kiosk/cmd_check.cpp
 void add_monitor_command(CLI::App& app, ExitCode& exit);  // kiosk/cmd_alerts.cpp
 void add_alerts_command(CLI::App& app, ExitCode& exit);   // kiosk/cmd_alerts.cpp
 void add_bench_command(CLI::App& app, ExitCode& exit);    // bench render
+void add_serve_db_command(CLI::App& app, ExitCode& exit); // kiosk/cmd_pg.cpp: PostgreSQL schema, roles, load
+void add_publish_command(CLI::App& app, ExitCode& exit);  // kiosk/cmd_pg.cpp: PostgreSQL → kiosk bundle
+void add_manifest_command(CLI::App& app, ExitCode& exit); // kiosk/cmd_manifest.cpp: snapshot manifest
 
 }  // namespace onemap::app

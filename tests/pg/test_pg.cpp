@@ -1,0 +1,526 @@
+// PostgreSQL/PostGIS: serve-db init, import --pg, publish, the roles — against a real throw-away
+// cluster that the ctest fixture pg_cluster starts (tests/pg/pg_cluster.sh) and stops.
+#include "data/bundle.hpp"
+#include "data/features.hpp"
+#include "data/household_key.hpp"
+#include "data/pg.hpp"
+#include "data/pg_publish.hpp"
+#include "data/pg_schema.hpp"
+#include "data/privacy.hpp"
+#include "data/snapshot_manifest.hpp"
+#include "data/sql_statement.hpp"
+
+#include <gtest/gtest.h>
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <string>
+#include <thread>
+
+using namespace onemap;
+namespace fs = std::filesystem;
+
+namespace {
+
+// The cluster's superuser URL (…/onemap_test). A missing file means the fixture could not start the
+// server: that is a failure, never a skip.
+std::string cluster_url() {
+    const char* file = std::getenv("ONEMAP_PG_URL_FILE");
+    if (!file) {
+        ADD_FAILURE() << "ONEMAP_PG_URL_FILE is not set: run these tests through ctest (fixture pg_cluster)";
+        return {};
+    }
+    std::ifstream in(file);
+    std::string url;
+    std::getline(in, url);
+    if (url.empty()) {
+        ADD_FAILURE() << "the PostgreSQL test cluster is not running (" << file
+                      << " missing): see the output of the ctest test pg_cluster_start (tests/pg/pg_cluster.sh)";
+    }
+    return url;
+}
+
+// A fresh database per test: URL with the database (and optionally the user) replaced.
+std::string with_db(const std::string& url, const std::string& db, const std::string& user = "postgres") {
+    const auto at = url.find('@');
+    const auto slash = url.rfind('/');
+    return "postgresql://" + user + url.substr(at, slash - at) + "/" + db;
+}
+
+std::string fresh_db(const std::string& name) {
+    const std::string url = cluster_url();
+    if (url.empty()) return {};
+    data::pg::Connection admin = data::pg::Connection::open(url);
+    admin.exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+    admin.exec("CREATE DATABASE " + name);
+    return with_db(url, name);
+}
+
+struct CliRun {
+    int rc = -1;
+    std::string out;
+};
+
+CliRun run(const std::string& args, const std::string& env = {}) {
+    const std::string cmd = env + " " + ONEMAP_BINARY + " " + args + " 2>&1";
+    CliRun r;
+    FILE* p = ::popen(cmd.c_str(), "r");
+    if (!p) return r;
+    char buf[4096];
+    while (std::size_t n = std::fread(buf, 1, sizeof buf, p)) r.out.append(buf, n);
+    const int status = ::pclose(p);
+    r.rc = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    return r;
+}
+
+fs::path test_bundle() {
+    const char* b = std::getenv("ONEMAP_PG_BUNDLE");
+    return b ? fs::path(b) : fs::path();
+}
+
+fs::path work_root() { return fs::temp_directory_path() / ("onemap-pg-" + std::to_string(::getpid())); }
+
+// The work folders are removed when every test passed, kept for inspection otherwise.
+class WorkCleanup : public ::testing::Environment {
+public:
+    void TearDown() override {
+        if (::testing::UnitTest::GetInstance()->Passed()) {
+            std::error_code ec;
+            fs::remove_all(work_root(), ec);
+        }
+    }
+};
+::testing::Environment* const k_cleanup = ::testing::AddGlobalTestEnvironment(new WorkCleanup);
+
+fs::path work_dir(const std::string& name) {
+    const fs::path dir = work_root() / name;
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+    return dir;
+}
+
+// init + load the test bundle (the demo's test scale: one city, three counties, 3,000 households).
+std::string loaded_db(const std::string& name) {
+    const std::string url = fresh_db(name);
+    if (url.empty()) return {};
+    const CliRun init = run("serve-db init --pg '" + url + "'");
+    EXPECT_EQ(init.rc, 0) << init.out;
+    const CliRun load = run("serve-db load --pg '" + url + "' --bundle '" + test_bundle().string() + "'");
+    EXPECT_EQ(load.rc, 0) << load.out;
+    return url;
+}
+
+std::int64_t pg_count(data::pg::Connection& c, const std::string& sql) { return c.query(sql).integer(0, 0); }
+
+std::int64_t bundle_count(const fs::path& bundle, const std::string& sql) {
+    data::Bundle b = data::Bundle::open(bundle, data::OpenMode::ReadOnly);
+    data::sql::Statement st(b, sql);
+    return st.step() ? st.col_int(0) : -1;
+}
+
+// A digest of the tables an import may touch, to prove "unchanged".
+std::string pg_digest(data::pg::Connection& c) {
+    return c.query("SELECT (SELECT md5(coalesce(string_agg(region_code || period || metric || value::text, ',' ORDER BY metric, period, region_code), '')) FROM indicators) || "
+                   "(SELECT md5(coalesce(string_agg(key || '=' || value, ',' ORDER BY key), '')) FROM meta) || "
+                   "(SELECT count(*)::text FROM projects)").str(0, 0);
+}
+
+bool same_ring(const gis::Ring& a, const gis::Ring& b) {
+    if (a.size() != b.size()) return false;
+    for (std::size_t i = 0; i < a.size(); ++i)
+        if (a[i].x != b[i].x || a[i].y != b[i].y) return false;
+    return true;
+}
+
+// Bit-exact: every vertex of every ring.
+bool same_geometry(const gis::MultiPolygon& a, const gis::MultiPolygon& b) {
+    if (a.size() != b.size()) return false;
+    for (std::size_t p = 0; p < a.size(); ++p) {
+        if (!same_ring(a[p].outer, b[p].outer) || a[p].holes.size() != b[p].holes.size()) return false;
+        for (std::size_t h = 0; h < a[p].holes.size(); ++h)
+            if (!same_ring(a[p].holes[h], b[p].holes[h])) return false;
+    }
+    return true;
+}
+
+}  // namespace
+
+TEST(Postgres, InitCreatesSchemaRolesAndIsIdempotent) {
+    const std::string url = fresh_db("t_init");
+    ASSERT_FALSE(url.empty());
+    const CliRun first = run("serve-db init --pg '" + url + "'");
+    ASSERT_EQ(first.rc, 0) << first.out;
+    EXPECT_NE(first.out.find("created tables"), std::string::npos) << first.out;
+    data::pg::Connection c = data::pg::Connection::open(url);
+    for (const char* t : {"meta", "regions", "projects", "sites", "metrics", "indicators", "households", "household_income", "household_months",
+                          "benefits", "measures", "targets", "rule_results", "featured_industries", "alerts", "alert_audit"}) {
+        EXPECT_EQ(c.query("SELECT to_regclass($1) IS NOT NULL", {std::string(t)}).str(0, 0), "t") << t;
+    }
+    EXPECT_EQ(c.query("SELECT Find_SRID('public', 'regions', 'geom')").str(0, 0), "4490");
+    EXPECT_EQ(c.query("SELECT type FROM geometry_columns WHERE f_table_name = 'regions'").str(0, 0), "MULTIPOLYGON");
+    EXPECT_EQ(c.query("SELECT value FROM meta WHERE key = 'pg_schema_version'").str(0, 0), "1");
+    EXPECT_EQ(pg_count(c, "SELECT count(*) FROM pg_indexes WHERE tablename = 'regions' AND indexdef LIKE '%gist%'"), 1);
+    EXPECT_EQ(c.query("SELECT has_table_privilege('onemap_reader', 'indicators', 'SELECT')").str(0, 0), "t");
+    EXPECT_EQ(c.query("SELECT has_table_privilege('onemap_reader', 'indicators', 'INSERT')").str(0, 0), "f");
+    EXPECT_EQ(c.query("SELECT has_table_privilege('onemap_writer', 'indicators', 'INSERT')").str(0, 0), "t");
+    EXPECT_EQ(c.query("SELECT has_table_privilege('onemap_writer', 'alert_audit', 'UPDATE')").str(0, 0), "f");
+    const CliRun again = run("serve-db init --pg '" + url + "'");
+    ASSERT_EQ(again.rc, 0) << again.out;
+    EXPECT_NE(again.out.find("already initialised"), std::string::npos) << again.out;
+}
+
+TEST(Postgres, ReadOnlyRoleCannotWrite) {
+    const std::string url = loaded_db("t_roles");
+    ASSERT_FALSE(url.empty());
+    data::pg::Connection reader = data::pg::Connection::open(with_db(url, "t_roles", "onemap_reader"));
+    EXPECT_GT(pg_count(reader, "SELECT count(*) FROM indicators"), 0);  // it can read
+    try {
+        reader.exec("BEGIN READ WRITE; INSERT INTO indicators(region_code, period, metric, value) VALUES ('41', '2030', 'tp_households', 1)");
+        ADD_FAILURE() << "the reader role inserted a row";
+    } catch (const data::pg::PgError& e) {
+        EXPECT_NE(std::string(e.what()).find("permission denied"), std::string::npos) << e.what();
+    }
+    reader.exec("ROLLBACK");
+    EXPECT_THROW(reader.exec("DELETE FROM households"), data::pg::PgError);
+    // The writer can (and the import through it works: see the import tests).
+    data::pg::Connection writer = data::pg::Connection::open(with_db(url, "t_roles", "onemap_writer"));
+    writer.exec("INSERT INTO indicators(region_code, period, metric, value) VALUES ('41', '2030', 'tp_households', 1)");
+    EXPECT_THROW(writer.exec("UPDATE alert_audit SET note = 'x'"), data::pg::PgError);
+}
+
+TEST(Postgres, PublishRoundTripEqualsTheSource) {
+    const std::string url = loaded_db("t_roundtrip");
+    ASSERT_FALSE(url.empty());
+    const fs::path dir = work_dir("roundtrip");
+    const fs::path out = dir / "all.gpkg";
+    const CliRun pub = run("publish --pg '" + with_db(url, "t_roundtrip", "onemap_reader") + "' --region 41 --out '" + out.string() + "'");
+    ASSERT_EQ(pub.rc, 0) << pub.out;
+    const fs::path src = test_bundle();
+    for (const char* t : {"regions", "projects", "sites", "metrics", "indicators", "households", "household_income", "household_months", "benefits",
+                          "measures", "targets", "rule_results", "featured_industries", "alerts", "alert_audit"}) {
+        EXPECT_EQ(bundle_count(out, std::string("SELECT count(*) FROM ") + t), bundle_count(src, std::string("SELECT count(*) FROM ") + t)) << t;
+    }
+    for (const char* q : {"SELECT sum(value) FROM indicators WHERE metric = 'tp_income_pc'",
+                          "SELECT sum(members) FROM households", "SELECT sum(wage + business + transfer + property) FROM household_income",
+                          "SELECT sum(amount) FROM benefits", "SELECT sum(household_id) FROM household_months"}) {
+        data::Bundle a = data::Bundle::open(src, data::OpenMode::ReadOnly), b = data::Bundle::open(out, data::OpenMode::ReadOnly);
+        data::sql::Statement sa(a, q), sb(b, q);
+        ASSERT_TRUE(sa.step() && sb.step());
+        EXPECT_EQ(sa.col_real(0), sb.col_real(0)) << q;  // exact: doubles travel as their shortest exact text
+    }
+    {  // one household's look-up data, field by field
+        data::Bundle a = data::Bundle::open(src, data::OpenMode::ReadOnly), b = data::Bundle::open(out, data::OpenMode::ReadOnly);
+        const char* q = "SELECT id_hash, village_code, head_name_masked, second_factor_salt, second_factor_hash, site_id FROM households ORDER BY household_id LIMIT 1 OFFSET 17";
+        data::sql::Statement sa(a, q), sb(b, q);
+        ASSERT_TRUE(sa.step() && sb.step());
+        for (int i = 0; i < 6; ++i) EXPECT_EQ(sa.col_text(i), sb.col_text(i)) << i;
+        EXPECT_EQ(b.meta("household_key_fingerprint"), a.meta("household_key_fingerprint"));
+        EXPECT_EQ(b.meta("synthetic"), a.meta("synthetic"));
+        EXPECT_EQ(b.meta("snapshot_region"), "41");
+    }
+    const auto ra = data::read_regions(src), rb = data::read_regions(out);
+    ASSERT_EQ(ra.size(), rb.size());
+    for (std::size_t i = 0; i < ra.size(); ++i) {
+        EXPECT_EQ(ra[i].code, rb[i].code);
+        EXPECT_EQ(ra[i].name, rb[i].name);
+        EXPECT_EQ(ra[i].population, rb[i].population);
+        EXPECT_TRUE(same_geometry(ra[i].geometry, rb[i].geometry)) << "geometry of " << ra[i].code << " changed on the way";
+    }
+    const auto pa = data::read_projects(src), pb = data::read_projects(out);
+    ASSERT_EQ(pa.size(), pb.size());
+    for (std::size_t i = 0; i < pa.size(); ++i) {
+        EXPECT_EQ(pa[i].fid, pb[i].fid);
+        EXPECT_EQ(pa[i].name, pb[i].name);
+        EXPECT_EQ(pa[i].location.x, pb[i].location.x);
+        EXPECT_EQ(pa[i].location.y, pb[i].location.y);
+    }
+    // The manifest beside it describes exactly this file, for `onemap sync`.
+    const data::SnapshotManifest m = data::read_snapshot_manifest(data::manifest_path(out));
+    EXPECT_EQ(m.region, "41");
+    EXPECT_EQ(m.source.find("postgresql://onemap_reader@"), 0u) << m.source;
+    EXPECT_NO_THROW(data::verify_snapshot(out, m));
+    // The render cache was built before the rename: the published bundle opens fast on a kiosk.
+    EXPECT_EQ(bundle_count(out, "SELECT count(*) FROM render_cache"), 1);
+    // No temporary file is left behind.
+    std::size_t files = 0;
+    for (const auto& e : fs::directory_iterator(dir)) files += e.path().filename().string().starts_with(".") ? 1000 : 1;
+    EXPECT_EQ(files, 2u);  // all.gpkg and all.gpkg.manifest.json
+}
+
+TEST(Postgres, PublishCountyHoldsItsAncestorsDescendantsAndOnlyItsHouseholds) {
+    const std::string url = loaded_db("t_county");
+    ASSERT_FALSE(url.empty());
+    const fs::path out = work_dir("county") / "qixian.gpkg";
+    const CliRun pub = run("publish --pg '" + url + "' --region 410221 --out '" + out.string() + "' --no-prepare");
+    ASSERT_EQ(pub.rc, 0) << pub.out;
+    const fs::path src = test_bundle();
+    EXPECT_EQ(bundle_count(out, "SELECT count(*) FROM regions WHERE code IN ('41', '4102', '410221')"), 3);
+    EXPECT_EQ(bundle_count(out, "SELECT count(*) FROM regions WHERE level = 3"), 1);  // not the other counties
+    EXPECT_EQ(bundle_count(out, "SELECT count(*) FROM regions WHERE level >= 4"),
+              bundle_count(src, "SELECT count(*) FROM regions WHERE level >= 4 AND code LIKE '410221%'"));
+    const std::int64_t households = bundle_count(out, "SELECT count(*) FROM households");
+    EXPECT_GT(households, 0);
+    EXPECT_EQ(households, bundle_count(src, "SELECT count(*) FROM households WHERE village_code LIKE '410221%'"));
+    EXPECT_EQ(bundle_count(out, "SELECT count(*) FROM households WHERE village_code NOT LIKE '410221%'"), 0);
+    EXPECT_EQ(bundle_count(out, "SELECT count(*) FROM household_income WHERE household_id NOT IN (SELECT household_id FROM households)"), 0);
+    EXPECT_EQ(bundle_count(out, "SELECT count(*) FROM indicators WHERE region_code NOT IN (SELECT code FROM regions)"), 0);
+    EXPECT_EQ(bundle_count(out, "SELECT count(*) FROM indicators WHERE region_code = '41'"),
+              bundle_count(src, "SELECT count(*) FROM indicators WHERE region_code = '41'"));
+    EXPECT_EQ(bundle_count(out, "SELECT count(*) FROM projects WHERE county_code <> '410221'"), 0);
+    EXPECT_LT(fs::file_size(out), fs::file_size(src));
+    // A wall's snapshot: no people's data at all.
+    const fs::path wall = out.parent_path() / "wall.gpkg";
+    const CliRun w = run("publish --pg '" + url + "' --region 410221 --no-households --out '" + wall.string() + "' --no-prepare");
+    ASSERT_EQ(w.rc, 0) << w.out;
+    for (const char* t : {"households", "household_income", "household_months", "benefits", "measures"}) {
+        EXPECT_EQ(bundle_count(wall, std::string("SELECT count(*) FROM ") + t), 0) << t;
+    }
+    EXPECT_EQ(bundle_count(wall, "SELECT count(*) FROM alerts WHERE household_id IS NOT NULL"), 0);
+    EXPECT_EQ(bundle_count(wall, "SELECT count(*) FROM indicators"), bundle_count(out, "SELECT count(*) FROM indicators"));
+    const CliRun bad = run("publish --pg '" + url + "' --region 419999 --out '" + out.string() + "' --no-prepare");
+    EXPECT_EQ(bad.rc, 2);
+    EXPECT_NE(bad.out.find("no region with code 419999"), std::string::npos) << bad.out;
+    EXPECT_TRUE(fs::exists(out));  // the previous snapshot is still there
+}
+
+TEST(Postgres, ImportLandsWholeAndABadFileOrAKillLeavesTheDatabaseUnchanged) {
+    const std::string url = loaded_db("t_import");
+    ASSERT_FALSE(url.empty());
+    const std::string writer = with_db(url, "t_import", "onemap_writer");
+    data::pg::Connection c = data::pg::Connection::open(url);
+    const fs::path dir = work_dir("import");
+    {
+        std::ofstream f(dir / "good.csv");
+        f << "region_code,period,metric,value\n410221,2025,tp_households,4321\n410222,2025,tp_households,1234\n"
+             "410221,2025,tp_income_pc,20000.5\n999999,2025,tp_households,1\n";
+    }
+    const CliRun good = run("import indicators '" + (dir / "good.csv").string() + "' --pg '" + writer + "'");
+    ASSERT_EQ(good.rc, 0) << good.out;
+    EXPECT_NE(good.out.find("region code not in the bundle"), std::string::npos) << good.out;  // the same messages as for a bundle
+    EXPECT_EQ(c.query("SELECT value FROM indicators WHERE region_code = '410221' AND period = '2025' AND metric = 'tp_households'").real(0, 0), 4321);
+    EXPECT_EQ(c.query("SELECT value FROM indicators WHERE region_code = '410221' AND period = '2025' AND metric = 'tp_income_pc'").real(0, 0), 20000.5);
+    EXPECT_NE(c.query("SELECT value FROM meta WHERE key = 'layers_real'").str(0, 0).find("indicators"), std::string::npos);
+
+    const std::string before = pg_digest(c);
+    {  // every row rejected: nothing written, exit 3
+        std::ofstream f(dir / "bad.csv");
+        f << "region_code,period,metric,value\n999999,2025,tp_households,1\n410221,20x5,tp_households,2\n";
+    }
+    const CliRun bad = run("import indicators '" + (dir / "bad.csv").string() + "' --pg '" + writer + "'");
+    EXPECT_EQ(bad.rc, 3) << bad.out;
+    EXPECT_EQ(pg_digest(c), before);
+    {  // not a table at all
+        std::ofstream f(dir / "junk.csv");
+        f << "foo;bar\n1;2\n";
+    }
+    const CliRun junk = run("import indicators '" + (dir / "junk.csv").string() + "' --pg '" + writer + "'");
+    EXPECT_EQ(junk.rc, 2) << junk.out;
+    EXPECT_NE(junk.out.find("the database is unchanged"), std::string::npos) << junk.out;
+    EXPECT_EQ(pg_digest(c), before);
+    {  // killed in the middle of sending the rows: the server rolls the transaction back
+        std::ofstream f(dir / "many.csv");
+        f << "region_code,period,metric,value\n";
+        for (int i = 0; i < 2000; ++i) f << "410221," << 2030 + (i % 20) << ",tp_households," << i << "\n";
+    }
+    const CliRun killed = run("import indicators '" + (dir / "many.csv").string() + "' --pg '" + writer + "'", "ONEMAP_TEST_KILL_AT=indicators-midway");
+    EXPECT_EQ(killed.rc, 128 + SIGKILL) << killed.out;
+    for (int i = 0; i < 50; ++i) {  // the server notices the closed connection at once; give it a moment
+        if (pg_count(c, "SELECT count(*) FROM pg_stat_activity WHERE datname = 't_import' AND usename = 'onemap_writer'") == 0) break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    EXPECT_EQ(pg_digest(c), before);
+    EXPECT_EQ(pg_count(c, "SELECT count(*) FROM indicators WHERE period >= '2030'"), 0);
+    // Then the same file without the kill lands whole.
+    const CliRun whole = run("import indicators '" + (dir / "many.csv").string() + "' --pg '" + writer + "'");
+    ASSERT_EQ(whole.rc, 0) << whole.out;
+    EXPECT_EQ(pg_count(c, "SELECT count(*) FROM indicators WHERE period >= '2030' AND region_code = '410221'"), 20);  // last row per key wins
+    EXPECT_EQ(c.query("SELECT value FROM indicators WHERE region_code = '410221' AND period = '2030'").real(0, 0), 1980);
+
+    {  // projects through a point table: replaced as a whole, then published with the snapshot
+        std::ofstream f(dir / "projects.csv");
+        f << "name,county_code,lon,lat,category,investment\n香菇大棚,410221,114.78,34.55,种植,120\n光伏电站,410222,114.43,34.47,光伏,80\n";
+    }
+    const CliRun proj = run("import projects '" + (dir / "projects.csv").string() + "' --pg '" + writer + "'");
+    ASSERT_EQ(proj.rc, 0) << proj.out;
+    EXPECT_EQ(pg_count(c, "SELECT count(*) FROM projects"), 2);
+    EXPECT_EQ(c.query("SELECT ST_AsText(geom) FROM projects WHERE name = '香菇大棚'").str(0, 0), "POINT(114.78 34.55)");
+}
+
+// Several offices import at once: every import lands whole, none waits forever, nothing is lost.
+TEST(Postgres, ConcurrentImportersAllLand) {
+    const std::string url = loaded_db("t_many");
+    ASSERT_FALSE(url.empty());
+    const std::string writer = with_db(url, "t_many", "onemap_writer");
+    data::pg::Connection c = data::pg::Connection::open(url);
+    data::pg::Result villages = c.query("SELECT code FROM regions WHERE level = 5 ORDER BY code");
+    const fs::path dir = work_dir("many");
+    constexpr int k_importers = 4;
+    for (int k = 0; k < k_importers; ++k) {
+        std::ofstream f(dir / ("i" + std::to_string(k) + ".csv"));
+        f << "region_code,period,metric,value\n";
+        for (int i = 0; i < villages.rows(); ++i) f << villages.str(i, 0) << "," << 2060 + k << ",tp_households," << i << "\n";
+    }
+    std::vector<std::thread> threads;
+    std::vector<CliRun> results(k_importers);
+    for (int k = 0; k < k_importers; ++k) {
+        threads.emplace_back([&, k] {
+            results[static_cast<std::size_t>(k)] = run("import indicators '" + (dir / ("i" + std::to_string(k) + ".csv")).string() + "' --pg '" + writer + "'");
+        });
+    }
+    for (auto& t : threads) t.join();
+    for (int k = 0; k < k_importers; ++k) EXPECT_EQ(results[static_cast<std::size_t>(k)].rc, 0) << results[static_cast<std::size_t>(k)].out;
+    EXPECT_EQ(pg_count(c, "SELECT count(*) FROM indicators WHERE period >= '2060'"), k_importers * villages.rows());
+    EXPECT_EQ(pg_count(c, "SELECT count(DISTINCT period) FROM indicators WHERE period >= '2060'"), k_importers);
+    const std::string real = c.query("SELECT value FROM meta WHERE key = 'layers_real'").str(0, 0);
+    EXPECT_NE(real.find("indicators"), std::string::npos) << real;
+    EXPECT_EQ(real.find("indicators"), real.rfind("indicators")) << "listed twice: " << real;
+}
+
+TEST(Postgres, ImportHouseholdsChecksTheDatabasesKeyAndHashesAsForABundle) {
+    const std::string url = loaded_db("t_households");
+    ASSERT_FALSE(url.empty());
+    data::pg::Connection c = data::pg::Connection::open(url);
+    const std::string village = c.query("SELECT code FROM regions WHERE level = 5 ORDER BY code LIMIT 1").str(0, 0);
+    const fs::path dir = work_dir("households");
+    auto id_number = [](int n) {
+        const std::string first17 = "41022119800101" + std::to_string(100 + n);
+        return first17 + data::id_check_character(first17);
+    };
+    {
+        std::ofstream f(dir / "households.csv");
+        f << "户主姓名,身份证号,村代码,家庭人口数,劳动力人数,户类型,联系电话\n"
+          << "张三丰," << id_number(1) << "," << village << ",4,2,一般脱贫户,13800001234\n"
+          << "李四," << id_number(2) << "," << village << ",3,1,脱贫不稳定户,13800005678\n";
+    }
+    const std::int64_t before = pg_count(c, "SELECT count(*) FROM households");
+    // Another key than the one the database's households were hashed with: refused, nothing written.
+    const fs::path other = dir / "other.key";
+    data::save_key_file(other, data::generate_key());
+    const CliRun refused = run("import households '" + (dir / "households.csv").string() + "' --key '" + other.string() + "' --pg '" + url + "'");
+    EXPECT_EQ(refused.rc, 2) << refused.out;
+    EXPECT_NE(refused.out.find("hashed with another key"), std::string::npos) << refused.out;
+    EXPECT_EQ(pg_count(c, "SELECT count(*) FROM households"), before);
+    // The database's own key (the demo's, beside the fixture bundle): two new households, hashed.
+    const fs::path key = test_bundle().string() + ".key";
+    const CliRun ok = run("import households '" + (dir / "households.csv").string() + "' --key '" + key.string() + "' --pg '" + url +
+                          "' --second-factor-iterations 10");
+    ASSERT_EQ(ok.rc, 0) << ok.out;
+    EXPECT_EQ(ok.out.find(id_number(1)), std::string::npos) << "ID number in the output";
+    EXPECT_EQ(pg_count(c, "SELECT count(*) FROM households"), before + 2);
+    const std::string hash = data::hmac_sha256_hex(data::load_key_file(key), id_number(1));
+    EXPECT_EQ(c.query("SELECT head_name_masked FROM households WHERE id_hash = $1", {hash}).str(0, 0), "张*丰");
+    EXPECT_EQ(pg_count(c, "SELECT count(*) FROM households WHERE id_hash LIKE '%" + id_number(1) + "%' OR head_name_masked = '张三丰'"), 0);
+}
+
+TEST(Postgres, ImportBoundariesIntoPostgresChecksAgainstWhatItHolds) {
+    const std::string url = loaded_db("t_boundaries");
+    ASSERT_FALSE(url.empty());
+    data::pg::Connection c = data::pg::Connection::open(url);
+    const fs::path dir = work_dir("boundaries");
+    // The test bundle's counties as a file of their own (a GeoPackage layer with code/name columns).
+    const fs::path counties = dir / "counties.gpkg";
+    data::write_features(counties, data::read_regions(test_bundle(), data::Level::County), {}, {});
+    const std::int64_t before = pg_count(c, "SELECT count(*) FROM regions WHERE level = 3");
+    const CliRun imp = run("import boundaries '" + counties.string() + "' --layer regions --level county --pg '" + url + "'");
+    ASSERT_EQ(imp.rc, 0) << imp.out;
+    EXPECT_EQ(pg_count(c, "SELECT count(*) FROM regions WHERE level = 3"), before);
+    EXPECT_NE(c.query("SELECT value FROM meta WHERE key = 'layers_real'").str(0, 0).find("regions.county"), std::string::npos);
+    EXPECT_EQ(pg_count(c, "SELECT count(*) FROM regions WHERE level = 3 AND NOT ST_IsValid(geom)"), 0);
+}
+
+// Publish while a writer commits batches: every batch inserts 10 indicator rows and then moves
+// meta.test_batches to its number, in one transaction. A snapshot sees whole batches only and a
+// counter that matches them; reading the tables at different moments (meta is read first, the
+// indicators later) would show more rows than the counter says.
+TEST(Postgres, PublishDuringConcurrentWritesIsOneSnapshot) {
+    const std::string url = loaded_db("t_concurrent");
+    ASSERT_FALSE(url.empty());
+    std::vector<std::string> codes;  // ten villages: a batch's rows differ by region
+    {
+        data::pg::Connection c = data::pg::Connection::open(url);
+        data::pg::Result r = c.query("SELECT code FROM regions WHERE level = 5 ORDER BY code LIMIT 10");
+        for (int i = 0; i < r.rows(); ++i) codes.push_back(r.str(i, 0));
+    }
+    ASSERT_EQ(codes.size(), 10u);
+    std::atomic<int> batches{0};
+    std::atomic<bool> stop{false};
+    std::string writer_error;
+    std::thread writer([&] {
+        try {
+            data::pg::Connection w = data::pg::Connection::open(with_db(url, "t_concurrent", "onemap_writer"));
+            for (int k = 1; !stop; ++k) {
+                data::pg::PgTransaction tx(w);
+                for (int i = 0; i < 10; ++i) {
+                    w.query("INSERT INTO indicators(region_code, period, metric, value) VALUES ($1, $2, 'tp_households', $3)",
+                            {codes[static_cast<std::size_t>(i)], std::to_string(3000 + k), std::to_string(i)});
+                }
+                w.query("INSERT INTO meta(key, value) VALUES ('test_batches', $1) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                        {std::to_string(k)});
+                tx.commit();
+                batches = k;
+            }
+        } catch (const std::exception& e) {
+            writer_error = e.what();
+        }
+    });
+    while (batches < 5 && writer_error.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    const fs::path dir = work_dir("concurrent");
+    data::pg::Connection c = data::pg::Connection::open(with_db(url, "t_concurrent", "onemap_reader"));
+    std::vector<std::pair<int, int>> seen;  // (counter, batches before, after)
+    for (int round = 0; round < 3; ++round) {
+        const int before = batches;
+        const fs::path out = dir / ("snap" + std::to_string(round) + ".gpkg");
+        data::publish_snapshot(c, "41", out);
+        const int after = batches;
+        data::Bundle b = data::Bundle::open(out, data::OpenMode::ReadOnly);
+        const int counter = std::stoi(b.meta("test_batches").value_or("0"));
+        const std::int64_t rows = bundle_count(out, "SELECT count(*) FROM indicators WHERE period >= '3000'");
+        const std::int64_t top = bundle_count(out, "SELECT coalesce(max(CAST(period AS INTEGER)), 3000) FROM indicators WHERE period >= '3000'");
+        EXPECT_EQ(rows, 10 * counter) << "round " << round << ": " << rows << " rows for counter " << counter;
+        EXPECT_EQ(top, 3000 + counter) << "round " << round;
+        EXPECT_GE(counter, before) << "round " << round;
+        EXPECT_LE(counter, after + 1) << "round " << round;
+        seen.emplace_back(counter, after);
+    }
+    stop = true;
+    writer.join();
+    EXPECT_TRUE(writer_error.empty()) << writer_error;
+    EXPECT_GT(seen.back().first, seen.front().first) << "the writer made no progress during the publishes";
+}
+
+TEST(Postgres, PasswordsNeverLeaveTheUrlAndAnUnreachableServerFailsFast) {
+    EXPECT_EQ(data::pg::redact("postgresql://writer:s3cret@db.example:5433/henan"), "postgresql://writer@db.example:5433/henan");
+    EXPECT_EQ(data::pg::redact("host=db user=w password=s3cret dbname=henan").find("s3cret"), std::string::npos);
+    const std::string url = loaded_db("t_secret");
+    ASSERT_FALSE(url.empty());
+    // trust auth ignores the password, so it is accepted here; it must appear nowhere.
+    const std::string secret_url = "postgresql://onemap_reader:s3cret-pw@" + url.substr(url.find('@') + 1);
+    const fs::path out = work_dir("secret") / "k.gpkg";
+    const CliRun pub = run("publish --pg '" + secret_url + "' --region 410222 --out '" + out.string() + "' --no-prepare");
+    ASSERT_EQ(pub.rc, 0) << pub.out;
+    EXPECT_EQ(pub.out.find("s3cret"), std::string::npos) << pub.out;
+    for (const auto& e : fs::directory_iterator(out.parent_path())) {
+        std::ifstream in(e.path(), std::ios::binary);
+        const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        EXPECT_EQ(bytes.find("s3cret"), std::string::npos) << e.path();
+    }
+    // A port where nothing listens, and an address nothing answers: both fail within the connect timeout.
+    for (const char* dead : {"postgresql://postgres@127.0.0.1:1/x", "postgresql://postgres@10.255.255.1:5432/x?connect_timeout=2"}) {
+        const auto t0 = std::chrono::steady_clock::now();
+        EXPECT_THROW(data::pg::Connection::open(dead, 2), data::pg::PgError) << dead;
+        EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(), 8.0) << dead;
+    }
+    const CliRun desk = run("desk --pg postgresql://postgres:pw@127.0.0.1:1/x", "XDG_CACHE_HOME=" + out.parent_path().string());
+    EXPECT_EQ(desk.rc, 2) << desk.out;
+    EXPECT_NE(desk.out.find("cannot connect"), std::string::npos) << desk.out;
+    EXPECT_EQ(desk.out.find(":pw@"), std::string::npos) << desk.out;
+}
