@@ -21,5 +21,6 @@ void add_check_command(CLI::App& app, ExitCode& exit);    // kiosk/cmd_check.cpp
 void add_monitor_command(CLI::App& app, ExitCode& exit);  // kiosk/cmd_alerts.cpp
 void add_alerts_command(CLI::App& app, ExitCode& exit);   // kiosk/cmd_alerts.cpp
 void add_bench_command(CLI::App& app, ExitCode& exit);    // bench render
+void add_manifest_command(CLI::App& app, ExitCode& exit); // kiosk/cmd_manifest.cpp: snapshot manifest
 
 }  // namespace onemap::app
