@@ -22,5 +22,6 @@ void add_monitor_command(CLI::App& app, ExitCode& exit);  // kiosk/cmd_alerts.cp
 void add_alerts_command(CLI::App& app, ExitCode& exit);   // kiosk/cmd_alerts.cpp
 void add_bench_command(CLI::App& app, ExitCode& exit);    // bench render
 void add_manifest_command(CLI::App& app, ExitCode& exit); // kiosk/cmd_manifest.cpp: snapshot manifest
+void add_sync_command(CLI::App& app, ExitCode& exit);     // kiosk/cmd_sync.cpp: fetch and swap in a snapshot
 
 }  // namespace onemap::app
