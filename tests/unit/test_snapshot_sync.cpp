@@ -152,105 +152,92 @@ TEST(SnapshotSync, AReaderOfTheOldFileKeepsReadingItAcrossTheSwap) {
     EXPECT_NE(fresh.meta("created_by"), "the old one") << "a new open sees the new file";
 }
 
-TEST(SnapshotSync, ATruncatedSnapshotIsRefusedAndTheOldBundleStays) {
-    const Dirs d = dirs_for("truncated");
-    const SnapshotManifest m = publish_demo(d);
-    const std::string old_hash = install_old_bundle(d);
-    fs::resize_file(d.snapshot(), m.size - 4096);
-    SyncOptions opt;
-    opt.from = d.snapshot().string();
-    opt.bundle = d.bundle();
-    const SyncError e = sync_error(opt);
-    EXPECT_EQ(e.failure(), SyncFailure::Refused);
-    EXPECT_NE(std::string(e.what()).find("truncated"), std::string::npos) << e.what();
-    EXPECT_NE(std::string(e.what()).find("[size]"), std::string::npos) << e.what();
-    EXPECT_NE(std::string(e.what()).find(d.snapshot().string()), std::string::npos) << "names the snapshot, not the part file: " << e.what();
-    expect_untouched(d, old_hash);
-}
+namespace {
 
-TEST(SnapshotSync, CorruptBytesOfTheRightSizeAreRefused) {
-    const Dirs d = dirs_for("corrupt");
-    const SnapshotManifest m = publish_demo(d);
-    const std::string old_hash = install_old_bundle(d);
-    {
-        std::fstream f(d.snapshot(), std::ios::in | std::ios::out | std::ios::binary);
-        f.seekp(static_cast<std::streamoff>(m.size / 3));
-        f.write("\x01\x02\x03\x04\x05\x06\x07\x08", 8);
-    }
-    ASSERT_EQ(fs::file_size(d.snapshot()), m.size);
-    SyncOptions opt;
-    opt.from = d.snapshot().string();
-    opt.bundle = d.bundle();
-    const SyncError e = sync_error(opt);
-    EXPECT_EQ(e.failure(), SyncFailure::Refused);
-    EXPECT_NE(std::string(e.what()).find("[hash]"), std::string::npos) << e.what();
-    expect_untouched(d, old_hash);
-}
-
-TEST(SnapshotSync, AManifestWithTheWrongHashIsRefused) {
-    const Dirs d = dirs_for("wronghash");
+// Publish the demo snapshot, put another bundle in the kiosk's place, spoil the snapshot or its
+// manifest with `spoil`, sync: it must fail with `failure`, say `needle`, and leave the old bundle.
+void expect_refused(const std::string& name, const std::function<void(const Dirs&, SnapshotManifest&)>& spoil, SyncFailure failure,
+                    const std::string& needle) {
+    const Dirs d = dirs_for(name);
     SnapshotManifest m = publish_demo(d);
     const std::string old_hash = install_old_bundle(d);
-    m.sha256 = sha256_hex("not this file");
-    write_manifest_file(manifest_path(d.snapshot()), m);
-    SyncOptions opt;
-    opt.from = d.snapshot().string();
-    opt.bundle = d.bundle();
-    const SyncError e = sync_error(opt);
-    EXPECT_EQ(e.failure(), SyncFailure::Refused);
-    EXPECT_NE(std::string(e.what()).find("[hash]"), std::string::npos) << e.what();
-    expect_untouched(d, old_hash);
-}
-
-TEST(SnapshotSync, ALongerFileThanTheManifestSaysIsRefusedWithoutReadingItAll) {
-    const Dirs d = dirs_for("longer");
-    const SnapshotManifest m = publish_demo(d);
-    const std::string old_hash = install_old_bundle(d);
-    std::ofstream(d.snapshot(), std::ios::binary | std::ios::app) << std::string(10000, 'x');
-    SyncOptions opt;
-    opt.from = d.snapshot().string();
-    opt.bundle = d.bundle();
-    const SyncError e = sync_error(opt);
-    EXPECT_EQ(e.failure(), SyncFailure::Refused);
-    EXPECT_NE(std::string(e.what()).find(std::to_string(m.size)), std::string::npos) << e.what();
-    expect_untouched(d, old_hash);
-}
-
-TEST(SnapshotSync, ANewerSchemaIsRefusedBeforeAnythingIsDownloaded) {
-    const Dirs d = dirs_for("newer");
-    SnapshotManifest m = publish_demo(d);
-    const std::string old_hash = install_old_bundle(d);
-    m.schema_version = k_schema_version + 1;
-    write_manifest_file(manifest_path(d.snapshot()), m);
+    spoil(d, m);
     SyncOptions opt;
     opt.from = d.snapshot().string();
     opt.bundle = d.bundle();
     bool progressed = false;
     opt.progress = [&](std::uint64_t, std::uint64_t) { progressed = true; };
     const SyncError e = sync_error(opt);
-    EXPECT_EQ(e.failure(), SyncFailure::Refused);
-    EXPECT_NE(std::string(e.what()).find("newer"), std::string::npos) << e.what();
-    EXPECT_FALSE(progressed);
+    EXPECT_EQ(e.failure(), failure) << e.what();
+    EXPECT_NE(std::string(e.what()).find(needle), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find(d.snapshot().string()), std::string::npos) << "names the snapshot, not the part file: " << e.what();
+    if (needle == "newer") {
+        EXPECT_FALSE(progressed) << "refused before anything was downloaded";
+    }
     expect_untouched(d, old_hash);
 }
 
-TEST(SnapshotSync, NotABundleIsRefusedEvenWhenItsManifestMatches) {
-    const Dirs d = dirs_for("notbundle");
-    const std::string old_hash = install_old_bundle(d);
-    write_text(d.snapshot(), std::string(50000, 'z'));
+// A manifest that describes `file` exactly, whatever it holds.
+void describe_exactly(const fs::path& file) {
     SnapshotManifest m;
-    m.sha256 = sha256_file(d.snapshot());
-    m.size = fs::file_size(d.snapshot());
+    m.sha256 = sha256_file(file);
+    m.size = fs::file_size(file);
     m.created = "2026-11-29T10:00:00Z";
     m.schema_version = k_schema_version;
-    write_manifest_file(manifest_path(d.snapshot()), m);
-    SyncOptions opt;
-    opt.from = d.snapshot().string();
-    opt.bundle = d.bundle();
-    const SyncError e = sync_error(opt);
-    EXPECT_EQ(e.failure(), SyncFailure::Refused);
-    EXPECT_NE(std::string(e.what()).find("[not_bundle]"), std::string::npos) << e.what();
-    expect_untouched(d, old_hash);
+    write_manifest_file(manifest_path(file), m);
+}
+
+}  // namespace
+
+TEST(SnapshotSync, ATruncatedSnapshotIsRefusedAndTheOldBundleStays) {
+    expect_refused("truncated", [](const Dirs& d, SnapshotManifest& m) { fs::resize_file(d.snapshot(), m.size - 4096); }, SyncFailure::Refused,
+                   "(truncated: an incomplete transfer) [size]");
+}
+
+TEST(SnapshotSync, CorruptBytesOfTheRightSizeAreRefused) {
+    expect_refused("corrupt", [](const Dirs& d, SnapshotManifest& m) {
+        std::fstream f(d.snapshot(), std::ios::in | std::ios::out | std::ios::binary);
+        f.seekp(static_cast<std::streamoff>(m.size / 3));
+        f.write("\x01\x02\x03\x04\x05\x06\x07\x08", 8);
+    }, SyncFailure::Refused, "[hash]");
+}
+
+TEST(SnapshotSync, AManifestWithTheWrongHashIsRefused) {
+    expect_refused("wronghash", [](const Dirs& d, SnapshotManifest& m) {
+        m.sha256 = sha256_hex("not this file");
+        write_manifest_file(manifest_path(d.snapshot()), m);
+    }, SyncFailure::Refused, "[hash]");
+}
+
+TEST(SnapshotSync, ALongerFileThanTheManifestSaysIsRefusedWithoutReadingItAll) {
+    expect_refused("longer", [](const Dirs& d, SnapshotManifest&) {
+        std::ofstream(d.snapshot(), std::ios::binary | std::ios::app) << std::string(10000, 'x');
+    }, SyncFailure::Refused, "longer than the");
+}
+
+TEST(SnapshotSync, ANewerSchemaIsRefusedBeforeAnythingIsDownloaded) {
+    expect_refused("newer", [](const Dirs& d, SnapshotManifest& m) {
+        m.schema_version = k_schema_version + 1;
+        write_manifest_file(manifest_path(d.snapshot()), m);
+    }, SyncFailure::Refused, "newer");
+}
+
+TEST(SnapshotSync, NotABundleIsRefusedEvenWhenItsManifestMatches) {
+    expect_refused("notbundle", [](const Dirs& d, SnapshotManifest&) {
+        write_text(d.snapshot(), std::string(50000, 'z'));
+        describe_exactly(d.snapshot());
+    }, SyncFailure::Refused, "[not_bundle]");
+}
+
+TEST(SnapshotSync, ADamagedBundleWithAMatchingManifestIsRefusedByTheQuickCheck) {
+    expect_refused("damaged", [](const Dirs& d, SnapshotManifest& m) {
+        std::fstream f(d.snapshot(), std::ios::in | std::ios::out | std::ios::binary);
+        f.seekp(static_cast<std::streamoff>(m.size / 2));  // a page in the middle, written over
+        const std::string junk(4096, '\xff');
+        f.write(junk.data(), static_cast<std::streamsize>(junk.size()));
+        f.close();
+        describe_exactly(d.snapshot());
+    }, SyncFailure::Refused, "[damaged]");
 }
 
 TEST(SnapshotSync, AMissingSnapshotOrManifestIsAFetchFailure) {
