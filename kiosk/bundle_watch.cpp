@@ -28,7 +28,8 @@ bool BundleWatch::changed(Clock::time_point now) {
     const FileIdentity id = file_identity(m_path);
     const bool stable = id == m_seen;
     m_seen = id;
-    if (!id.exists || id == m_loaded || id == m_failed) return false;
+    // The refused file is not held open, so its inode may come back for a newer file: compare all of it.
+    if (!id.exists || id.same_file(m_loaded) || id == m_failed) return false;
     return stable;
 }
 

@@ -2,12 +2,17 @@
 // Notices that the bundle path now names another file — `onemap sync` renamed a new snapshot over
 // it — so a running GUI can reopen it without a restart.
 //
-//   loaded ──stat() every interval──▶ other file? ──same on the next look too?──▶ changed() = true
-//                                          │ no                 │ no (still being written in place)
-//                                          ▼                    ▼
-//                                       nothing              look again
+//   loaded ──stat() every interval──▶ another file (inode)? ──same size and time on the next look?──▶ changed()
+//                                          │ no                      │ no (still being written)
+//                                          ▼                         ▼
+//                                       nothing                   look again
 //
-// A file whose reload failed (failed()) is not tried again until the path changes once more.
+// "Another file" means another inode: `onemap sync`, `mv` and imports rename a new file over the path.
+// Changes in place to the file on screen (the render cache desk and wall store, a desk's alert steps)
+// are not a new bundle. Overwriting a bundle in place (`cp new kiosk.gpkg`) is not supported: a reader
+// of the file would see it change underneath. A file whose reload failed (failed()) is not tried again
+// until the path names yet another file. Inode numbers are compared: that is sound while the loaded
+// file is held open (the GUI holds its bundle open; an open file's inode is not reused).
 // Cost: one stat() per interval; nothing is read. BundlePoke wakes an idle GUI when the path changes,
 // so the event loop need not draw a frame every interval just to look.
 #include <atomic>
@@ -25,6 +30,7 @@ struct FileIdentity {
     std::uint64_t device = 0, inode = 0, size = 0;
     std::int64_t mtime_ns = 0;
     friend bool operator==(const FileIdentity&, const FileIdentity&) = default;
+    bool same_file(const FileIdentity& o) const { return exists && o.exists && device == o.device && inode == o.inode; }
 };
 FileIdentity file_identity(const std::filesystem::path& path);
 
@@ -41,7 +47,7 @@ public:
     void failed(const FileIdentity& id);   // this file could not be shown: leave it alone
     const FileIdentity& current() const { return m_loaded; }
     // The last look saw a file that is neither shown nor refused: look again soon (changed()).
-    bool settling() const { return m_seen.exists && !(m_seen == m_loaded) && !(m_seen == m_failed); }
+    bool settling() const { return m_seen.exists && !m_seen.same_file(m_loaded) && !(m_seen == m_failed); }
     double seconds_to_next(Clock::time_point now = Clock::now()) const;  // for the event wait
 
 private:

@@ -8,10 +8,11 @@
 //
 // Live pick-up of a new bundle (`onemap sync` renamed a snapshot over the path; kiosk/bundle_watch.hpp):
 //
-//   BundleWatch::changed() ──▶ a new Application on the new file ──ok──▶ take_over(old), fonts if names
-//        (one stat a second)        │ throws (bad file)                    changed, the old one destroyed
-//                                   ▼
-//                        keep the old one; state.bundle_error says why; that file is not tried again
+//   BundleWatch::changed() ──▶ worker thread: load_bundle() ──▶ here: a new Application on it (GL) ──ok──▶
+//        (one stat a second)     (bundle, regions, scene)           │ throws (bad file)       take_over(old),
+//                                                                   ▼                         fonts if names
+//                        keep the old one; state.bundle_error says why; that file is        changed, the old
+//                        not tried again                                                    one destroyed
 #include "kiosk/gui_app.hpp"
 
 #include "data/bundle.hpp"
@@ -42,6 +43,7 @@
 #include <chrono>
 #include <cmath>
 #include <fstream>
+#include <future>
 #include <map>
 #include <set>
 
@@ -97,6 +99,23 @@ void apply_theme(Theme theme, float scale) {
     style.ScaleAllSizes(scale);
 }
 
+// What a bundle file brings that needs no GL: read on a worker thread when a new file arrives, so the
+// screen keeps moving meanwhile (a province: seconds). The GL part is Application's constructor.
+struct BundleLoad {
+    data::Bundle bundle;
+    data::RegionIndex regions;
+    SceneLoad scene;
+    std::vector<std::string> periods;  // the years with indicators (a scan of the table: seconds for a province)
+};
+
+BundleLoad load_bundle(const AppConfig& cfg) {
+    data::Bundle bundle = data::Bundle::open(cfg.bundle, data::OpenMode::ReadOnly);
+    data::RegionIndex regions = data::RegionIndex::load(bundle);
+    SceneLoad scene = load_scene(bundle, true, cfg.mode != Mode::Kiosk);  // never written in kiosk mode
+    std::vector<std::string> periods = data::Indicators(bundle).periods();
+    return {std::move(bundle), std::move(regions), std::move(scene), std::move(periods)};
+}
+
 struct Pointer {
     bool down = false, dragging = false;
     double press_x = 0, press_y = 0, last_x = 0, last_y = 0;
@@ -107,11 +126,12 @@ struct Pointer {
 
 class Application {
 public:
-    Application(const GuiOptions& options, GLFWwindow* window)
+    Application(const GuiOptions& options, GLFWwindow* window) : Application(options, window, load_bundle(options.config)) {}
+    Application(const GuiOptions& options, GLFWwindow* window, BundleLoad loaded)
         : m_opt(options), m_cfg(options.config), m_window(window), m_tr(Strings::load(m_cfg.language)),
-          m_bundle(data::Bundle::open(m_cfg.bundle, data::OpenMode::ReadOnly)), m_regions(data::RegionIndex::load(m_bundle)),
-          m_indicators(m_bundle), m_map(m_cfg.bundle, m_cfg.mode != Mode::Kiosk), m_policy(load_policy(m_cfg.language)) {
-        m_periods = m_indicators.periods();
+          m_bundle(std::move(loaded.bundle)), m_regions(std::move(loaded.regions)),
+          m_indicators(m_bundle), m_map(m_cfg.bundle, std::move(loaded.scene)), m_policy(load_policy(m_cfg.language)) {
+        m_periods = std::move(loaded.periods);
         if (m_periods.empty()) throw data::BundleError(m_cfg.bundle.string() + ": the bundle has no yearly indicators to show");
         m_state.mode = m_cfg.mode;
         m_state.language = m_tr.language();
@@ -919,12 +939,28 @@ int run_gui(const GuiOptions& options) {
         apply_theme(cfg.theme, scale);
         app->set_fonts(fonts, scale, touch_px);
 
-        // A new file at the bundle path: build a whole new Application on it; only when that worked
-        // does it replace the running one. Never throws: a bad file leaves the old one showing.
-        auto reload = [&] {
-            const FileIdentity candidate = watch.candidate();
+        // A new file at the bundle path: read it on a worker thread (BundleLoad, which wakes the loop
+        // when done), then build a new Application on it here (GL); only when all that worked does it
+        // replace the running one. Never throws: a bad file leaves the old one showing.
+        std::future<BundleLoad> loading;
+        FileIdentity loading_id;
+        auto t_load = Clock::now();
+        auto start_reload = [&] {
+            loading_id = watch.candidate();
+            t_load = Clock::now();
+            loading = std::async(std::launch::async, [config = cfg] {
+                struct Wake {
+                    ~Wake() { glfwPostEmptyEvent(); }
+                } wake;
+                return load_bundle(config);
+            });
+        };
+        auto finish_reload = [&] {
+            const FileIdentity candidate = loading_id;
+            const double seconds_read = std::chrono::duration<double>(Clock::now() - t_load).count();
+            const auto t0 = Clock::now();
             try {
-                auto next = std::make_unique<Application>(options, window);
+                auto next = std::make_unique<Application>(options, window, loading.get());
                 next->set_bundle_file(candidate.inode);
                 auto glyphs = glyph_ranges(next->strings(), next->policy(), next->regions(), cfg.mode == Mode::Desk);
                 const bool new_glyphs = glyphs != ranges;
@@ -939,8 +975,9 @@ int run_gui(const GuiOptions& options) {
                 app = app_ptr.get();
                 glfwSetWindowUserPointer(window, app);
                 watch.loaded(candidate);
-                fmt::print(stderr, "onemap {}: {}: new bundle file picked up (reload {}{})\n", mode_key(cfg.mode), cfg.bundle.string(),
-                           app->state_reloads(), new_glyphs ? ", font atlas rebuilt for new names" : "");
+                fmt::print(stderr, "onemap {}: {}: new bundle file picked up (reload {}: read {:.2f} s in the background, {:.2f} s on screen{})\n",
+                           mode_key(cfg.mode), cfg.bundle.string(), app->state_reloads(), seconds_read,
+                           std::chrono::duration<double>(Clock::now() - t0).count(), new_glyphs ? ", font atlas rebuilt for new names" : "");
             } catch (const std::exception& e) {
                 watch.failed(candidate);
                 app->reload_refused(e.what());
@@ -954,7 +991,11 @@ int run_gui(const GuiOptions& options) {
         std::size_t frames = 0;
         int settle = 3;  // frames to draw after an event: ImGui needs a couple to settle
         while (!glfwWindowShouldClose(window) && !app->leave_requested()) {
-            if (app->reload_allowed() && watch.changed()) reload();
+            if (loading.valid()) {
+                if (app->reload_allowed() && loading.wait_for(std::chrono::seconds(0)) == std::future_status::ready) finish_reload();
+            } else if (app->reload_allowed() && watch.changed()) {
+                start_reload();
+            }
             const auto now = Clock::now();
             const double dt = std::min(0.1, std::chrono::duration<double>(now - last).count());
             last = now;

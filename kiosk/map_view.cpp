@@ -61,8 +61,10 @@ gis::Box local_box(const gis::Box& b, gis::Point origin) {
 }
 }  // namespace
 
-MapView::MapView(const std::filesystem::path& bundle, bool write_cache) : m_bundle(bundle), m(std::make_unique<Impl>()) {
-    m->scene = load_scene(bundle, true, write_cache);
+MapView::MapView(const std::filesystem::path& bundle, bool write_cache) : MapView(bundle, load_scene(bundle, true, write_cache)) {}
+
+MapView::MapView(const std::filesystem::path& bundle, SceneLoad scene) : m_bundle(bundle), m(std::make_unique<Impl>()) {
+    m->scene = std::move(scene);
     if (m->scene.scene.layers.empty()) throw std::invalid_argument(bundle.string() + ": the bundle has no regions to draw");
     m->device = std::make_unique<render::GlDevice>();
     const auto [font, index] = render::find_font();

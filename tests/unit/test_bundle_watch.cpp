@@ -67,28 +67,47 @@ TEST(BundleWatch, ANewFileCountsWhenItIsTheSameOnTwoLooks) {
     EXPECT_EQ(w.current(), file_identity(p));
 }
 
-TEST(BundleWatch, AFileStillGrowingWaitsAndAMissingPathIsNoChange) {
+TEST(BundleWatch, ChangesInPlaceAreNotANewBundleAndAMissingPathIsNoChange) {
+    const auto d = watch_dir("inplace");
+    const auto p = d / "kiosk.gpkg";
+    write_text(p, "old");
+    BundleWatch w(p, file_identity(p), 1.0);
+    auto t = BundleWatch::Clock::now();
+    {
+        std::ofstream grow(p, std::ios::binary | std::ios::app);  // as the render cache or an alert step writes
+        for (int i = 0; i < 3; ++i) {
+            grow << "more" << std::flush;
+            EXPECT_FALSE(w.changed(t += 1000ms)) << "the same file, written in place, at look " << i;
+            EXPECT_FALSE(w.settling());
+        }
+    }
+    EXPECT_FALSE(w.changed(t += 1000ms));
+    fs::remove(p);
+    EXPECT_FALSE(w.changed(t += 1000ms));
+    EXPECT_FALSE(w.changed(t += 1000ms)) << "no file: keep showing the one that is open";
+}
+
+TEST(BundleWatch, ANewFileStillBeingWrittenIsWaitedFor) {
     const auto d = watch_dir("growing");
     const auto p = d / "kiosk.gpkg";
     write_text(p, "old");
     BundleWatch w(p, file_identity(p), 1.0);
     auto t = BundleWatch::Clock::now();
-    std::ofstream grow(p, std::ios::binary | std::ios::app);  // written in place, as a careless copy would
+    swap_in(p, "new");
+    std::ofstream grow(p, std::ios::binary | std::ios::app);
     for (int i = 0; i < 3; ++i) {
         grow << "more" << std::flush;
         EXPECT_FALSE(w.changed(t += 1000ms)) << "still changing at look " << i;
+        EXPECT_TRUE(w.settling());
     }
     EXPECT_TRUE(w.changed(t += 1000ms)) << "settled";
-    fs::remove(p);
-    w.loaded(w.candidate());
-    EXPECT_FALSE(w.changed(t += 1000ms));
-    EXPECT_FALSE(w.changed(t += 1000ms)) << "no file: keep showing the one that is open";
 }
 
 TEST(BundleWatch, AFileThatFailedIsNotRetriedUntilTheNextOne) {
     const auto d = watch_dir("failed");
     const auto p = d / "kiosk.gpkg";
     write_text(p, "good");
+    std::ifstream shown(p);  // held open, as the GUI holds its bundle: its inode cannot be reused meanwhile
     BundleWatch w(p, file_identity(p), 1.0);
     auto t = BundleWatch::Clock::now();
     swap_in(p, "bad file");
