@@ -99,6 +99,11 @@ void apply_theme(Theme theme, float scale) {
     style.ScaleAllSizes(scale);
 }
 
+// The UI font atlas could be rebuilt neither for a new bundle nor back as it was.
+struct FontAtlasLost : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
 // What a bundle file brings that needs no GL: read on a worker thread when a new file arrives, so the
 // screen keeps moving meanwhile (a province: seconds). The GL part is Application's constructor.
 struct BundleLoad {
@@ -962,15 +967,30 @@ int run_gui(const GuiOptions& options) {
             try {
                 auto next = std::make_unique<Application>(options, window, loading.get());
                 next->set_bundle_file(candidate.inode);
+                next->set_fonts(fonts, scale, touch_px);  // the current atlas for now
+                next->take_over(*app);
+                // The font atlas last: rebuilding it invalidates the running application's fonts.
                 auto glyphs = glyph_ranges(next->strings(), next->policy(), next->regions(), cfg.mode == Mode::Desk);
                 const bool new_glyphs = glyphs != ranges;
                 if (new_glyphs) {
-                    build_fonts(std::move(glyphs));
+                    std::vector<ImWchar> old = ranges;
+                    try {
+                        build_fonts(std::move(glyphs));
+                    } catch (const std::exception&) {
+                        try {
+                            build_fonts(std::move(old));  // the atlas the running application draws with
+                        } catch (const std::exception& e) {
+                            throw FontAtlasLost(e.what());
+                        }
+                        ImGui_ImplOpenGL3_DestroyFontsTexture();
+                        ImGui_ImplOpenGL3_CreateFontsTexture();
+                        app->set_fonts(fonts, scale, touch_px);
+                        throw;
+                    }
                     ImGui_ImplOpenGL3_DestroyFontsTexture();
                     ImGui_ImplOpenGL3_CreateFontsTexture();
+                    next->set_fonts(fonts, scale, touch_px);
                 }
-                next->set_fonts(fonts, scale, touch_px);
-                next->take_over(*app);
                 app_ptr = std::move(next);
                 app = app_ptr.get();
                 glfwSetWindowUserPointer(window, app);
@@ -978,6 +998,8 @@ int run_gui(const GuiOptions& options) {
                 fmt::print(stderr, "onemap {}: {}: new bundle file picked up (reload {}: read {:.2f} s in the background, {:.2f} s on screen{})\n",
                            mode_key(cfg.mode), cfg.bundle.string(), app->state_reloads(), seconds_read,
                            std::chrono::duration<double>(Clock::now() - t0).count(), new_glyphs ? ", font atlas rebuilt for new names" : "");
+            } catch (const FontAtlasLost&) {
+                throw;  // no text can be drawn any more: end with the message
             } catch (const std::exception& e) {
                 watch.failed(candidate);
                 app->reload_refused(e.what());

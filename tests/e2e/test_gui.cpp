@@ -468,3 +468,24 @@ TEST(DeskE2E, KeepsTheFocusedCountyAcrossASyncedSnapshot) {
     EXPECT_NE(s.str("focus"), county.first) << "still responsive: Escape goes up a level";
     EXPECT_TRUE(app.alive());
 }
+
+TEST(WallE2E, TourGoesOnAcrossASyncedSnapshot) {
+    NEED_DISPLAY();
+    const auto bundle = bundle_copy("live-wall.gpkg");
+    const auto cfg = work_dir() / "live-wall.toml";
+    std::ofstream(cfg) << "[wall]\ntour_interval_s = 3\nidle_timeout_s = 5\n";
+    App app({"wall", "--bundle", bundle.string(), "--config", cfg.string()}, work_dir() / "live-wall.json");
+    State s = app.wait_for([](const State& st) { return !st.str("tour_city").empty(); }, 30s);
+    ASSERT_FALSE(s.str("tour_city").empty()) << s.json;
+    const auto snapshot = publish_renamed(bundle, "live-wall", "410221", "杞县（新）");
+    ASSERT_FALSE(snapshot.empty());
+    ASSERT_EQ(run_cli("sync --from " + snapshot.string() + " --bundle " + bundle.string()), 0);
+    s = app.wait_for([](const State& st) { return state_number(st, "bundle_reloads") == 1; }, 30s);
+    ASSERT_EQ(state_number(s, "bundle_reloads"), 1) << s.json;
+    EXPECT_EQ(state_number(s, "bundle_inode"), inode_of(bundle));
+    const std::string at_swap = s.str("tour_city");
+    EXPECT_FALSE(at_swap.empty()) << "the tour keeps its place: " << s.json;
+    s = app.wait_for([&](const State& st) { return st.str("tour_city") != at_swap; }, 20s);
+    EXPECT_NE(s.str("tour_city"), at_swap) << "the tour goes on after the swap";
+    EXPECT_TRUE(app.alive());
+}
