@@ -4,6 +4,7 @@
 #include "data/privacy.hpp"
 #include "data/snapshot_manifest.hpp"
 #include "fixtures.hpp"
+#include "snapshot_fixtures.hpp"
 
 #include <sqlite3.h>
 
@@ -56,16 +57,6 @@ int root_page(const fs::path& bundle, const std::string& table) {
     sqlite3_finalize(st);
     sqlite3_close(db);
     return page;
-}
-
-// A manifest whose size and hash are those of `file`, whatever it holds (schema v1).
-SnapshotManifest exactly(const fs::path& file) {
-    SnapshotManifest m;
-    m.sha256 = sha256_file(file);
-    m.size = fs::file_size(file);
-    m.created = "2026-11-29T10:00:00Z";
-    m.schema_version = k_schema_version;
-    return m;
 }
 
 int page_size(const fs::path& bundle) {
@@ -210,7 +201,7 @@ TEST(SnapshotManifest, AFileThatIsNotABundleIsRefusedEvenWithAMatchingManifest) 
     const auto dir = dir_for("notbundle");
     const auto p = dir / "kiosk.gpkg";
     write_text(p, std::string(8192, 'x'));
-    const SnapshotManifest m = exactly(p);
+    const SnapshotManifest m = test::manifest_describing(p);
     std::string msg;
     EXPECT_EQ(check_of(p, m, &msg), SnapshotCheck::NotBundle);
     EXPECT_NE(msg.find("not an onemap bundle"), std::string::npos) << msg;
@@ -230,7 +221,7 @@ TEST(SnapshotManifest, ANewerSchemaIsRefusedFromTheManifestAndFromTheBundle) {
         Bundle b = Bundle::open(bundle, OpenMode::ReadWrite);
         b.set_meta("schema_version", std::to_string(k_schema_version + 1));
     }
-    m = exactly(bundle);  // a manifest that says schema v1 of a bundle at v2
+    m = test::manifest_describing(bundle);  // a manifest that says schema v1 of a bundle at v2
     EXPECT_EQ(check_of(bundle, m), SnapshotCheck::SchemaNewer);
 }
 
@@ -246,7 +237,7 @@ TEST(SnapshotManifest, ADamagedPageWithAMatchingHashFailsTheQuickCheck) {
         const std::string junk(static_cast<std::size_t>(size), '\xff');
         f.write(junk.data(), static_cast<std::streamsize>(junk.size()));
     }
-    const SnapshotManifest m = exactly(bundle);  // published from the damaged file, so size and hash pass
+    const SnapshotManifest m = test::manifest_describing(bundle);  // published from the damaged file, so size and hash pass
     std::string msg;
     EXPECT_EQ(check_of(bundle, m, &msg), SnapshotCheck::Damaged);
     EXPECT_NE(msg.find("damaged"), std::string::npos) << msg;

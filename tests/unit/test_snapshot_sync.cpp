@@ -6,6 +6,7 @@
 #include "data/snapshot_manifest.hpp"
 #include "data/snapshot_sync.hpp"
 #include "fixtures.hpp"
+#include "snapshot_fixtures.hpp"
 
 #include <gtest/gtest.h>
 
@@ -177,16 +178,6 @@ void expect_refused(const std::string& name, const std::function<void(const Dirs
     expect_untouched(d, old_hash);
 }
 
-// A manifest that describes `file` exactly, whatever it holds.
-void describe_exactly(const fs::path& file) {
-    SnapshotManifest m;
-    m.sha256 = sha256_file(file);
-    m.size = fs::file_size(file);
-    m.created = "2026-11-29T10:00:00Z";
-    m.schema_version = k_schema_version;
-    write_manifest_file(manifest_path(file), m);
-}
-
 }  // namespace
 
 TEST(SnapshotSync, ATruncatedSnapshotIsRefusedAndTheOldBundleStays) {
@@ -225,7 +216,7 @@ TEST(SnapshotSync, ANewerSchemaIsRefusedBeforeAnythingIsDownloaded) {
 TEST(SnapshotSync, NotABundleIsRefusedEvenWhenItsManifestMatches) {
     expect_refused("notbundle", [](const Dirs& d, SnapshotManifest&) {
         write_text(d.snapshot(), std::string(50000, 'z'));
-        describe_exactly(d.snapshot());
+        write_manifest_file(manifest_path(d.snapshot()), test::manifest_describing(d.snapshot()));
     }, SyncFailure::Refused, "[not_bundle]");
 }
 
@@ -236,7 +227,7 @@ TEST(SnapshotSync, ADamagedBundleWithAMatchingManifestIsRefusedByTheQuickCheck) 
         const std::string junk(4096, '\xff');
         f.write(junk.data(), static_cast<std::streamsize>(junk.size()));
         f.close();
-        describe_exactly(d.snapshot());
+        write_manifest_file(manifest_path(d.snapshot()), test::manifest_describing(d.snapshot()));
     }, SyncFailure::Refused, "[damaged]");
 }
 
