@@ -20,6 +20,7 @@
 #include "data/alerts.hpp"
 #include "data/region_index.hpp"
 #include "data/rules.hpp"
+#include "data/snapshot_manifest.hpp"
 #include "data/text_format.hpp"
 #include "kiosk/app_state.hpp"
 #include "kiosk/bundle_watch.hpp"
@@ -116,7 +117,11 @@ struct BundleLoad {
 BundleLoad load_bundle(const AppConfig& cfg) {
     data::Bundle bundle = data::Bundle::open(cfg.bundle, data::OpenMode::ReadOnly);
     data::RegionIndex regions = data::RegionIndex::load(bundle);
-    SceneLoad scene = load_scene(bundle, true, cfg.mode != Mode::Kiosk);  // never written in kiosk mode
+    // The render cache is stored into the bundle by desk and wall, never by a kiosk, and never into a
+    // synced snapshot (BUNDLE.manifest.json beside it): that would change its hash, and the next
+    // `onemap sync` would fetch it again.
+    const bool snapshot = std::filesystem::exists(data::manifest_path(cfg.bundle));
+    SceneLoad scene = load_scene(bundle, true, cfg.mode != Mode::Kiosk && !snapshot);
     std::vector<std::string> periods = data::Indicators(bundle).periods();
     return {std::move(bundle), std::move(regions), std::move(scene), std::move(periods)};
 }
