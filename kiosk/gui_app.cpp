@@ -35,6 +35,7 @@
 #include <backends/imgui_impl_opengl3.h>
 #include <imgui.h>
 #include <imgui_freetype.h>
+#include <malloc.h>
 #include <sqlite3.h>
 #include <toml++/toml.h>
 
@@ -996,10 +997,11 @@ int run_gui(const GuiOptions& options) {
                     ImGui_ImplOpenGL3_CreateFontsTexture();
                     next->set_fonts(fonts, scale, touch_px);
                 }
-                app_ptr = std::move(next);
+                app_ptr = std::move(next);  // the old application and its file go here
                 app = app_ptr.get();
                 glfwSetWindowUserPointer(window, app);
                 watch.loaded(candidate);
+                ::malloc_trim(0);  // hand the old scene's pages back (freed on two threads, glibc keeps them otherwise)
                 fmt::print(stderr, "onemap {}: {}: new bundle file picked up (reload {}: read {:.2f} s in the background, {:.2f} s on screen{})\n",
                            mode_key(cfg.mode), cfg.bundle.string(), app->state_reloads(), seconds_read,
                            std::chrono::duration<double>(Clock::now() - t0).count(), new_glyphs ? ", font atlas rebuilt for new names" : "");
