@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <array>
+#include <cstdint>
 #include <string>
 #include <utility>
 #include <vector>
@@ -31,6 +32,9 @@ struct AppState {
     int lookup_typed = 0;
     std::string lookup_outcome;
     std::string card;
+    std::uint64_t bundle_inode = 0;  // which file the GUI shows (its inode): another once `onemap sync` swapped one in
+    int bundle_reloads = 0;          // snapshots picked up while running (kiosk/bundle_watch.hpp)
+    std::string bundle_error;        // why the newest file at the bundle path is not shown (the old one stays); "" if none
     std::vector<std::pair<std::string, std::array<double, 4>>> widgets;  // named UI rectangles: x, y, w, h (window pixels)
     std::vector<std::pair<std::string, std::array<double, 2>>> anchors;  // children of the focus on screen: x, y
 

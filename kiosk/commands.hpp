@@ -24,5 +24,6 @@ void add_bench_command(CLI::App& app, ExitCode& exit);    // bench render
 void add_serve_db_command(CLI::App& app, ExitCode& exit); // kiosk/cmd_pg.cpp: PostgreSQL schema, roles, load
 void add_publish_command(CLI::App& app, ExitCode& exit);  // kiosk/cmd_pg.cpp: PostgreSQL → kiosk bundle
 void add_manifest_command(CLI::App& app, ExitCode& exit); // kiosk/cmd_manifest.cpp: snapshot manifest
+void add_sync_command(CLI::App& app, ExitCode& exit);     // kiosk/cmd_sync.cpp: fetch and swap in a snapshot
 
 }  // namespace onemap::app

@@ -5,6 +5,14 @@
 //   wait for events ─(timeout: 1/60 s while animating, else until the next timer)─▶ input → map
 //        ▲                                                                            │
 //        └──── write state file if changed ◀── render map + panels ◀── apply intents ◀┘
+//
+// Live pick-up of a new bundle (`onemap sync` renamed a snapshot over the path; kiosk/bundle_watch.hpp):
+//
+//   BundleWatch::changed() ──▶ worker thread: load_bundle() ──▶ here: a new Application on it (GL) ──ok──▶
+//        (one stat a second)     (bundle, regions, scene)           │ throws (bad file)       take_over(old),
+//                                                                   ▼                         fonts if names
+//                        keep the old one; state.bundle_error says why; that file is        changed, the old
+//                        not tried again                                                    one destroyed
 #include "kiosk/gui_app.hpp"
 
 #include "data/bundle.hpp"
@@ -12,11 +20,13 @@
 #include "data/alerts.hpp"
 #include "data/region_index.hpp"
 #include "data/rules.hpp"
+#include "data/snapshot_manifest.hpp"
 #include "data/text_format.hpp"
 #include "data/household_lookup.hpp"
 #include "data/lookup_guard.hpp"
 #include "kiosk/speech.hpp"
 #include "kiosk/app_state.hpp"
+#include "kiosk/bundle_watch.hpp"
 #include "kiosk/gui_model.hpp"
 #include "kiosk/map_view.hpp"
 #include "kiosk/strings.hpp"
@@ -29,6 +39,7 @@
 #include <imgui.h>
 #include <imgui_freetype.h>
 #include <imgui_internal.h>
+#include <malloc.h>
 #include <openssl/crypto.h>
 #include <sqlite3.h>
 #include <toml++/toml.h>
@@ -39,6 +50,7 @@
 #include <chrono>
 #include <cmath>
 #include <fstream>
+#include <future>
 #include <map>
 #include <set>
 
@@ -118,6 +130,32 @@ void apply_theme(Theme theme, float scale) {
     style.ScaleAllSizes(scale);
 }
 
+// The UI font atlas could be rebuilt neither for a new bundle nor back as it was.
+struct FontAtlasLost : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+// What a bundle file brings that needs no GL: read on a worker thread when a new file arrives, so the
+// screen keeps moving meanwhile (a province: seconds). The GL part is Application's constructor.
+struct BundleLoad {
+    data::Bundle bundle;
+    data::RegionIndex regions;
+    SceneLoad scene;
+    std::vector<std::string> periods;  // the years with indicators (a scan of the table: seconds for a province)
+};
+
+BundleLoad load_bundle(const AppConfig& cfg) {
+    data::Bundle bundle = data::Bundle::open(cfg.bundle, data::OpenMode::ReadOnly);
+    data::RegionIndex regions = data::RegionIndex::load(bundle);
+    // The render cache is stored into the bundle by desk and wall, never by a kiosk, and never into a
+    // synced snapshot (BUNDLE.manifest.json beside it): that would change its hash, and the next
+    // `onemap sync` would fetch it again.
+    const bool snapshot = std::filesystem::exists(data::manifest_path(cfg.bundle));
+    SceneLoad scene = load_scene(bundle, true, cfg.mode != Mode::Kiosk && !snapshot);
+    std::vector<std::string> periods = data::Indicators(bundle).periods();
+    return {std::move(bundle), std::move(regions), std::move(scene), std::move(periods)};
+}
+
 struct Pointer {
     bool down = false, dragging = false;
     double press_x = 0, press_y = 0, last_x = 0, last_y = 0;
@@ -128,12 +166,13 @@ struct Pointer {
 
 class Application {
 public:
-    Application(const GuiOptions& options, GLFWwindow* window)
+    Application(const GuiOptions& options, GLFWwindow* window) : Application(options, window, load_bundle(options.config)) {}
+    Application(const GuiOptions& options, GLFWwindow* window, BundleLoad loaded)
         : m_opt(options), m_cfg(options.config), m_window(window), m_tr(Strings::load(m_cfg.language)),
-          m_bundle(data::Bundle::open(m_cfg.bundle, data::OpenMode::ReadOnly)), m_regions(data::RegionIndex::load(m_bundle)),
-          m_indicators(m_bundle), m_map(m_cfg.bundle, m_cfg.mode != Mode::Kiosk), m_policy(load_policy(m_cfg.language)),
+          m_bundle(std::move(loaded.bundle)), m_regions(std::move(loaded.regions)),
+          m_indicators(m_bundle), m_map(m_cfg.bundle, std::move(loaded.scene)), m_policy(load_policy(m_cfg.language)),
           m_household_items(load_household_items(m_cfg.language)), m_speech(m_cfg.mode == Mode::Kiosk ? speech_command(m_cfg) : std::string()) {
-        m_periods = m_indicators.periods();
+        m_periods = std::move(loaded.periods);
         if (m_periods.empty()) throw data::BundleError(m_cfg.bundle.string() + ": the bundle has no yearly indicators to show");
         m_state.mode = m_cfg.mode;
         m_state.language = m_tr.language();
@@ -242,6 +281,45 @@ public:
     }
 
     bool leave_requested() const { return m_leave; }
+
+    // Live reload (kiosk/bundle_watch.hpp). A kiosk swaps only between sessions (home or attract
+    // screen, PIN pad closed): nobody's look-up is cut short; desk and wall swap at once.
+    bool reload_allowed() const {
+        if (m_cfg.mode != Mode::Kiosk) return true;
+        return !m_admin_pad && (m_state.screen == "home" || m_state.screen == "attract");
+    }
+    void set_bundle_file(std::uint64_t inode) { m_state.bundle_inode = inode; }
+    int state_reloads() const { return m_state.bundle_reloads; }
+    void reload_refused(const std::string& why) { m_state.bundle_error = why; }
+
+    // Take over from the application that showed the previous file what still makes sense on this
+    // one. Kiosk: the home screen (or the attract loop it was in). Desk: indicator, year, classes,
+    // layers, search text, and the focus and selection where those regions still exist. Wall: the
+    // tour goes on from the same city.
+    void take_over(const Application& old) {
+        m_state.bundle_reloads = old.m_state.bundle_reloads + 1;
+        m_last_input = old.m_last_input;
+        m_had_input = old.m_had_input;
+        m_last_tour = old.m_last_tour;
+        if (m_cfg.mode == Mode::Kiosk && old.m_state.screen == "attract") m_state.screen = "attract";
+        if (m_cfg.mode == Mode::Desk) {
+            m_desk = old.m_desk;
+            m_classes = old.m_classes;
+            m_method = old.m_method;
+            if (old.m_labels != m_labels) apply(Intent(Intent::Kind::ToggleLabels));
+            if (old.m_projects != m_projects) apply(Intent(Intent::Kind::ToggleProjects));
+            if (old.m_sites != m_sites) apply(Intent(Intent::Kind::ToggleSites));
+            if (std::find(m_periods.begin(), m_periods.end(), old.m_state.period) != m_periods.end()) m_state.period = old.m_state.period;
+            m_state.metric = old.m_state.metric;  // same catalogue: every build knows the same metrics and rules
+            if (m_regions.find(old.m_focus)) focus(old.m_focus, 0.0); else recolor();
+            if (old.m_state.selected != old.m_focus && m_regions.find(old.m_state.selected)) click_region(old.m_state.selected);
+        }
+        if (m_cfg.mode == Mode::Wall && m_regions.find(old.m_tour_city)) {
+            m_tour_city = old.m_tour_city;
+            m_state.selected = m_state.camera_target = m_tour_city;
+            m_map.fly_to(m_tour_city, 0.0);
+        }
+    }
     const Strings& strings() const { return m_tr; }
     const std::vector<PolicyCard>& policy() const { return m_policy; }
     const data::RegionIndex& regions() const { return m_regions; }
@@ -1089,8 +1167,13 @@ int run_gui(const GuiOptions& options) {
 
     int code = 0;
     try {
-        Application app(options, window);
-        glfwSetWindowUserPointer(window, &app);
+        FileIdentity shown = file_identity(cfg.bundle);  // taken before opening: a swap meanwhile is seen later
+        auto app_ptr = std::make_unique<Application>(options, window);
+        Application* app = app_ptr.get();
+        app->set_bundle_file(shown.inode);
+        BundleWatch watch(cfg.bundle, shown);
+        const BundlePoke poke(cfg.bundle, [] { glfwPostEmptyEvent(); });  // wakes the idle wait below
+        glfwSetWindowUserPointer(window, app);
         // Sizes from the screen: the same layout reads on a 1080p kiosk and an 8K wall.
         int fbw = 0, fbh = 0;
         glfwGetFramebufferSize(window, &fbw, &fbh);
@@ -1103,29 +1186,105 @@ int run_gui(const GuiOptions& options) {
         const auto [font, face] = render::find_font();
         if (font.empty()) throw std::runtime_error("no CJK font found through fontconfig (install fonts-noto-cjk)");
         static std::vector<ImWchar> ranges;  // ImGui keeps a pointer to the ranges until the atlas is rebuilt
-        ranges = glyph_ranges(app.strings(), app.policy(), app.regions(), cfg.mode == Mode::Desk, app.household_items(), app.card_glyphs());
         io.Fonts->FontBuilderIO = ImGuiFreeType::GetBuilderForFreeType();
-        ImFontConfig fc;
-        fc.FontNo = static_cast<unsigned>(face);
-        fc.OversampleH = fc.OversampleV = 1;
         UiFonts fonts;
-        fonts.body = io.Fonts->AddFontFromFileTTF(font.c_str(), std::round(base * scale), &fc, ranges.data());
-        fonts.title = io.Fonts->AddFontFromFileTTF(font.c_str(), std::round(base * 1.45f * scale), &fc, ranges.data());
-        fonts.huge = io.Fonts->AddFontFromFileTTF(font.c_str(), std::round(base * 2.4f * scale), &fc, ranges.data());
-        if (!fonts.body || !io.Fonts->Build()) throw std::runtime_error("cannot build the UI font atlas from " + font.string());
+        // The atlas holds the glyphs of this application's strings and region names (rebuilt when a
+        // reloaded bundle brings other names).
+        auto build_fonts = [&](std::vector<ImWchar> glyphs) {
+            ranges = std::move(glyphs);
+            io.Fonts->Clear();
+            ImFontConfig fc;
+            fc.FontNo = static_cast<unsigned>(face);
+            fc.OversampleH = fc.OversampleV = 1;
+            fonts.body = io.Fonts->AddFontFromFileTTF(font.c_str(), std::round(base * scale), &fc, ranges.data());
+            fonts.title = io.Fonts->AddFontFromFileTTF(font.c_str(), std::round(base * 1.45f * scale), &fc, ranges.data());
+            fonts.huge = io.Fonts->AddFontFromFileTTF(font.c_str(), std::round(base * 2.4f * scale), &fc, ranges.data());
+            if (!fonts.body || !io.Fonts->Build()) throw std::runtime_error("cannot build the UI font atlas from " + font.string());
+        };
+        build_fonts(glyph_ranges(app->strings(), app->policy(), app->regions(), cfg.mode == Mode::Desk, app->household_items(), app->card_glyphs()));
         apply_theme(cfg.theme, scale);
-        app.set_fonts(fonts, scale, touch_px);
+        app->set_fonts(fonts, scale, touch_px);
+
+        // A new file at the bundle path: read it on a worker thread (BundleLoad, which wakes the loop
+        // when done), then build a new Application on it here (GL); only when all that worked does it
+        // replace the running one. Never throws: a bad file leaves the old one showing.
+        std::future<BundleLoad> loading;
+        FileIdentity loading_id;
+        auto t_load = Clock::now();
+        auto start_reload = [&] {
+            loading_id = watch.candidate();
+            t_load = Clock::now();
+            loading = std::async(std::launch::async, [config = cfg] {
+                struct Wake {
+                    ~Wake() { glfwPostEmptyEvent(); }
+                } wake;
+                return load_bundle(config);
+            });
+        };
+        auto finish_reload = [&] {
+            const FileIdentity candidate = loading_id;
+            const double seconds_read = std::chrono::duration<double>(Clock::now() - t_load).count();
+            const auto t0 = Clock::now();
+            try {
+                auto next = std::make_unique<Application>(options, window, loading.get());
+                next->set_bundle_file(candidate.inode);
+                next->set_fonts(fonts, scale, touch_px);  // the current atlas for now
+                next->take_over(*app);
+                // The font atlas last: rebuilding it invalidates the running application's fonts.
+                auto glyphs = glyph_ranges(next->strings(), next->policy(), next->regions(), cfg.mode == Mode::Desk, next->household_items(),
+                                           next->card_glyphs());
+                const bool new_glyphs = glyphs != ranges;
+                if (new_glyphs) {
+                    std::vector<ImWchar> old = ranges;
+                    try {
+                        build_fonts(std::move(glyphs));
+                    } catch (const std::exception&) {
+                        try {
+                            build_fonts(std::move(old));  // the atlas the running application draws with
+                        } catch (const std::exception& e) {
+                            throw FontAtlasLost(e.what());
+                        }
+                        ImGui_ImplOpenGL3_DestroyFontsTexture();
+                        ImGui_ImplOpenGL3_CreateFontsTexture();
+                        app->set_fonts(fonts, scale, touch_px);
+                        throw;
+                    }
+                    ImGui_ImplOpenGL3_DestroyFontsTexture();
+                    ImGui_ImplOpenGL3_CreateFontsTexture();
+                    next->set_fonts(fonts, scale, touch_px);
+                }
+                app_ptr = std::move(next);  // the old application and its file go here
+                app = app_ptr.get();
+                glfwSetWindowUserPointer(window, app);
+                watch.loaded(candidate);
+                ::malloc_trim(0);  // hand the old scene's pages back (freed on two threads, glibc keeps them otherwise)
+                fmt::print(stderr, "onemap {}: {}: new bundle file picked up (reload {}: read {:.2f} s in the background, {:.2f} s on screen{})\n",
+                           mode_key(cfg.mode), cfg.bundle.string(), app->state_reloads(), seconds_read,
+                           std::chrono::duration<double>(Clock::now() - t0).count(), new_glyphs ? ", font atlas rebuilt for new names" : "");
+            } catch (const FontAtlasLost&) {
+                throw;  // no text can be drawn any more: end with the message
+            } catch (const std::exception& e) {
+                watch.failed(candidate);
+                app->reload_refused(e.what());
+                fmt::print(stderr, "onemap {}: {}: the new file is not shown, the old one stays: {}\n", mode_key(cfg.mode), cfg.bundle.string(), e.what());
+            }
+        };
 
         auto last = Clock::now();
         auto last_perf = Clock::now();
         std::vector<double> frame_ms;  // the latest frames' CPU time (map + panels + swap), a ring
         std::size_t frames = 0;
         int settle = 3;  // frames to draw after an event: ImGui needs a couple to settle
-        while (!glfwWindowShouldClose(window) && !app.leave_requested()) {
+        while (!glfwWindowShouldClose(window) && !app->leave_requested()) {
+            if (loading.valid()) {
+                if (app->reload_allowed() && loading.wait_for(std::chrono::seconds(0)) == std::future_status::ready) finish_reload();
+            } else if (app->reload_allowed() && watch.changed()) {
+                start_reload();
+            }
             const auto now = Clock::now();
             const double dt = std::min(0.1, std::chrono::duration<double>(now - last).count());
             last = now;
-            const bool animating = app.frame(dt);
+            const bool animating = app->frame(dt);
             glfwSwapBuffers(window);
             if (!options.perf_file.empty()) {
                 const double ms = std::chrono::duration<double, std::milli>(Clock::now() - now).count();
@@ -1141,7 +1300,9 @@ int run_gui(const GuiOptions& options) {
                 glfwPollEvents();
                 if (!animating) glfwWaitEventsTimeout(1.0 / 60.0);
             } else {
-                glfwWaitEventsTimeout(std::min(app.next_timer(), 10.0));
+                // While a new file at the bundle path settles, look again after the watch interval.
+                const double watch_s = watch.settling() && app->reload_allowed() ? watch.seconds_to_next() + 0.01 : 10.0;
+                glfwWaitEventsTimeout(std::min({app->next_timer(), 10.0, watch_s}));
                 settle = 3;
             }
         }

@@ -24,6 +24,7 @@ int main(int argc, char** argv) {
     onemap::app::add_serve_db_command(app, exit);
     onemap::app::add_publish_command(app, exit);
     onemap::app::add_manifest_command(app, exit);
+    onemap::app::add_sync_command(app, exit);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

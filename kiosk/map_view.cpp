@@ -63,8 +63,10 @@ gis::Box local_box(const gis::Box& b, gis::Point origin) {
 }
 }  // namespace
 
-MapView::MapView(const std::filesystem::path& bundle, bool write_cache) : m_bundle(bundle), m(std::make_unique<Impl>()) {
-    m->scene = load_scene(bundle, true, write_cache);
+MapView::MapView(const std::filesystem::path& bundle, bool write_cache) : MapView(bundle, load_scene(bundle, true, write_cache)) {}
+
+MapView::MapView(const std::filesystem::path& bundle, SceneLoad scene) : m_bundle(bundle), m(std::make_unique<Impl>()) {
+    m->scene = std::move(scene);
     if (!m->scene.store_error.empty()) {
         std::fprintf(stderr, "onemap: map built, but not kept in the render cache (%s); the next start builds it again\n",
                      m->scene.store_error.c_str());

@@ -8,6 +8,7 @@
 //   each frame ────────────▶ MapView::update(dt) → still moving?  MapView::render(w, h)
 #include "data/region_index.hpp"
 #include "gis/scene.hpp"
+#include "kiosk/map_scene.hpp"
 #include "render/classify.hpp"
 #include "render/device.hpp"
 #include "render/image.hpp"
@@ -34,6 +35,8 @@ class MapView {
 public:
     // Needs a current GL context. `write_cache`: store a freshly built scene in the bundle (never in kiosk mode).
     MapView(const std::filesystem::path& bundle, bool write_cache);
+    // The same from a scene already loaded (load_scene may run on another thread; this part needs GL).
+    MapView(const std::filesystem::path& bundle, SceneLoad scene);
     ~MapView();
     MapView(const MapView&) = delete;
     MapView& operator=(const MapView&) = delete;

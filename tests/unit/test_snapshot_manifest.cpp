@@ -4,6 +4,7 @@
 #include "data/privacy.hpp"
 #include "data/snapshot_manifest.hpp"
 #include "fixtures.hpp"
+#include "snapshot_fixtures.hpp"
 
 #include <sqlite3.h>
 
@@ -200,11 +201,7 @@ TEST(SnapshotManifest, AFileThatIsNotABundleIsRefusedEvenWithAMatchingManifest) 
     const auto dir = dir_for("notbundle");
     const auto p = dir / "kiosk.gpkg";
     write_text(p, std::string(8192, 'x'));
-    SnapshotManifest m;
-    m.sha256 = sha256_file(p);
-    m.size = fs::file_size(p);
-    m.created = "2026-11-29T10:00:00Z";
-    m.schema_version = k_schema_version;
+    const SnapshotManifest m = test::manifest_describing(p);
     std::string msg;
     EXPECT_EQ(check_of(p, m, &msg), SnapshotCheck::NotBundle);
     EXPECT_NE(msg.find("not an onemap bundle"), std::string::npos) << msg;
@@ -224,11 +221,7 @@ TEST(SnapshotManifest, ANewerSchemaIsRefusedFromTheManifestAndFromTheBundle) {
         Bundle b = Bundle::open(bundle, OpenMode::ReadWrite);
         b.set_meta("schema_version", std::to_string(k_schema_version + 1));
     }
-    m = SnapshotManifest{};
-    m.sha256 = sha256_file(bundle);
-    m.size = fs::file_size(bundle);
-    m.created = "2026-11-29T10:00:00Z";
-    m.schema_version = k_schema_version;  // a manifest that lies about the bundle's schema
+    m = test::manifest_describing(bundle);  // a manifest that says schema v1 of a bundle at v2
     EXPECT_EQ(check_of(bundle, m), SnapshotCheck::SchemaNewer);
 }
 
@@ -244,11 +237,7 @@ TEST(SnapshotManifest, ADamagedPageWithAMatchingHashFailsTheQuickCheck) {
         const std::string junk(static_cast<std::size_t>(size), '\xff');
         f.write(junk.data(), static_cast<std::streamsize>(junk.size()));
     }
-    SnapshotManifest m;  // published from the damaged file, so size and hash pass
-    m.sha256 = sha256_file(bundle);
-    m.size = fs::file_size(bundle);
-    m.created = "2026-11-29T10:00:00Z";
-    m.schema_version = k_schema_version;
+    const SnapshotManifest m = test::manifest_describing(bundle);  // published from the damaged file, so size and hash pass
     std::string msg;
     EXPECT_EQ(check_of(bundle, m, &msg), SnapshotCheck::Damaged);
     EXPECT_NE(msg.find("damaged"), std::string::npos) << msg;
