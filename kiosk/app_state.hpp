@@ -30,6 +30,7 @@ struct AppState {
     // outcome (found, wrong_factor, …); a digest of the card's masked name, never the name.
     std::string lookup_step;
     int lookup_typed = 0;
+    int pin_typed = 0;               // kiosk admin PIN pad: digits typed so far (never which)
     std::string lookup_outcome;
     std::string card;
     std::uint64_t bundle_inode = 0;  // which file the GUI shows (its inode): another once `onemap sync` swapped one in

@@ -929,6 +929,7 @@ private:
         s.tour_city = m_tour_city;
         const data::RegionInfo* panel = m_regions.find(m_state.selected.empty() ? m_focus : m_state.selected);
         s.panel_title = panel ? panel->name : std::string();
+        if (m_cfg.mode == Mode::Kiosk) s.pin_typed = m_admin_pad ? static_cast<int>(m_kiosk.pin.size()) : 0;
         if (m_cfg.mode == Mode::Kiosk && m_state.screen == "lookup") {
             // For tests and monitoring: the step, the last outcome, how many characters are typed (never
             // which), and a digest of the masked name on the card (never the name).

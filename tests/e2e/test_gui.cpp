@@ -227,6 +227,23 @@ void type_on_keypad(App& app, const std::string& text) {
     }
 }
 
+int pin_typed(const State& s) {
+    std::smatch m;
+    return std::regex_search(s.json, m, std::regex("\"pin_typed\":([0-9]+)")) ? std::stoi(m[1]) : -1;
+}
+
+// The admin PIN pad, one tap at a time, each confirmed by the state file before the next (ImGui 1.86
+// keeps one press a frame, and a loaded machine draws slowly).
+void type_pin(App& app, const std::string& pin) {
+    State s = app.settled();
+    for (std::size_t i = 0; i < pin.size(); ++i) {
+        click_widget(s, std::string("pin:") + pin[i]);
+        const int want = static_cast<int>(i) + 1;
+        s = app.wait_for([&](const State& st) { return pin_typed(st) == want; }, 20s);
+        ASSERT_EQ(pin_typed(s), want) << "PIN tap " << want << " did not register";
+    }
+}
+
 std::string card_digest(const std::string& masked) { return onemap::data::sha256_hex("onemap-state|" + masked).substr(0, 16); }
 
 void enter_id_and_factor(App& app, const std::string& id, const std::string& factor) {
@@ -368,11 +385,7 @@ TEST(KioskE2E, CannotBeClosedWithoutTheAdminPin) {
     s = app.wait_for([](const State& st) { return st.widget("pin:OK").has_value(); });
     ASSERT_TRUE(s.widget("pin:OK").has_value()) << "the admin chord opens the PIN pad: " << s.json;
     s = app.settled();
-    for (const char* d : {"1", "2", "3", "4"}) {
-        click_widget(s, std::string("pin:") + d);
-        // ImGui 1.86 keeps one press per frame: leave a loaded machine time to draw between taps.
-        std::this_thread::sleep_for(600ms);
-    }
+    type_pin(app, "1234");
     click_widget(s, "pin:OK");
     std::this_thread::sleep_for(1500ms);
     EXPECT_TRUE(app.alive()) << "a wrong PIN does not end the kiosk";
@@ -380,11 +393,7 @@ TEST(KioskE2E, CannotBeClosedWithoutTheAdminPin) {
     xdo("key ctrl+alt+shift+q");
     s = app.wait_for([](const State& st) { return st.widget("pin:OK").has_value(); });
     s = app.settled();
-    for (const char* d : {"2", "4", "6", "8"}) {
-        click_widget(s, std::string("pin:") + d);
-        // ImGui 1.86 keeps one press per frame: leave a loaded machine time to draw between taps.
-        std::this_thread::sleep_for(600ms);
-    }
+    type_pin(app, "2468");
     click_widget(s, "pin:OK");
     for (int i = 0; i < 50 && app.alive(); ++i) std::this_thread::sleep_for(100ms);
     EXPECT_FALSE(app.alive()) << "the right PIN lets the administrator out";
