@@ -3,6 +3,8 @@
 #include "data/sql_statement.hpp"
 
 #include <algorithm>
+#include <exception>
+#include <thread>
 
 namespace onemap::data::snapshot {
 
@@ -72,8 +74,87 @@ const MonthRow* Households::month_of(std::size_t h, int month) const {
     return r.present ? &r : nullptr;
 }
 
+namespace {
+
+// One row of household_months as read, before it is placed: month −1 when the text is not YYYY-MM
+// (the text is then kept in MonthRows::bad, in row order).
+struct MonthRaw {
+    std::int64_t id;
+    std::int32_t month;
+    float out;
+    double income, expense;
+};
+struct MonthRows {
+    std::vector<MonthRaw> rows;
+    std::vector<std::string> bad;
+};
+
+// The whole of household_months in primary-key order, on the given connection (the bundle's own or
+// a private reader on another thread).
+MonthRows read_month_rows(sqlite3* db, const std::string& file) {
+    MonthRows out;
+    sqlite3_stmt* st = nullptr;
+    const char* sql = "SELECT household_id, month, income, big_expense, out_of_province FROM household_months ORDER BY household_id, month";
+    if (sqlite3_prepare_v2(db, sql, -1, &st, nullptr) != SQLITE_OK) throw BundleError(fmt::format("{}: {}", file, sqlite3_errmsg(db)));
+    int rc = SQLITE_ROW;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const auto* text = sqlite3_column_text(st, 1);
+        const std::string_view month = text ? std::string_view(reinterpret_cast<const char*>(text), static_cast<std::size_t>(sqlite3_column_bytes(st, 1)))
+                                            : std::string_view();
+        const int m = month_index(month);
+        if (m < 0) out.bad.emplace_back(month);
+        out.rows.push_back({sqlite3_column_int64(st, 0), m, static_cast<float>(sqlite3_column_int64(st, 4)), sqlite3_column_double(st, 2),
+                            sqlite3_column_double(st, 3)});
+    }
+    const std::string why = rc == SQLITE_DONE ? std::string() : sqlite3_errmsg(db);
+    sqlite3_finalize(st);
+    if (!why.empty()) throw BundleError(fmt::format("{}: {}", file, why));
+    return out;
+}
+
+// A second, read-only connection to the bundle's file, for reading on another thread; nullptr when
+// that would not see what the bundle's own connection sees (an open transaction, a file-less
+// database) or cannot be opened — the caller then reads on its own connection.
+sqlite3* open_side_reader(const Bundle& bundle) {
+    if (!sqlite3_get_autocommit(bundle.db())) return nullptr;
+    const char* file = sqlite3_db_filename(bundle.db(), "main");
+    if (!file || !*file) return nullptr;
+    sqlite3* db = nullptr;
+    if (sqlite3_open_v2(file, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nullptr) != SQLITE_OK) {
+        sqlite3_close_v2(db);
+        return nullptr;
+    }
+    sqlite3_busy_timeout(db, 5000);
+    return db;
+}
+
+}  // namespace
+
 Households load_households(const Bundle& bundle, const Regions& regions, int first_month, int last_month) {
     Households hh;
+    // household_months, the biggest table by far, is read on a second connection and thread while
+    // this one reads the others (falls back to one connection, in turn, where that is not possible).
+    MonthRows month_rows;
+    std::exception_ptr month_error;
+    std::thread month_reader;
+    sqlite3* side = first_month != -1 ? open_side_reader(bundle) : nullptr;
+    struct Close {
+        sqlite3*& db;
+        std::thread& t;
+        ~Close() {
+            if (t.joinable()) t.join();
+            if (db) sqlite3_close_v2(db);
+        }
+    } close_side{side, month_reader};
+    if (side) {
+        month_reader = std::thread([&] {
+            try {
+                month_rows = read_month_rows(side, bundle.path().string());
+            } catch (...) {
+                month_error = std::current_exception();
+            }
+        });
+    }
     {
         sql::Statement st(bundle, "SELECT household_id, village_code, members, labour, household_type, fully_supported, relocated, "
                                   "employed_members, head_name_masked FROM households ORDER BY household_id");
@@ -143,8 +224,11 @@ Households load_households(const Bundle& bundle, const Regions& regions, int fir
             if (seen[static_cast<std::size_t>(y)]) hh.years.push_back(lo + y);
         }
     }
+    if (month_reader.joinable()) month_reader.join();
+    if (month_error) std::rethrow_exception(month_error);
+    if (first_month != -1 && !side) month_rows = read_month_rows(bundle.db(), bundle.path().string());
     if (first_month != -1) {
-        // One pass, in primary-key order; rows are kept compact until the month span is known.
+        // Rows are kept compact until the month span is known.
         struct Raw {
             std::uint32_t h;
             std::int32_t month;
@@ -152,28 +236,30 @@ Households load_households(const Bundle& bundle, const Regions& regions, int fir
             double income, expense;
         };
         std::vector<Raw> raw;
+        raw.reserve(month_rows.rows.size());
         std::vector<char> seen_month;  // by month − k_month_base
         constexpr int k_month_base = 1900 * 12;
-        sql::Statement st(bundle, "SELECT household_id, month, income, big_expense, out_of_province FROM household_months ORDER BY household_id, month");
-        std::size_t cur = 0;
-        while (st.step()) {
-            const std::int64_t id = st.col_int(0);
+        std::size_t cur = 0, bad = 0;
+        for (const MonthRaw& row : month_rows.rows) {
+            const std::int64_t id = row.id;
+            const std::string_view text = row.month < 0 ? std::string_view(month_rows.bad[bad++]) : std::string_view();
             if (cur < n && hh.rows[cur].id > id) cur = 0;  // not in key order (should not happen): restart the walk
             if (!cursor_for(cur, id)) {
-                hh.skip(fmt::format("household_months (household_id {}, month '{}'): no such household", id, st.col_view(1)));
+                hh.skip(fmt::format("household_months (household_id {}, month '{}'): no such household", id, row.month < 0 ? text : month_key(row.month)));
                 continue;
             }
-            const int m = month_index(st.col_view(1));
+            const int m = row.month;
             if (m < k_month_base) {
-                hh.skip(fmt::format("household_months (household_id {}, month '{}'): month must be YYYY-MM", id, st.col_view(1)));
+                hh.skip(fmt::format("household_months (household_id {}, month '{}'): month must be YYYY-MM", id, m < 0 ? text : month_key(m)));
                 continue;
             }
             if (first_month >= 0 && (m < first_month || m > last_month)) continue;
             const auto slot = static_cast<std::size_t>(m - k_month_base);
             if (slot >= seen_month.size()) seen_month.resize(slot + 1, 0);
             seen_month[slot] = 1;
-            raw.push_back({static_cast<std::uint32_t>(cur), m, static_cast<float>(st.col_int(4)), st.col_real(2), st.col_real(3)});
+            raw.push_back({static_cast<std::uint32_t>(cur), m, row.out, row.income, row.expense});
         }
+        month_rows = {};
         for (std::size_t k = 0; k < seen_month.size(); ++k) {
             if (seen_month[k]) hh.present_months.push_back(static_cast<int>(k) + k_month_base);
         }
