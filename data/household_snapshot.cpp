@@ -3,6 +3,8 @@
 #include "data/sql_statement.hpp"
 
 #include <algorithm>
+#include <cstring>
+#include <functional>
 #include <exception>
 #include <thread>
 
@@ -317,25 +319,45 @@ Households load_households(const Bundle& bundle, const Regions& regions, int fir
                                             program.find("教育") != std::string_view::npos});
         }
     }
-    // Duplicates: same village, masked head name, size and labour, and the same income in every year.
+    // Duplicates: same village, masked head name, size and labour, and the same income in every year
+    // (compared bit for bit, as their printed forms were). Households are bucketed by a hash of all
+    // that, then compared exactly within a bucket.
     hh.duplicate.assign(n, 0);
     {
-        std::unordered_map<std::string, std::size_t> seen;
-        seen.reserve(n);
-        std::string key;
+        auto bits = [](double d) {
+            std::uint64_t u;
+            std::memcpy(&u, &d, sizeof u);
+            return u;
+        };
+        auto year_total = [&](std::size_t h, int y) {
+            const IncomeRow& i = hh.income[h * static_cast<std::size_t>(hh.n_years) + static_cast<std::size_t>(y)];
+            return i.present ? i.total() : -1.0;
+        };
+        auto same = [&](std::size_t a, std::size_t b) {
+            const HouseholdRow& x = hh.rows[a];
+            const HouseholdRow& z = hh.rows[b];
+            if (x.village_code != z.village_code || x.head_masked != z.head_masked || x.members != z.members || x.labour != z.labour) return false;
+            for (int y = 0; y < hh.n_years; ++y) {
+                if (bits(year_total(a, y)) != bits(year_total(b, y))) return false;
+            }
+            return true;
+        };
+        std::unordered_map<std::uint64_t, std::vector<std::size_t>> buckets;
+        buckets.reserve(n);
         for (std::size_t h = 0; h < n; ++h) {
             const HouseholdRow& r = hh.rows[h];
-            key.clear();
-            key.append(r.village_code).append("|").append(r.head_masked).append(fmt::format("|{}|{}", r.members, r.labour));
-            for (int y = 0; y < hh.n_years; ++y) {
-                const IncomeRow& i = hh.income[h * static_cast<std::size_t>(hh.n_years) + static_cast<std::size_t>(y)];
-                key.append(fmt::format("|{}", i.present ? i.total() : -1.0));
+            std::uint64_t key = std::hash<std::string>{}(r.village_code) * 31 + std::hash<std::string>{}(r.head_masked);
+            key = key * 1000003 + static_cast<std::uint64_t>(r.members) * 131 + static_cast<std::uint64_t>(r.labour);
+            for (int y = 0; y < hh.n_years; ++y) key = (key ^ bits(year_total(h, y))) * 0x100000001b3ULL;
+            auto& bucket = buckets[key];
+            for (std::size_t other : bucket) {  // the first household with the same record, as before
+                if (same(other, h)) {
+                    hh.duplicate[h] = 1;
+                    hh.duplicate[other] = 1;
+                    break;
+                }
             }
-            auto [it, fresh] = seen.emplace(key, h);
-            if (!fresh) {
-                hh.duplicate[h] = 1;
-                hh.duplicate[it->second] = 1;
-            }
+            bucket.push_back(h);
         }
     }
     return hh;

@@ -11,10 +11,13 @@
 #include <array>
 #include <chrono>
 #include <cmath>
+#include <exception>
 #include <functional>
+#include <iterator>
 #include <map>
 #include <set>
 #include <stdexcept>
+#include <thread>
 #include <tuple>
 #include <unordered_map>
 
@@ -670,15 +673,26 @@ RuleRun evaluate_rules_with(const Bundle& bundle, const RuleOptions& options, co
 
     const int min_run = static_cast<int>(ctx.targets.get("R12.min_consecutive_months", "*").value_or(3));
     const int min_total = static_cast<int>(ctx.targets.get("R12.min_total_months", "*").value_or(6));
-    for (const RuleInfo* info : rules) {
+    // Each rule into its own part; R13 (a result per region and month, the most work) on a second
+    // thread while this one does the others — they only read `ctx`. The rules that read the bundle
+    // (R9, R10) stay on this thread, the bundle's.
+    struct Part {
+        std::vector<RuleResult> results;
+        std::vector<std::pair<std::string, std::string>> computed;
+        double seconds = 0;
+    };
+    std::vector<Part> parts(rules.size());
+    auto evaluate = [&](std::size_t k) {
+        const RuleInfo* info = rules[k];
         const auto t1 = Clock::now();
-        const std::size_t before = run.results.size();
         const std::string_view id = info->id;
-        auto& out = run.results;
+        auto& out = parts[k].results;
+        auto& computed = parts[k].computed;
         if (id == "R13") {
+            out.reserve(ctx.regions_at(info->levels).size() * r13_months.size());
             for (int m : r13_months) {
                 rule_r13(ctx, *info, m, out);
-                run.computed.emplace_back("R13", snapshot::month_key(m));
+                computed.emplace_back("R13", snapshot::month_key(m));
             }
             for (int y : asked_years) {  // a year asked for that has no monthly records at all
                 if (std::none_of(r13_months.begin(), r13_months.end(), [&](int m) { return snapshot::year_of(m) == y; })) {
@@ -686,13 +700,13 @@ RuleRun evaluate_rules_with(const Bundle& bundle, const RuleOptions& options, co
                                  fmt::format("{} 年无月度监测记录", y)};
                     for (const auto& n : ctx.regions.nodes) if (n.level == Level::Province) r.region_code = n.code;
                     out.push_back(std::move(r));
-                    run.computed.emplace_back("R13", std::to_string(y));
+                    computed.emplace_back("R13", std::to_string(y));
                 }
             }
         } else {
             for (int y : years_for(*info)) {
                 const std::string period = std::to_string(y);
-                run.computed.emplace_back(std::string(id), period);
+                computed.emplace_back(std::string(id), period);
                 if (id == "R1") rule_r1(ctx, *info, y, out);
                 else if (id == "R2") rule_r2(ctx, *info, y, out);
                 else if (id == "R3") rule_r3(ctx, *info, y, out);
@@ -748,7 +762,43 @@ RuleRun evaluate_rules_with(const Bundle& bundle, const RuleOptions& options, co
                 }
             }
         }
-        run.timings.push_back({std::string(id), std::chrono::duration<double>(Clock::now() - t1).count(), run.results.size() - before});
+        parts[k].seconds = std::chrono::duration<double>(Clock::now() - t1).count();
+    };
+    std::size_t offloaded = rules.size();
+    for (std::size_t k = 0; k < rules.size(); ++k) {
+        if (rules[k]->id == "R13") offloaded = k;
+    }
+    std::exception_ptr worker_error;
+    std::thread worker;
+    if (offloaded < rules.size() && rules.size() > 1) {
+        worker = std::thread([&] {
+            try {
+                evaluate(offloaded);
+            } catch (...) {
+                worker_error = std::current_exception();
+            }
+        });
+    } else {
+        offloaded = rules.size();
+    }
+    struct Join {
+        std::thread& t;
+        ~Join() { if (t.joinable()) t.join(); }
+    } join{worker};
+    for (std::size_t k = 0; k < rules.size(); ++k) {
+        if (k != offloaded) evaluate(k);
+    }
+    if (worker.joinable()) worker.join();
+    if (worker_error) std::rethrow_exception(worker_error);
+    std::size_t total = 0;
+    for (const Part& p : parts) total += p.results.size();
+    run.results.reserve(total);
+    for (std::size_t k = 0; k < rules.size(); ++k) {
+        Part& p = parts[k];
+        run.timings.push_back({std::string(rules[k]->id), p.seconds, p.results.size()});
+        std::move(p.results.begin(), p.results.end(), std::back_inserter(run.results));
+        std::move(p.computed.begin(), p.computed.end(), std::back_inserter(run.computed));
+        p = {};
     }
     return run;
 }
