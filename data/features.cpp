@@ -57,14 +57,18 @@ void add_feature(OGRLayer* layer, OGRFeature& f, const std::filesystem::path& pa
     }
 }
 
-OGRLinearRing to_ogr(const gis::Ring& ring) {
-    OGRLinearRing r;
+void fill_ogr(OGRLinearRing& r, const gis::Ring& ring) {
     r.setNumPoints(static_cast<int>(ring.size() + 1), FALSE);
     for (std::size_t i = 0; i <= ring.size(); ++i) {
         const auto& p = ring[i % ring.size()];
         r.setPoint(static_cast<int>(i), p.x, p.y);
     }
-    return r;
+}
+
+OGRLinearRing* new_ogr_ring(const gis::Ring& ring) {
+    auto r = std::make_unique<OGRLinearRing>();
+    fill_ogr(*r, ring);
+    return r.release();
 }
 
 gis::Ring from_ogr(const OGRLinearRing* r) {
@@ -122,8 +126,8 @@ void add_region(OGRLayer* rl, const Region& r, const std::filesystem::path& path
     auto mp = std::make_unique<OGRMultiPolygon>();
     for (const auto& poly : r.geometry) {  // rings and polygons handed over, not copied
         auto p = std::make_unique<OGRPolygon>();
-        p->addRingDirectly(new OGRLinearRing(to_ogr(poly.outer)));
-        for (const auto& h : poly.holes) p->addRingDirectly(new OGRLinearRing(to_ogr(h)));
+        p->addRingDirectly(new_ogr_ring(poly.outer));
+        for (const auto& h : poly.holes) p->addRingDirectly(new_ogr_ring(h));
         mp->addGeometryDirectly(p.release());
     }
     f.SetGeometryDirectly(mp.release());
@@ -209,22 +213,10 @@ void replace_regions(const std::filesystem::path& path, Level level, const std::
     if (!ds) throw BundleError(fmt::format("{}: cannot open as GeoPackage for writing: {}", path.string(), CPLGetLastErrorMsg()));
     OGRLayer* rl = need_layer(ds.get(), "regions", path);
     if (ds->StartTransaction() != OGRERR_NONE) throw BundleError(fmt::format("{}: cannot start transaction", path.string()));
-    // The spatial index is dropped and built again in one go after the rows are in (GDAL's bulk
-    // build), instead of three R-tree triggers per row; all inside the one transaction.
-    auto sql = [&](const std::string& q) {
-        CPLErrorReset();
-        OGRLayer* result = ds->ExecuteSQL(q.c_str(), nullptr, nullptr);
-        if (result) ds->ReleaseResultSet(result);
-        if (CPLGetLastErrorType() >= CE_Failure) throw BundleError(fmt::format("{}: {}: {}", path.string(), q, CPLGetLastErrorMsg()));
-    };
-    const bool indexed = rl->TestCapability(OLCFastSpatialFilter);
-    const std::string geometry = rl->GetGeometryColumn();
-    if (indexed) sql(fmt::format("SELECT DisableSpatialIndex('regions', '{}')", geometry));
-    sql(fmt::format("DELETE FROM regions WHERE level = {}", static_cast<int>(level)));
+    ds->ExecuteSQL(fmt::format("DELETE FROM regions WHERE level = {}", static_cast<int>(level)).c_str(), nullptr, nullptr);
     for (const Region& r : regions) {
         add_region(rl, r, path);
     }
-    if (indexed) sql(fmt::format("SELECT CreateSpatialIndex('regions', '{}')", geometry));
     if (ds->CommitTransaction() != OGRERR_NONE) {
         throw BundleError(fmt::format("{}: cannot commit regions: {}", path.string(), CPLGetLastErrorMsg()));
     }

@@ -527,6 +527,79 @@ std::vector<Overlap> overlaps_with(const EdgeAnalysis& edges, const std::vector<
     return out;
 }
 
+// True when no two of the segments share a point other than a common end, and none lies along
+// another: the lines are already noded and can be polygonized as they are (no union needed). False
+// when that is not proved (any doubt, a crossing, a T-junction, a collinear overlap, a duplicate).
+// Pairs are found through a uniform grid over the segments' boxes.
+bool already_noded(const std::vector<std::pair<Point, Point>>& segs) {
+    if (segs.size() < 2) return true;
+    Box all;
+    double length = 0;
+    for (const auto& [a, b] : segs) {
+        if (!std::isfinite(a.x) || !std::isfinite(a.y) || !std::isfinite(b.x) || !std::isfinite(b.y)) return false;
+        all.expand(a);
+        all.expand(b);
+        length += std::max(std::abs(b.x - a.x), std::abs(b.y - a.y));
+    }
+    double cell = 2 * length / static_cast<double>(segs.size());
+    if (!(cell > 0)) return false;
+    const double max_cells = 4.0 * static_cast<double>(segs.size());
+    while ((all.width() / cell + 1) * (all.height() / cell + 1) > max_cells) cell *= 2;
+    const auto nx = static_cast<std::size_t>(all.width() / cell) + 1, ny = static_cast<std::size_t>(all.height() / cell) + 1;
+    auto cell_x = [&](double x) { return std::min(nx - 1, static_cast<std::size_t>((x - all.min_x) / cell)); };
+    auto cell_y = [&](double y) { return std::min(ny - 1, static_cast<std::size_t>((y - all.min_y) / cell)); };
+    // (cell, segment) entries, grouped by cell.
+    std::vector<std::pair<std::uint64_t, std::uint32_t>> entries;
+    entries.reserve(segs.size() * 2);
+    for (std::size_t i = 0; i < segs.size(); ++i) {
+        const auto& [a, b] = segs[i];
+        const std::size_t x0 = cell_x(std::min(a.x, b.x)), x1 = cell_x(std::max(a.x, b.x));
+        const std::size_t y0 = cell_y(std::min(a.y, b.y)), y1 = cell_y(std::max(a.y, b.y));
+        if ((x1 - x0 + 1) * (y1 - y0 + 1) > 64) return false;  // a very long segment: leave it to the union
+        for (std::size_t y = y0; y <= y1; ++y) {
+            for (std::size_t x = x0; x <= x1; ++x) entries.emplace_back(y * nx + x, static_cast<std::uint32_t>(i));
+        }
+    }
+    std::sort(entries.begin(), entries.end());
+    auto ok_pair = [&](const std::pair<Point, Point>& p, const std::pair<Point, Point>& q) {
+        const Point ends_p[] = {p.first, p.second}, ends_q[] = {q.first, q.second};
+        for (int i = 0; i < 2; ++i) {
+            for (int j = 0; j < 2; ++j) {
+                if (!(ends_p[i] == ends_q[j])) continue;
+                const Point shared = ends_p[i], other_p = ends_p[1 - i], other_q = ends_q[1 - j];
+                if (other_p == other_q) return false;  // the same segment twice
+                const Sign o = orientation(shared, other_p, other_q);
+                if (o == Sign::Unsure) return false;
+                if (o != Sign::Zero) return true;  // two directions from a common end: they meet there only
+                // Exactly collinear from the common end: they overlap unless they go opposite ways.
+                const bool same_side = other_p.x != shared.x ? (other_p.x > shared.x) == (other_q.x > shared.x)
+                                                             : (other_p.y > shared.y) == (other_q.y > shared.y);
+                return !same_side;
+            }
+        }
+        return segments_meet(p.first, p.second, q.first, q.second) == Meet::No;
+    };
+    for (std::size_t k = 0; k < entries.size();) {
+        std::size_t end = k;
+        while (end < entries.size() && entries[end].first == entries[k].first) ++end;
+        for (std::size_t i = k; i < end; ++i) {
+            const auto& p = segs[entries[i].second];
+            const double px0 = std::min(p.first.x, p.second.x), px1 = std::max(p.first.x, p.second.x);
+            const double py0 = std::min(p.first.y, p.second.y), py1 = std::max(p.first.y, p.second.y);
+            for (std::size_t j = i + 1; j < end; ++j) {
+                const auto& q = segs[entries[j].second];
+                if (std::max(q.first.x, q.second.x) < px0 || std::min(q.first.x, q.second.x) > px1 || std::max(q.first.y, q.second.y) < py0 ||
+                    std::min(q.first.y, q.second.y) > py1) {
+                    continue;
+                }
+                if (!ok_pair(p, q)) return false;
+            }
+        }
+        k = end;
+    }
+    return true;
+}
+
 std::vector<Gap> gaps_with(const EdgeAnalysis& edges, const std::vector<MultiPolygon>& polygons, double min_area_m2) {
     // Gaps are faces bounded by edges that no neighbour shares: node those edges, polygonize them,
     // and keep the faces no region covers (the level's outer border gives faces that are covered).
@@ -542,7 +615,9 @@ std::vector<Gap> gaps_with(const EdgeAnalysis& edges, const std::vector<MultiPol
         lines.push_back(GEOSGeom_createLineString_r(ctx, seq));
     }
     GeosGeometry multi(ctx, GEOSGeom_createCollection_r(ctx, GEOS_MULTILINESTRING, lines.data(), static_cast<unsigned>(lines.size())));
-    GeosGeometry noded(ctx, GEOSUnaryUnion_r(ctx, multi.get()));
+    // Usually the lines meet only at their ends already (a clean level's outline): then the union
+    // that would node them, the costly step, is skipped.
+    GeosGeometry noded = already_noded(edges.unmatched) ? std::move(multi) : GeosGeometry(ctx, GEOSUnaryUnion_r(ctx, multi.get()));
     if (!noded) return {};
     const GEOSGeometry* in[] = {noded.get()};
     GeosGeometry faces(ctx, GEOSPolygonize_r(ctx, in, 1));

@@ -138,7 +138,9 @@ TEST(BoundaryCheck, CertainlyValidAgreesWithGeosOnHandMadeCases) {
     };
     for (const auto& c : cases) {
         EXPECT_EQ(certainly_valid(c.g), c.certainly) << c.what;
-        if (c.certainly) EXPECT_TRUE(geos_valid(c.g)) << c.what;
+        if (c.certainly) {
+            EXPECT_TRUE(geos_valid(c.g)) << c.what;
+        }
     }
 }
 
@@ -162,7 +164,9 @@ TEST(BoundaryCheck, CertainlyValidNeverContradictsGeosOnRandomRings) {
         const MultiPolygon g = ring(pts);
         const bool proved = certainly_valid(g);
         const bool geos = geos_valid(g);
-        if (proved) EXPECT_TRUE(geos) << "case " << n << " kind " << kind;
+        if (proved) {
+            EXPECT_TRUE(geos) << "case " << n << " kind " << kind;
+        }
         if (kind == 0) {
             ++stars;
             proved_star += proved;
@@ -174,4 +178,24 @@ TEST(BoundaryCheck, CertainlyValidNeverContradictsGeosOnRandomRings) {
     EXPECT_EQ(proved_star, stars);  // plain polygons take the fast path
     EXPECT_LE(proved_junk, junk_valid);
     EXPECT_GT(proved_junk, 0);      // some lattice and random rings are simple, and are proved so
+}
+
+// The gap search skips noding when the outline's edges already meet only at their ends; where they
+// do not (here a T-junction: a cell split in two against an unsplit neighbour, and a crossing
+// sliver), the union nodes them first. Both must find the same kind of gap.
+TEST(BoundaryCheck, GapsAreFoundWithAndWithoutNodingTheOutline) {
+    auto noded = grid(3, 4);  // the centre missing: every outline edge meets others at its ends
+    auto r = check_coverage(noded, 1000);
+    ASSERT_EQ(r.gaps.size(), 1u);
+    const double cell_m2 = r.gaps[0].area_m2;
+
+    auto t_junction = grid(3, 4);  // cells 0 1 2 / 3 _ 4 / 5 6 7 (the centre missing)
+    t_junction[0] = box(x(0), y(0), x(0) + 0.005, y(1));  // the south-west cell split at x + 0.005 …
+    t_junction.push_back(box(x(0) + 0.005, y(0), x(1), y(1)));
+    t_junction[3] = box(x(0), y(1), x(0) + 0.003, y(2));  // … and the cell north of it cut short: a strip open to the centre
+    r = check_coverage(t_junction, 1000);
+    ASSERT_EQ(r.gaps.size(), 1u);  // the centre and the strip beside it, one face
+    double total = 0;
+    for (const auto& g : r.gaps) total += g.area_m2;
+    EXPECT_NEAR(total, cell_m2 * (1 + 0.7), 2000);
 }
