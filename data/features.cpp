@@ -206,9 +206,22 @@ void write_features(const std::filesystem::path& path, const std::vector<Region>
     }
 }
 
-void replace_regions(const std::filesystem::path& path, Level level, const std::vector<Region>& regions) {
+void replace_regions(const std::filesystem::path& path, Level level, const std::vector<Region>& regions, WorkCopy copy) {
     ensure_gdal();
     const char* drivers[] = {"GPKG", nullptr};
+    struct Options {  // GDAL reads these when it opens the file; they only apply to this thread's open
+        explicit Options(bool on) : on(on) {
+            if (!on) return;
+            CPLSetThreadLocalConfigOption("OGR_SQLITE_JOURNAL", "OFF");
+            CPLSetThreadLocalConfigOption("OGR_SQLITE_SYNCHRONOUS", "OFF");
+        }
+        ~Options() {
+            if (!on) return;
+            CPLSetThreadLocalConfigOption("OGR_SQLITE_JOURNAL", nullptr);
+            CPLSetThreadLocalConfigOption("OGR_SQLITE_SYNCHRONOUS", nullptr);
+        }
+        bool on;
+    } options(copy == WorkCopy::Private);
     DatasetPtr ds(static_cast<GDALDataset*>(GDALOpenEx(path.string().c_str(), GDAL_OF_VECTOR | GDAL_OF_UPDATE, drivers, nullptr, nullptr)));
     if (!ds) throw BundleError(fmt::format("{}: cannot open as GeoPackage for writing: {}", path.string(), CPLGetLastErrorMsg()));
     OGRLayer* rl = need_layer(ds.get(), "regions", path);

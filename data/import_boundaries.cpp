@@ -366,7 +366,7 @@ ImportSummary import_boundaries(const std::filesystem::path& bundle_path, const 
     } join{background};
     // ---- write, all or nothing
     replace_atomically(bundle_path, [&](const std::filesystem::path& work) {
-        replace_regions(work, opt.level, accepted);
+        replace_regions(work, opt.level, accepted, WorkCopy::Private);
         kill_point("after-regions");
         Bundle b = Bundle::open(work, OpenMode::ReadWrite);
         Transaction tx(b);
