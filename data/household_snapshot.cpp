@@ -144,20 +144,26 @@ Households load_households(const Bundle& bundle, const Regions& regions, int fir
     std::exception_ptr month_error;
     std::thread month_reader;
     sqlite3* side = first_month != -1 ? open_side_reader(bundle) : nullptr;
+    // This thread reads on a private connection too, when it can: without the bundle connection's
+    // mutex, taken at every column of every row.
+    sqlite3* own = side ? open_side_reader(bundle) : nullptr;
+    sqlite3* const db = own ? own : bundle.db();
     struct Close {
-        sqlite3*& db;
+        sqlite3*& side;
+        sqlite3*& own;
         std::thread& t;
         ~Close() {
             if (t.joinable()) t.join();
-            if (db) sqlite3_close_v2(db);
+            if (side) sqlite3_close_v2(side);
+            if (own) sqlite3_close_v2(own);
         }
-    } close_side{side, month_reader};
+    } close_side{side, own, month_reader};
     // The other thread takes the monthly rows of the households with the lower ids (k_side_share of
     // the id range); this one reads the other tables and then the rest of the months.
     constexpr std::int64_t k_min_id = std::numeric_limits<std::int64_t>::min(), k_max_id = std::numeric_limits<std::int64_t>::max();
     std::int64_t split = k_max_id;  // the side reader's last id
     if (side) {
-        sql::Statement range(bundle, "SELECT min(household_id), max(household_id) FROM households");
+        sql::Statement range(db, bundle.path(), "SELECT min(household_id), max(household_id) FROM households");
         if (range.step() && !range.is_null(0)) {
             constexpr double k_side_share = 0.8;  // measured: the other tables take this thread about as long as a fifth of the months
             const std::int64_t lo = range.col_int(0), hi = range.col_int(1);
@@ -172,7 +178,7 @@ Households load_households(const Bundle& bundle, const Regions& regions, int fir
         });
     }
     {
-        sql::Statement st(bundle, "SELECT household_id, village_code, members, labour, household_type, fully_supported, relocated, "
+        sql::Statement st(db, bundle.path(), "SELECT household_id, village_code, members, labour, household_type, fully_supported, relocated, "
                                   "employed_members, head_name_masked FROM households ORDER BY household_id");
         while (st.step()) {
             HouseholdRow r;
@@ -208,7 +214,7 @@ Households load_households(const Bundle& bundle, const Regions& regions, int fir
         };
         std::vector<Raw> raw;
         int lo = std::numeric_limits<int>::max(), hi = std::numeric_limits<int>::min();
-        sql::Statement st(bundle, "SELECT household_id, year, wage, business, transfer, property, employed FROM household_income "
+        sql::Statement st(db, bundle.path(), "SELECT household_id, year, wage, business, transfer, property, employed FROM household_income "
                                   "ORDER BY household_id, year");
         std::size_t cur = 0;
         while (st.step()) {
@@ -242,7 +248,7 @@ Households load_households(const Bundle& bundle, const Regions& regions, int fir
     }
     if (first_month != -1 && !side) month_rows = read_month_rows(bundle.db(), bundle.path().string(), k_min_id, k_max_id);
     if (first_month != -1 && side && split < k_max_id) {  // the rest, after the side reader's part (ids in order)
-        MonthRows rest = read_month_rows(bundle.db(), bundle.path().string(), split + 1, k_max_id);
+        MonthRows rest = read_month_rows(db, bundle.path().string(), split + 1, k_max_id);
         if (month_reader.joinable()) month_reader.join();
         if (month_error) std::rethrow_exception(month_error);
         month_rows.rows.insert(month_rows.rows.end(), rest.rows.begin(), rest.rows.end());
@@ -305,7 +311,7 @@ Households load_households(const Bundle& bundle, const Regions& regions, int fir
     hh.health_measure.assign(n, 0);
     hh.education_measure.assign(n, 0);
     {
-        sql::Statement st(bundle, "SELECT household_id, family, start_month FROM measures ORDER BY household_id");
+        sql::Statement st(db, bundle.path(), "SELECT household_id, family, start_month FROM measures ORDER BY household_id");
         std::size_t cur = 0;
         while (st.step()) {
             if (!cursor_for(cur, st.col_int(0))) {
@@ -326,7 +332,7 @@ Households load_households(const Bundle& bundle, const Regions& regions, int fir
     }
     hh.benefits.assign(n, {});
     {
-        sql::Statement st(bundle, "SELECT household_id, year, program, status FROM benefits ORDER BY household_id");
+        sql::Statement st(db, bundle.path(), "SELECT household_id, year, program, status FROM benefits ORDER BY household_id");
         std::size_t cur = 0;
         while (st.step()) {
             if (!cursor_for(cur, st.col_int(0))) {
