@@ -18,6 +18,18 @@ namespace onemap::gis {
 
 namespace {
 
+// work(0) … work(n − 1), each on its own thread (on this one when n is 1).
+template <class F>
+void run_on_threads(std::size_t n, F&& work) {
+    if (n <= 1) {
+        work(std::size_t{0});
+        return;
+    }
+    std::vector<std::thread> pool;
+    for (std::size_t t = 0; t < n; ++t) pool.emplace_back([&work, t] { work(t); });
+    for (auto& th : pool) th.join();
+}
+
 double m2_per_deg2(double lat) {
     constexpr double k = 111320.0;
     return k * k * std::cos(lat * std::numbers::pi / 180.0);
@@ -393,13 +405,7 @@ EdgeAnalysis analyse_edges(const std::vector<MultiPolygon>& polygons, int thread
             }
         }
     };
-    if (n_threads == 1) {
-        work(0);
-    } else {
-        std::vector<std::thread> pool;
-        for (std::size_t t = 0; t < n_threads; ++t) pool.emplace_back(work, t);
-        for (auto& th : pool) th.join();
-    }
+    run_on_threads(n_threads, work);
     EdgeAnalysis out;
     out.suspect.assign(polygons.size(), false);
     out.unmatched_box.assign(polygons.size(), Box{});
@@ -516,13 +522,7 @@ std::vector<Overlap> overlaps_with(const EdgeAnalysis& edges, const std::vector<
         out.insert(out.end(), local.begin(), local.end());
     };
     (void)bctx;
-    if (n_threads == 1) {
-        work(0);
-    } else {
-        std::vector<std::thread> pool;
-        for (int t = 0; t < n_threads; ++t) pool.emplace_back(work, t);
-        for (auto& th : pool) th.join();
-    }
+    run_on_threads(static_cast<std::size_t>(n_threads), [&](std::size_t t) { work(static_cast<int>(t)); });
     std::sort(out.begin(), out.end(), [](const Overlap& x, const Overlap& y) { return std::pair(x.a, x.b) < std::pair(y.a, y.b); });
     return out;
 }
@@ -709,13 +709,7 @@ std::vector<std::optional<Outside>> outside_parents(const std::vector<const Mult
             GEOSPreparedGeom_destroy_r(ctx, prepared);
         }
     };
-    if (n_threads == 1) {
-        work(0);
-    } else {
-        std::vector<std::thread> pool;
-        for (std::size_t t = 0; t < n_threads; ++t) pool.emplace_back(work, t);
-        for (auto& th : pool) th.join();
-    }
+    run_on_threads(n_threads, work);
     return out;
 }
 

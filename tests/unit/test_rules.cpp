@@ -412,21 +412,23 @@ TEST(Rules, EveryResultIsWrittenWhateverTheBatching) {
     EXPECT_EQ(t.count("SELECT count(*) FROM rule_results WHERE rule = 'R13' AND period = '2025-12' AND region_code = '410101001001' AND status = 'pass'"), 1);
 }
 
+// Two years of both incomes for a region: R1 can be computed there.
+void growth_figures(TinyBundle& t, const char* code) {
+    t.indicator(code, "2024", "tp_income_pc", 10000);
+    t.indicator(code, "2025", "tp_income_pc", 11000);
+    t.indicator(code, "2024", "rural_income_pc", 20000);
+    t.indicator(code, "2025", "rural_income_pc", 21000);
+}
+
 TEST(Rules, ARerunWritesOnlyTheRowsThatChange) {
     TinyBundle t("rerun");
-    t.indicator("410101", "2024", "tp_income_pc", 10000);
-    t.indicator("410101", "2025", "tp_income_pc", 11000);
-    t.indicator("410101", "2024", "rural_income_pc", 20000);
-    t.indicator("410101", "2025", "rural_income_pc", 21000);
+    growth_figures(t, "410101");
     data::write_rule_results(t.b(), run(t, {"R1"}));
     ASSERT_EQ(t.count("SELECT count(*) FROM rule_results WHERE rule = 'R1' AND period = '2025'"), 3);
     // A row of a region no longer in the bundle, and one of a period not computed again.
     t.exec("INSERT INTO rule_results VALUES ('R1', '410199', '2025', 'pass', 1, 0, 'gone')");
     t.exec("INSERT INTO rule_results VALUES ('R1', '410101', '2023', 'fail', 1, 0, 'kept')");
-    t.indicator("410102", "2024", "tp_income_pc", 10000);  // 410102: no data → a result
-    t.indicator("410102", "2025", "tp_income_pc", 11000);
-    t.indicator("410102", "2024", "rural_income_pc", 20000);
-    t.indicator("410102", "2025", "rural_income_pc", 21000);
+    growth_figures(t, "410102");  // 410102: no data → a result
     t.exec("CREATE TABLE written (what TEXT, code TEXT)");
     t.exec("CREATE TRIGGER log_insert AFTER INSERT ON rule_results BEGIN INSERT INTO written VALUES ('insert', NEW.region_code); END");
     t.exec("CREATE TRIGGER log_update AFTER UPDATE ON rule_results BEGIN INSERT INTO written VALUES ('update', NEW.region_code); END");
@@ -452,20 +454,14 @@ TEST(Rules, ARerunWritesOnlyTheRowsThatChange) {
 
 TEST(Rules, AFailedWriteLeavesTheBundleAsItWas) {
     TinyBundle t("atomic");
-    t.indicator("410101", "2024", "tp_income_pc", 10000);
-    t.indicator("410101", "2025", "tp_income_pc", 11000);
-    t.indicator("410101", "2024", "rural_income_pc", 20000);
-    t.indicator("410101", "2025", "rural_income_pc", 21000);
+    growth_figures(t, "410101");
     data::write_rule_results(t.b(), run(t, {"R1"}));
     const auto before = t.count("SELECT count(*) FROM rule_results");
     const auto targets_before = t.count("SELECT count(*) FROM targets");
     const auto stored_before = t.count("SELECT count(*) FROM rule_results WHERE region_code = '410102' AND status = 'no_data'");
     t.exec("DELETE FROM targets");
     // 410102 now has its figures: its row changes (a write only touches rows that change).
-    t.indicator("410102", "2024", "tp_income_pc", 10000);
-    t.indicator("410102", "2025", "tp_income_pc", 11000);
-    t.indicator("410102", "2024", "rural_income_pc", 20000);
-    t.indicator("410102", "2025", "rural_income_pc", 21000);
+    growth_figures(t, "410102");  // no data → a result
     t.exec("CREATE TRIGGER refuse BEFORE INSERT ON rule_results WHEN NEW.region_code = '410102' BEGIN SELECT RAISE(ABORT, 'disk full'); END");
     t.exec("CREATE TRIGGER refuse_update BEFORE UPDATE ON rule_results WHEN NEW.region_code = '410102' BEGIN SELECT RAISE(ABORT, 'disk full'); END");
     EXPECT_THROW(data::write_rule_results(t.b(), run(t, {"R1"})), data::BundleError);
