@@ -286,12 +286,14 @@ void write_ledger_csv(const std::vector<LedgerRow>& rows, std::ostream& out) {
     }
 }
 
-void write_open_alerts_indicator(Bundle& bundle, int year) {
-    const snapshot::Regions regions = snapshot::load_regions(bundle);
+void write_open_alerts_indicator(Bundle& bundle, int year) { snapshot::write_open_alerts_indicator_with(bundle, year, snapshot::load_regions(bundle)); }
+
+void snapshot::write_open_alerts_indicator_with(Bundle& bundle, int year, const snapshot::Regions& regions) {
     std::vector<std::int64_t> open(regions.nodes.size(), 0);
+    const std::string period = std::to_string(year);
     {
         sql::Statement st(bundle, "SELECT region_code, count(*) FROM alerts WHERE status <> 'resolved' AND substr(period, 1, 4) = ? GROUP BY region_code");
-        st.text(1, std::to_string(year));
+        st.text(1, period);
         while (st.step()) {
             const int i = regions.find(st.col_view(0));
             if (i >= 0) open[static_cast<std::size_t>(i)] += st.col_int(1);
@@ -304,9 +306,28 @@ void write_open_alerts_indicator(Bundle& bundle, int year) {
     const Metric* m = find_metric("open_alerts");
     sql::Statement metric(bundle, "INSERT OR IGNORE INTO metrics(key, name_zh, name_en, unit, direction, diverging) VALUES (?,?,?,?,?,?)");
     metric.text(1, m->key).text(2, m->name_zh).text(3, m->name_en).text(4, m->unit).text(5, direction_key(m->direction)).integer(6, m->diverging).run();
-    sql::Statement st(bundle, "INSERT OR REPLACE INTO indicators(region_code, period, metric, value) VALUES (?, ?, 'open_alerts', ?)");
-    const std::string period = std::to_string(year);
-    for (std::size_t i = 0; i < regions.nodes.size(); ++i) st.text(1, regions.nodes[i].code).text(2, period).real(3, static_cast<double>(open[i])).run();
+    // Only what changes is written: a value that differs is updated in place (the indicators' index
+    // by region stays as it is), a region without a row gets one, in code order.
+    std::vector<std::optional<double>> stored(regions.nodes.size());
+    {
+        sql::Statement st(bundle, "SELECT region_code, value FROM indicators WHERE metric = 'open_alerts' AND period = ?");
+        st.text(1, period);
+        while (st.step()) {
+            const int i = regions.find(st.col_view(0));
+            if (i >= 0) stored[static_cast<std::size_t>(i)] = st.col_real(1);
+        }
+    }
+    std::vector<std::size_t> order(regions.nodes.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return regions.nodes[a].code < regions.nodes[b].code; });
+    sql::Statement update(bundle, "UPDATE indicators SET value = ?3 WHERE metric = 'open_alerts' AND period = ?2 AND region_code = ?1");
+    sql::Statement insert(bundle, "INSERT INTO indicators(region_code, period, metric, value) VALUES (?1, ?2, 'open_alerts', ?3)");
+    for (std::size_t i : order) {
+        const double value = static_cast<double>(open[i]);
+        if (stored[i] && *stored[i] == value) continue;
+        sql::Statement& st = stored[i] ? update : insert;
+        st.text_static(1, regions.nodes[i].code).text_static(2, period).real(3, value).run_rebind();
+    }
 }
 
 std::string check_alert_invariants(const Bundle& bundle, std::optional<std::int64_t> alert_id) {

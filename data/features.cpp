@@ -57,27 +57,27 @@ void add_feature(OGRLayer* layer, OGRFeature& f, const std::filesystem::path& pa
     }
 }
 
-OGRLinearRing to_ogr(const gis::Ring& ring) {
-    OGRLinearRing r;
+void fill_ogr(OGRLinearRing& r, const gis::Ring& ring) {
     r.setNumPoints(static_cast<int>(ring.size() + 1), FALSE);
     for (std::size_t i = 0; i <= ring.size(); ++i) {
         const auto& p = ring[i % ring.size()];
         r.setPoint(static_cast<int>(i), p.x, p.y);
     }
-    return r;
+}
+
+OGRLinearRing* new_ogr_ring(const gis::Ring& ring) {
+    auto r = std::make_unique<OGRLinearRing>();
+    fill_ogr(*r, ring);
+    return r.release();
 }
 
 std::unique_ptr<OGRMultiPolygon> to_ogr(const gis::MultiPolygon& geometry) {
     auto mp = std::make_unique<OGRMultiPolygon>();
-    for (const auto& poly : geometry) {
-        OGRPolygon p;
-        OGRLinearRing outer = to_ogr(poly.outer);
-        p.addRing(&outer);
-        for (const auto& h : poly.holes) {
-            OGRLinearRing hr = to_ogr(h);
-            p.addRing(&hr);
-        }
-        mp->addGeometry(&p);
+    for (const auto& poly : geometry) {  // rings and polygons handed over, not copied
+        auto p = std::make_unique<OGRPolygon>();
+        p->addRingDirectly(new_ogr_ring(poly.outer));
+        for (const auto& h : poly.holes) p->addRingDirectly(new_ogr_ring(h));
+        mp->addGeometryDirectly(p.release());
     }
     return mp;
 }
@@ -212,9 +212,22 @@ void write_features(const std::filesystem::path& path, const std::vector<Region>
     }
 }
 
-void replace_regions(const std::filesystem::path& path, Level level, const std::vector<Region>& regions) {
+void replace_regions(const std::filesystem::path& path, Level level, const std::vector<Region>& regions, WorkCopy copy) {
     ensure_gdal();
     const char* drivers[] = {"GPKG", nullptr};
+    struct Options {  // GDAL reads these when it opens the file; they only apply to this thread's open
+        explicit Options(bool on) : on(on) {
+            if (!on) return;
+            CPLSetThreadLocalConfigOption("OGR_SQLITE_JOURNAL", "OFF");
+            CPLSetThreadLocalConfigOption("OGR_SQLITE_SYNCHRONOUS", "OFF");
+        }
+        ~Options() {
+            if (!on) return;
+            CPLSetThreadLocalConfigOption("OGR_SQLITE_JOURNAL", nullptr);
+            CPLSetThreadLocalConfigOption("OGR_SQLITE_SYNCHRONOUS", nullptr);
+        }
+        bool on;
+    } options(copy == WorkCopy::Private);
     DatasetPtr ds(static_cast<GDALDataset*>(GDALOpenEx(path.string().c_str(), GDAL_OF_VECTOR | GDAL_OF_UPDATE, drivers, nullptr, nullptr)));
     if (!ds) throw BundleError(fmt::format("{}: cannot open as GeoPackage for writing: {}", path.string(), CPLGetLastErrorMsg()));
     OGRLayer* rl = need_layer(ds.get(), "regions", path);

@@ -57,7 +57,11 @@ void write_features(const std::filesystem::path& path, const std::vector<Region>
 
 // In an existing bundle: delete the regions of `level` and write `regions` (all of that level) in
 // one GDAL transaction. Used by the importers on their working copy (data/bundle_swap.hpp).
-void replace_regions(const std::filesystem::path& path, Level level, const std::vector<Region>& regions);
+// WorkCopy::Private: `path` is a private copy that replace_atomically fsyncs before it replaces the
+// bundle, and throws away on any failure — so it is written without a rollback journal or syncs
+// (the copy-and-rename is what makes the import all or nothing).
+enum class WorkCopy { Shared, Private };
+void replace_regions(const std::filesystem::path& path, Level level, const std::vector<Region>& regions, WorkCopy copy = WorkCopy::Shared);
 
 // In an existing bundle: replace every project / site (one GDAL transaction each).
 void replace_projects(const std::filesystem::path& path, const std::vector<Project>& projects);

@@ -3,6 +3,10 @@
 #include "data/sql_statement.hpp"
 
 #include <algorithm>
+#include <cstring>
+#include <functional>
+#include <exception>
+#include <thread>
 
 namespace onemap::data::snapshot {
 
@@ -72,10 +76,109 @@ const MonthRow* Households::month_of(std::size_t h, int month) const {
     return r.present ? &r : nullptr;
 }
 
+namespace {
+
+// One row of household_months as read, before it is placed: month −1 when the text is not YYYY-MM
+// (the text is then kept in MonthRows::bad, in row order).
+struct MonthRaw {
+    std::int64_t id;
+    std::int32_t month;
+    float out;
+    double income, expense;
+};
+struct MonthRows {
+    std::vector<MonthRaw> rows;
+    std::vector<std::string> bad;
+};
+
+// The whole of household_months in primary-key order, on the given connection (the bundle's own or
+// a private reader on another thread).
+// Households with ids in [first_id, last_id].
+MonthRows read_month_rows(sqlite3* db, const std::string& file, std::int64_t first_id, std::int64_t last_id) {
+    MonthRows out;
+    sqlite3_stmt* st = nullptr;
+    const char* sql = "SELECT household_id, month, income, big_expense, out_of_province FROM household_months "
+                      "WHERE household_id BETWEEN ?1 AND ?2 ORDER BY household_id, month";
+    if (sqlite3_prepare_v2(db, sql, -1, &st, nullptr) != SQLITE_OK) throw BundleError(fmt::format("{}: {}", file, sqlite3_errmsg(db)));
+    sqlite3_bind_int64(st, 1, first_id);
+    sqlite3_bind_int64(st, 2, last_id);
+    int rc = SQLITE_ROW;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const auto* text = sqlite3_column_text(st, 1);
+        const std::string_view month = text ? std::string_view(reinterpret_cast<const char*>(text), static_cast<std::size_t>(sqlite3_column_bytes(st, 1)))
+                                            : std::string_view();
+        const int m = month_index(month);
+        if (m < 0) out.bad.emplace_back(month);
+        out.rows.push_back({sqlite3_column_int64(st, 0), m, static_cast<float>(sqlite3_column_int64(st, 4)), sqlite3_column_double(st, 2),
+                            sqlite3_column_double(st, 3)});
+    }
+    const std::string why = rc == SQLITE_DONE ? std::string() : sqlite3_errmsg(db);
+    sqlite3_finalize(st);
+    if (!why.empty()) throw BundleError(fmt::format("{}: {}", file, why));
+    return out;
+}
+
+// A second, read-only connection to the bundle's file, for reading on another thread; nullptr when
+// that would not see what the bundle's own connection sees (an open transaction, a file-less
+// database) or cannot be opened — the caller then reads on its own connection.
+sqlite3* open_side_reader(const Bundle& bundle) {
+    if (!sqlite3_get_autocommit(bundle.db())) return nullptr;
+    const char* file = sqlite3_db_filename(bundle.db(), "main");
+    if (!file || !*file) return nullptr;
+    sqlite3* db = nullptr;
+    if (sqlite3_open_v2(file, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nullptr) != SQLITE_OK) {
+        sqlite3_close_v2(db);
+        return nullptr;
+    }
+    sqlite3_busy_timeout(db, 5000);
+    return db;
+}
+
+}  // namespace
+
 Households load_households(const Bundle& bundle, const Regions& regions, int first_month, int last_month) {
     Households hh;
+    // household_months, the biggest table by far, is read on a second connection and thread while
+    // this one reads the others (falls back to one connection, in turn, where that is not possible).
+    MonthRows month_rows;
+    std::exception_ptr month_error;
+    std::thread month_reader;
+    sqlite3* side = first_month != -1 ? open_side_reader(bundle) : nullptr;
+    // This thread reads on a private connection too, when it can: without the bundle connection's
+    // mutex, taken at every column of every row.
+    sqlite3* own = side ? open_side_reader(bundle) : nullptr;
+    sqlite3* const db = own ? own : bundle.db();
+    struct Close {
+        sqlite3*& side;
+        sqlite3*& own;
+        std::thread& t;
+        ~Close() {
+            if (t.joinable()) t.join();
+            if (side) sqlite3_close_v2(side);
+            if (own) sqlite3_close_v2(own);
+        }
+    } close_side{side, own, month_reader};
+    // The other thread takes the monthly rows of the households with the lower ids (k_side_share of
+    // the id range); this one reads the other tables and then the rest of the months.
+    constexpr std::int64_t k_min_id = std::numeric_limits<std::int64_t>::min(), k_max_id = std::numeric_limits<std::int64_t>::max();
+    std::int64_t split = k_max_id;  // the side reader's last id
+    if (side) {
+        sql::Statement range(db, bundle.path(), "SELECT min(household_id), max(household_id) FROM households");
+        if (range.step() && !range.is_null(0)) {
+            constexpr double k_side_share = 0.8;  // measured: the other tables take this thread about as long as a fifth of the months
+            const std::int64_t lo = range.col_int(0), hi = range.col_int(1);
+            split = lo + static_cast<std::int64_t>(static_cast<double>(hi - lo) * k_side_share);
+        }
+        month_reader = std::thread([&] {
+            try {
+                month_rows = read_month_rows(side, bundle.path().string(), k_min_id, split);
+            } catch (...) {
+                month_error = std::current_exception();
+            }
+        });
+    }
     {
-        sql::Statement st(bundle, "SELECT household_id, village_code, members, labour, household_type, fully_supported, relocated, "
+        sql::Statement st(db, bundle.path(), "SELECT household_id, village_code, members, labour, household_type, fully_supported, relocated, "
                                   "employed_members, head_name_masked FROM households ORDER BY household_id");
         while (st.step()) {
             HouseholdRow r;
@@ -111,7 +214,7 @@ Households load_households(const Bundle& bundle, const Regions& regions, int fir
         };
         std::vector<Raw> raw;
         int lo = std::numeric_limits<int>::max(), hi = std::numeric_limits<int>::min();
-        sql::Statement st(bundle, "SELECT household_id, year, wage, business, transfer, property, employed FROM household_income "
+        sql::Statement st(db, bundle.path(), "SELECT household_id, year, wage, business, transfer, property, employed FROM household_income "
                                   "ORDER BY household_id, year");
         std::size_t cur = 0;
         while (st.step()) {
@@ -143,8 +246,18 @@ Households load_households(const Bundle& bundle, const Regions& regions, int fir
             if (seen[static_cast<std::size_t>(y)]) hh.years.push_back(lo + y);
         }
     }
+    if (first_month != -1 && !side) month_rows = read_month_rows(bundle.db(), bundle.path().string(), k_min_id, k_max_id);
+    if (first_month != -1 && side && split < k_max_id) {  // the rest, after the side reader's part (ids in order)
+        MonthRows rest = read_month_rows(db, bundle.path().string(), split + 1, k_max_id);
+        if (month_reader.joinable()) month_reader.join();
+        if (month_error) std::rethrow_exception(month_error);
+        month_rows.rows.insert(month_rows.rows.end(), rest.rows.begin(), rest.rows.end());
+        month_rows.bad.insert(month_rows.bad.end(), std::make_move_iterator(rest.bad.begin()), std::make_move_iterator(rest.bad.end()));
+    }
+    if (month_reader.joinable()) month_reader.join();
+    if (month_error) std::rethrow_exception(month_error);
     if (first_month != -1) {
-        // One pass, in primary-key order; rows are kept compact until the month span is known.
+        // Rows are kept compact until the month span is known.
         struct Raw {
             std::uint32_t h;
             std::int32_t month;
@@ -152,28 +265,30 @@ Households load_households(const Bundle& bundle, const Regions& regions, int fir
             double income, expense;
         };
         std::vector<Raw> raw;
+        raw.reserve(month_rows.rows.size());
         std::vector<char> seen_month;  // by month − k_month_base
         constexpr int k_month_base = 1900 * 12;
-        sql::Statement st(bundle, "SELECT household_id, month, income, big_expense, out_of_province FROM household_months ORDER BY household_id, month");
-        std::size_t cur = 0;
-        while (st.step()) {
-            const std::int64_t id = st.col_int(0);
+        std::size_t cur = 0, bad = 0;
+        for (const MonthRaw& row : month_rows.rows) {
+            const std::int64_t id = row.id;
+            const std::string_view text = row.month < 0 ? std::string_view(month_rows.bad[bad++]) : std::string_view();
             if (cur < n && hh.rows[cur].id > id) cur = 0;  // not in key order (should not happen): restart the walk
             if (!cursor_for(cur, id)) {
-                hh.skip(fmt::format("household_months (household_id {}, month '{}'): no such household", id, st.col_view(1)));
+                hh.skip(fmt::format("household_months (household_id {}, month '{}'): no such household", id, row.month < 0 ? text : month_key(row.month)));
                 continue;
             }
-            const int m = month_index(st.col_view(1));
+            const int m = row.month;
             if (m < k_month_base) {
-                hh.skip(fmt::format("household_months (household_id {}, month '{}'): month must be YYYY-MM", id, st.col_view(1)));
+                hh.skip(fmt::format("household_months (household_id {}, month '{}'): month must be YYYY-MM", id, m < 0 ? text : month_key(m)));
                 continue;
             }
             if (first_month >= 0 && (m < first_month || m > last_month)) continue;
             const auto slot = static_cast<std::size_t>(m - k_month_base);
             if (slot >= seen_month.size()) seen_month.resize(slot + 1, 0);
             seen_month[slot] = 1;
-            raw.push_back({static_cast<std::uint32_t>(cur), m, static_cast<float>(st.col_int(4)), st.col_real(2), st.col_real(3)});
+            raw.push_back({static_cast<std::uint32_t>(cur), m, row.out, row.income, row.expense});
         }
+        month_rows = {};
         for (std::size_t k = 0; k < seen_month.size(); ++k) {
             if (seen_month[k]) hh.present_months.push_back(static_cast<int>(k) + k_month_base);
         }
@@ -196,7 +311,7 @@ Households load_households(const Bundle& bundle, const Regions& regions, int fir
     hh.health_measure.assign(n, 0);
     hh.education_measure.assign(n, 0);
     {
-        sql::Statement st(bundle, "SELECT household_id, family, start_month FROM measures ORDER BY household_id");
+        sql::Statement st(db, bundle.path(), "SELECT household_id, family, start_month FROM measures ORDER BY household_id");
         std::size_t cur = 0;
         while (st.step()) {
             if (!cursor_for(cur, st.col_int(0))) {
@@ -217,7 +332,7 @@ Households load_households(const Bundle& bundle, const Regions& regions, int fir
     }
     hh.benefits.assign(n, {});
     {
-        sql::Statement st(bundle, "SELECT household_id, year, program, status FROM benefits ORDER BY household_id");
+        sql::Statement st(db, bundle.path(), "SELECT household_id, year, program, status FROM benefits ORDER BY household_id");
         std::size_t cur = 0;
         while (st.step()) {
             if (!cursor_for(cur, st.col_int(0))) {
@@ -231,25 +346,45 @@ Households load_households(const Bundle& bundle, const Regions& regions, int fir
                                             program.find("教育") != std::string_view::npos});
         }
     }
-    // Duplicates: same village, masked head name, size and labour, and the same income in every year.
+    // Duplicates: same village, masked head name, size and labour, and the same income in every year
+    // (compared bit for bit, as their printed forms were). Households are bucketed by a hash of all
+    // that, then compared exactly within a bucket.
     hh.duplicate.assign(n, 0);
     {
-        std::unordered_map<std::string, std::size_t> seen;
-        seen.reserve(n);
-        std::string key;
+        auto bits = [](double d) {
+            std::uint64_t u;
+            std::memcpy(&u, &d, sizeof u);
+            return u;
+        };
+        auto year_total = [&](std::size_t h, int y) {
+            const IncomeRow& i = hh.income[h * static_cast<std::size_t>(hh.n_years) + static_cast<std::size_t>(y)];
+            return i.present ? i.total() : -1.0;
+        };
+        auto same = [&](std::size_t a, std::size_t b) {
+            const HouseholdRow& x = hh.rows[a];
+            const HouseholdRow& z = hh.rows[b];
+            if (x.village_code != z.village_code || x.head_masked != z.head_masked || x.members != z.members || x.labour != z.labour) return false;
+            for (int y = 0; y < hh.n_years; ++y) {
+                if (bits(year_total(a, y)) != bits(year_total(b, y))) return false;
+            }
+            return true;
+        };
+        std::unordered_map<std::uint64_t, std::vector<std::size_t>> buckets;
+        buckets.reserve(n);
         for (std::size_t h = 0; h < n; ++h) {
             const HouseholdRow& r = hh.rows[h];
-            key.clear();
-            key.append(r.village_code).append("|").append(r.head_masked).append(fmt::format("|{}|{}", r.members, r.labour));
-            for (int y = 0; y < hh.n_years; ++y) {
-                const IncomeRow& i = hh.income[h * static_cast<std::size_t>(hh.n_years) + static_cast<std::size_t>(y)];
-                key.append(fmt::format("|{}", i.present ? i.total() : -1.0));
+            std::uint64_t key = std::hash<std::string>{}(r.village_code) * 31 + std::hash<std::string>{}(r.head_masked);
+            key = key * 1000003 + static_cast<std::uint64_t>(r.members) * 131 + static_cast<std::uint64_t>(r.labour);
+            for (int y = 0; y < hh.n_years; ++y) key = (key ^ bits(year_total(h, y))) * 0x100000001b3ULL;
+            auto& bucket = buckets[key];
+            for (std::size_t other : bucket) {  // the first household with the same record, as before
+                if (same(other, h)) {
+                    hh.duplicate[h] = 1;
+                    hh.duplicate[other] = 1;
+                    break;
+                }
             }
-            auto [it, fresh] = seen.emplace(key, h);
-            if (!fresh) {
-                hh.duplicate[h] = 1;
-                hh.duplicate[it->second] = 1;
-            }
+            bucket.push_back(h);
         }
     }
     return hh;

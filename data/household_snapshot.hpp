@@ -136,6 +136,9 @@ struct IntegrityLimits {
 IntegrityLimits integrity_limits(const Targets& targets, int year);
 unsigned integrity_flags(const Households& hh, std::size_t h, int year, const IntegrityLimits& limits);
 
+// data/alerts.hpp's write_open_alerts_indicator with the regions already read.
+void write_open_alerts_indicator_with(Bundle& bundle, int year, const Regions& regions);
+
 }  // namespace onemap::data::snapshot
 
 namespace onemap::data {

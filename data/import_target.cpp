@@ -41,7 +41,7 @@ public:
 
     void write_regions(Level level, const std::vector<Region>& regions, const std::string& source_file) override {
         replace_atomically(m_path, [&](const std::filesystem::path& work) {
-            replace_regions(work, level, regions);
+            replace_regions(work, level, regions, WorkCopy::Private);  // replace_atomically fsyncs the private copy before the rename
             kill_point("after-regions");
             Bundle b = Bundle::open(work, OpenMode::ReadWrite);
             Transaction tx(b);

@@ -254,24 +254,58 @@ MonitoringReport run_monitoring_with(Bundle& bundle, const MonitoringOptions& op
     bundle.exec("PRAGMA cache_size = -262144");  // 256 MiB: a province raises about 100,000 alerts
     Transaction tx(bundle);
     {
-        sql::Statement ins(bundle, "INSERT OR IGNORE INTO alerts(kind, rule, subject, region_code, county_code, household_id, project_fid, "
-                                   "risk_category, severity, status, period, detail, raised_at) VALUES (?,?,?,?,?,?,?,?,?,'new',?,?,?)");
-        sql::Statement audit(bundle, "INSERT INTO alert_audit(alert_id, at, role, from_status, to_status, note) VALUES (?, ?, 'system', NULL, 'new', ?)");
-        for (const Candidate& c : out) {
-            const std::string kind(alert_kind_key(c.kind));
-            ins.text(1, kind).text(2, alert_kind_rule(c.kind)).text(3, c.subject).text(4, c.region_code).text(5, c.county_code);
-            if (c.household_id) ins.integer(6, *c.household_id); else ins.null(6);
-            if (c.project_fid) ins.integer(7, *c.project_fid); else ins.null(7);
-            ins.text(8, c.category).integer(9, c.severity).text(10, c.period).text(11, c.detail).text(12, at).run();
-            if (sqlite3_changes(bundle.db()) == 1) {
-                audit.integer(1, sqlite3_last_insert_rowid(bundle.db())).text(2, at).text(3, "onemap monitor 自动预警").run();
-                ++report.raised[kind];
-            } else {
-                ++report.existing[kind];
-            }
+        // The alerts go in batches of k_batch rows per statement. A new alert takes the next alert_id
+        // (alerts are never deleted, so ids only grow): every id above the largest one before this
+        // run is an alert raised now, and its audit row (∅ → new) is written for it by one statement,
+        // in the same transaction.
+        std::int64_t max_before = 0;
+        {
+            sql::Statement st(bundle, "SELECT coalesce(max(alert_id), 0) FROM alerts");
+            if (st.step()) max_before = st.col_int(0);
+        }
+        constexpr std::int64_t k_ids_grow = std::int64_t{1} << 62;  // far from the largest id, where SQLite would pick ids at random
+        if (max_before >= k_ids_grow) throw BundleError(fmt::format("{}: alert ids are exhausted (largest {})", bundle.path().string(), max_before));
+        constexpr std::size_t k_batch = 32, k_columns = 12;
+        auto insert_sql = [](std::size_t rows) {
+            std::string q = "INSERT OR IGNORE INTO alerts(kind, rule, subject, region_code, county_code, household_id, project_fid, "
+                            "risk_category, severity, status, period, detail, raised_at) VALUES ";
+            for (std::size_t i = 0; i < rows; ++i) q += i ? ",(?,?,?,?,?,?,?,?,?,'new',?,?,?)" : "(?,?,?,?,?,?,?,?,?,'new',?,?,?)";
+            return q;
+        };
+        sql::Statement batch(bundle, insert_sql(k_batch));
+        sql::Statement one(bundle, insert_sql(1));
+        auto bind = [&](sql::Statement& ins, int base, const Candidate& c) {
+            ins.text_static(base + 1, alert_kind_key(c.kind)).text_static(base + 2, alert_kind_rule(c.kind)).text_static(base + 3, c.subject);
+            ins.text_static(base + 4, c.region_code).text_static(base + 5, c.county_code);
+            if (c.household_id) ins.integer(base + 6, *c.household_id); else ins.null(base + 6);
+            if (c.project_fid) ins.integer(base + 7, *c.project_fid); else ins.null(base + 7);
+            ins.text_static(base + 8, c.category).integer(base + 9, c.severity).text_static(base + 10, c.period).text_static(base + 11, c.detail);
+            ins.text_static(base + 12, at);
+        };
+        std::size_t i = 0;
+        for (; i + k_batch <= out.size(); i += k_batch) {
+            for (std::size_t k = 0; k < k_batch; ++k) bind(batch, static_cast<int>(k * k_columns), out[i + k]);
+            batch.run_rebind();
+        }
+        for (; i < out.size(); ++i) {
+            bind(one, 0, out[i]);
+            one.run_rebind();
+        }
+        sql::Statement audit(bundle, "INSERT INTO alert_audit(alert_id, at, role, from_status, to_status, note) "
+                                     "SELECT alert_id, ?2, 'system', NULL, 'new', ?3 FROM alerts WHERE alert_id > ?1 ORDER BY alert_id");
+        audit.integer(1, max_before).text(2, at).text(3, "onemap monitor 自动预警").run();
+        std::map<std::string, std::int64_t> candidates;
+        for (const Candidate& c : out) ++candidates[std::string(alert_kind_key(c.kind))];
+        sql::Statement raised(bundle, "SELECT kind, count(*) FROM alerts WHERE alert_id > ? GROUP BY kind");
+        raised.integer(1, max_before);
+        while (raised.step()) report.raised[raised.col_text(0)] = raised.col_int(1);
+        for (const auto& [kind, n] : candidates) {
+            const auto it = report.raised.find(kind);
+            const std::int64_t fresh = it == report.raised.end() ? 0 : it->second;
+            if (n > fresh) report.existing[kind] = n - fresh;
         }
     }
-    for (int y : years) write_open_alerts_indicator(bundle, y);
+    for (int y : years) snapshot::write_open_alerts_indicator_with(bundle, y, regions);
     assert(check_alert_invariants(bundle).empty());  // debug builds: every alert's audit chain matches its status
     tx.commit();
     report.seconds_writing = since(t0);

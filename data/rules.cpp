@@ -11,10 +11,13 @@
 #include <array>
 #include <chrono>
 #include <cmath>
+#include <exception>
 #include <functional>
+#include <iterator>
 #include <map>
 #include <set>
 #include <stdexcept>
+#include <thread>
 #include <tuple>
 #include <unordered_map>
 
@@ -670,15 +673,26 @@ RuleRun evaluate_rules_with(const Bundle& bundle, const RuleOptions& options, co
 
     const int min_run = static_cast<int>(ctx.targets.get("R12.min_consecutive_months", "*").value_or(3));
     const int min_total = static_cast<int>(ctx.targets.get("R12.min_total_months", "*").value_or(6));
-    for (const RuleInfo* info : rules) {
+    // Each rule into its own part; R13 (a result per region and month, the most work) on a second
+    // thread while this one does the others — they only read `ctx`. The rules that read the bundle
+    // (R9, R10) stay on this thread, the bundle's.
+    struct Part {
+        std::vector<RuleResult> results;
+        std::vector<std::pair<std::string, std::string>> computed;
+        double seconds = 0;
+    };
+    std::vector<Part> parts(rules.size());
+    auto evaluate = [&](std::size_t k) {
+        const RuleInfo* info = rules[k];
         const auto t1 = Clock::now();
-        const std::size_t before = run.results.size();
         const std::string_view id = info->id;
-        auto& out = run.results;
+        auto& out = parts[k].results;
+        auto& computed = parts[k].computed;
         if (id == "R13") {
+            out.reserve(ctx.regions_at(info->levels).size() * r13_months.size());
             for (int m : r13_months) {
                 rule_r13(ctx, *info, m, out);
-                run.computed.emplace_back("R13", snapshot::month_key(m));
+                computed.emplace_back("R13", snapshot::month_key(m));
             }
             for (int y : asked_years) {  // a year asked for that has no monthly records at all
                 if (std::none_of(r13_months.begin(), r13_months.end(), [&](int m) { return snapshot::year_of(m) == y; })) {
@@ -686,13 +700,13 @@ RuleRun evaluate_rules_with(const Bundle& bundle, const RuleOptions& options, co
                                  fmt::format("{} 年无月度监测记录", y)};
                     for (const auto& n : ctx.regions.nodes) if (n.level == Level::Province) r.region_code = n.code;
                     out.push_back(std::move(r));
-                    run.computed.emplace_back("R13", std::to_string(y));
+                    computed.emplace_back("R13", std::to_string(y));
                 }
             }
         } else {
             for (int y : years_for(*info)) {
                 const std::string period = std::to_string(y);
-                run.computed.emplace_back(std::string(id), period);
+                computed.emplace_back(std::string(id), period);
                 if (id == "R1") rule_r1(ctx, *info, y, out);
                 else if (id == "R2") rule_r2(ctx, *info, y, out);
                 else if (id == "R3") rule_r3(ctx, *info, y, out);
@@ -748,24 +762,86 @@ RuleRun evaluate_rules_with(const Bundle& bundle, const RuleOptions& options, co
                 }
             }
         }
-        run.timings.push_back({std::string(id), std::chrono::duration<double>(Clock::now() - t1).count(), run.results.size() - before});
+        parts[k].seconds = std::chrono::duration<double>(Clock::now() - t1).count();
+    };
+    std::size_t offloaded = rules.size();
+    for (std::size_t k = 0; k < rules.size(); ++k) {
+        if (rules[k]->id == "R13") offloaded = k;
+    }
+    std::exception_ptr worker_error;
+    std::thread worker;
+    if (offloaded < rules.size() && rules.size() > 1) {
+        worker = std::thread([&] {
+            try {
+                evaluate(offloaded);
+            } catch (...) {
+                worker_error = std::current_exception();
+            }
+        });
+    } else {
+        offloaded = rules.size();
+    }
+    struct Join {
+        std::thread& t;
+        ~Join() { if (t.joinable()) t.join(); }
+    } join{worker};
+    for (std::size_t k = 0; k < rules.size(); ++k) {
+        if (k != offloaded) evaluate(k);
+    }
+    if (worker.joinable()) worker.join();
+    if (worker_error) std::rethrow_exception(worker_error);
+    std::size_t total = 0;
+    for (const Part& p : parts) total += p.results.size();
+    run.results.reserve(total);
+    for (std::size_t k = 0; k < rules.size(); ++k) {
+        Part& p = parts[k];
+        run.timings.push_back({std::string(rules[k]->id), p.seconds, p.results.size()});
+        std::move(p.results.begin(), p.results.end(), std::back_inserter(run.results));
+        std::move(p.computed.begin(), p.computed.end(), std::back_inserter(run.computed));
+        p = {};
     }
     return run;
 }
 
 void write_rule_results(Bundle& bundle, const RuleRun& run) {
     bundle.exec("PRAGMA cache_size = -262144");  // 256 MiB: a province writes about a million rows
-    bundle.exec("CREATE TEMP TABLE IF NOT EXISTS computed_rule_periods (rule TEXT, period TEXT, PRIMARY KEY (rule, period))");
+    // The results in key order (rule, period, region_code). They come in blocks of one (rule, period),
+    // each already ordered by region code, so ordering the blocks is enough (a block out of order is
+    // sorted). In key order, new rows append to the table's b-tree instead of splitting pages in its
+    // middle, and each (rule, period) can be merged with the rows already stored.
+    using Key = std::pair<std::string_view, std::string_view>;  // (rule, period)
+    struct Block {
+        Key key;
+        std::size_t begin = 0, end = 0;  // into `sorted`
+    };
+    std::vector<const RuleResult*> sorted;
+    sorted.reserve(run.results.size());
+    std::vector<Block> blocks;
+    {
+        std::vector<Block> raw;  // runs of one (rule, period) in the order computed
+        for (std::size_t i = 0; i < run.results.size(); ++i) {
+            const RuleResult& r = run.results[i];
+            const Key k{r.rule, r.period};
+            if (raw.empty() || raw.back().key != k) raw.push_back({k, i, i});
+            raw.back().end = i + 1;
+        }
+        for (const auto& [rule, period] : run.computed) raw.push_back({Key{rule, period}, 0, 0});  // computed, maybe without a result
+        std::stable_sort(raw.begin(), raw.end(), [](const Block& x, const Block& y) { return x.key < y.key; });
+        for (const Block& r : raw) {
+            if (blocks.empty() || blocks.back().key != r.key) blocks.push_back({r.key, sorted.size(), sorted.size()});
+            for (std::size_t i = r.begin; i < r.end; ++i) sorted.push_back(&run.results[i]);
+            blocks.back().end = sorted.size();
+        }
+        for (const Block& b : blocks) {
+            auto by_code = [](const RuleResult* x, const RuleResult* y) { return x->region_code < y->region_code; };
+            if (!std::is_sorted(sorted.begin() + static_cast<std::ptrdiff_t>(b.begin), sorted.begin() + static_cast<std::ptrdiff_t>(b.end), by_code)) {
+                std::stable_sort(sorted.begin() + static_cast<std::ptrdiff_t>(b.begin), sorted.begin() + static_cast<std::ptrdiff_t>(b.end), by_code);
+            }
+        }
+    }
+
     Transaction tx(bundle);
     write_default_targets(bundle);
-    {
-        bundle.exec("DELETE FROM temp.computed_rule_periods");
-        sql::Statement add(bundle, "INSERT OR IGNORE INTO temp.computed_rule_periods VALUES (?, ?)");
-        for (const auto& [rule, period] : run.computed) add.text(1, rule).text(2, period).run();
-        // One pass over the table, whatever the number of (rule, period) pairs.
-        bundle.exec("DELETE FROM rule_results WHERE EXISTS (SELECT 1 FROM temp.computed_rule_periods c "
-                    "WHERE c.rule = rule_results.rule AND c.period = rule_results.period)");
-    }
     // Rows go in batches of k_batch per statement: the per-statement cost (cursors, halt) is paid
     // once per batch instead of once per row.
     constexpr std::size_t k_batch = 64;
@@ -780,15 +856,58 @@ void write_rule_results(Bundle& bundle, const RuleRun& run) {
         st.text_static(base + 1, r.rule).text_static(base + 2, r.region_code).text_static(base + 3, r.period).text_static(base + 4, status_key(r.status));
         st.real(base + 5, r.value).real(base + 6, r.target).text_static(base + 7, r.reason);
     };
-    std::size_t i = 0;
-    for (; i + k_batch <= run.results.size(); i += k_batch) {
-        for (std::size_t k = 0; k < k_batch; ++k) bind(batch, static_cast<int>(k * 7), run.results[i + k]);
-        batch.run_rebind();
+    std::vector<const RuleResult*> pending;  // inserts, in key order
+    auto flush = [&](bool all) {
+        std::size_t i = 0;
+        for (; i + k_batch <= pending.size(); i += k_batch) {
+            for (std::size_t k = 0; k < k_batch; ++k) bind(batch, static_cast<int>(k * 7), *pending[i + k]);
+            batch.run_rebind();
+        }
+        for (; all && i < pending.size(); ++i) {
+            bind(one, 0, *pending[i]);
+            one.run_rebind();
+        }
+        pending.erase(pending.begin(), pending.begin() + static_cast<std::ptrdiff_t>(i));
+    };
+    // A rerun (the nightly job) finds most rows as they were: each (rule, period) computed is merged
+    // with the stored rows, so that only new rows are inserted, changed ones updated and rows of
+    // regions no longer computed deleted. The table ends exactly as a delete-and-insert would leave it.
+    struct Stored {
+        std::string region_code, status, reason;
+        std::optional<double> value, target;
+    };
+    std::vector<Stored> stored;
+    sql::Statement read(bundle, "SELECT region_code, status, value, target, reason FROM rule_results WHERE rule = ?1 AND period = ?2 ORDER BY region_code");
+    sql::Statement update(bundle, "UPDATE rule_results SET status = ?4, value = ?5, target = ?6, reason = ?7 WHERE rule = ?1 AND period = ?3 AND region_code = ?2");
+    sql::Statement erase(bundle, "DELETE FROM rule_results WHERE rule = ?1 AND period = ?2 AND region_code = ?3");
+    for (const Block& b : blocks) {
+        stored.clear();
+        read.reset();
+        read.text_static(1, b.key.first).text_static(2, b.key.second);
+        while (read.step()) stored.push_back({read.col_text(0), read.col_text(1), read.col_text(4), read.col_opt_real(2), read.col_opt_real(3)});
+        read.reset();
+        std::size_t k = 0;
+        for (std::size_t i = b.begin; i < b.end; ++i) {
+            const RuleResult& r = *sorted[i];
+            for (; k < stored.size() && stored[k].region_code < r.region_code; ++k) {
+                erase.text_static(1, b.key.first).text_static(2, b.key.second).text_static(3, stored[k].region_code).run_rebind();
+            }
+            if (k < stored.size() && stored[k].region_code == r.region_code) {
+                const Stored& was = stored[k++];
+                if (was.status != status_key(r.status) || was.value != r.value || was.target != r.target || was.reason != r.reason) {
+                    bind(update, 0, r);
+                    update.run_rebind();
+                }
+                continue;
+            }
+            pending.push_back(&r);
+            if (pending.size() >= k_batch) flush(false);
+        }
+        for (; k < stored.size(); ++k) {
+            erase.text_static(1, b.key.first).text_static(2, b.key.second).text_static(3, stored[k].region_code).run_rebind();
+        }
     }
-    for (; i < run.results.size(); ++i) {
-        bind(one, 0, run.results[i]);
-        one.run_rebind();
-    }
+    flush(true);
     tx.commit();
 }
 

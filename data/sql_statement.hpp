@@ -15,9 +15,11 @@ namespace onemap::data::sql {
 
 class Statement {
 public:
-    Statement(const Bundle& b, std::string_view sql) : m_bundle(&b) {
-        if (sqlite3_prepare_v2(b.db(), sql.data(), static_cast<int>(sql.size()), &m_st, nullptr) != SQLITE_OK) {
-            throw BundleError(fmt::format("{}: {}", b.path().string(), sqlite3_errmsg(b.db())));
+    Statement(const Bundle& b, std::string_view sql) : Statement(b.db(), b.path(), sql) {}
+    // On another connection to the bundle's file (a private reader); `file` names it in errors.
+    Statement(sqlite3* db, const std::filesystem::path& file, std::string_view sql) : m_db(db), m_file(&file) {
+        if (sqlite3_prepare_v2(db, sql.data(), static_cast<int>(sql.size()), &m_st, nullptr) != SQLITE_OK) {
+            throw BundleError(fmt::format("{}: {}", file.string(), sqlite3_errmsg(db)));
         }
     }
     ~Statement() { sqlite3_finalize(m_st); }
@@ -54,7 +56,7 @@ public:
         const int rc = sqlite3_step(m_st);
         if (rc == SQLITE_ROW) return true;
         if (rc == SQLITE_DONE) return false;
-        throw BundleError(fmt::format("{}: {}", m_bundle->path().string(), sqlite3_errmsg(m_bundle->db())));
+        throw BundleError(fmt::format("{}: {}", m_file->string(), sqlite3_errmsg(m_db)));
     }
     // Run a statement that returns no rows, then make it ready for new bindings.
     void run() {
@@ -88,7 +90,8 @@ public:
     }
 
 private:
-    const Bundle* m_bundle;
+    sqlite3* m_db;
+    const std::filesystem::path* m_file;
     sqlite3_stmt* m_st = nullptr;
 };
 

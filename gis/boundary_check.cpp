@@ -18,6 +18,18 @@ namespace onemap::gis {
 
 namespace {
 
+// work(0) … work(n − 1), each on its own thread (on this one when n is 1).
+template <class F>
+void run_on_threads(std::size_t n, F&& work) {
+    if (n <= 1) {
+        work(std::size_t{0});
+        return;
+    }
+    std::vector<std::thread> pool;
+    for (std::size_t t = 0; t < n; ++t) pool.emplace_back([&work, t] { work(t); });
+    for (auto& th : pool) th.join();
+}
+
 double m2_per_deg2(double lat) {
     constexpr double k = 111320.0;
     return k * k * std::cos(lat * std::numbers::pi / 180.0);
@@ -150,7 +162,94 @@ bool degenerate(const MultiPolygon& g) {
     return false;
 }
 
+// ── certainly_valid: a proof of simplicity for plain rings ──────────────────────────────────────
+enum class Sign { Negative, Zero, Positive, Unsure };
+
+// The sign of (b − a) × (c − a). Zero only when exact (a factor of each product is exactly 0, so no
+// rounding happened); otherwise Shewchuk's first-stage error bound decides, or says Unsure.
+Sign orientation(Point a, Point b, Point c) {
+    const double dx1 = b.x - a.x, dy1 = b.y - a.y, dx2 = c.x - a.x, dy2 = c.y - a.y;
+    if ((dx1 == 0 || dy2 == 0) && (dy1 == 0 || dx2 == 0)) return Sign::Zero;
+    const double l = dx1 * dy2, r = dy1 * dx2, det = l - r;
+    constexpr double k_bound = 3.3306690738754716e-16;  // (3 + 16ε)ε, ε = 2^-53
+    const double bound = k_bound * (std::abs(l) + std::abs(r));
+    if (det > bound) return Sign::Positive;
+    if (det < -bound) return Sign::Negative;
+    return Sign::Unsure;
+}
+
+// Exact: p lies in the closed box of segment (a, b) (only asked for p collinear with it).
+bool in_box(Point a, Point b, Point p) {
+    return std::min(a.x, b.x) <= p.x && p.x <= std::max(a.x, b.x) && std::min(a.y, b.y) <= p.y && p.y <= std::max(a.y, b.y);
+}
+
+enum class Meet { No, Yes, Unsure };
+
+// Do closed segments (p1, p2) and (q1, q2) share any point?
+Meet segments_meet(Point p1, Point p2, Point q1, Point q2) {
+    const Sign d1 = orientation(q1, q2, p1), d2 = orientation(q1, q2, p2), d3 = orientation(p1, p2, q1), d4 = orientation(p1, p2, q2);
+    if (d1 == Sign::Unsure || d2 == Sign::Unsure || d3 == Sign::Unsure || d4 == Sign::Unsure) return Meet::Unsure;
+    auto opposite = [](Sign a, Sign b) { return (a == Sign::Positive && b == Sign::Negative) || (a == Sign::Negative && b == Sign::Positive); };
+    if (opposite(d1, d2) && opposite(d3, d4)) return Meet::Yes;
+    if ((d1 == Sign::Zero && in_box(q1, q2, p1)) || (d2 == Sign::Zero && in_box(q1, q2, p2)) || (d3 == Sign::Zero && in_box(p1, p2, q1)) ||
+        (d4 == Sign::Zero && in_box(p1, p2, q2))) {
+        return Meet::Yes;
+    }
+    return Meet::No;
+}
+
+bool ring_certainly_simple(const Ring& ring) {
+    // Consecutive repeated points are allowed (GEOS ignores them); drop them, and a closing point.
+    thread_local std::vector<Point> pts;
+    pts.clear();
+    for (const Point& p : ring) {
+        if (!std::isfinite(p.x) || !std::isfinite(p.y)) return false;
+        if (pts.empty() || !(pts.back() == p)) pts.push_back(p);
+    }
+    while (pts.size() > 1 && pts.back() == pts.front()) pts.pop_back();
+    const std::size_t n = pts.size();
+    if (n < 3) return false;
+    // Neighbouring edges (a, b), (b, c) meet only at b unless they fold back onto each other.
+    for (std::size_t i = 0; i < n; ++i) {
+        const Point a = pts[i], b = pts[(i + 1) % n], c = pts[(i + 2) % n];
+        const Sign o = orientation(a, b, c);
+        if (o == Sign::Unsure) return false;
+        if (o == Sign::Zero) {  // exactly collinear: c must go on in the direction a → b
+            const bool forward = a.x != b.x ? (a.x < b.x) == (b.x < c.x) && b.x != c.x : (a.y < b.y) == (b.y < c.y) && b.y != c.y;
+            if (!forward) return false;
+        }
+    }
+    if (n == 3) return true;  // a triangle's edges are all neighbours
+    // Every other pair of edges must not meet at all: a sweep along x over the edges' boxes.
+    struct Edge {
+        double min_x, max_x, min_y, max_y;
+        std::uint32_t i;
+    };
+    thread_local std::vector<Edge> edges;
+    thread_local std::vector<const Edge*> active;
+    edges.clear();
+    for (std::size_t i = 0; i < n; ++i) {
+        const Point a = pts[i], b = pts[(i + 1) % n];
+        edges.push_back({std::min(a.x, b.x), std::max(a.x, b.x), std::min(a.y, b.y), std::max(a.y, b.y), static_cast<std::uint32_t>(i)});
+    }
+    std::sort(edges.begin(), edges.end(), [](const Edge& x, const Edge& y) { return x.min_x < y.min_x; });
+    active.clear();
+    for (const Edge& e : edges) {
+        std::erase_if(active, [&](const Edge* a) { return a->max_x < e.min_x; });
+        for (const Edge* a : active) {
+            if (a->max_y < e.min_y || e.max_y < a->min_y) continue;
+            const std::size_t i = std::min(a->i, e.i), j = std::max(a->i, e.i);
+            if (j == i + 1 || (i == 0 && j == n - 1)) continue;  // neighbours: checked above
+            if (segments_meet(pts[i], pts[(i + 1) % n], pts[j], pts[(j + 1) % n]) != Meet::No) return false;
+        }
+        active.push_back(&e);
+    }
+    return true;
+}
+
 }  // namespace
+
+bool certainly_valid(const MultiPolygon& g) { return g.size() == 1 && g[0].holes.empty() && ring_certainly_simple(g[0].outer); }
 
 double area_m2(const MultiPolygon& g) {
     const Box b = bounds(g);
@@ -165,6 +264,10 @@ RepairOutcome repair_polygons(MultiPolygon& g) {
     for (auto& p : g) std::erase_if(p.holes, [](const Ring& h) { return h.size() < 3; });
     if (g.empty()) {
         out.empty = true;
+        return out;
+    }
+    if (certainly_valid(g)) {  // the common case, without GEOS
+        orient(g);
         return out;
     }
     thread_local GeosContext gc;
@@ -201,12 +304,20 @@ struct EdgeAnalysis {
     std::vector<std::pair<Point, Point>> unmatched;  // every such edge once
 };
 
-EdgeAnalysis analyse_edges(const std::vector<MultiPolygon>& polygons) {
+EdgeAnalysis analyse_edges(const std::vector<MultiPolygon>& polygons, int threads = 1) {
     struct Edge {
         double x0, y0, x1, y1;  // lexicographically smaller end first
         std::uint32_t polygon;
         bool forward;           // stored in the ring's direction
     };
+    auto bits = [](double d) { std::uint64_t u; std::memcpy(&u, &d, sizeof u); return u; };
+    auto mix = [](std::uint64_t h, std::uint64_t v) {
+        h ^= v + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
+        return h * 0xff51afd7ed558ccdULL;
+    };
+    auto hash = [&](const Edge& e) { return mix(mix(mix(mix(0, bits(e.x0)), bits(e.y0)), bits(e.x1)), bits(e.y1)); };
+    auto key = [](const Edge& e) { return std::tie(e.x0, e.y0, e.x1, e.y1); };
+
     std::vector<Edge> edges;
     std::size_t total = 0;
     for (const auto& mp : polygons) total += vertex_count(mp);
@@ -226,45 +337,92 @@ EdgeAnalysis analyse_edges(const std::vector<MultiPolygon>& polygons) {
             for (const auto& h : poly.holes) add_ring(h, static_cast<std::uint32_t>(id));
         }
     }
-    auto key = [](const Edge& e) { return std::tie(e.x0, e.y0, e.x1, e.y1); };
-    // Group identical edges with an open-addressing hash table (linear probing, exact key comparison):
-    // one pass, no sort. head[slot] is the first edge of a group, next[] chains the rest.
-    auto bits = [](double d) { std::uint64_t u; std::memcpy(&u, &d, sizeof u); return u; };
-    auto mix = [](std::uint64_t h, std::uint64_t v) {
-        h ^= v + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
-        return h * 0xff51afd7ed558ccdULL;
-    };
-    constexpr std::uint32_t k_none = 0xffffffffu;
-    std::size_t capacity = 16;
-    while (capacity < edges.size() * 2) capacity <<= 1;
-    std::vector<std::uint32_t> head(capacity, k_none), next(edges.size(), k_none), count(capacity, 0);
+    // Identical edges are grouped in two steps that stay in cache: the edges are first partitioned
+    // by the top bits of their hash (one sequential pass), then each partition is grouped with a
+    // small open-addressing table (linear probing, exact key comparison). Partitions are independent:
+    // `threads` workers take turns, each with its own tallies, merged at the end.
+    constexpr int k_part_bits = 8;
+    constexpr std::size_t k_parts = std::size_t{1} << k_part_bits;
+    std::vector<std::uint64_t> hashes(edges.size());
+    std::vector<std::uint32_t> start(k_parts + 1, 0);
     for (std::size_t i = 0; i < edges.size(); ++i) {
-        const Edge& e = edges[i];
-        std::size_t slot = (mix(mix(mix(mix(0, bits(e.x0)), bits(e.y0)), bits(e.x1)), bits(e.y1)) >> 7) & (capacity - 1);
-        while (head[slot] != k_none && key(edges[head[slot]]) != key(e)) slot = (slot + 1) & (capacity - 1);
-        next[i] = head[slot];
-        head[slot] = static_cast<std::uint32_t>(i);
-        ++count[slot];
+        hashes[i] = hash(edges[i]);
+        ++start[(hashes[i] >> (64 - k_part_bits)) + 1];
     }
+    for (std::size_t p = 0; p < k_parts; ++p) start[p + 1] += start[p];
+    std::vector<std::uint32_t> order(edges.size());
+    {
+        std::vector<std::uint32_t> fill(start.begin(), start.end() - 1);
+        for (std::size_t i = 0; i < edges.size(); ++i) order[fill[hashes[i] >> (64 - k_part_bits)]++] = static_cast<std::uint32_t>(i);
+    }
+    struct Tally {
+        std::vector<char> suspect;
+        std::vector<Box> box;
+        std::vector<std::pair<Point, Point>> unmatched;
+    };
+    const std::size_t n_threads = static_cast<std::size_t>(std::clamp(threads, 1, 2));
+    std::vector<Tally> tallies(n_threads);
+    auto work = [&](std::size_t t) {
+        Tally& out = tallies[t];
+        out.suspect.assign(polygons.size(), 0);
+        out.box.assign(polygons.size(), Box{});
+        constexpr std::uint32_t k_none = 0xffffffffu;
+        std::vector<std::uint32_t> head, count, next;
+        for (std::size_t part = t; part < k_parts; part += n_threads) {
+            const std::uint32_t begin = start[part], end = start[part + 1];
+            const std::size_t n = end - begin;
+            if (n == 0) continue;
+            std::size_t capacity = 16;
+            while (capacity < n * 2) capacity <<= 1;
+            head.assign(capacity, k_none);
+            count.assign(capacity, 0);
+            next.assign(n, k_none);
+            for (std::uint32_t k = 0; k < n; ++k) {
+                const std::uint32_t i = order[begin + k];
+                const Edge& e = edges[i];
+                std::size_t slot = (hashes[i] >> 7) & (capacity - 1);
+                while (head[slot] != k_none && key(edges[order[begin + head[slot]]]) != key(e)) slot = (slot + 1) & (capacity - 1);
+                next[k] = head[slot];
+                head[slot] = k;
+                ++count[slot];
+            }
+            for (std::size_t slot = 0; slot < capacity; ++slot) {
+                const std::uint32_t first = head[slot];
+                if (first == k_none) continue;
+                if (count[slot] == 2) {
+                    const Edge& a = edges[order[begin + first]];
+                    const Edge& b = edges[order[begin + next[first]]];
+                    if (a.polygon != b.polygon && a.forward != b.forward) continue;  // shared by two neighbours: clean
+                }
+                for (std::uint32_t k = first; k != k_none; k = next[k]) {
+                    const Edge& e = edges[order[begin + k]];
+                    out.suspect[e.polygon] = 1;
+                    out.box[e.polygon].expand(Point{e.x0, e.y0});
+                    out.box[e.polygon].expand(Point{e.x1, e.y1});
+                }
+                const Edge& e = edges[order[begin + first]];
+                out.unmatched.push_back({{e.x0, e.y0}, {e.x1, e.y1}});
+            }
+        }
+    };
+    run_on_threads(n_threads, work);
     EdgeAnalysis out;
     out.suspect.assign(polygons.size(), false);
     out.unmatched_box.assign(polygons.size(), Box{});
-    for (std::size_t slot = 0; slot < capacity; ++slot) {
-        const std::uint32_t first = head[slot];
-        if (first == k_none) continue;
-        if (count[slot] == 2) {
-            const Edge& a = edges[first];
-            const Edge& b = edges[next[first]];
-            if (a.polygon != b.polygon && a.forward != b.forward) continue;  // shared by two neighbours: clean
+    for (const Tally& t : tallies) {
+        for (std::size_t i = 0; i < polygons.size(); ++i) {
+            if (!t.suspect[i]) continue;
+            out.suspect[i] = true;
+            out.unmatched_box[i].expand(t.box[i]);
         }
-        for (std::uint32_t k = first; k != k_none; k = next[k]) {
-            const Edge& e = edges[k];
-            out.suspect[e.polygon] = true;
-            out.unmatched_box[e.polygon].expand(Point{e.x0, e.y0});
-            out.unmatched_box[e.polygon].expand(Point{e.x1, e.y1});
-        }
-        out.unmatched.push_back({{edges[first].x0, edges[first].y0}, {edges[first].x1, edges[first].y1}});
+        out.unmatched.insert(out.unmatched.end(), t.unmatched.begin(), t.unmatched.end());
     }
+    // The same order whatever the number of threads.
+    auto point_less = [](Point a, Point b) { return a.x < b.x || (a.x == b.x && a.y < b.y); };
+    std::sort(out.unmatched.begin(), out.unmatched.end(), [&](const auto& x, const auto& y) {
+        if (!(x.first == y.first)) return point_less(x.first, y.first);
+        return point_less(x.second, y.second);
+    });
     return out;
 }
 
@@ -284,7 +442,7 @@ std::vector<Gap> gaps_with(const EdgeAnalysis& edges, const std::vector<MultiPol
 }  // namespace
 
 std::vector<Overlap> find_overlaps(const std::vector<MultiPolygon>& polygons, double min_area_m2, int threads) {
-    return overlaps_with(analyse_edges(polygons), polygons, min_area_m2, threads);
+    return overlaps_with(analyse_edges(polygons, threads), polygons, min_area_m2, threads);
 }
 
 std::vector<Gap> find_gaps(const std::vector<MultiPolygon>& polygons, double min_area_m2) {
@@ -292,7 +450,7 @@ std::vector<Gap> find_gaps(const std::vector<MultiPolygon>& polygons, double min
 }
 
 CoverageReport check_coverage(const std::vector<MultiPolygon>& polygons, double min_area_m2, int threads) {
-    const EdgeAnalysis edges = analyse_edges(polygons);
+    const EdgeAnalysis edges = analyse_edges(polygons, threads);
     return {overlaps_with(edges, polygons, min_area_m2, threads), gaps_with(edges, polygons, min_area_m2)};
 }
 
@@ -364,15 +522,82 @@ std::vector<Overlap> overlaps_with(const EdgeAnalysis& edges, const std::vector<
         out.insert(out.end(), local.begin(), local.end());
     };
     (void)bctx;
-    if (n_threads == 1) {
-        work(0);
-    } else {
-        std::vector<std::thread> pool;
-        for (int t = 0; t < n_threads; ++t) pool.emplace_back(work, t);
-        for (auto& th : pool) th.join();
-    }
+    run_on_threads(static_cast<std::size_t>(n_threads), [&](std::size_t t) { work(static_cast<int>(t)); });
     std::sort(out.begin(), out.end(), [](const Overlap& x, const Overlap& y) { return std::pair(x.a, x.b) < std::pair(y.a, y.b); });
     return out;
+}
+
+// True when no two of the segments share a point other than a common end, and none lies along
+// another: the lines are already noded and can be polygonized as they are (no union needed). False
+// when that is not proved (any doubt, a crossing, a T-junction, a collinear overlap, a duplicate).
+// Pairs are found through a uniform grid over the segments' boxes.
+bool already_noded(const std::vector<std::pair<Point, Point>>& segs) {
+    if (segs.size() < 2) return true;
+    Box all;
+    double length = 0;
+    for (const auto& [a, b] : segs) {
+        if (!std::isfinite(a.x) || !std::isfinite(a.y) || !std::isfinite(b.x) || !std::isfinite(b.y)) return false;
+        all.expand(a);
+        all.expand(b);
+        length += std::max(std::abs(b.x - a.x), std::abs(b.y - a.y));
+    }
+    double cell = 2 * length / static_cast<double>(segs.size());
+    if (!(cell > 0)) return false;
+    const double max_cells = 4.0 * static_cast<double>(segs.size());
+    while ((all.width() / cell + 1) * (all.height() / cell + 1) > max_cells) cell *= 2;
+    const auto nx = static_cast<std::size_t>(all.width() / cell) + 1, ny = static_cast<std::size_t>(all.height() / cell) + 1;
+    auto cell_x = [&](double x) { return std::min(nx - 1, static_cast<std::size_t>((x - all.min_x) / cell)); };
+    auto cell_y = [&](double y) { return std::min(ny - 1, static_cast<std::size_t>((y - all.min_y) / cell)); };
+    // (cell, segment) entries, grouped by cell.
+    std::vector<std::pair<std::uint64_t, std::uint32_t>> entries;
+    entries.reserve(segs.size() * 2);
+    for (std::size_t i = 0; i < segs.size(); ++i) {
+        const auto& [a, b] = segs[i];
+        const std::size_t x0 = cell_x(std::min(a.x, b.x)), x1 = cell_x(std::max(a.x, b.x));
+        const std::size_t y0 = cell_y(std::min(a.y, b.y)), y1 = cell_y(std::max(a.y, b.y));
+        if ((x1 - x0 + 1) * (y1 - y0 + 1) > 64) return false;  // a very long segment: leave it to the union
+        for (std::size_t y = y0; y <= y1; ++y) {
+            for (std::size_t x = x0; x <= x1; ++x) entries.emplace_back(y * nx + x, static_cast<std::uint32_t>(i));
+        }
+    }
+    std::sort(entries.begin(), entries.end());
+    auto ok_pair = [&](const std::pair<Point, Point>& p, const std::pair<Point, Point>& q) {
+        const Point ends_p[] = {p.first, p.second}, ends_q[] = {q.first, q.second};
+        for (int i = 0; i < 2; ++i) {
+            for (int j = 0; j < 2; ++j) {
+                if (!(ends_p[i] == ends_q[j])) continue;
+                const Point shared = ends_p[i], other_p = ends_p[1 - i], other_q = ends_q[1 - j];
+                if (other_p == other_q) return false;  // the same segment twice
+                const Sign o = orientation(shared, other_p, other_q);
+                if (o == Sign::Unsure) return false;
+                if (o != Sign::Zero) return true;  // two directions from a common end: they meet there only
+                // Exactly collinear from the common end: they overlap unless they go opposite ways.
+                const bool same_side = other_p.x != shared.x ? (other_p.x > shared.x) == (other_q.x > shared.x)
+                                                             : (other_p.y > shared.y) == (other_q.y > shared.y);
+                return !same_side;
+            }
+        }
+        return segments_meet(p.first, p.second, q.first, q.second) == Meet::No;
+    };
+    for (std::size_t k = 0; k < entries.size();) {
+        std::size_t end = k;
+        while (end < entries.size() && entries[end].first == entries[k].first) ++end;
+        for (std::size_t i = k; i < end; ++i) {
+            const auto& p = segs[entries[i].second];
+            const double px0 = std::min(p.first.x, p.second.x), px1 = std::max(p.first.x, p.second.x);
+            const double py0 = std::min(p.first.y, p.second.y), py1 = std::max(p.first.y, p.second.y);
+            for (std::size_t j = i + 1; j < end; ++j) {
+                const auto& q = segs[entries[j].second];
+                if (std::max(q.first.x, q.second.x) < px0 || std::min(q.first.x, q.second.x) > px1 || std::max(q.first.y, q.second.y) < py0 ||
+                    std::min(q.first.y, q.second.y) > py1) {
+                    continue;
+                }
+                if (!ok_pair(p, q)) return false;
+            }
+        }
+        k = end;
+    }
+    return true;
 }
 
 std::vector<Gap> gaps_with(const EdgeAnalysis& edges, const std::vector<MultiPolygon>& polygons, double min_area_m2) {
@@ -390,7 +615,9 @@ std::vector<Gap> gaps_with(const EdgeAnalysis& edges, const std::vector<MultiPol
         lines.push_back(GEOSGeom_createLineString_r(ctx, seq));
     }
     GeosGeometry multi(ctx, GEOSGeom_createCollection_r(ctx, GEOS_MULTILINESTRING, lines.data(), static_cast<unsigned>(lines.size())));
-    GeosGeometry noded(ctx, GEOSUnaryUnion_r(ctx, multi.get()));
+    // Usually the lines meet only at their ends already (a clean level's outline): then the union
+    // that would node them, the costly step, is skipped.
+    GeosGeometry noded = already_noded(edges.unmatched) ? std::move(multi) : GeosGeometry(ctx, GEOSUnaryUnion_r(ctx, multi.get()));
     if (!noded) return {};
     const GEOSGeometry* in[] = {noded.get()};
     GeosGeometry faces(ctx, GEOSPolygonize_r(ctx, in, 1));
@@ -482,13 +709,7 @@ std::vector<std::optional<Outside>> outside_parents(const std::vector<const Mult
             GEOSPreparedGeom_destroy_r(ctx, prepared);
         }
     };
-    if (n_threads == 1) {
-        work(0);
-    } else {
-        std::vector<std::thread> pool;
-        for (std::size_t t = 0; t < n_threads; ++t) pool.emplace_back(work, t);
-        for (auto& th : pool) th.join();
-    }
+    run_on_threads(n_threads, work);
     return out;
 }
 

@@ -26,6 +26,14 @@ struct RepairOutcome {
 // Repairs `g` in place. Cost: one validity check per feature; MakeValid only when invalid.
 RepairOutcome repair_polygons(MultiPolygon& g);
 
+// True only when `g` is provably valid (OGC simple features, as GEOS judges it): one polygon without
+// holes whose ring is simple — at least 3 distinct points, no two edges meeting except neighbours at
+// their shared vertex. Decided with floating-point predicates whose error bounds are checked
+// (Shewchuk's orientation filter); false whenever a sign is in doubt, for any other shape, and for
+// every invalid ring, so that "false" means "ask GEOS". repair_polygons uses it to skip GEOS's
+// validity check for the common case: a plain village polygon, about 10× cheaper.
+bool certainly_valid(const MultiPolygon& g);
+
 double area_m2(const MultiPolygon& g);
 
 // Per polygon: true when one of its edges is not shared exactly once, in the opposite direction, by

@@ -412,19 +412,62 @@ TEST(Rules, EveryResultIsWrittenWhateverTheBatching) {
     EXPECT_EQ(t.count("SELECT count(*) FROM rule_results WHERE rule = 'R13' AND period = '2025-12' AND region_code = '410101001001' AND status = 'pass'"), 1);
 }
 
+// Two years of both incomes for a region: R1 can be computed there.
+void growth_figures(TinyBundle& t, const char* code) {
+    t.indicator(code, "2024", "tp_income_pc", 10000);
+    t.indicator(code, "2025", "tp_income_pc", 11000);
+    t.indicator(code, "2024", "rural_income_pc", 20000);
+    t.indicator(code, "2025", "rural_income_pc", 21000);
+}
+
+TEST(Rules, ARerunWritesOnlyTheRowsThatChange) {
+    TinyBundle t("rerun");
+    growth_figures(t, "410101");
+    data::write_rule_results(t.b(), run(t, {"R1"}));
+    ASSERT_EQ(t.count("SELECT count(*) FROM rule_results WHERE rule = 'R1' AND period = '2025'"), 3);
+    // A row of a region no longer in the bundle, and one of a period not computed again.
+    t.exec("INSERT INTO rule_results VALUES ('R1', '410199', '2025', 'pass', 1, 0, 'gone')");
+    t.exec("INSERT INTO rule_results VALUES ('R1', '410101', '2023', 'fail', 1, 0, 'kept')");
+    growth_figures(t, "410102");  // 410102: no data → a result
+    t.exec("CREATE TABLE written (what TEXT, code TEXT)");
+    t.exec("CREATE TRIGGER log_insert AFTER INSERT ON rule_results BEGIN INSERT INTO written VALUES ('insert', NEW.region_code); END");
+    t.exec("CREATE TRIGGER log_update AFTER UPDATE ON rule_results BEGIN INSERT INTO written VALUES ('update', NEW.region_code); END");
+    t.exec("CREATE TRIGGER log_delete AFTER DELETE ON rule_results BEGIN INSERT INTO written VALUES ('delete', OLD.region_code); END");
+    const auto r = run(t, {"R1"});
+    data::write_rule_results(t.b(), r);
+    EXPECT_EQ(t.count("SELECT count(*) FROM written"), 2);
+    EXPECT_EQ(t.count("SELECT count(*) FROM written WHERE what = 'update' AND code = '410102'"), 1);
+    EXPECT_EQ(t.count("SELECT count(*) FROM written WHERE what = 'delete' AND code = '410199'"), 1);
+    EXPECT_EQ(t.count("SELECT count(*) FROM rule_results WHERE region_code = '410102' AND period = '2025' AND status = 'pass'"), 1);
+    EXPECT_EQ(t.count("SELECT count(*) FROM rule_results WHERE period = '2023' AND reason = 'kept'"), 1);
+    // The table holds exactly the results, as a fresh write would leave it.
+    ASSERT_EQ(t.count("SELECT count(*) FROM rule_results WHERE period = '2025'"), static_cast<std::int64_t>(r.results.size()));
+    for (const auto& res : r.results) {
+        EXPECT_EQ(t.count(fmt::format("SELECT count(*) FROM rule_results WHERE rule = '{}' AND period = '{}' AND region_code = '{}' AND status = '{}' "
+                                      "AND reason = '{}' AND value IS {} AND target IS {}",
+                                      res.rule, res.period, res.region_code, data::status_key(res.status), res.reason,
+                                      res.value ? fmt::format("{:.17g}", *res.value) : "NULL", res.target ? fmt::format("{:.17g}", *res.target) : "NULL")),
+                  1)
+            << res.region_code;
+    }
+}
+
 TEST(Rules, AFailedWriteLeavesTheBundleAsItWas) {
     TinyBundle t("atomic");
-    t.indicator("410101", "2024", "tp_income_pc", 10000);
-    t.indicator("410101", "2025", "tp_income_pc", 11000);
-    t.indicator("410101", "2024", "rural_income_pc", 20000);
-    t.indicator("410101", "2025", "rural_income_pc", 21000);
+    growth_figures(t, "410101");
     data::write_rule_results(t.b(), run(t, {"R1"}));
     const auto before = t.count("SELECT count(*) FROM rule_results");
     const auto targets_before = t.count("SELECT count(*) FROM targets");
+    const auto stored_before = t.count("SELECT count(*) FROM rule_results WHERE region_code = '410102' AND status = 'no_data'");
     t.exec("DELETE FROM targets");
+    // 410102 now has its figures: its row changes (a write only touches rows that change).
+    growth_figures(t, "410102");  // no data → a result
     t.exec("CREATE TRIGGER refuse BEFORE INSERT ON rule_results WHEN NEW.region_code = '410102' BEGIN SELECT RAISE(ABORT, 'disk full'); END");
+    t.exec("CREATE TRIGGER refuse_update BEFORE UPDATE ON rule_results WHEN NEW.region_code = '410102' BEGIN SELECT RAISE(ABORT, 'disk full'); END");
     EXPECT_THROW(data::write_rule_results(t.b(), run(t, {"R1"})), data::BundleError);
-    EXPECT_EQ(t.count("SELECT count(*) FROM rule_results"), before);  // the DELETE of the old rows was rolled back
+    EXPECT_EQ(t.count("SELECT count(*) FROM rule_results"), before);  // every change of the write was rolled back
+    EXPECT_EQ(t.count("SELECT count(*) FROM rule_results WHERE region_code = '410102' AND status = 'no_data'"), stored_before);
+    EXPECT_EQ(stored_before, 1);
     EXPECT_EQ(t.count("SELECT count(*) FROM targets"), 0);
     EXPECT_GT(targets_before, 0);
 }
