@@ -27,22 +27,9 @@ public:
     std::vector<Region> regions() const override {
         std::vector<Region> out;
         PgTransaction tx(m_c, "ISOLATION LEVEL REPEATABLE READ, READ ONLY");
-        m_c.for_each_batch("SELECT code, parent_code, level, name, population, tp_population, tp_households, ST_AsBinary(geom) "
-                           "FROM regions ORDER BY code", 2000, [&](const pg::Result& r) {
+        m_c.for_each_batch(std::string(pg::k_region_select) + "ORDER BY code", 2000, [&](const pg::Result& r) {
             for (int i = 0; i < r.rows(); ++i) {
-                Region g;
-                g.code = r.str(i, 0);
-                g.parent_code = r.str(i, 1);
-                g.level = static_cast<Level>(r.integer(i, 2));
-                g.name = r.str(i, 3);
-                g.population = r.integer(i, 4);
-                g.tp_population = r.integer(i, 5);
-                g.tp_households = r.integer(i, 6);
-                if (!r.null(i, 7)) {
-                    const auto wkb = pg::from_hex(r.text(i, 7));
-                    g.geometry = multipolygon_from_wkb(wkb.data(), wkb.size());
-                }
-                out.push_back(std::move(g));
+                out.push_back(pg::region_from_row(r, i));
             }
         });
         tx.commit();

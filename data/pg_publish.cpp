@@ -135,21 +135,9 @@ SELECT code, 'down' FROM down UNION ALL SELECT code, 'up' FROM up
     const std::string all_lit = array_literal(all), down_lit = array_literal(down);
 
     std::vector<Region> regions;
-    c.for_each_batch("SELECT code, parent_code, level, name, population, tp_population, tp_households, ST_AsBinary(geom) "
-                     "FROM regions WHERE code = ANY($1::text[]) ORDER BY code", 2000, [&](const pg::Result& r) {
+    c.for_each_batch(std::string(pg::k_region_select) + "WHERE code = ANY($1::text[]) ORDER BY code", 2000, [&](const pg::Result& r) {
         for (int i = 0; i < r.rows(); ++i) {
-            Region g;
-            g.code = r.str(i, 0);
-            g.parent_code = r.str(i, 1);
-            g.level = static_cast<Level>(r.integer(i, 2));
-            g.name = r.str(i, 3);
-            g.population = r.integer(i, 4);
-            g.tp_population = r.integer(i, 5);
-            g.tp_households = r.integer(i, 6);
-            if (!r.null(i, 7)) {
-                const auto wkb = pg::from_hex(r.text(i, 7));
-                g.geometry = multipolygon_from_wkb(wkb.data(), wkb.size());
-            }
+            Region g = pg::region_from_row(r, i);
             if (g.code == region) s.region_name = g.name;
             regions.push_back(std::move(g));
         }

@@ -421,4 +421,20 @@ std::vector<std::pair<std::string, std::int64_t>> load_bundle(Connection& c, con
     return counts;
 }
 
+Region region_from_row(const Result& r, int i) {
+    Region g;
+    g.code = r.str(i, 0);
+    g.parent_code = r.str(i, 1);
+    g.level = static_cast<Level>(r.integer(i, 2));
+    g.name = r.str(i, 3);
+    g.population = r.integer(i, 4);
+    g.tp_population = r.integer(i, 5);
+    g.tp_households = r.integer(i, 6);
+    if (!r.null(i, 7)) {
+        const auto wkb = from_hex(r.text(i, 7));
+        g.geometry = multipolygon_from_wkb(wkb.data(), wkb.size());
+    }
+    return g;
+}
+
 }  // namespace onemap::data::pg

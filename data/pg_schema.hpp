@@ -9,6 +9,7 @@
 // Roles: `writer` (data offices: SELECT/INSERT/UPDATE/DELETE, never on alert_audit's history) and
 // `reader` (screens: SELECT only). Both are LOGIN roles without a password; the administrator sets one
 // (ALTER ROLE … PASSWORD) and pg_hba.conf decides who may connect.
+#include "data/features.hpp"
 #include "data/pg.hpp"
 
 #include <cstdint>
@@ -21,6 +22,12 @@
 namespace onemap::data::pg {
 
 inline constexpr int k_pg_schema_version = 1;
+
+// The regions table's columns as the readers select them, and one row of such a result as a Region
+// (geometry from its WKB), for every reader of regions (import checks, publish).
+inline constexpr const char* k_region_select =
+    "SELECT code, parent_code, level, name, population, tp_population, tp_households, ST_AsBinary(geom) FROM regions ";
+Region region_from_row(const Result& r, int row);
 
 struct Roles {
     std::string writer = "onemap_writer";
