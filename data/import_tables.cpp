@@ -204,11 +204,11 @@ void import_households(Context& c, std::vector<gis::SourceFeature>& rows) {
     int iterations = c.opt.second_factor_iterations;
     {
         if (auto fp = c.target.meta("household_key_fingerprint"); fp && !fp->empty() && *fp != fingerprint) {
-            throw ImportError(fmt::format("{}: this bundle's households were hashed with another key (fingerprint {}, yours {}); "
-                                          "use that key file, or households already there become unfindable", c.target.name(), *fp, fingerprint));
+            throw ImportError(fmt::format("{}: the households already there were hashed with another key (fingerprint {}, yours {}); "
+                                          "use that key file, or they become unfindable", c.target.name(), *fp, fingerprint));
         }
         if (auto it = c.target.meta("second_factor_iterations"); it && !it->empty() && std::stoi(*it) != iterations) {
-            c.s.notes.push_back(fmt::format("second factor hashed with the bundle's {} PBKDF2 rounds (not {}), so all households verify alike", *it, iterations));
+            c.s.notes.push_back(fmt::format("second factor hashed with the {} PBKDF2 rounds already in use (not {}), so all households verify alike", *it, iterations));
             iterations = std::stoi(*it);
         }
     }
