@@ -777,7 +777,7 @@ private:
             m_guard.emplace(data::LookupGuard::open(m_cfg.lookup_guard.empty() ? default_lookup_guard_path() : m_cfg.lookup_guard));
             m_lookup = std::make_unique<data::HouseholdLookup>(m_bundle, std::move(key), *m_guard);
             if (!m_lookup->available() && why.empty()) why = m_lookup->unavailable_reason();
-            m_pause_until = Clock::now() + std::chrono::milliseconds(static_cast<long long>(m_guard->paused_for() * 1000));
+            set_pause();  // the counters outlive a restart: a paused keypad stays paused
             if (m_lookup->available()) m_card_glyphs = data::household_card_glyphs(m_bundle);
         } catch (const std::exception& e) {
             why = e.what();
@@ -824,6 +824,7 @@ private:
         switch (r.outcome) {
             case O::Found:
                 m_card = std::move(r.card);
+                m_card_digest = data::sha256_hex("onemap-state|" + m_card->head_masked).substr(0, 16);  // once, not every frame
                 data::wipe_string(m_kiosk.id);
                 m_kiosk.at_factor = false;
                 m_lookup_message.clear();
@@ -859,6 +860,7 @@ private:
             m_card->wipe();
             m_card.reset();
         }
+        m_card_digest.clear();
         data::wipe_string(m_kiosk.id);
         data::wipe_string(m_kiosk.factor);
         m_kiosk.at_factor = false;
@@ -938,7 +940,7 @@ private:
                             : m_kiosk.at_factor ? "factor" : "id";
             s.lookup_typed = static_cast<int>(m_kiosk.at_factor ? m_kiosk.factor.size() : m_kiosk.id.size());
             s.lookup_outcome = m_lookup_outcome;
-            s.card = m_card ? data::sha256_hex("onemap-state|" + m_card->head_masked).substr(0, 16) : std::string();
+            s.card = m_card_digest;
         }
         s.widgets.clear();
         for (const auto& [name, r] : widgets.rects) s.widgets.push_back({name, {static_cast<double>(r[0]), static_cast<double>(r[1]), static_cast<double>(r[2]), static_cast<double>(r[3])}});
@@ -1002,6 +1004,7 @@ private:
     std::unique_ptr<data::HouseholdLookup> m_lookup;
     std::optional<data::HouseholdCard> m_card;
     std::string m_lookup_message, m_lookup_outcome, m_card_glyphs;
+    std::string m_card_digest;  // for the state file: a digest of the card's masked name, never the name
     Clock::time_point m_pause_until{};
     bool m_big = false, m_scrub = false;
     Speech m_speech;
