@@ -1,26 +1,87 @@
 #include "image.hpp"
 
-#include <stb_image.h>
-#include <stb_image_write.h>
+#include <png.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <cstdlib>
+#include <memory>
 
 namespace onemap::render {
 
+namespace {
+
+struct FileCloser {
+    void operator()(std::FILE* f) const { std::fclose(f); }
+};
+
+// libpng reports errors through longjmp; the handlers below keep that inside this file.
+void on_png_error(png_structp png, png_const_charp) { png_longjmp(png, 1); }
+void on_png_warning(png_structp, png_const_charp) {}
+
+// Maps are large areas of flat colour: zlib's fastest level with the Sub filter compresses them
+// almost as well as the default (within a few per cent) in a fraction of the time. An opaque
+// image is written as RGB, a quarter fewer bytes to compress.
+// Everything libpng may longjmp out of, with nothing on this frame changed after setjmp.
+bool encode_png(png_structp png, png_infop info, std::FILE* file, const Image& image, const bool opaque, std::uint8_t* const row) {
+    if (setjmp(png_jmpbuf(png))) return false;
+    png_init_io(png, file);
+    png_set_compression_level(png, 1);
+    png_set_filter(png, PNG_FILTER_TYPE_BASE, PNG_FILTER_SUB);
+    png_set_IHDR(png, info, static_cast<png_uint_32>(image.width), static_cast<png_uint_32>(image.height), 8,
+                 opaque ? PNG_COLOR_TYPE_RGB : PNG_COLOR_TYPE_RGBA, PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_BASE,
+                 PNG_FILTER_TYPE_BASE);
+    png_write_info(png, info);
+    for (int y = 0; y < image.height; ++y) {
+        const std::uint8_t* src = image.rgba.data() + static_cast<std::size_t>(y) * image.width * 4;
+        if (opaque) {
+            for (int x = 0; x < image.width; ++x) {
+                row[x * 3] = src[x * 4];
+                row[x * 3 + 1] = src[x * 4 + 1];
+                row[x * 3 + 2] = src[x * 4 + 2];
+            }
+            png_write_row(png, row);
+        } else {
+            png_write_row(png, src);
+        }
+    }
+    png_write_end(png, nullptr);
+    return true;
+}
+
+}  // namespace
+
+// Maps are large areas of flat colour: zlib's fastest level with the Sub filter compresses them
+// almost as well as the default in a fraction of the time. An opaque image is written as RGB, a
+// quarter fewer bytes to compress.
 bool write_png(const std::filesystem::path& path, const Image& image) {
-    return stbi_write_png(path.c_str(), image.width, image.height, 4, image.rgba.data(), image.width * 4) != 0;
+    if (image.width <= 0 || image.height <= 0 || image.rgba.size() != static_cast<std::size_t>(image.width) * image.height * 4)
+        return false;
+    std::unique_ptr<std::FILE, FileCloser> file(std::fopen(path.c_str(), "wb"));
+    if (!file) return false;
+    png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, nullptr, on_png_error, on_png_warning);
+    if (!png) return false;
+    png_infop info = png_create_info_struct(png);
+    bool opaque = true;
+    for (std::size_t i = 3; i < image.rgba.size() && opaque; i += 4) opaque = image.rgba[i] == 255;
+    std::vector<std::uint8_t> row(static_cast<std::size_t>(image.width) * 3);
+    const bool ok = info && encode_png(png, info, file.get(), image, opaque, row.data());
+    png_destroy_write_struct(&png, info ? &info : nullptr);
+    return ok && std::fflush(file.get()) == 0 && !std::ferror(file.get());
 }
 
 std::optional<Image> read_png(const std::filesystem::path& path) {
-    int w = 0, h = 0, n = 0;
-    unsigned char* data = stbi_load(path.c_str(), &w, &h, &n, 4);
-    if (!data) return std::nullopt;
-    Image img{w, h, std::vector<std::uint8_t>(data, data + static_cast<std::size_t>(w) * h * 4)};
-    stbi_image_free(data);
+    png_image pi{};
+    pi.version = PNG_IMAGE_VERSION;
+    if (!png_image_begin_read_from_file(&pi, path.c_str())) return std::nullopt;
+    pi.format = PNG_FORMAT_RGBA;
+    Image img{static_cast<int>(pi.width), static_cast<int>(pi.height), std::vector<std::uint8_t>(PNG_IMAGE_SIZE(pi))};
+    if (!png_image_finish_read(&pi, nullptr, img.rgba.data(), 0, nullptr)) {
+        png_image_free(&pi);
+        return std::nullopt;
+    }
     return img;
 }
-
 ImageDiff compare(const Image& actual, const Image& expected, int threshold) {
     ImageDiff d;
     d.same_size = actual.width == expected.width && actual.height == expected.height;

@@ -1,5 +1,5 @@
 #pragma once
-// RGBA8 images: PNG in and out (stb) and a pixel comparison for render tests.
+// RGBA8 images: PNG in and out (libpng) and a pixel comparison for render tests.
 #include <cstdint>
 #include <filesystem>
 #include <optional>

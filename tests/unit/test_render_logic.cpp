@@ -4,11 +4,14 @@
 #include "render/camera.hpp"
 #include "render/classify.hpp"
 #include "render/device.hpp"
+#include "render/image.hpp"
 #include "render/map_renderer.hpp"
 
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <filesystem>
+#include <unistd.h>
 
 using namespace onemap;
 using namespace onemap::render;
@@ -146,4 +149,29 @@ TEST(MapRenderer, LodFollowsZoom) {
     EXPECT_EQ(map.lod_index(scene.layers[0]), 0);
     map.render();
     EXPECT_LT(device.counters().visible_features, 10u);
+}
+
+TEST(Png, OpaqueAndTranslucentImagesRoundTrip) {
+    const auto dir = std::filesystem::temp_directory_path() / ("onemap-png-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir);
+    for (const std::uint8_t alpha : {std::uint8_t{255}, std::uint8_t{90}}) {
+        render::Image img{37, 11, std::vector<std::uint8_t>(37 * 11 * 4)};
+        for (std::size_t i = 0; i < img.rgba.size(); i += 4) {
+            img.rgba[i] = static_cast<std::uint8_t>(i * 7);
+            img.rgba[i + 1] = static_cast<std::uint8_t>(i / 3);
+            img.rgba[i + 2] = 200;
+            img.rgba[i + 3] = (i / 4) % 5 == 0 ? alpha : 255;
+        }
+        const auto file = dir / "x.png";
+        ASSERT_TRUE(render::write_png(file, img));
+        const auto back = render::read_png(file);
+        ASSERT_TRUE(back);
+        EXPECT_EQ(back->width, 37);
+        EXPECT_EQ(back->height, 11);
+        EXPECT_EQ(back->rgba, img.rgba) << "alpha " << int(alpha);
+    }
+    EXPECT_FALSE(render::write_png(dir / "missing-folder" / "x.png", render::Image{2, 2, std::vector<std::uint8_t>(16, 255)}));
+    EXPECT_FALSE(render::write_png(dir / "bad.png", render::Image{2, 2, std::vector<std::uint8_t>(3)}));
+    EXPECT_FALSE(render::read_png(dir / "bad.png"));
+    std::filesystem::remove_all(dir);
 }
