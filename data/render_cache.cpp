@@ -45,6 +45,73 @@ std::optional<std::vector<std::uint8_t>> load_render_cache(const Bundle& bundle,
     return std::vector<std::uint8_t>(p, p + n);
 }
 
+bool has_render_cache(const Bundle& bundle, std::string_view key, std::string_view content_hash) {
+    Stmt st(bundle.db(), "SELECT 1 FROM render_cache WHERE key = ? AND content_hash = ?", bundle);
+    sqlite3_bind_text(st.s, 1, key.data(), static_cast<int>(key.size()), SQLITE_STATIC);
+    sqlite3_bind_text(st.s, 2, content_hash.data(), static_cast<int>(content_hash.size()), SQLITE_STATIC);
+    return sqlite3_step(st.s) == SQLITE_ROW;
+}
+
+std::unique_ptr<RenderCacheBlob> RenderCacheBlob::open(const std::filesystem::path& bundle, std::string_view key,
+                                                       std::string_view content_hash) {
+    std::unique_ptr<RenderCacheBlob> b(new RenderCacheBlob());
+    b->m_path = bundle;
+    b->m_key = key;
+    b->m_hash = content_hash;
+    if (sqlite3_open_v2(bundle.c_str(), &b->m_db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK)
+        throw BundleError(fmt::format("{}: render cache: cannot open: {}", bundle.string(), b->m_db ? sqlite3_errmsg(b->m_db) : "out of memory"));
+    sqlite3_busy_timeout(b->m_db, 5000);
+    sqlite3_stmt* st = nullptr;
+    if (sqlite3_prepare_v2(b->m_db, "SELECT rowid, length(data) FROM render_cache WHERE key = ? AND content_hash = ?", -1, &st, nullptr) != SQLITE_OK)
+        return nullptr;  // no render_cache table: nothing cached
+    sqlite3_bind_text(st, 1, b->m_key.data(), static_cast<int>(b->m_key.size()), SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, b->m_hash.data(), static_cast<int>(b->m_hash.size()), SQLITE_STATIC);
+    const int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        b->m_rowid = sqlite3_column_int64(st, 0);
+        b->m_size = static_cast<std::uint64_t>(sqlite3_column_int64(st, 1));
+    }
+    sqlite3_finalize(st);
+    if (rc == SQLITE_ROW) return b;
+    if (rc != SQLITE_DONE) throw BundleError(fmt::format("{}: render cache: {}", bundle.string(), sqlite3_errmsg(b->m_db)));
+    return nullptr;
+}
+
+RenderCacheBlob::~RenderCacheBlob() { sqlite3_close_v2(m_db); }
+
+std::vector<std::uint8_t> RenderCacheBlob::read(std::uint64_t offset, std::uint64_t size) const {
+    const auto fail = [&](std::string_view why) {
+        return BundleError(fmt::format("{}: render cache {}: {}", m_path.string(), m_key, why));
+    };
+    if (offset > m_size || size > m_size - offset) throw fail("a read beyond the end of the stored blob");
+    // One read transaction for the check and the read, so the row cannot change between them.
+    if (sqlite3_exec(m_db, "BEGIN", nullptr, nullptr, nullptr) != SQLITE_OK) throw fail(sqlite3_errmsg(m_db));
+    struct End {
+        sqlite3* db;
+        ~End() { sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr); }
+    } end{m_db};
+    // The row for this key and hash; another program storing an equal scene may have given it a new
+    // rowid (the bytes are then checked by the caller's checksums).
+    sqlite3_stmt* st = nullptr;
+    if (sqlite3_prepare_v2(m_db, "SELECT rowid, length(data) FROM render_cache WHERE key = ? AND content_hash = ? ORDER BY rowid = ? DESC LIMIT 1",
+                           -1, &st, nullptr) != SQLITE_OK)
+        throw fail(sqlite3_errmsg(m_db));
+    sqlite3_bind_text(st, 1, m_key.data(), static_cast<int>(m_key.size()), SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, m_hash.data(), static_cast<int>(m_hash.size()), SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, m_rowid);
+    const bool same = sqlite3_step(st) == SQLITE_ROW && static_cast<std::uint64_t>(sqlite3_column_int64(st, 1)) == m_size;
+    if (same) m_rowid = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    if (!same) throw fail("the stored blob was replaced or removed while the program was reading it");
+    sqlite3_blob* blob = nullptr;
+    if (sqlite3_blob_open(m_db, "main", "render_cache", "data", m_rowid, 0, &blob) != SQLITE_OK) throw fail(sqlite3_errmsg(m_db));
+    std::vector<std::uint8_t> out(size);
+    const int rc = size == 0 ? SQLITE_OK : sqlite3_blob_read(blob, out.data(), static_cast<int>(size), static_cast<int>(offset));
+    sqlite3_blob_close(blob);
+    if (rc != SQLITE_OK) throw fail(sqlite3_errmsg(m_db));
+    return out;
+}
+
 void store_render_cache(Bundle& bundle, std::string_view key, std::string_view content_hash,
                         std::span<const std::uint8_t> data) {
     if (bundle.read_only())

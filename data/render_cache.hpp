@@ -9,6 +9,8 @@
 #include "data/bundle.hpp"
 
 #include <cstdint>
+#include <filesystem>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -25,6 +27,33 @@ std::string regions_fingerprint(const Bundle& bundle);
 // The stored blob for `key` when its hash equals `content_hash`; nullopt when absent or stale.
 std::optional<std::vector<std::uint8_t>> load_render_cache(const Bundle& bundle, std::string_view key,
                                                            std::string_view content_hash);
+
+// Whether a blob for `key` with that hash is stored (without reading it).
+bool has_render_cache(const Bundle& bundle, std::string_view key, std::string_view content_hash);
+
+// A stored blob read piece by piece (SQLite's incremental blob I/O) through a read-only connection of
+// its own, so a large scene opens by reading only the parts it draws. Holding it open takes no lock;
+// each read is its own short read transaction and first checks that the file still holds a blob of
+// the same size for the key and content hash it was opened with.
+class RenderCacheBlob {
+public:
+    // nullptr when the file has no blob for `key` with that hash; throws BundleError when it cannot read.
+    static std::unique_ptr<RenderCacheBlob> open(const std::filesystem::path& bundle, std::string_view key,
+                                                 std::string_view content_hash);
+    ~RenderCacheBlob();
+    RenderCacheBlob(const RenderCacheBlob&) = delete;
+    RenderCacheBlob& operator=(const RenderCacheBlob&) = delete;
+    std::uint64_t size() const { return m_size; }
+    // Throws BundleError when the range lies outside the blob, or the row was replaced or removed.
+    std::vector<std::uint8_t> read(std::uint64_t offset, std::uint64_t size) const;
+private:
+    RenderCacheBlob() = default;
+    ::sqlite3* m_db = nullptr;
+    std::filesystem::path m_path;
+    std::string m_key, m_hash;
+    mutable std::int64_t m_rowid = 0;
+    std::uint64_t m_size = 0;
+};
 
 // Store (replace) the blob for `key`. Throws BundleError when the bundle is read-only or the write fails.
 void store_render_cache(Bundle& bundle, std::string_view key, std::string_view content_hash,

@@ -285,48 +285,144 @@ std::vector<SceneChunk> read_chunks(Reader& r) {
 
 }  // namespace
 
-std::vector<std::uint8_t> serialize(const Scene& scene) {
-    Writer w;
-    w.pod(k_magic);
-    w.pod(k_scene_format);
-    w.pod(scene.origin.x);
-    w.pod(scene.origin.y);
-    w.box(scene.bounds);
-    w.pod(static_cast<std::uint32_t>(scene.layers.size()));
-    for (const auto& l : scene.layers) {
-        w.pod(static_cast<std::int32_t>(l.level));
-        w.pod(static_cast<std::uint32_t>(l.features.size()));
-        for (const auto& f : l.features) {
-            w.str(f.code);
-            w.str(f.parent_code);
-            w.str(f.name);
-            w.pod(f.population);
-            w.pod(f.anchor.x);
-            w.pod(f.anchor.y);
-            w.pod(f.anchor_radius);
-            w.box(f.bounds);
-        }
-        w.pod(static_cast<std::uint32_t>(l.lods.size()));
-        for (const auto& lod : l.lods) {
-            w.pod(lod.tolerance);
-            w.vec(lod.xy);
-            w.vec(lod.vertex_feature);
-            w.vec(lod.indices);
-            write_chunks(w, lod.fill_chunks);
-            w.vec(lod.segments);
-            write_chunks(w, lod.border_chunks);
-        }
+namespace {
+
+// A 64-bit checksum over whole words (the tail bytewise): fast enough to check every LOD read.
+std::uint64_t lod_checksum(std::span<const std::uint8_t> bytes) {
+    std::uint64_t h = 0xcbf29ce484222325ull;
+    std::size_t i = 0;
+    for (; i + 8 <= bytes.size(); i += 8) {
+        std::uint64_t w;
+        std::memcpy(&w, bytes.data() + i, 8);
+        h = (h ^ w) * 0x100000001b3ull;
+        h ^= h >> 29;
     }
+    for (; i < bytes.size(); ++i) h = (h ^ bytes[i]) * 0x100000001b3ull;
+    return h;
+}
+
+std::vector<std::uint8_t> lod_payload(const SceneLod& lod) {
+    Writer w;
+    w.vec(lod.xy);
+    w.vec(lod.vertex_feature);
+    w.vec(lod.indices);
+    write_chunks(w, lod.fill_chunks);
+    w.vec(lod.segments);
+    write_chunks(w, lod.border_chunks);
     return w.take();
 }
 
-Scene deserialize_scene(std::span<const std::uint8_t> blob) {
-    Reader r(blob);
-    if (r.pod<std::uint32_t>() != k_magic) throw std::runtime_error("scene blob: not an onemap scene (bad magic)");
-    const auto version = r.pod<std::uint32_t>();
+void read_lod_payload(std::span<const std::uint8_t> bytes, SceneLod& lod) {
+    Reader r(bytes);
+    lod.xy = r.vec<float>();
+    lod.vertex_feature = r.vec<std::uint32_t>();
+    lod.indices = r.vec<std::uint32_t>();
+    lod.fill_chunks = read_chunks(r);
+    lod.segments = r.vec<float>();
+    lod.border_chunks = read_chunks(r);
+    if (!r.done()) throw std::runtime_error("scene blob: trailing bytes after a LOD (damaged)");
+    if (lod.xy.size() != lod.vertex_feature.size() * 2) throw std::runtime_error("scene blob: LOD vertex arrays disagree (damaged)");
+    const std::uint32_t vertices = static_cast<std::uint32_t>(lod.vertex_feature.size());
+    for (std::uint32_t i : lod.indices)
+        if (i >= vertices) throw std::runtime_error("scene blob: index beyond the vertices (damaged)");
+    for (const auto& c : lod.fill_chunks)
+        if (std::uint64_t{c.first} + c.count > lod.indices.size()) throw std::runtime_error("scene blob: fill chunk beyond the indices (damaged)");
+    for (const auto& c : lod.border_chunks)
+        if (std::uint64_t{c.first} + c.count > lod.segments.size() / 4) throw std::runtime_error("scene blob: border chunk beyond the segments (damaged)");
+}
+
+class MemoryBlob final : public SceneBlobReader {
+public:
+    explicit MemoryBlob(std::span<const std::uint8_t> blob) : m_blob(blob) {}
+    std::uint64_t size() const override { return m_blob.size(); }
+    std::vector<std::uint8_t> read(std::uint64_t offset, std::uint64_t size) const override {
+        if (offset > m_blob.size() || size > m_blob.size() - offset) throw std::runtime_error("scene blob: truncated (expected more bytes)");
+        return {m_blob.begin() + static_cast<std::ptrdiff_t>(offset), m_blob.begin() + static_cast<std::ptrdiff_t>(offset + size)};
+    }
+private:
+    std::span<const std::uint8_t> m_blob;
+};
+
+constexpr std::uint64_t k_prefix_bytes = 16;  // magic, format, head size
+
+}  // namespace
+
+// Layout: magic u32, format u32, head_bytes u64, head, LOD payloads. The head holds, per LOD, its
+// tolerance and the offset (from the blob's start), size and checksum of its payload.
+std::vector<std::uint8_t> serialize(const Scene& scene) {
+    // Payloads coarsest LOD first: SQLite reaches a blob's bytes by walking its page chain from the
+    // start, so what a zoomed-out first frame draws should lie near the head.
+    struct Slot {
+        std::size_t layer, k;
+        std::vector<std::uint8_t> bytes;
+        std::uint64_t offset = 0;
+    };
+    std::vector<Slot> slots;
+    std::size_t max_lods = 0;
+    for (const auto& l : scene.layers) max_lods = std::max(max_lods, l.lods.size());
+    for (std::size_t k = max_lods; k-- > 0;)
+        for (std::size_t li = 0; li < scene.layers.size(); ++li)
+            if (k < scene.layers[li].lods.size()) slots.push_back({li, k, lod_payload(scene.lod(li, k))});
+    auto head = [&](std::uint64_t first_offset) {
+        std::uint64_t offset = first_offset;
+        for (auto& s : slots) {
+            s.offset = offset;
+            offset += s.bytes.size();
+        }
+        Writer w;
+        w.pod(scene.origin.x);
+        w.pod(scene.origin.y);
+        w.box(scene.bounds);
+        w.pod(static_cast<std::uint32_t>(scene.layers.size()));
+        for (std::size_t li = 0; li < scene.layers.size(); ++li) {
+            const auto& l = scene.layers[li];
+            w.pod(static_cast<std::int32_t>(l.level));
+            w.pod(static_cast<std::uint32_t>(l.features.size()));
+            for (const auto& f : l.features) {
+                w.str(f.code);
+                w.str(f.parent_code);
+                w.str(f.name);
+                w.pod(f.population);
+                w.pod(f.anchor.x);
+                w.pod(f.anchor.y);
+                w.pod(f.anchor_radius);
+                w.box(f.bounds);
+            }
+            w.pod(static_cast<std::uint32_t>(l.lods.size()));
+            for (std::size_t k = 0; k < l.lods.size(); ++k) {
+                const Slot& s = *std::find_if(slots.begin(), slots.end(), [&](const Slot& x) { return x.layer == li && x.k == k; });
+                w.pod(l.lods[k].tolerance);
+                w.pod(s.offset);
+                w.pod(static_cast<std::uint64_t>(s.bytes.size()));
+                w.pod(lod_checksum(s.bytes));
+            }
+        }
+        return w.take();
+    };
+    const std::uint64_t head_bytes = head(0).size();  // offsets are fixed-size: the size does not depend on them
+    const auto h = head(k_prefix_bytes + head_bytes);
+    Writer w;
+    w.pod(k_magic);
+    w.pod(k_scene_format);
+    w.pod(head_bytes);
+    std::vector<std::uint8_t> out = w.take();
+    out.insert(out.end(), h.begin(), h.end());
+    for (const auto& s : slots) out.insert(out.end(), s.bytes.begin(), s.bytes.end());
+    return out;
+}
+
+Scene open_scene(std::shared_ptr<const SceneBlobReader> reader) {
+    const auto prefix = reader->read(0, k_prefix_bytes);
+    Reader pr(prefix);
+    if (pr.pod<std::uint32_t>() != k_magic) throw std::runtime_error("scene blob: not an onemap scene (bad magic)");
+    const auto version = pr.pod<std::uint32_t>();
     if (version != k_scene_format)
         throw std::runtime_error("scene blob: format " + std::to_string(version) + ", this build reads " +
                                  std::to_string(k_scene_format));
+    const auto head_bytes = pr.pod<std::uint64_t>();
+    if (head_bytes > reader->size() - k_prefix_bytes) throw std::runtime_error("scene blob: truncated (expected more bytes)");
+    const auto head = reader->read(k_prefix_bytes, head_bytes);
+    Reader r(head);
     Scene scene;
     scene.origin.x = r.pod<double>();
     scene.origin.y = r.pod<double>();
@@ -348,18 +444,37 @@ Scene deserialize_scene(std::span<const std::uint8_t> blob) {
         l.lods.resize(r.pod<std::uint32_t>());
         for (auto& lod : l.lods) {
             lod.tolerance = r.pod<double>();
-            lod.xy = r.vec<float>();
-            lod.vertex_feature = r.vec<std::uint32_t>();
-            lod.indices = r.vec<std::uint32_t>();
-            lod.fill_chunks = read_chunks(r);
-            lod.segments = r.vec<float>();
-            lod.border_chunks = read_chunks(r);
-            for (std::uint32_t i : lod.indices)
-                if (i >= lod.vertex_feature.size()) throw std::runtime_error("scene blob: index beyond the vertices (damaged)");
+            lod.blob_offset = r.pod<std::uint64_t>();
+            lod.blob_size = r.pod<std::uint64_t>();
+            lod.blob_checksum = r.pod<std::uint64_t>();
+            lod.loaded = false;
+            if (lod.blob_offset > reader->size() || lod.blob_size > reader->size() - lod.blob_offset)
+                throw std::runtime_error("scene blob: a LOD lies beyond the blob (truncated)");
         }
     }
-    if (!r.done()) throw std::runtime_error("scene blob: trailing bytes (damaged)");
+    if (!r.done()) throw std::runtime_error("scene blob: trailing bytes in the head (damaged)");
+    scene.reader = std::move(reader);
     return scene;
+}
+
+Scene deserialize_scene(std::span<const std::uint8_t> blob) {
+    Scene scene = open_scene(std::make_shared<MemoryBlob>(blob));
+    for (std::size_t li = 0; li < scene.layers.size(); ++li)
+        for (std::size_t k = 0; k < scene.layers[li].lods.size(); ++k) scene.lod(li, k);
+    scene.reader.reset();  // the span is the caller's: nothing may read it later
+    return scene;
+}
+
+const SceneLod& Scene::lod(std::size_t li, std::size_t k) const {
+    SceneLod& lod = layers.at(li).lods.at(k);
+    if (lod.loaded) return lod;
+    if (!reader) throw std::runtime_error("scene: a LOD was never read and the scene has no blob to read it from");
+    const auto bytes = reader->read(lod.blob_offset, lod.blob_size);
+    if (lod_checksum(bytes) != lod.blob_checksum)
+        throw std::runtime_error("scene blob: a LOD's checksum does not match (damaged, or the cache was rewritten while open)");
+    read_lod_payload(bytes, lod);
+    lod.loaded = true;
+    return lod;
 }
 
 std::uint64_t fnv1a64(std::span<const std::uint8_t> bytes, std::uint64_t seed) {

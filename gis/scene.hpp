@@ -14,6 +14,7 @@
 #include "gis/geometry.hpp"
 
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <string>
 #include <vector>
@@ -38,6 +39,8 @@ struct SceneChunk {
 
 struct SceneLod {
     double tolerance = 0;
+    bool loaded = true;                       // false: still in the blob (Scene::lod reads it)
+    std::uint64_t blob_offset = 0, blob_size = 0, blob_checksum = 0;
     std::vector<float> xy;                    // relative to origin
     std::vector<std::uint32_t> vertex_feature;
     std::vector<std::uint32_t> indices;
@@ -49,14 +52,28 @@ struct SceneLod {
 struct SceneLayer {
     int level = 0;
     std::vector<SceneFeature> features;
-    std::vector<SceneLod> lods;
+    // Tolerances are always there; the arrays only once loaded. Read them through Scene::lod.
+    mutable std::vector<SceneLod> lods;
+};
+
+// Where a lazily opened scene reads its LODs from (a blob in a bundle's render cache, a file, memory).
+class SceneBlobReader {
+public:
+    virtual ~SceneBlobReader() = default;
+    virtual std::uint64_t size() const = 0;
+    // `size` bytes at `offset`; throws std::runtime_error when they cannot be read.
+    virtual std::vector<std::uint8_t> read(std::uint64_t offset, std::uint64_t size) const = 0;
 };
 
 struct Scene {
     Point origin;
     Box bounds;                               // lon/lat of everything
     std::vector<SceneLayer> layers;
+    std::shared_ptr<const SceneBlobReader> reader;  // set by open_scene: where unloaded LODs come from
     const SceneLayer* layer(int level) const;  // nullptr when absent
+    // LOD `k` of layers[li], read from the blob and checked on first use. Not thread-safe: call it
+    // from the one thread that draws. Throws std::runtime_error on a damaged or changed blob.
+    const SceneLod& lod(std::size_t li, std::size_t k) const;
 };
 
 struct SceneInputFeature {
@@ -93,11 +110,14 @@ struct SceneBuildStats {
 Scene build_scene(std::span<const SceneInputLayer> layers, const SceneBuildOptions& options = {},
                   SceneBuildStats* stats = nullptr);
 
-// Serialisation: a versioned little-endian blob; deserialise throws std::runtime_error naming the
-// rule broken on a damaged or foreign blob.
-inline constexpr std::uint32_t k_scene_format = 5;  // 2: 16×16 chunks; 3: fewer kept points; 4: anchors; 5: 5 LODs
+// Serialisation: a versioned little-endian blob — a head (origin, features, LOD tolerances with the
+// offset, size and checksum of each LOD's arrays) followed by the LODs — so a scene opens by reading
+// its head and then only the LODs drawn. Reading throws std::runtime_error naming the rule broken on
+// a damaged or foreign blob.
+inline constexpr std::uint32_t k_scene_format = 6;  // 2: 16×16 chunks; 3: fewer kept points; 4: anchors; 5: 5 LODs; 6: head + lazy LODs
 std::vector<std::uint8_t> serialize(const Scene& scene);
-Scene deserialize_scene(std::span<const std::uint8_t> blob);
+Scene deserialize_scene(std::span<const std::uint8_t> blob);      // everything, at once
+Scene open_scene(std::shared_ptr<const SceneBlobReader> reader);  // the head now, each LOD on first use
 
 // FNV-1a 64 of bytes; used for content hashes.
 std::uint64_t fnv1a64(std::span<const std::uint8_t> bytes, std::uint64_t seed = 0xcbf29ce484222325ull);

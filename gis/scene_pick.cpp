@@ -6,9 +6,7 @@ namespace {
 double cross(double ax, double ay, double bx, double by, double px, double py) { return (bx - ax) * (py - ay) - (by - ay) * (px - ax); }
 }  // namespace
 
-int pick_feature(const SceneLayer& layer, Point p) {
-    if (layer.lods.empty()) return -1;
-    const SceneLod& lod = layer.lods.front();
+int pick_feature(const SceneLod& lod, Point p) {
     for (const SceneChunk& chunk : lod.fill_chunks) {
         if (!chunk.bounds.contains(p)) continue;
         const std::uint32_t end = chunk.first + chunk.count;

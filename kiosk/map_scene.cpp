@@ -4,13 +4,33 @@
 #include "data/features.hpp"
 #include "data/render_cache.hpp"
 
+#include <fmt/format.h>
+
 #include <chrono>
+#include <memory>
+#include <stdexcept>
 #include <cstdio>
 #include <unistd.h>
 
 namespace onemap::app {
 
 namespace {
+// The render cache's blob as the scene's LOD source.
+class BundleBlob final : public gis::SceneBlobReader {
+public:
+    explicit BundleBlob(std::unique_ptr<data::RenderCacheBlob> blob) : m_blob(std::move(blob)) {}
+    std::uint64_t size() const override { return m_blob->size(); }
+    std::vector<std::uint8_t> read(std::uint64_t offset, std::uint64_t size) const override {
+        try {
+            return m_blob->read(offset, size);
+        } catch (const data::BundleError& e) {
+            throw std::runtime_error(e.what());
+        }
+    }
+private:
+    std::unique_ptr<data::RenderCacheBlob> m_blob;
+};
+
 double since(std::chrono::steady_clock::time_point t0) {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
@@ -25,12 +45,17 @@ SceneLoad load_scene(const data::Bundle& bundle, bool use_cache, bool write_cach
     {
         hash = data::regions_fingerprint(bundle) + "|scene-format " + std::to_string(gis::k_scene_format);
         if (use_cache) {
-            if (auto blob = data::load_render_cache(bundle, k_scene_cache_key, hash)) {
-                out.scene = gis::deserialize_scene(*blob);
-                out.from_cache = true;
+            // Only the head now: each LOD is read when first drawn.
+            if (auto blob = data::RenderCacheBlob::open(path, k_scene_cache_key, hash)) {
                 out.blob_bytes = blob->size();
-                out.seconds_read = since(t0);
-                return out;
+                try {
+                    out.scene = gis::open_scene(std::make_shared<BundleBlob>(std::move(blob)));
+                    out.from_cache = true;
+                    out.seconds_read = since(t0);
+                    return out;
+                } catch (const std::runtime_error& e) {
+                    out.cache_error = e.what();
+                }
             }
         }
     }
@@ -55,8 +80,12 @@ SceneLoad load_scene(const data::Bundle& bundle, bool use_cache, bool write_cach
         out.blob_bytes = blob.size();
         try {
             data::Bundle writable = data::Bundle::open(path, data::OpenMode::ReadWrite);
-            data::store_render_cache(writable, k_scene_cache_key, hash, blob);
-            out.stored = true;
+            // Another program may have stored the same scene meanwhile; replacing it would pull the rug
+            // from under whoever is reading its LODs.
+            if (!use_cache || !data::has_render_cache(writable, k_scene_cache_key, hash)) {
+                data::store_render_cache(writable, k_scene_cache_key, hash, blob);
+                out.stored = true;
+            }
         } catch (const data::BundleError& e) {
             out.store_error = e.what();
         }

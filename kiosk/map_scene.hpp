@@ -1,6 +1,7 @@
 #pragma once
 // Bundle → render scene: read the regions of the drawn levels, build the gis::Scene (topology, LODs,
-// triangles, anchors) or read it from the bundle's render cache when the regions are unchanged.
+// triangles, anchors) or open it from the bundle's render cache when the regions are unchanged — the
+// head (features, tolerances) at once, each LOD when first drawn (gis::Scene::lod).
 #include "data/bundle.hpp"
 #include "gis/scene.hpp"
 
@@ -16,6 +17,7 @@ struct SceneLoad {
     bool from_cache = false;
     bool stored = false;          // freshly built and written to the cache
     std::string store_error;      // why a freshly built scene was not stored (another program held the bundle)
+    std::string cache_error;      // why a stored scene could not be read (damaged): it was rebuilt
     double seconds_read = 0;      // regions (build) or blob (cache)
     double seconds_build = 0;
     double seconds_store = 0;

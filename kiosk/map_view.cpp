@@ -255,7 +255,7 @@ void MapView::zoom_about(double factor, double x, double y) { m->renderer->camer
 
 std::string MapView::pick(double x, double y) const {
     const gis::Point p = m->renderer->camera().to_scene({x, y});
-    const int idx = gis::pick_feature(m->renderer->layer(), p);
+    const int idx = m->renderer->pick(p);
     return idx >= 0 ? m->renderer->layer().features[static_cast<std::size_t>(idx)].code : std::string();
 }
 
@@ -274,7 +274,21 @@ std::vector<std::string> MapView::drawn_codes() const {
     return out;
 }
 
-bool MapView::update(double dt) { return m->renderer->update(dt); }
+bool MapView::update(double dt) {
+    const bool moving = m->renderer->update(dt);
+    // The scene opened with only what the first frame draws; while the view rests, read one more
+    // LOD a frame, so a zoom never waits on the disk and a cache rewritten later cannot pull the rug.
+    if (!moving) {
+        const gis::Scene& scene = m->scene.scene;
+        for (std::size_t li = 0, done = 0; li < scene.layers.size() && !done; ++li)
+            for (std::size_t k = 0; k < scene.layers[li].lods.size() && !done; ++k)
+                if (!scene.layers[li].lods[k].loaded) {
+                    scene.lod(li, k);
+                    done = 1;
+                }
+    }
+    return moving;
+}
 
 void MapView::render(int width, int height) {
     glBindFramebuffer(GL_FRAMEBUFFER, 0);

@@ -1,5 +1,7 @@
 #include "map_renderer.hpp"
 
+#include "gis/scene_pick.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <cstring>
@@ -101,6 +103,11 @@ std::size_t MapRenderer::layer_index(int level) const {
 
 const gis::SceneLayer& MapRenderer::layer() const { return m_scene.layers[layer_index(m_level)]; }
 
+int MapRenderer::pick(gis::Point local) const {
+    const std::size_t li = layer_index(m_level);
+    return gis::pick_feature(m_scene.lod(li, static_cast<std::size_t>(lod_index(m_scene.layers[li]))), local);
+}
+
 void MapRenderer::set_viewport(int width, int height) { m_camera.set_viewport(width, height); }
 
 void MapRenderer::set_level(int level) {
@@ -125,7 +132,7 @@ void MapRenderer::set_points(std::vector<MapPoint> points, bool cluster) {
 MapRenderer::LodGpu& MapRenderer::lod_gpu(std::size_t li, std::size_t k) {
     LodGpu& g = m_layers[li]->lods[k];
     if (g.uploaded) return g;
-    const gis::SceneLod& lod = m_scene.layers[li].lods[k];
+    const gis::SceneLod& lod = m_scene.lod(li, k);
     // interleave xy + feature
     std::vector<std::uint32_t> interleaved(lod.vertex_feature.size() * 3);
     for (std::size_t v = 0; v < lod.vertex_feature.size(); ++v) {
@@ -185,7 +192,7 @@ void MapRenderer::draw_fills(const float view[4], const gis::Box& vis) {
     const float highlight[4] = {1.0f, 0.85f, 0.1f, 0.75f};
     const Uniform uniforms[] = {u4("u_view", view), ui("u_colors", 0), ui("u_hover", m_hover), ui("u_selected", m_selected),
                                 u4("u_highlight", highlight)};
-    for (auto [first, count] : visible_ranges(layer.lods[static_cast<std::size_t>(k)].fill_chunks, vis)) {
+    for (auto [first, count] : visible_ranges(m_scene.lod(li, static_cast<std::size_t>(k)).fill_chunks, vis)) {
         DrawCall call;
         call.program = m_fill_program;
         call.vertex_array = g.fill_va;
@@ -227,7 +234,7 @@ void MapRenderer::draw_borders(const float view[4], const gis::Box& vis, int wid
         const Uniform uniforms[] = {u4("u_view", view),
                                     u2("u_viewport", static_cast<float>(width), static_cast<float>(height)),
                                     u1("u_half_width", half), u4("u_color", color)};
-        for (auto [first, count] : visible_ranges(layer.lods[static_cast<std::size_t>(k)].border_chunks, vis)) {
+        for (auto [first, count] : visible_ranges(m_scene.lod(li, static_cast<std::size_t>(k)).border_chunks, vis)) {
             m_device.set_instance_base(g.line_va, g.line_attribs, first);
             DrawCall call;
             call.program = m_line_program;
@@ -420,8 +427,8 @@ void MapRenderer::render() {
 }
 
 void MapRenderer::draw_map(const float view[4], const gis::Box& visible, int width, int height) {
-    if (!std::getenv("DIAG_NOFILL")) draw_fills(view, visible);
-    if (!std::getenv("DIAG_NOBORDER")) draw_borders(view, visible, width, height);
+    draw_fills(view, visible);
+    draw_borders(view, visible, width, height);
 }
 
 void MapRenderer::set_frame_cache(bool on) {

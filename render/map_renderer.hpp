@@ -46,6 +46,8 @@ public:
     void set_level(int level);                          // must be a layer of the scene
     int level() const { return m_level; }
     const gis::SceneLayer& layer() const;
+    // The drawn level's feature under a scene point (lon/lat minus origin) on the LOD on screen; -1 if none.
+    int pick(gis::Point local) const;
     void set_feature_colors(std::span<const Rgba> colors);  // one per feature of the current level
     void set_hover(int feature) { m_hover = feature; }
     void set_selection(int feature) { m_selected = feature; }

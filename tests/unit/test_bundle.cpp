@@ -1,5 +1,6 @@
 #include "data/bundle.hpp"
 #include "data/features.hpp"
+#include "data/render_cache.hpp"
 #include "fixtures.hpp"
 
 #include <sqlite3.h>
@@ -194,4 +195,40 @@ TEST(Bundle, RefusesTruncatedFileWithoutTouchingIt) {
         EXPECT_NE(std::string(e.what()).find("truncated.gpkg"), std::string::npos);
     }
     EXPECT_EQ(test::read_file(p), before);
+}
+
+TEST(RenderCache, ABlobIsReadInPiecesAndAReplacedOneIsRefused) {
+    const auto p = make_bundle("blob-pieces.gpkg");
+    std::vector<std::uint8_t> data(300000);
+    for (std::size_t i = 0; i < data.size(); ++i) data[i] = static_cast<std::uint8_t>(i * 31 + i / 977);
+    {
+        Bundle b = Bundle::open(p, OpenMode::ReadWrite);
+        store_render_cache(b, "scene/v1", "hash-1", data);
+    }
+    EXPECT_EQ(RenderCacheBlob::open(p, "scene/v1", "hash-2"), nullptr);  // stale
+    EXPECT_EQ(RenderCacheBlob::open(p, "other", "hash-1"), nullptr);     // absent
+    const auto blob = RenderCacheBlob::open(p, "scene/v1", "hash-1");
+    ASSERT_NE(blob, nullptr);
+    EXPECT_EQ(blob->size(), data.size());
+    const auto piece = blob->read(250000, 1234);
+    EXPECT_TRUE(std::equal(piece.begin(), piece.end(), data.begin() + 250000));
+    EXPECT_EQ(blob->read(0, 16), std::vector<std::uint8_t>(data.begin(), data.begin() + 16));
+    EXPECT_THROW(blob->read(data.size() - 10, 11), BundleError);
+    {  // the same blob stored again by another program (a new row): still readable
+        Bundle b = Bundle::open(p, OpenMode::ReadWrite);
+        b.exec("DELETE FROM render_cache");
+        b.exec("INSERT INTO render_cache(key, content_hash, data) VALUES ('filler', 'x', x'00')");
+        store_render_cache(b, "scene/v1", "hash-1", data);
+    }
+    EXPECT_EQ(blob->read(250000, 1234), piece);
+    {  // holding the reader open takes no lock: another program can still write the file
+        Bundle b = Bundle::open(p, OpenMode::ReadWrite);
+        store_render_cache(b, "scene/v1", "hash-2", data);
+    }
+    try {
+        blob->read(0, 16);
+        ADD_FAILURE() << "a read of a replaced blob succeeded";
+    } catch (const BundleError& e) {
+        EXPECT_NE(std::string(e.what()).find("replaced"), std::string::npos) << e.what();
+    }
 }

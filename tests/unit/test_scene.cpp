@@ -252,3 +252,86 @@ TEST(Scene, BuildsChunkedLodsAndRoundTrips) {
     damaged[0] ^= 0xFF;
     EXPECT_THROW(deserialize_scene(damaged), std::runtime_error);
 }
+
+namespace {
+// An in-memory blob that counts what is read from it.
+class CountingBlob final : public SceneBlobReader {
+public:
+    explicit CountingBlob(std::vector<std::uint8_t> blob) : bytes(std::move(blob)) {}
+    std::uint64_t size() const override { return bytes.size(); }
+    std::vector<std::uint8_t> read(std::uint64_t offset, std::uint64_t n) const override {
+        if (offset + n > bytes.size()) throw std::runtime_error("beyond the end");
+        ++reads;
+        read_bytes += n;
+        return {bytes.begin() + static_cast<std::ptrdiff_t>(offset), bytes.begin() + static_cast<std::ptrdiff_t>(offset + n)};
+    }
+    std::vector<std::uint8_t> bytes;
+    mutable int reads = 0;
+    mutable std::uint64_t read_bytes = 0;
+};
+
+Scene two_layer_scene() {
+    const Coverage cov = make_coverage(6);
+    std::vector<SceneInputLayer> layers(2);
+    layers[0].level = 4;
+    layers[1].level = 5;
+    for (std::size_t i = 0; i < cov.cells.size(); ++i) {
+        layers[0].features.push_back({"t" + std::to_string(i), "p", "镇" + std::to_string(i), 100, cov.cells[i]});
+        layers[1].features.push_back({"v" + std::to_string(i), "t", "村" + std::to_string(i), 10, cov.cells[i]});
+    }
+    SceneBuildOptions opt;
+    opt.tolerances = {0.002, 0.01, 0.1};
+    opt.grid = 3;
+    return build_scene(layers, opt);
+}
+}  // namespace
+
+TEST(Scene, OpensWithTheHeadAndReadsEachLodOnceWhenFirstAsked) {
+    const Scene built = two_layer_scene();
+    const auto blob = serialize(built);
+    auto source = std::make_shared<CountingBlob>(blob);
+    const Scene lazy = open_scene(source);
+    ASSERT_EQ(lazy.layers.size(), 2u);
+    EXPECT_EQ(lazy.layers[1].features[4].name, "村4");
+    EXPECT_EQ(source->reads, 2);                        // prefix and head
+    EXPECT_LT(source->read_bytes, blob.size() / 4);     // features and tolerances, no arrays
+    for (const auto& l : lazy.layers)
+        for (const auto& lod : l.lods) {
+            EXPECT_FALSE(lod.loaded);
+            EXPECT_TRUE(lod.xy.empty());
+            EXPECT_GT(lod.tolerance, 0);
+        }
+    // the coarsest LODs lie right after the head, where a zoomed-out first frame finds them
+    EXPECT_LT(lazy.layers[1].lods[2].blob_offset, lazy.layers[1].lods[0].blob_offset);
+    const SceneLod& coarse = lazy.lod(1, 2);
+    EXPECT_TRUE(coarse.loaded);
+    EXPECT_EQ(coarse.indices, built.layers[1].lods[2].indices);
+    EXPECT_EQ(coarse.xy, built.layers[1].lods[2].xy);
+    EXPECT_EQ(coarse.segments, built.layers[1].lods[2].segments);
+    EXPECT_EQ(source->reads, 3);
+    lazy.lod(1, 2);
+    EXPECT_EQ(source->reads, 3);  // once
+    EXPECT_FALSE(lazy.layers[0].lods[0].loaded);
+    EXPECT_EQ(serialize(lazy), blob);  // a lazy scene serialises to the same bytes (reading the rest)
+}
+
+TEST(Scene, ADamagedLodIsRefusedWhenRead) {
+    const auto blob = serialize(two_layer_scene());
+    const Scene probe = open_scene(std::make_shared<CountingBlob>(blob));
+    const SceneLod& fine = probe.layers[1].lods[0];
+    auto damaged = blob;
+    damaged[fine.blob_offset + fine.blob_size / 2] ^= 0x5A;
+    const Scene lazy = open_scene(std::make_shared<CountingBlob>(damaged));
+    EXPECT_NO_THROW(lazy.lod(1, 2));  // the others are sound
+    try {
+        lazy.lod(1, 0);
+        ADD_FAILURE() << "a damaged LOD was accepted";
+    } catch (const std::runtime_error& e) {
+        EXPECT_NE(std::string(e.what()).find("checksum"), std::string::npos) << e.what();
+    }
+    // a blob cut short after the head: the head's LOD table points beyond it
+    auto cut = blob;
+    cut.resize(fine.blob_offset);
+    EXPECT_THROW(open_scene(std::make_shared<CountingBlob>(cut)), std::runtime_error);
+    EXPECT_THROW(deserialize_scene(cut), std::runtime_error);
+}
