@@ -76,7 +76,9 @@ MapView::MapView(const std::filesystem::path& bundle, SceneLoad scene) : m_bundl
     const auto [font, index] = render::find_font();
     if (!font.empty()) m->atlas = std::make_unique<render::GlyphAtlas>(font, index);
     m->renderer = std::make_unique<render::MapRenderer>(*m->device, m->scene.scene, m->atlas.get());
-    m->renderer->set_frame_cache(true);  // pan, zoom and flights show a cached picture; the full map when at rest
+    // pan, zoom, flights and hovering show a cached picture, redrawn a slice a frame at about 30 ms a frame
+    m->renderer->set_frame_cache(true);
+    m->renderer->set_frame_time_target(30);
     for (const auto& l : m->scene.scene.layers) {
         for (const auto& f : l.features) m->parent[f.code] = f.parent_code;
     }

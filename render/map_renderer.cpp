@@ -23,6 +23,9 @@ constexpr double k_min_border_spacing_px = 9.0;
 constexpr double k_cache_size = 1.5;
 constexpr double k_cache_zoom_in = 2.0;
 constexpr double k_cache_zoom_out = 1.0 / 1.5;
+// A new picture is begun before the old one reaches those limits.
+constexpr double k_cache_refresh_in = 1.4;
+constexpr double k_cache_refresh_out = 1.0 / 1.25;
 template <class T>
 std::span<const std::byte> bytes(const std::vector<T>& v) {
     return std::as_bytes(std::span(v));
@@ -151,8 +154,9 @@ MapRenderer::LodGpu& MapRenderer::lod_gpu(std::size_t li, std::size_t k) {
     return g;
 }
 
-int MapRenderer::lod_index(const gis::SceneLayer& layer) const {
-    const double ppd = m_camera.pixels_per_degree();
+int MapRenderer::lod_index(const gis::SceneLayer& layer) const { return lod_index_at(layer, m_camera.pixels_per_degree()); }
+
+int MapRenderer::lod_index_at(const gis::SceneLayer& layer, double ppd) const {
     int best = 0;
     for (std::size_t k = 0; k < layer.lods.size(); ++k)
         if (layer.lods[k].tolerance * ppd <= 1.0) best = static_cast<int>(k);
@@ -167,7 +171,7 @@ bool MapRenderer::update(double dt) {
         m_points_dirty = true;
     }
     m_was_moving = moving;
-    return moving;
+    return moving || (m_cache_on && m_job.active);
 }
 
 // Ranges of visible chunks, neighbours merged.
@@ -184,68 +188,67 @@ static std::vector<std::pair<std::uint32_t, std::uint32_t>> visible_ranges(const
     return out;
 }
 
-void MapRenderer::draw_fills(const float view[4], const gis::Box& vis) {
-    const std::size_t li = layer_index(m_level);
-    const gis::SceneLayer& layer = m_scene.layers[li];
-    const int k = lod_index(layer);
-    LodGpu& g = lod_gpu(li, static_cast<std::size_t>(k));
-    const float highlight[4] = {1.0f, 0.85f, 0.1f, 0.75f};
-    const Uniform uniforms[] = {u4("u_view", view), ui("u_colors", 0), ui("u_hover", m_hover), ui("u_selected", m_selected),
-                                u4("u_highlight", highlight)};
-    for (auto [first, count] : visible_ranges(m_scene.lod(li, static_cast<std::size_t>(k)).fill_chunks, vis)) {
-        DrawCall call;
-        call.program = m_fill_program;
-        call.vertex_array = g.fill_va;
-        call.textures[0] = m_layers[li]->colors;
-        call.indexed = true;
-        call.first = first;
-        call.count = count;
-        call.blend = false;
-        call.uniforms = uniforms;
-        m_device.draw(call);
+// Fills of the drawn level, then the borders of it and of every level above, finest first, each
+// level above wider and darker on top.
+std::vector<MapRenderer::MapItem> MapRenderer::plan_map(const gis::Box& vis, double ppd) const {
+    std::vector<MapItem> items;
+    const std::size_t fill_layer = layer_index(m_level);
+    {
+        const std::size_t k = static_cast<std::size_t>(lod_index_at(m_scene.layers[fill_layer], ppd));
+        for (auto [first, count] : visible_ranges(m_scene.lod(fill_layer, k).fill_chunks, vis))
+            items.push_back({false, fill_layer, k, first, count, 0});
     }
-    for (const auto& f : layer.features) {
-        const gis::Box b{f.bounds.min_x - m_scene.origin.x, f.bounds.min_y - m_scene.origin.y,
-                         f.bounds.max_x - m_scene.origin.x, f.bounds.max_y - m_scene.origin.y};
-        if (intersects(b, vis)) ++m_device.counters().visible_features;
-    }
-}
-
-void MapRenderer::draw_borders(const float view[4], const gis::Box& vis, int width, int height) {
-    // finest level first; each level above drawn wider and darker on top
     std::vector<std::size_t> order;
     for (std::size_t i = 0; i < m_scene.layers.size(); ++i)
         if (m_scene.layers[i].level <= m_level) order.push_back(i);
     std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return m_scene.layers[a].level > m_scene.layers[b].level; });
     for (std::size_t li : order) {
-        const gis::SceneLayer& layer = m_scene.layers[li];
-        const int rank = m_level - layer.level;  // 0: the drawn level's own borders
         // borders of regions only a few pixels across are noise, and most of the frame's vertices:
         // leave them out until the regions are large enough on screen (the fills still show them)
-        if (m_layers[li]->mean_size_degrees * m_camera.pixels_per_degree() < k_min_border_spacing_px &&
-            li != order.back())
-            continue;
-        const float half = 0.5f + 0.4f * static_cast<float>(rank);
-        const float grey = rank == 0 ? 0.35f : (rank == 1 ? 0.28f : 0.15f);
-        const float alpha = std::min(0.95f, 0.6f + 0.2f * static_cast<float>(rank));
-        const float color[4] = {grey, grey, grey, alpha};
-        const int k = lod_index(layer);
-        LodGpu& g = lod_gpu(li, static_cast<std::size_t>(k));
-        const Uniform uniforms[] = {u4("u_view", view),
-                                    u2("u_viewport", static_cast<float>(width), static_cast<float>(height)),
-                                    u1("u_half_width", half), u4("u_color", color)};
-        for (auto [first, count] : visible_ranges(m_scene.lod(li, static_cast<std::size_t>(k)).border_chunks, vis)) {
-            m_device.set_instance_base(g.line_va, g.line_attribs, first);
-            DrawCall call;
-            call.program = m_line_program;
-            call.vertex_array = g.line_va;
-            call.primitive = Primitive::TriangleStrip;
-            call.count = 4;
-            call.instances = count;
-            call.uniforms = uniforms;
-            m_device.draw(call);
-        }
+        if (m_layers[li]->mean_size_degrees * ppd < k_min_border_spacing_px && li != order.back()) continue;
+        const std::size_t k = static_cast<std::size_t>(lod_index_at(m_scene.layers[li], ppd));
+        for (auto [first, count] : visible_ranges(m_scene.lod(li, k).border_chunks, vis))
+            items.push_back({true, li, k, first, count, m_level - m_scene.layers[li].level});
     }
+    return items;
+}
+
+void MapRenderer::draw_item(const MapItem& item, const float view[4], int width, int height, int hover) {
+    LodGpu& g = lod_gpu(item.layer, item.lod);
+    DrawCall call;
+    if (!item.border) {
+        const float highlight[4] = {1.0f, 0.85f, 0.1f, 0.75f};
+        const Uniform uniforms[] = {u4("u_view", view), ui("u_colors", 0), ui("u_hover", hover), ui("u_selected", m_selected),
+                                    u4("u_highlight", highlight), ui("u_only", -1)};
+        call.program = m_fill_program;
+        call.vertex_array = g.fill_va;
+        call.textures[0] = m_layers[item.layer]->colors;
+        call.indexed = true;
+        call.first = item.first;
+        call.count = item.count;
+        call.blend = false;
+        call.uniforms = uniforms;
+        m_device.draw(call);
+        return;
+    }
+    const float half = 0.5f + 0.4f * static_cast<float>(item.rank);
+    const float grey = item.rank == 0 ? 0.35f : (item.rank == 1 ? 0.28f : 0.15f);
+    const float alpha = std::min(0.95f, 0.6f + 0.2f * static_cast<float>(item.rank));
+    const float color[4] = {grey, grey, grey, alpha};
+    const Uniform uniforms[] = {u4("u_view", view), u2("u_viewport", static_cast<float>(width), static_cast<float>(height)),
+                                u1("u_half_width", half), u4("u_color", color)};
+    m_device.set_instance_base(g.line_va, g.line_attribs, item.first);
+    call.program = m_line_program;
+    call.vertex_array = g.line_va;
+    call.primitive = Primitive::TriangleStrip;
+    call.count = 4;
+    call.instances = item.count;
+    call.uniforms = uniforms;
+    m_device.draw(call);
+}
+
+void MapRenderer::draw_map(const float view[4], const gis::Box& visible, int width, int height) {
+    for (const MapItem& item : plan_map(visible, m_camera.pixels_per_degree())) draw_item(item, view, width, height, m_hover);
 }
 
 void MapRenderer::build_clusters() {
@@ -416,60 +419,90 @@ void MapRenderer::render() {
     if (m_labels_dirty && !m_camera.moving()) place_labels();
     float view[4];
     m_camera.clip_transform(view);
-    if (m_cache_on && m_camera.moving()) {
-        if (!cache_usable()) redraw_cache();
-        if (m_cache.valid) draw_cache(view); else draw_map(view, m_camera.visible(), m_camera.width(), m_camera.height());
-    } else {
-        draw_map(view, m_camera.visible(), m_camera.width(), m_camera.height());
+    if (m_cache_on) render_cached(view); else draw_map(view, m_camera.visible(), m_camera.width(), m_camera.height());
+    const gis::Box vis = m_camera.visible();
+    for (const auto& f : layer().features) {
+        const gis::Box b{f.bounds.min_x - m_scene.origin.x, f.bounds.min_y - m_scene.origin.y, f.bounds.max_x - m_scene.origin.x,
+                         f.bounds.max_y - m_scene.origin.y};
+        if (intersects(b, vis)) ++m_device.counters().visible_features;
     }
     draw_points(view);
     draw_overlay();
 }
 
-void MapRenderer::draw_map(const float view[4], const gis::Box& visible, int width, int height) {
-    draw_fills(view, visible);
-    draw_borders(view, visible, width, height);
+// Turning it off and on again keeps the pictures: they carry what they show and are checked against it.
+void MapRenderer::set_frame_cache(bool on) { m_cache_on = on; }
+
+bool MapRenderer::same_content(const Picture& p) const {
+    return p.valid && p.level == m_level && p.colors == m_colors_version && p.selected == m_selected && p.width == m_camera.width() &&
+           p.height == m_camera.height();
 }
 
-void MapRenderer::set_frame_cache(bool on) {
-    m_cache_on = on;
-    m_cache.valid = false;
-}
-
-bool MapRenderer::cache_usable() const {
-    const FrameCache& c = m_cache;
-    if (!c.valid || c.level != m_level || c.colors != m_colors_version || c.hover != m_hover || c.selected != m_selected ||
-        c.width != m_camera.width() || c.height != m_camera.height()) {
-        return false;
+void MapRenderer::render_cached(const float view[4]) {
+    const auto now = std::chrono::steady_clock::now();
+    if (m_frame_target_ms > 0 && m_advanced_last_frame && m_last_render.time_since_epoch().count() != 0) {
+        const double ms = std::chrono::duration<double, std::milli>(now - m_last_render).count();
+        if (ms < 0.8 * m_frame_target_ms) m_frame_budget = std::min<std::uint64_t>(m_frame_budget + m_frame_budget / 4, 50'000'000);
+        else if (ms > 1.2 * m_frame_target_ms) m_frame_budget = std::max<std::uint64_t>(m_frame_budget * 3 / 4, 5000);
     }
-    const double ratio = m_camera.pixels_per_degree() / c.scale;
-    if (ratio > k_cache_zoom_in || ratio < k_cache_zoom_out) return false;  // too soft, or off its edges
+    m_last_render = now;
+    m_advanced_last_frame = false;
     const gis::Box v = m_camera.visible();
-    return v.min_x >= c.box.min_x && v.max_x <= c.box.max_x && v.min_y >= c.box.min_y && v.max_y <= c.box.max_y;
+    const double ratio = m_front.valid ? m_camera.pixels_per_degree() / m_front.scale : 0;
+    const gis::Box& box = m_front.box;
+    // the view within the picture less `shrink` of the margin it was drawn with (a sixth of it each side)
+    auto inside = [&](double shrink) {
+        const double mx = box.width() / 6 * shrink, my = box.height() / 6 * shrink;
+        return v.min_x >= box.min_x + mx && v.max_x <= box.max_x - mx && v.min_y >= box.min_y + my && v.max_y <= box.max_y - my;
+    };
+    const bool content = same_content(m_front);
+    const bool usable = content && ratio <= k_cache_zoom_in && ratio >= k_cache_zoom_out && inside(0);
+    const bool near_limits = !usable || ratio > k_cache_refresh_in || ratio < k_cache_refresh_out || !inside(0.5);
+    // so far off that the old picture would mislead rather than blur: finish the new one now
+    const bool far = !content || ratio > 4 * k_cache_zoom_in || ratio < k_cache_zoom_out / 4 || !intersects(v, box);
+    // pixel for pixel: same scale, and the view's corner on a whole pixel of the picture
+    const gis::Point corner = m_camera.to_screen({box.min_x, box.max_y});
+    const bool exact = usable && std::abs(ratio - 1) < 1e-9 && std::abs(corner.x - std::round(corner.x)) < 1e-3 &&
+                       std::abs(corner.y - std::round(corner.y)) < 1e-3;
+    if (m_job.active && (m_job.width != m_camera.width() || m_job.height != m_camera.height() || m_back.level != m_level ||
+                         m_back.colors != m_colors_version || m_back.selected != m_selected))
+        m_job.active = false;  // drawing what is no longer wanted
+    if (m_camera.moving()) {
+        if (!m_job.active && near_limits) start_picture();
+    } else if (!exact) {
+        // at rest: a picture of exactly this view, unless the one under way is it
+        float now[4];
+        m_camera.clip_transform(now);
+        const bool same_view = m_job.active && std::equal(now, now + 4, m_job.view, [](float a, float b) {
+                                   return std::abs(a - b) <= 1e-6f * std::max(1.0f, std::abs(a));
+                               });
+        if (!same_view) start_picture();
+    }
+    if (m_job.active) {
+        advance_picture(far);
+        m_advanced_last_frame = true;
+    }
+    draw_picture(m_front, view);
+    draw_hover(view);
 }
 
-void MapRenderer::redraw_cache() {
-    FrameCache& c = m_cache;
-    c.valid = false;
+// A picture 1.5× the screen each way around the current view, same centre and scale; its draws are
+// planned now and done by advance_picture.
+void MapRenderer::start_picture() {
     const int w = m_camera.width(), h = m_camera.height();
     const int max = m_device.max_texture_size();
-    const int cw = std::min(max, static_cast<int>(std::lround(k_cache_size * w))), ch = std::min(max, static_cast<int>(std::lround(k_cache_size * h)));
-    if (cw <= w || ch <= h) return;  // no room for a margin: draw every frame in full
+    // an even margin, so the view's corner falls on a whole pixel of the picture
+    int cw = std::min(max, w + 2 * static_cast<int>(std::lround((k_cache_size - 1) / 2 * w)));
+    int ch = std::min(max, h + 2 * static_cast<int>(std::lround((k_cache_size - 1) / 2 * h)));
+    cw -= (cw - w) % 2;
+    ch -= (ch - h) % 2;
+    Picture& c = m_back;
     if (!c.target || c.target.width != cw || c.target.height != ch) c.target = m_device.create_target(cw, ch, c.target);
-    // The camera's transform over the larger picture: same centre, same scale.
     float view[4];
     m_camera.clip_transform(view);
-    const float sx = static_cast<float>(w) / static_cast<float>(cw), sy = static_cast<float>(h) / static_cast<float>(ch);
-    const float picture[4] = {view[0] * sx, view[1] * sy, view[2] * sx, view[3] * sy};
     const double mx = (cw - w) / 2.0, my = (ch - h) / 2.0;
     const gis::Point a = m_camera.to_scene({-mx, h + my}), b = m_camera.to_scene({w + mx, -my});
     c.box = gis::Box{a.x, a.y, b.x, b.y};
-    m_device.bind_target(c.target);
-    m_device.viewport(cw, ch);
-    m_device.clear(m_background);
-    draw_map(picture, c.box, cw, ch);
-    m_device.bind_target({});
-    m_device.viewport(w, h);
     const float quad[] = {static_cast<float>(a.x), static_cast<float>(a.y), 0, 0, static_cast<float>(b.x), static_cast<float>(a.y), 1, 0,
                           static_cast<float>(a.x), static_cast<float>(b.y), 0, 1, static_cast<float>(b.x), static_cast<float>(b.y), 1, 1};
     const auto quad_bytes = std::as_bytes(std::span(quad));
@@ -480,28 +513,106 @@ void MapRenderer::redraw_cache() {
     } else {
         m_device.update_buffer(c.quad, quad_bytes);
     }
+    c.valid = false;
     c.level = m_level;
     c.colors = m_colors_version;
-    c.hover = m_hover;
     c.selected = m_selected;
     c.width = w;
     c.height = h;
     c.scale = m_camera.pixels_per_degree();
+    m_job.active = true;
+    m_job.items = plan_map(c.box, c.scale);
+    m_job.next = 0;
+    std::copy(view, view + 4, m_job.view);  // the camera's transform: the picture's follows, and a rest recognises it
+    m_job.width = w;
+    m_job.height = h;
+    m_device.bind_target(c.target);
+    m_device.viewport(cw, ch);
+    m_device.clear(m_background);
+    m_device.bind_target({});
+    m_device.viewport(w, h);
+}
+
+// The next slice of the picture under way (all of it when `to_the_end`, the budget is 0 or there is
+// nothing else to show); when it is complete it becomes the picture shown.
+void MapRenderer::advance_picture(bool to_the_end) {
+    Picture& c = m_back;
+    const int w = m_camera.width(), h = m_camera.height();
+    const float sx = static_cast<float>(w) / static_cast<float>(c.target.width), sy = static_cast<float>(h) / static_cast<float>(c.target.height);
+    const float picture[4] = {m_job.view[0] * sx, m_job.view[1] * sy, m_job.view[2] * sx, m_job.view[3] * sy};
+    const bool all = to_the_end || m_frame_budget == 0 || !same_content(m_front);
+    m_device.bind_target(c.target);
+    m_device.viewport(c.target.width, c.target.height);
+    std::uint64_t spent = 0;
+    while (m_job.next < m_job.items.size()) {
+        MapItem& item = m_job.items[m_job.next];
+        if (!all && item.cost() > m_frame_budget - spent) {
+            // this frame's share of a long range; the rest stays for the next frames
+            const std::uint64_t left = m_frame_budget - spent;
+            const std::uint32_t take = item.border ? static_cast<std::uint32_t>(std::max<std::uint64_t>(1, left / 3))
+                                                   : static_cast<std::uint32_t>(std::max<std::uint64_t>(1, left) * 3);
+            if (take < item.count) {
+                MapItem part = item;
+                part.count = take;
+                draw_item(part, picture, c.target.width, c.target.height, -1);
+                item.first += take;
+                item.count -= take;
+                break;
+            }
+        }
+        draw_item(item, picture, c.target.width, c.target.height, -1);
+        spent += item.cost();
+        ++m_job.next;
+        if (!all && spent >= m_frame_budget) break;
+    }
+    m_device.bind_target({});
+    m_device.viewport(w, h);
+    if (m_job.next < m_job.items.size()) return;
+    m_job.active = false;
     c.valid = true;
+    std::swap(m_front, m_back);
     ++m_cache_redraws;
 }
 
-void MapRenderer::draw_cache(const float view[4]) {
+void MapRenderer::draw_picture(const Picture& p, const float view[4]) {
+    if (!p.valid) return;
     const Uniform uniforms[] = {u4("u_view", view), ui("u_frame", 0)};
     DrawCall call;
     call.program = m_frame_program;
-    call.vertex_array = m_cache.va;
-    call.textures[0] = m_cache.target.texture;
+    call.vertex_array = p.va;
+    call.textures[0] = p.target.texture;
     call.primitive = Primitive::TriangleStrip;
     call.count = 4;
     call.blend = false;
     call.uniforms = uniforms;
     m_device.draw(call);
+}
+
+// The hovered region lightened over the picture (pictures are drawn without hover, so moving the
+// pointer never redraws one): its triangles in the chunks its bounds touch, the others discarded.
+void MapRenderer::draw_hover(const float view[4]) {
+    const gis::SceneLayer& l = layer();
+    if (m_hover < 0 || static_cast<std::size_t>(m_hover) >= l.features.size() || m_hover == m_selected) return;
+    const std::size_t li = layer_index(m_level);
+    const std::size_t k = static_cast<std::size_t>(lod_index(l));
+    const gis::Box& fb = l.features[static_cast<std::size_t>(m_hover)].bounds;
+    const gis::Box local{fb.min_x - m_scene.origin.x, fb.min_y - m_scene.origin.y, fb.max_x - m_scene.origin.x, fb.max_y - m_scene.origin.y};
+    LodGpu& g = lod_gpu(li, k);
+    const float highlight[4] = {1.0f, 0.85f, 0.1f, 0.75f};
+    const Uniform uniforms[] = {u4("u_view", view), ui("u_colors", 0), ui("u_hover", m_hover), ui("u_selected", m_selected),
+                                u4("u_highlight", highlight), ui("u_only", m_hover)};
+    for (auto [first, count] : visible_ranges(m_scene.lod(li, k).fill_chunks, local)) {
+        DrawCall call;
+        call.program = m_fill_program;
+        call.vertex_array = g.fill_va;
+        call.textures[0] = m_layers[li]->colors;
+        call.indexed = true;
+        call.first = first;
+        call.count = count;
+        call.blend = true;
+        call.uniforms = uniforms;
+        m_device.draw(call);
+    }
 }
 
 }  // namespace onemap::render

@@ -15,6 +15,7 @@
 #include "render/device.hpp"
 #include "render/text.hpp"
 
+#include <chrono>
 #include <memory>
 #include <optional>
 #include <string>
@@ -66,18 +67,31 @@ public:
         m_labels_dirty = true;
     }
 
-    bool update(double dt);  // camera animation; when the view settles, labels and clusters are redone
+    // Camera animation; when the view settles, labels and clusters are redone. True while the view is
+    // still changing or a frame-cache picture is still being drawn (keep calling render()).
+    bool update(double dt);
     void render();           // one frame; counters in device.counters()
 
     // The frame cache, for interactive screens (off by default, so headless pictures are drawn in full).
-    // While the camera moves, fills and borders are drawn once into a picture 1.5× the screen's size
-    // around the view, and that picture is shown moved and scaled — one quad a frame; it is drawn anew
-    // when the view leaves it, the zoom goes ×2 in or ×1.5 out from it, or colours, level, hover or
-    // selection change. Points and labels stay live on top. When the camera settles, the full map is
-    // drawn again.
+    // Fills and borders are drawn into a picture 1.5× the screen's size around the view, and that
+    // picture is shown moved and scaled — one quad a frame — with the hovered region lightened on top
+    // and points and labels live above. A new picture is drawn a slice a frame (at most the frame
+    // budget, see set_frame_budget) while the old one stays on screen: begun when the view nears the
+    // old one's edges or zoom limits (×1.4 in, ×1/1.25 out), or comes to rest where the old one does
+    // not match it pixel for pixel; shown when complete. Only when there is no picture of the same
+    // content (the first frame, new colours, level, selection or window size) or the view jumps far
+    // from it is a picture drawn in one go.
     void set_frame_cache(bool on);
     bool frame_cache() const { return m_cache_on; }
-    std::uint64_t cache_redraws() const { return m_cache_redraws; }  // pictures drawn so far
+    // Primitive units a frame may spend on a picture in progress (a fill triangle 1, a border segment
+    // 3); 0 draws every picture in one go.
+    void set_frame_budget(std::uint64_t units) { m_frame_budget = units; }
+    std::uint64_t frame_budget() const { return m_frame_budget; }
+    // Let the budget follow the time between render() calls towards `ms` a frame (0: fixed budget):
+    // ×1.25 after a quicker frame that drew part of a picture, ×0.75 after a slower one.
+    void set_frame_time_target(double ms) { m_frame_target_ms = ms; }
+    bool picture_pending() const { return m_job.active; }         // update() stays true meanwhile
+    std::uint64_t cache_redraws() const { return m_cache_redraws; }  // pictures completed so far
 
     int lod_index(const gis::SceneLayer& layer) const;  // the LOD the current zoom draws
     std::size_t placed_labels() const { return m_placed.size(); }
@@ -90,12 +104,25 @@ private:
     std::size_t layer_index(int level) const;
     void place_labels();
     void build_clusters();
+    // One draw of the map: a range of fill triangles or border segments of one layer and LOD.
+    struct MapItem {
+        bool border = false;
+        std::size_t layer = 0, lod = 0;
+        std::uint32_t first = 0, count = 0;
+        int rank = 0;  // borders: levels above the drawn one
+        std::uint64_t cost() const { return border ? 3ull * count : count / 3; }
+    };
+    struct Picture;
+    int lod_index_at(const gis::SceneLayer& layer, double pixels_per_degree) const;
+    std::vector<MapItem> plan_map(const gis::Box& visible, double pixels_per_degree) const;
+    void draw_item(const MapItem& item, const float view[4], int width, int height, int hover);
     void draw_map(const float view[4], const gis::Box& visible, int width, int height);
-    void draw_fills(const float view[4], const gis::Box& visible);
-    void draw_borders(const float view[4], const gis::Box& visible, int width, int height);
-    bool cache_usable() const;
-    void redraw_cache();
-    void draw_cache(const float view[4]);
+    void render_cached(const float view[4]);
+    bool same_content(const Picture& p) const;
+    void start_picture();
+    void advance_picture(bool to_the_end);
+    void draw_picture(const Picture& p, const float view[4]);
+    void draw_hover(const float view[4]);
     void draw_points(const float view[4]);
     void draw_overlay();
 
@@ -130,18 +157,30 @@ private:
     bool m_was_moving = false;
     bool m_points_dirty = false;
     // frame cache
-    struct FrameCache {
+    struct Picture {
         TargetHandle target;
         BufferHandle quad;
         VertexArrayHandle va;
         bool valid = false;
-        int level = 0, hover = -1, selected = -1, width = 0, height = 0;
+        int level = 0, selected = -1, width = 0, height = 0;
         std::uint64_t colors = 0;
         double scale = 0;  // pixels per degree it was drawn at
         gis::Box box;      // scene area it covers
     };
+    struct PictureJob {
+        bool active = false;
+        std::vector<MapItem> items;
+        std::size_t next = 0;
+        float view[4] = {};
+        int width = 0, height = 0;
+    };
     bool m_cache_on = false;
-    FrameCache m_cache;
+    Picture m_front, m_back;  // shown; being drawn
+    PictureJob m_job;
+    std::uint64_t m_frame_budget = 60000;
+    double m_frame_target_ms = 0;
+    bool m_advanced_last_frame = false;
+    std::chrono::steady_clock::time_point m_last_render{};
     ProgramHandle m_frame_program;
     std::uint64_t m_colors_version = 0, m_cache_redraws = 0;
 };

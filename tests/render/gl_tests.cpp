@@ -59,7 +59,8 @@ int max_channel_difference(const Image& a, const Image& b) {
     return worst;
 }
 
-// The frame cache shows what a full frame shows: at rest, moved, and it draws itself anew on a big zoom.
+// The frame cache shows what a full frame shows: at rest, moved, hovered; a new picture is drawn a
+// slice a frame while the old one stays on screen, and in one go only when nothing like it exists.
 void frame_cache_matches_full_frames(bool es) {
     std::string why;
     auto ctx = OffscreenContext::create(&why, es);
@@ -79,32 +80,76 @@ void frame_cache_matches_full_frames(bool es) {
         return target.read();
     };
     const Image full = frame();
+    map.set_hover(0);
+    const Image full_hover = frame();
+    map.set_hover(-1);
     map.set_frame_cache(true);
     map.camera().pan(0, 0);  // a move of nothing: the camera counts as moving
     const Image cached = frame();
-    EXPECT_EQ(map.cache_redraws(), 1u);
+    EXPECT_EQ(map.cache_redraws(), 1u) << "no picture yet: one drawn in one go";
+    EXPECT_FALSE(map.picture_pending());
     EXPECT_LE(max_channel_difference(full, cached), 8) << "the cached picture at rest equals the full frame";
 
-    map.camera().pan(30, 10);
+    map.camera().pan(10, 4);
     const Image moved = frame();
     EXPECT_EQ(map.cache_redraws(), 1u) << "a small pan reuses the picture";
     EXPECT_EQ(device.counters().draw_calls, 1u) << "one quad for the whole map";
+    EXPECT_FALSE(map.picture_pending()) << "well inside the picture: nothing new begun";
     map.set_frame_cache(false);
     const Image moved_full = frame();
     EXPECT_LE(max_channel_difference(moved, moved_full), 8) << "the moved picture equals a full frame of the moved view";
 
+    // hover is drawn over the picture, never into it
     map.set_frame_cache(true);
-    map.camera().pan(1, 0);
+    map.camera().pan(-10, -4);
+    frame();
+    map.camera().settle();
+    for (int i = 0; i < 4 && (frame(), map.picture_pending()); ++i) {}
+    const auto before_hover = map.cache_redraws();
+    map.set_hover(0);
+    const Image hovered = frame();
+    EXPECT_EQ(map.cache_redraws(), before_hover) << "hovering draws no picture";
+    EXPECT_LE(max_channel_difference(full_hover, hovered), 100) << "borders under the hover differ a little, nothing else";
+    const auto* h = &hovered.rgba[(50u * hovered.width + 40u) * 4];
+    const auto* f = &full_hover.rgba[(50u * full_hover.width + 40u) * 4];
+    for (int c = 0; c < 3; ++c) EXPECT_NEAR(h[c], f[c], 8) << "the hovered region is lightened as a full frame lightens it";
+    map.set_hover(-1);
+
+    // a pan towards the picture's edge begins a new one, drawn a slice a frame (budget: one triangle)
+    map.set_frame_budget(1);
+    map.camera().pan(40, 0);
     frame();
     const auto redraws = map.cache_redraws();
-    map.camera().zoom_about(2.5, gis::Point{100, 50});
+    EXPECT_TRUE(map.picture_pending()) << "near the edge a new picture is begun";
+    EXPECT_TRUE(map.update(0)) << "and the caller is asked for more frames";
+    int frames = 0;
+    while (map.picture_pending() && frames < 50) {
+        map.camera().pan(0, 0);
+        frame();
+        ++frames;
+    }
+    EXPECT_GT(frames, 1) << "over several frames";
+    EXPECT_EQ(map.cache_redraws(), redraws + 1);
+    map.camera().settle();
+    Image rest;
+    for (int i = 0; i < 50; ++i) {
+        rest = frame();
+        if (!map.picture_pending()) break;
+    }
+    map.set_frame_cache(false);
+    const Image rest_full = frame();
+    EXPECT_LE(max_channel_difference(rest, rest_full), 8) << "at rest the picture matches the view pixel for pixel";
+
+    map.set_frame_cache(true);
+    map.set_frame_budget(0);
+    map.camera().pan(1, 0);
     frame();
-    EXPECT_EQ(map.cache_redraws(), redraws + 1) << "zooming in more than ×2 draws the picture anew";
+    const auto before = map.cache_redraws();
     const Rgba other[] = {{0, 255, 0, 255}, {0, 0, 255, 255}};
     map.set_feature_colors(other);
     map.camera().pan(1, 0);
     const Image recoloured = frame();
-    EXPECT_EQ(map.cache_redraws(), redraws + 2) << "new colours draw the picture anew";
+    EXPECT_EQ(map.cache_redraws(), before + 1) << "new colours draw the picture anew, in one go";
     const auto* p = &recoloured.rgba[(50u * recoloured.width + 60u) * 4];
     EXPECT_GT(p[1], 200) << "and show them";
 }
