@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cmath>
 #include <cstring>
 #include <functional>
 #include <stdexcept>
@@ -62,12 +63,14 @@ Scene build_scene(std::span<const SceneInputLayer> layers, const SceneBuildOptio
         for (const auto& f : layer.features) scene.bounds.expand(bounds(f.geometry));
     if (!scene.bounds.empty())
         scene.origin = {(scene.bounds.min_x + scene.bounds.max_x) / 2, (scene.bounds.min_y + scene.bounds.max_y) / 2};
-    const int grid = std::max(1, options.grid);
-
     for (const auto& in : layers) {
         SceneLayer out;
         out.level = in.level;
         const std::size_t nf = in.features.size();
+        // about k_features_per_chunk features a chunk, so a zoomed-in view draws little it does not show
+        const int grid = options.grid > 0 ? options.grid
+                                          : std::clamp(static_cast<int>(std::lround(std::sqrt(static_cast<double>(nf) / SceneBuildOptions::k_features_per_chunk))),
+                                                       SceneBuildOptions::k_min_grid, SceneBuildOptions::k_max_grid);
         auto t0 = clock::now();
         std::vector<MultiPolygon> geometries;
         geometries.reserve(nf);
