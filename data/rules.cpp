@@ -958,6 +958,14 @@ std::vector<RuleResult> read_rule_results(const Bundle& bundle, const RuleFilter
     return out;
 }
 
+RegionRuleStatus missing_rule_status(const RuleInfo& info, Level level, std::string region_code) {
+    RegionRuleStatus s;
+    s.region_code = std::move(region_code);
+    s.status = info.applies_at(level) ? RuleStatus::NoData : RuleStatus::NotApplicable;
+    s.reason = info.applies_at(level) ? "尚未计算或无数据" : fmt::format("该规则不适用于{}级", level_name_zh(level));
+    return s;
+}
+
 std::vector<RegionRuleStatus> rule_status_for_level(const Bundle& bundle, std::string_view rule, Level level, std::string_view period) {
     const RuleInfo* info = find_rule(rule);
     if (!info) throw std::invalid_argument(fmt::format("rule '{}': unknown; expected R1…R16", rule));
@@ -970,8 +978,7 @@ std::vector<RegionRuleStatus> rule_status_for_level(const Bundle& bundle, std::s
         RegionRuleStatus s;
         s.region_code = st.col_text(0);
         if (st.is_null(1)) {
-            s.status = info->applies_at(level) ? RuleStatus::NoData : RuleStatus::NotApplicable;
-            s.reason = info->applies_at(level) ? "尚未计算或无数据" : fmt::format("该规则不适用于{}级", level_name_zh(level));
+            s = missing_rule_status(*info, level, std::move(s.region_code));
         } else {
             s.status = parse_status(st.col_view(1)).value_or(RuleStatus::NoData);
             s.value = st.col_opt_real(2);

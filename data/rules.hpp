@@ -127,6 +127,8 @@ struct RegionRuleStatus {
 };
 std::vector<RegionRuleStatus> rule_status_for_level(const Bundle& bundle, std::string_view rule, Level level,
                                                     std::string_view period);
+// The entry for a region without a stored row (n.a. or no data, as above), for every store.
+RegionRuleStatus missing_rule_status(const RuleInfo& info, Level level, std::string region_code);
 
 // The wall's tiles: per rule, how many regions of `level` pass, fail, are n.a. or have no data in
 // `period` (for R13 give a month), from the stored results. Catalogue order; rules with no stored
