@@ -38,6 +38,7 @@ struct AppState {
     std::string bundle_error;        // why the newest file at the bundle path is not shown (the old one stays); "" if none
     std::string value;               // the selected region's value of the metric and period, as the panel shows it ("" none)
     std::string source = "bundle";   // bundle | pg (desk/wall --pg)
+    std::string scene;               // the map was read from a cache (render cache, private scene cache) or built: cache | built
     std::string source_problem;      // --pg: why the server is not reachable (redacted URL); "" when it is
     bool read_only = false;          // --pg: the connection may not change alerts (reader role)
     int data_refreshes = 0;          // --pg: changes picked up from the database while running

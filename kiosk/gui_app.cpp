@@ -190,7 +190,7 @@ public:
     Application(const GuiOptions& options, GLFWwindow* window, BundleLoad loaded)
         : m_opt(options), m_cfg(options.config), m_window(window), m_tr(Strings::load(m_cfg.language)),
           m_source(std::move(loaded.source)), m_regions(std::move(loaded.regions)),
-          m_indicators(*m_source), m_map(m_source->name(), std::move(loaded.scene)), m_policy(load_policy(m_cfg.language)),
+          m_indicators(*m_source), m_scene_from(loaded.scene.from_cache ? "cache" : "built"), m_map(m_source->name(), std::move(loaded.scene)), m_policy(load_policy(m_cfg.language)),
           m_household_items(load_household_items(m_cfg.language)), m_speech(m_cfg.mode == Mode::Kiosk ? speech_command(m_cfg) : std::string()) {
         m_periods = std::move(loaded.periods);
         if (m_periods.empty()) throw data::BundleError(m_source->name() + ": the bundle has no yearly indicators to show");
@@ -198,6 +198,7 @@ public:
         m_state.language = m_tr.language();
         m_state.synthetic = m_source->synthetic();
         m_state.source = m_source->live() ? "pg" : "bundle";
+        m_state.scene = m_scene_from;
         if (m_source->live()) m_state.read_only = m_source->read_only();
         m_map.set_point_source([this](bool projects, bool sites) {
             try {
@@ -1035,6 +1036,7 @@ private:
     std::unique_ptr<data::Source> m_source;
     data::RegionIndex m_regions;
     data::Indicators m_indicators;
+    std::string m_scene_from;  // where the map came from: cache | built
     MapView m_map;
     std::vector<PolicyCard> m_policy;
     std::vector<std::string> m_periods;
