@@ -87,6 +87,19 @@ TEST(DeskPgE2E, ShowsTheProvinceLiveAndAnAlertStepLandsInPostgres) {
     EXPECT_EQ(admin.query("SELECT status FROM alerts WHERE alert_id = $1", {std::to_string(id)}).str(0, 0), "verified");
     EXPECT_EQ(pg_count(admin, "SELECT count(*) FROM alert_audit WHERE alert_id = " + std::to_string(id) + " AND to_status = 'verified'"), 1)
         << "the step wrote its audit row";
+
+    // A data office renames the county (a region changed): the map is rebuilt in the background and
+    // swapped in; the desk stays on the county and shows the new name.
+    const std::string name = admin.query("SELECT name FROM regions WHERE code = $1", {county.first}).str(0, 0);
+    const auto t1 = std::chrono::steady_clock::now();
+    writer.query("UPDATE regions SET name = $1 WHERE code = $2", {name + "新区", county.first});
+    s = app.wait_for([&](const State& st) { return st.str("panel_title") == name + "新区"; }, 60s);
+    EXPECT_EQ(s.str("panel_title"), name + "新区") << s.json;
+    EXPECT_EQ(s.str("focus"), county.first);
+    EXPECT_EQ(s.str("scene"), "built") << "changed regions: a new scene";
+    EXPECT_NE(s.json.find("\"bundle_reloads\":1"), std::string::npos) << s.json;
+    std::printf("desk --pg: a renamed region was on screen after %.2f s (scene rebuilt in the background)\n",
+                std::chrono::duration<double>(std::chrono::steady_clock::now() - t1).count());
     EXPECT_TRUE(app.alive());
 }
 
