@@ -11,7 +11,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <tuple>
 
 namespace onemap::data {
 
@@ -141,15 +140,7 @@ SELECT DISTINCT period FROM p WHERE period IS NOT NULL AND length(period) = 4 OR
     }
 
     std::vector<RuleResult> rule_results(const RuleFilter& filter) const override {
-        std::vector<std::string> wanted;
-        for (const auto& id : filter.rules) {
-            const RuleInfo* r = find_rule(id);
-            if (!r) throw std::invalid_argument(fmt::format("rule '{}': unknown; expected R1…R16", id));
-            wanted.emplace_back(r->id);
-        }
-        if (wanted.empty()) {
-            for (const auto& r : rule_catalogue()) wanted.emplace_back(r.id);
-        }
+        const std::vector<std::string> wanted = filter_rule_ids(filter);
         pg::Result r = query("SELECT rule, region_code, period, status, value, target, reason FROM rule_results "
                              "WHERE rule = ANY($1::text[]) AND ($2::text IS NULL OR period = $2) AND ($3::text IS NULL OR region_code = $3) "
                              "AND ($4::int IS NULL OR region_code IN (SELECT code FROM regions WHERE level = $4::int)) "
@@ -168,13 +159,7 @@ SELECT DISTINCT period FROM p WHERE period IS NOT NULL AND length(period) = 4 OR
             x.reason = r.str(i, 6);
             out.push_back(std::move(x));
         }
-        auto order = [](const std::string& id) {
-            const RuleInfo* info = find_rule(id);
-            return info ? info - rule_catalogue().data() : 99;
-        };
-        std::sort(out.begin(), out.end(), [&](const RuleResult& a, const RuleResult& b) {
-            return std::tuple(order(a.rule), a.period, a.region_code) < std::tuple(order(b.rule), b.period, b.region_code);
-        });
+        sort_rule_results(out);
         return out;
     }
 
@@ -214,13 +199,7 @@ SELECT DISTINCT period FROM p WHERE period IS NOT NULL AND length(period) = 4 OR
             for (int i = 0; i < r.rows(); ++i) {
                 if (r.text(i, 0) != info.id) continue;
                 any = true;
-                const std::int64_t n = r.integer(i, 2);
-                switch (parse_status(r.text(i, 1)).value_or(RuleStatus::NoData)) {
-                    case RuleStatus::Pass: s.pass += n; break;
-                    case RuleStatus::Fail: s.fail += n; break;
-                    case RuleStatus::NotApplicable: s.not_applicable += n; break;
-                    case RuleStatus::NoData: s.no_data += n; break;
-                }
+                s.add(parse_status(r.text(i, 1)).value_or(RuleStatus::NoData), r.integer(i, 2));
             }
             if (any) out.push_back(std::move(s));
         }

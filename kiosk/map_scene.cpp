@@ -19,8 +19,10 @@ namespace {
 double since(std::chrono::steady_clock::time_point t0) {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
-// The scene's input: the drawn levels' regions with geometry, from `read` (a bundle or a source).
-std::vector<gis::SceneInputLayer> scene_input(const std::function<std::vector<data::Region>(data::Level)>& read) {
+// The scene from the drawn levels' regions with geometry, read through `read` (a bundle or a source);
+// seconds_read counts from `t0`.
+void build(SceneLoad& out, const std::function<std::vector<data::Region>(data::Level)>& read, int threads,
+           std::chrono::steady_clock::time_point t0) {
     std::vector<gis::SceneInputLayer> layers;
     for (data::Level level : {data::Level::County, data::Level::Township, data::Level::Village}) {
         gis::SceneInputLayer layer;
@@ -30,7 +32,12 @@ std::vector<gis::SceneInputLayer> scene_input(const std::function<std::vector<da
                                       std::move(r.geometry)});
         if (!layer.features.empty()) layers.push_back(std::move(layer));
     }
-    return layers;
+    out.seconds_read = since(t0);
+    t0 = std::chrono::steady_clock::now();
+    gis::SceneBuildOptions options;
+    options.threads = threads;
+    out.scene = gis::build_scene(layers, options, &out.stats);
+    out.seconds_build = since(t0);
 }
 }  // namespace
 
@@ -52,13 +59,7 @@ SceneLoad load_scene(const data::Bundle& bundle, bool use_cache, bool write_cach
             }
         }
     }
-    const std::vector<gis::SceneInputLayer> layers = scene_input([&](data::Level level) { return data::read_regions(path, level); });
-    out.seconds_read = since(t0);
-    t0 = clock::now();
-    gis::SceneBuildOptions options;
-    options.threads = threads;
-    out.scene = gis::build_scene(layers, options, &out.stats);
-    out.seconds_build = since(t0);
+    build(out, [&](data::Level level) { return data::read_regions(path, level); }, threads, t0);
     if (write_cache && ::access(path.c_str(), W_OK) == 0) {
         t0 = clock::now();
         const auto blob = gis::serialize(out.scene);
@@ -110,13 +111,7 @@ SceneLoad load_scene(const data::Source& source, const std::filesystem::path& ca
             // damaged or from another build: built again below and the file replaced
         }
     }
-    const std::vector<gis::SceneInputLayer> layers = scene_input([&](data::Level level) { return source.regions_with_geometry(level); });
-    out.seconds_read = since(t0);
-    t0 = clock::now();
-    gis::SceneBuildOptions options;
-    options.threads = threads;
-    out.scene = gis::build_scene(layers, options, &out.stats);
-    out.seconds_build = since(t0);
+    build(out, [&](data::Level level) { return source.regions_with_geometry(level); }, threads, t0);
     t0 = clock::now();
     try {
         std::filesystem::create_directories(cache_dir);
