@@ -14,7 +14,7 @@
 //
 // Live pick-up of a new bundle (`onemap sync` renamed a snapshot over the path; kiosk/bundle_watch.hpp):
 //
-//   BundleWatch::changed() ──▶ worker thread: load_bundle() ──▶ here: a new Application on it (GL) ──ok──▶
+//   BundleWatch::changed() ──▶ worker thread: load_data()   ──▶ here: a new Application on it (GL) ──ok──▶
 //        (one stat a second)     (bundle, regions, scene)           │ throws (bad file)       take_over(old),
 //                                                                   ▼                         fonts if names
 //                        keep the old one; state.bundle_error says why; that file is        changed, the old
@@ -161,7 +161,7 @@ BundleLoad load_pg(const GuiOptions& options) {
     return {std::move(source), std::move(regions), std::move(scene), std::move(periods)};
 }
 
-BundleLoad load_bundle(const GuiOptions& options) {
+BundleLoad load_data(const GuiOptions& options) {
     const AppConfig& cfg = options.config;
     if (!options.pg_url.empty()) return load_pg(options);
     std::unique_ptr<data::Source> source = data::open_bundle_source(cfg.bundle);
@@ -186,7 +186,7 @@ struct Pointer {
 
 class Application {
 public:
-    Application(const GuiOptions& options, GLFWwindow* window) : Application(options, window, load_bundle(options)) {}
+    Application(const GuiOptions& options, GLFWwindow* window) : Application(options, window, load_data(options)) {}
     Application(const GuiOptions& options, GLFWwindow* window, BundleLoad loaded)
         : m_opt(options), m_cfg(options.config), m_window(window), m_tr(Strings::load(m_cfg.language)),
           m_source(std::move(loaded.source)), m_regions(std::move(loaded.regions)),
@@ -1299,7 +1299,7 @@ int run_gui(const GuiOptions& options) {
                 struct Wake {
                     ~Wake() { glfwPostEmptyEvent(); }
                 } wake;
-                return load_bundle(options);
+                return load_data(options);
             });
         };
         auto finish_reload = [&] {
