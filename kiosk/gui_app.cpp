@@ -376,8 +376,18 @@ public:
     }
     // --pg: why the database cannot be read now ("" when it can); shown as a banner over the last data.
     void set_source_problem(const std::string& problem) {
+        if (problem == m_state.source_problem) return;
         m_state.source_problem = problem;
-        m_source_banner = problem.empty() ? std::string() : fmt::format(fmt::runtime(m_tr("source_lost")), problem);
+        std::string line;  // libpq's message spans lines; the banner is one paragraph
+        for (const char c : problem) {
+            if (c == '\n' || c == '\t' || c == ' ') {
+                if (!line.empty() && line.back() != ' ') line += ' ';
+            } else {
+                line += c;
+            }
+        }
+        while (!line.empty() && (line.back() == ' ' || line.back() == '.' || line.back() == '?')) line.pop_back();
+        m_source_banner = line.empty() ? std::string() : fmt::format(fmt::runtime(m_tr("source_lost")), line);
     }
 
     const Strings& strings() const { return m_tr; }
