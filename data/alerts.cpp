@@ -155,15 +155,14 @@ std::optional<Alert> find_alert(const Bundle& bundle, std::int64_t alert_id) {
     return alert_from(st);
 }
 
-void move_alert(Bundle& bundle, std::int64_t alert_id, AlertStatus to, std::string_view role, std::string_view note,
-                std::optional<std::string> risk_category, std::string_view at) {
-    const auto alert = find_alert(bundle, alert_id);
-    if (!alert) throw AlertError(fmt::format("预警 {}：不存在 (alert {} not found)", alert_id, alert_id));
+void check_alert_move(const Alert& alert, AlertStatus to, std::string_view role, std::string_view note,
+                      const std::optional<std::string>& risk_category) {
+    const std::int64_t alert_id = alert.id;
     if (role.empty()) throw AlertError(fmt::format("预警 {}：必须注明操作角色 (a role is required)", alert_id));
-    if (!is_legal_transition(alert->status, to)) {
+    if (!is_legal_transition(alert.status, to)) {
         throw AlertError(fmt::format("预警 {}：不能从“{}”改为“{}”；流程为 新预警→已核实→已落实措施→已销号 (illegal transition {} → {})",
-                                     alert_id, alert_status_name_zh(alert->status), alert_status_name_zh(to),
-                                     alert_status_key(alert->status), alert_status_key(to)));
+                                     alert_id, alert_status_name_zh(alert.status), alert_status_name_zh(to),
+                                     alert_status_key(alert.status), alert_status_key(to)));
     }
     if ((to == AlertStatus::MeasureAssigned || to == AlertStatus::Resolved) && note.empty()) {
         throw AlertError(fmt::format("预警 {}：“{}”须填写说明（{}）", alert_id, alert_status_name_zh(to),
@@ -173,6 +172,13 @@ void move_alert(Bundle& bundle, std::int64_t alert_id, AlertStatus to, std::stri
         if (to != AlertStatus::Verified) throw AlertError(fmt::format("预警 {}：风险类型只能在核实时更正", alert_id));
         if (!is_risk_category(*risk_category)) throw AlertError(fmt::format("预警 {}：“{}”不是标准风险类型", alert_id, *risk_category));
     }
+}
+
+void move_alert(Bundle& bundle, std::int64_t alert_id, AlertStatus to, std::string_view role, std::string_view note,
+                std::optional<std::string> risk_category, std::string_view at) {
+    const auto alert = find_alert(bundle, alert_id);
+    if (!alert) throw AlertError(fmt::format("预警 {}：不存在 (alert {} not found)", alert_id, alert_id));
+    check_alert_move(*alert, to, role, note, risk_category);
     const std::string when = at.empty() ? now_iso() : std::string(at);
     std::string full_note(note);
     if (risk_category && *risk_category != alert->risk_category) {

@@ -89,6 +89,11 @@ public:
 void move_alert(Bundle& bundle, std::int64_t alert_id, AlertStatus to, std::string_view role, std::string_view note,
                 std::optional<std::string> risk_category = std::nullopt, std::string_view at = {});
 
+// The checks move_alert makes before it writes (role, one step forward, the note, the category), for
+// every store of alerts (the bundle, PostgreSQL). Throws AlertError.
+void check_alert_move(const Alert& alert, AlertStatus to, std::string_view role, std::string_view note,
+                      const std::optional<std::string>& risk_category = std::nullopt);
+
 struct AlertFilter {
     std::optional<std::string> county_code;
     std::optional<std::string> region_code;

@@ -273,10 +273,9 @@ void replace_sites(const std::filesystem::path& path, const std::vector<Site>& s
     if (ds->CommitTransaction() != OGRERR_NONE) throw BundleError(fmt::format("{}: cannot commit sites: {}", path.string(), CPLGetLastErrorMsg()));
 }
 
-std::vector<Region> read_regions(const std::filesystem::path& path, std::optional<Level> level) {
-    DatasetPtr ds = open_read(path);
-    OGRLayer* layer = need_layer(ds.get(), "regions", path);
-    if (level) layer->SetAttributeFilter(fmt::format("level = {}", static_cast<int>(*level)).c_str());
+namespace {
+
+std::vector<Region> regions_from_layer(OGRLayer* layer) {
     std::vector<Region> out;
     for (auto& f : *layer) {
         Region r;
@@ -294,9 +293,7 @@ std::vector<Region> read_regions(const std::filesystem::path& path, std::optiona
     return out;
 }
 
-std::vector<Project> read_projects(const std::filesystem::path& path) {
-    DatasetPtr ds = open_read(path);
-    OGRLayer* layer = need_layer(ds.get(), "projects", path);
+std::vector<Project> projects_from_layer(OGRLayer* layer) {
     std::vector<Project> out;
     for (auto& f : *layer) {
         Project p;
@@ -318,9 +315,7 @@ std::vector<Project> read_projects(const std::filesystem::path& path) {
     return out;
 }
 
-std::vector<Site> read_sites(const std::filesystem::path& path) {
-    DatasetPtr ds = open_read(path);
-    OGRLayer* layer = need_layer(ds.get(), "sites", path);
+std::vector<Site> sites_from_layer(OGRLayer* layer) {
     std::vector<Site> out;
     for (auto& f : *layer) {
         Site s;
@@ -336,6 +331,67 @@ std::vector<Site> read_sites(const std::filesystem::path& path) {
         out.push_back(std::move(s));
     }
     return out;
+}
+
+// GDAL's PostgreSQL driver on the onemap tables only (no scan of every table of the database).
+DatasetPtr open_pg(const std::string& url, const std::string& shown) {
+    ensure_gdal();
+    const char* drivers[] = {"PostgreSQL", nullptr};
+    char** oo = CSLSetNameValue(nullptr, "TABLES", "regions,projects,sites");
+    oo = CSLSetNameValue(oo, "LIST_ALL_TABLES", "NO");
+    DatasetPtr ds(static_cast<GDALDataset*>(GDALOpenEx(("PG:" + url).c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, drivers, oo, nullptr)));
+    CSLDestroy(oo);
+    if (!ds) throw BundleError(fmt::format("{}: GDAL cannot open the database: {}", shown, CPLGetLastErrorMsg()));
+    return ds;
+}
+
+}  // namespace
+
+std::vector<Region> read_regions(const std::filesystem::path& path, std::optional<Level> level) {
+    DatasetPtr ds = open_read(path);
+    OGRLayer* layer = need_layer(ds.get(), "regions", path);
+    if (level) layer->SetAttributeFilter(fmt::format("level = {}", static_cast<int>(*level)).c_str());
+    return regions_from_layer(layer);
+}
+
+std::vector<Project> read_projects(const std::filesystem::path& path) {
+    DatasetPtr ds = open_read(path);
+    return projects_from_layer(need_layer(ds.get(), "projects", path));
+}
+
+std::vector<Site> read_sites(const std::filesystem::path& path) {
+    DatasetPtr ds = open_read(path);
+    return sites_from_layer(need_layer(ds.get(), "sites", path));
+}
+
+std::vector<Region> read_pg_regions(const std::string& url, const std::string& shown, Level level, const std::vector<std::string>* codes) {
+    DatasetPtr ds = open_pg(url, shown);
+    OGRLayer* layer = need_layer(ds.get(), "regions", shown);
+    std::string filter = fmt::format("level = {}", static_cast<int>(level));
+    if (codes) {
+        // Region codes are digits (GB/T 2260 and its extensions); anything else is left out here and
+        // can never reach the filter text.
+        std::string list;
+        for (const auto& c : *codes) {
+            if (c.empty() || c.find_first_not_of("0123456789") != std::string::npos) continue;
+            list += (list.empty() ? "'" : ",'") + c + "'";
+        }
+        filter += list.empty() ? " AND 1 = 0" : " AND code IN (" + list + ")";
+    }
+    if (layer->SetAttributeFilter(filter.c_str()) != OGRERR_NONE) {
+        throw BundleError(fmt::format("{}: regions: cannot filter: {}", shown, CPLGetLastErrorMsg()));
+    }
+    return regions_from_layer(layer);
+}
+
+std::vector<Project> read_pg_projects(const std::string& url, const std::string& shown) {
+    DatasetPtr ds = open_pg(url, shown);
+    return projects_from_layer(need_layer(ds.get(), "projects", shown));
+}
+
+std::vector<Site> read_pg_sites(const std::string& url, const std::string& shown) {
+    DatasetPtr ds = open_pg(url, shown);
+    return sites_from_layer(need_layer(ds.get(), "sites", shown));
 }
 
 namespace {

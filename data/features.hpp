@@ -72,6 +72,14 @@ std::vector<Region> read_regions(const std::filesystem::path& path, std::optiona
 std::vector<Project> read_projects(const std::filesystem::path& path);
 std::vector<Site> read_sites(const std::filesystem::path& path);
 
+// The same three tables in the province's PostGIS database, through GDAL's PostgreSQL driver
+// ("PG:" + `url` as libpq takes it); `shown` (the redacted URL) names it in errors. `codes`: only
+// those regions (codes are digits; anything else is left out). Throws BundleError.
+std::vector<Region> read_pg_regions(const std::string& url, const std::string& shown, Level level,
+                                    const std::vector<std::string>* codes = nullptr);
+std::vector<Project> read_pg_projects(const std::string& url, const std::string& shown);
+std::vector<Site> read_pg_sites(const std::string& url, const std::string& shown);
+
 // Geometry as ISO WKB (little-endian), exact to the bit, through OGR; and back. The readers accept
 // Polygon or MultiPolygon (resp. Point) and throw BundleError on anything else or malformed bytes.
 std::vector<unsigned char> to_wkb(const gis::MultiPolygon& geometry);

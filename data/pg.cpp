@@ -227,4 +227,18 @@ void PgTransaction::commit() {
     m_done = true;
 }
 
+std::string array_literal(const std::vector<std::string>& values) {
+    std::string out = "{";
+    for (std::size_t i = 0; i < values.size(); ++i) {
+        if (i) out += ',';
+        out += '"';
+        for (char ch : values[i]) {
+            if (ch == '"' || ch == '\\') out += '\\';
+            out += ch;
+        }
+        out += '"';
+    }
+    return out + "}";
+}
+
 }  // namespace onemap::data::pg

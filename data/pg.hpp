@@ -86,6 +86,9 @@ private:
 void copy_append(std::string& out, std::string_view value);
 inline void copy_null(std::string& out) { out += "\\N"; }
 
+// A text[] literal ({"a","b"}) for a parameter ($1::text[]): values quoted and escaped.
+std::string array_literal(const std::vector<std::string>& values);
+
 // Bytes as lower-case hex (PostGIS reads hex EWKB as geometry text); and back (a leading "\\x" of
 // bytea output is skipped). from_hex throws PgError on a malformed string.
 std::string to_hex(const unsigned char* bytes, std::size_t n);

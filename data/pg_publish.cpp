@@ -22,20 +22,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-std::string array_literal(const std::vector<std::string>& codes) {
-    std::string out = "{";
-    for (std::size_t i = 0; i < codes.size(); ++i) {
-        if (i) out += ',';
-        out += '"';
-        for (char ch : codes[i]) {
-            if (ch == '"' || ch == '\\') out += '\\';
-            out += ch;
-        }
-        out += '"';
-    }
-    return out + "}";
-}
-
 // Which rows of a table a snapshot takes: {all} every region (ancestors, the region, descendants),
 // {down} the region and its descendants (bound_scope() turns them into parameters).
 const char* scope_of(std::string_view table, bool households) {
@@ -116,23 +102,9 @@ PublishSummary publish_snapshot(pg::Connection& c, const std::string& region_cod
         if (r.rows() == 0) throw pg::PgError(fmt::format("{}: the database holds no regions", c.name()));
         region = s.region_code = r.str(0, 0);
     }
-    std::vector<std::string> all, down;
-    {
-        pg::Result r = c.query(R"sql(
-WITH RECURSIVE
-  self AS (SELECT code, parent_code, name FROM regions WHERE code = $1),
-  up(code, parent_code) AS (SELECT r.code, r.parent_code FROM regions r JOIN self ON r.code = self.parent_code
-                            UNION ALL SELECT r.code, r.parent_code FROM regions r JOIN up ON r.code = up.parent_code),
-  down(code) AS (SELECT code FROM self UNION ALL SELECT r.code FROM regions r JOIN down ON r.parent_code = down.code)
-SELECT code, 'down' FROM down UNION ALL SELECT code, 'up' FROM up
-)sql", {region});
-        for (int i = 0; i < r.rows(); ++i) {
-            all.push_back(r.str(i, 0));
-            if (r.text(i, 1) == "down") down.push_back(r.str(i, 0));
-        }
-        if (down.empty()) throw pg::PgError(fmt::format("{}: no region with code {} in the database", c.name(), region));
-    }
-    const std::string all_lit = array_literal(all), down_lit = array_literal(down);
+    const pg::RegionScope scope = pg::region_scope(c, region);
+    const std::vector<std::string>& all = scope.all;
+    const std::string all_lit = pg::array_literal(all), down_lit = pg::array_literal(scope.down);
 
     std::vector<Region> regions;
     c.for_each_batch(std::string(pg::k_region_select) + "WHERE code = ANY($1::text[]) ORDER BY code", 2000, [&](const pg::Result& r) {

@@ -201,6 +201,36 @@ CREATE OR REPLACE TRIGGER alerts_legal_transition BEFORE UPDATE OF status ON ale
   EXECUTE FUNCTION onemap_refuse('illegal alert status transition');
 )sql";
 
+// The change counter that live screens poll (desk/wall --pg, data/pg_source.hpp): every statement that
+// writes one of the tables a screen shows appends one row (statement-level triggers) and notifies
+// channel onemap_changed at commit. An append-only log rather than one counter row per table: writers
+// never wait for each other's row lock (or deadlock on two tables taken in opposite orders), and a row
+// becomes visible exactly when its transaction commits. A reader compares (count, sum of versions) per
+// table. Rows older than a day are pruned now and then without waiting for anyone (SKIP LOCKED).
+constexpr std::string_view k_changes = R"sql(
+CREATE TABLE IF NOT EXISTS changes (
+  version    bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  table_name text NOT NULL,
+  changed_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX IF NOT EXISTS changes_by_table ON changes (table_name, changed_at);
+CREATE OR REPLACE FUNCTION onemap_changed() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+DECLARE v bigint;
+BEGIN
+  INSERT INTO changes(table_name) VALUES (TG_TABLE_NAME) RETURNING version INTO v;
+  IF v % 64 = 0 THEN
+    DELETE FROM changes WHERE version IN (SELECT c.version FROM changes c WHERE c.table_name = TG_TABLE_NAME
+                                          AND c.changed_at < now() - interval '1 day' FOR UPDATE SKIP LOCKED);
+  END IF;
+  PERFORM pg_notify('onemap_changed', TG_TABLE_NAME);
+  RETURN NULL;
+END $$;
+)sql";
+
+// The tables a desk or wall shows (never the household tables: screens do not read them).
+constexpr std::array<const char*, 11> k_watched{"meta", "regions", "projects", "sites", "metrics", "targets", "indicators",
+                                                "rule_results", "featured_industries", "alerts", "alert_audit"};
+
 // Copy order: referenced tables first. render_cache never goes to PostgreSQL (a published bundle builds its own).
 constexpr std::array<TableSpec, 13> k_tables{{
     {"meta", "key, value"},
@@ -239,6 +269,17 @@ bool table_exists(Connection& c, std::string_view name) {
 }  // namespace
 
 std::span<const TableSpec> attribute_tables() { return k_tables; }
+
+std::span<const char* const> watched_tables() { return k_watched; }
+
+std::map<std::string, std::pair<std::int64_t, std::int64_t>> change_counters(Connection& c) {
+    std::map<std::string, std::pair<std::int64_t, std::int64_t>> out;
+    Result r = c.query("SELECT table_name, count(*), coalesce(sum(version), 0)::bigint FROM changes GROUP BY table_name");
+    for (int i = 0; i < r.rows(); ++i) out[r.str(i, 0)] = {r.integer(i, 1), r.integer(i, 2)};
+    return out;
+}
+
+bool has_change_counter(Connection& c) { return table_exists(c, "changes"); }
 
 std::string ewkb_hex(const std::vector<unsigned char>& wkb, std::uint32_t srid) {
     if (wkb.size() < 5 || wkb[0] != 1) throw PgError("expected little-endian WKB");
@@ -281,6 +322,13 @@ std::vector<std::string> init_schema(Connection& c, const Roles& roles) {
     const bool fresh = !table_exists(c, "regions");
     c.exec(k_schema_v1);
     if (fresh) done.emplace_back("created tables (schema v1) and indexes");
+    const bool had_changes = table_exists(c, "changes");
+    c.exec(k_changes);
+    for (const char* t : k_watched) {
+        c.exec(fmt::format("CREATE OR REPLACE TRIGGER {0}_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON {0} "
+                           "FOR EACH STATEMENT EXECUTE FUNCTION onemap_changed()", t));
+    }
+    if (!had_changes) done.emplace_back("created the change counter (table changes, triggers) that live desks and walls poll");
     for (const auto* role : {&roles.writer, &roles.reader}) {
         Result r = c.query("SELECT 1 FROM pg_roles WHERE rolname = $1", {*role});
         if (r.rows() == 0) {
@@ -419,6 +467,24 @@ std::vector<std::pair<std::string, std::int64_t>> load_bundle(Connection& c, con
     }
     tx.commit();
     return counts;
+}
+
+RegionScope region_scope(Connection& c, const std::string& code) {
+    RegionScope s;
+    Result r = c.query(R"sql(
+WITH RECURSIVE
+  self AS (SELECT code, parent_code, name FROM regions WHERE code = $1),
+  up(code, parent_code) AS (SELECT r.code, r.parent_code FROM regions r JOIN self ON r.code = self.parent_code
+                            UNION ALL SELECT r.code, r.parent_code FROM regions r JOIN up ON r.code = up.parent_code),
+  down(code) AS (SELECT code FROM self UNION ALL SELECT r.code FROM regions r JOIN down ON r.parent_code = down.code)
+SELECT code, 'down' FROM down UNION ALL SELECT code, 'up' FROM up
+)sql", {code});
+    for (int i = 0; i < r.rows(); ++i) {
+        s.all.push_back(r.str(i, 0));
+        if (r.text(i, 1) == "down") s.down.push_back(r.str(i, 0));
+    }
+    if (s.down.empty()) throw PgError(fmt::format("{}: no region with code {} in the database", c.name(), code));
+    return s;
 }
 
 Region region_from_row(const Result& r, int i) {

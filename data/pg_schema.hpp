@@ -14,6 +14,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <span>
 #include <string>
 #include <utility>
@@ -29,6 +30,13 @@ inline constexpr const char* k_region_select =
     "SELECT code, parent_code, level, name, population, tp_population, tp_households, ST_AsBinary(geom) FROM regions ";
 Region region_from_row(const Result& r, int row);
 
+// A region's scope, as publish and a --region screen take it: `down` the region and all its
+// descendants, `all` those and its ancestors. Throws PgError when there is no such region.
+struct RegionScope {
+    std::vector<std::string> all, down;
+};
+RegionScope region_scope(Connection& c, const std::string& code);
+
 struct Roles {
     std::string writer = "onemap_writer";
     std::string reader = "onemap_reader";
@@ -40,6 +48,14 @@ struct TableSpec {
     const char* columns;   // comma-separated, same names and order on both sides
 };
 std::span<const TableSpec> attribute_tables();   // meta, metrics, indicators, households, … (no render_cache)
+
+// The change counter (table `changes`, one row per writing statement on a watched table, NOTIFY
+// onemap_changed at commit), added by init_schema — also to a database initialised before it existed.
+// change_counters(): per table (row count, sum of versions); any difference between two reads means a
+// commit in between. Throws PgError (no counter: has_change_counter() is false).
+std::span<const char* const> watched_tables();
+std::map<std::string, std::pair<std::int64_t, std::int64_t>> change_counters(Connection& c);
+bool has_change_counter(Connection& c);
 
 // Creates what is missing; returns one line per thing done ("created role onemap_reader" …).
 // Throws PgError when the server lacks PostGIS or the database holds a newer onemap schema.

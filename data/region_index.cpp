@@ -1,5 +1,7 @@
 #include "region_index.hpp"
 
+#include "data/source.hpp"
+
 #include <sqlite3.h>
 
 #include <fmt/format.h>
@@ -39,7 +41,17 @@ RegionIndex RegionIndex::load(const Bundle& bundle) {
         idx.m_regions.push_back(std::move(r));
     }
     sqlite3_finalize(st);
-    for (std::size_t i = 0; i < idx.m_regions.size(); ++i) idx.m_by_code.emplace(idx.m_regions[i].code, i);
+    return from_rows(std::move(idx.m_regions));
+}
+
+RegionIndex RegionIndex::from_rows(std::vector<RegionInfo> rows) {
+    RegionIndex idx;
+    idx.m_regions = std::move(rows);
+    std::sort(idx.m_regions.begin(), idx.m_regions.end(), [](const RegionInfo& a, const RegionInfo& b) { return a.code < b.code; });
+    for (std::size_t i = 0; i < idx.m_regions.size(); ++i) {
+        idx.m_regions[i].children.clear();
+        idx.m_by_code.emplace(idx.m_regions[i].code, i);
+    }
     for (const auto& r : idx.m_regions) {
         if (auto it = idx.m_by_code.find(r.parent_code); it != idx.m_by_code.end()) idx.m_regions[it->second].children.push_back(r.code);
     }
@@ -104,16 +116,13 @@ std::vector<const RegionInfo*> RegionIndex::layer(Level level) const {
     return out;
 }
 
+Indicators::Indicators(const Bundle& bundle) : m_owned(borrow_bundle_source(bundle)), m_source(m_owned.get()) {}
+
 const std::map<std::string, double, std::less<>>& Indicators::values(std::string_view metric, std::string_view period) const {
     const std::string key = std::string(metric) + "|" + std::string(period);
     if (auto it = m_layers.find(key); it != m_layers.end()) return it->second;
-    auto& layer = m_layers[key];
-    sqlite3_stmt* st = prepare(*m_bundle, "SELECT region_code, value FROM indicators WHERE metric = ? AND period = ?");
-    sqlite3_bind_text(st, 1, metric.data(), static_cast<int>(metric.size()), SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 2, period.data(), static_cast<int>(period.size()), SQLITE_TRANSIENT);
-    while (sqlite3_step(st) == SQLITE_ROW) layer.emplace(column_text(st, 0), sqlite3_column_double(st, 1));
-    sqlite3_finalize(st);
-    return layer;
+    auto layer = m_source->indicator_layer(metric, period);
+    return m_layers[key] = std::move(layer);
 }
 
 std::optional<double> Indicators::value(std::string_view code, std::string_view metric, std::string_view period) const {
@@ -123,9 +132,25 @@ std::optional<double> Indicators::value(std::string_view code, std::string_view 
     return it->second;
 }
 
-std::map<std::string, double> Indicators::series(std::string_view code, std::string_view metric) const {
+std::map<std::string, double> Indicators::series(std::string_view code, std::string_view metric) const { return m_source->indicator_series(code, metric); }
+std::vector<std::string> Indicators::periods() const { return m_source->periods(); }
+std::vector<std::string> Indicators::metrics() const { return m_source->metrics(); }
+
+namespace bundle_indicators {
+
+std::map<std::string, double, std::less<>> layer(const Bundle& bundle, std::string_view metric, std::string_view period) {
+    std::map<std::string, double, std::less<>> layer;
+    sqlite3_stmt* st = prepare(bundle, "SELECT region_code, value FROM indicators WHERE metric = ? AND period = ?");
+    sqlite3_bind_text(st, 1, metric.data(), static_cast<int>(metric.size()), SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 2, period.data(), static_cast<int>(period.size()), SQLITE_TRANSIENT);
+    while (sqlite3_step(st) == SQLITE_ROW) layer.emplace(column_text(st, 0), sqlite3_column_double(st, 1));
+    sqlite3_finalize(st);
+    return layer;
+}
+
+std::map<std::string, double> series(const Bundle& bundle, std::string_view code, std::string_view metric) {
     std::map<std::string, double> out;
-    sqlite3_stmt* st = prepare(*m_bundle, "SELECT period, value FROM indicators WHERE region_code = ? AND metric = ? ORDER BY period");
+    sqlite3_stmt* st = prepare(bundle, "SELECT period, value FROM indicators WHERE region_code = ? AND metric = ? ORDER BY period");
     sqlite3_bind_text(st, 1, code.data(), static_cast<int>(code.size()), SQLITE_TRANSIENT);
     sqlite3_bind_text(st, 2, metric.data(), static_cast<int>(metric.size()), SQLITE_TRANSIENT);
     while (sqlite3_step(st) == SQLITE_ROW) out.emplace(column_text(st, 0), sqlite3_column_double(st, 1));
@@ -152,10 +177,10 @@ std::vector<std::string> present_metrics(const Bundle& bundle) {
 }
 }  // namespace
 
-std::vector<std::string> Indicators::periods() const {
+std::vector<std::string> periods(const Bundle& bundle) {
     std::set<std::string> years;
-    sqlite3_stmt* st = prepare(*m_bundle, "SELECT period FROM indicators WHERE metric = ?1 AND period > ?2 ORDER BY period LIMIT 1");
-    for (const std::string& metric : present_metrics(*m_bundle)) {
+    sqlite3_stmt* st = prepare(bundle, "SELECT period FROM indicators WHERE metric = ?1 AND period > ?2 ORDER BY period LIMIT 1");
+    for (const std::string& metric : present_metrics(bundle)) {
         std::string last;
         for (;;) {
             sqlite3_bind_text(st, 1, metric.c_str(), -1, SQLITE_TRANSIENT);
@@ -171,8 +196,11 @@ std::vector<std::string> Indicators::periods() const {
     return {years.begin(), years.end()};
 }
 
-std::vector<std::string> Indicators::metrics() const {
-    const auto found = present_metrics(*m_bundle);
+std::vector<std::string> metrics(const Bundle& bundle) { return metrics_in_catalogue_order(present_metrics(bundle)); }
+
+}  // namespace bundle_indicators
+
+std::vector<std::string> metrics_in_catalogue_order(const std::vector<std::string>& found) {
     const std::set<std::string> present(found.begin(), found.end());
     std::vector<std::string> out;
     for (const Metric& m : metric_catalogue()) {

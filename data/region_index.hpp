@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -23,9 +24,12 @@ struct RegionInfo {
     std::vector<std::string> children;  // codes, sorted
 };
 
+class Source;
+
 class RegionIndex {
 public:
     static RegionIndex load(const Bundle& bundle);
+    static RegionIndex from_rows(std::vector<RegionInfo> rows);  // any order; children are filled in
 
     const RegionInfo* find(std::string_view code) const;           // nullptr when unknown
     const RegionInfo* root() const;                                 // the province (lowest level)
@@ -42,20 +46,34 @@ private:
     std::map<std::string, std::size_t, std::less<>> m_by_code;
 };
 
-// Indicator values read on demand from the bundle (which must outlive this object); a whole
-// (metric, period) layer is cached after its first use, so recolouring by a seen year is free.
+// Indicator values read on demand from a source (data/source.hpp) or a bundle (which must outlive
+// this object); a whole (metric, period) layer is cached after its first use, so recolouring by a
+// seen year is free. forget() drops the cache when the source's indicators changed.
 class Indicators {
 public:
-    explicit Indicators(const Bundle& bundle) : m_bundle(&bundle) {}
+    explicit Indicators(const Bundle& bundle);
+    explicit Indicators(const Source& source) : m_source(&source) {}
 
     std::optional<double> value(std::string_view code, std::string_view metric, std::string_view period) const;
     const std::map<std::string, double, std::less<>>& values(std::string_view metric, std::string_view period) const;
     std::map<std::string, double> series(std::string_view code, std::string_view metric) const;  // period → value
     std::vector<std::string> periods() const;     // years present, sorted
     std::vector<std::string> metrics() const;     // keys present, catalogue order first
+    void forget() const { m_layers.clear(); }
 private:
-    const Bundle* m_bundle;
+    std::shared_ptr<const Source> m_owned;        // Indicators(const Bundle&): a source borrowing it
+    const Source* m_source = nullptr;
     mutable std::map<std::string, std::map<std::string, double, std::less<>>, std::less<>> m_layers;  // "metric|period"
 };
+
+// The bundle's indicator readers behind Indicators (and the bundle Source).
+namespace bundle_indicators {
+std::map<std::string, double, std::less<>> layer(const Bundle& bundle, std::string_view metric, std::string_view period);
+std::map<std::string, double> series(const Bundle& bundle, std::string_view code, std::string_view metric);
+std::vector<std::string> periods(const Bundle& bundle);
+std::vector<std::string> metrics(const Bundle& bundle);
+}  // namespace bundle_indicators
+// Metric keys: those of the catalogue in its order, then unknown ones in the given order.
+std::vector<std::string> metrics_in_catalogue_order(const std::vector<std::string>& present);
 
 }  // namespace onemap::data

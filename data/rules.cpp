@@ -914,15 +914,7 @@ void write_rule_results(Bundle& bundle, const RuleRun& run) {
 std::vector<RuleResult> read_rule_results(const Bundle& bundle, const RuleFilter& filter) {
     std::vector<RuleResult> out;
     if (!sql::has_table(bundle, "rule_results")) return out;
-    std::vector<std::string> wanted;
-    for (const auto& id : filter.rules) {
-        const RuleInfo* r = find_rule(id);
-        if (!r) throw std::invalid_argument(fmt::format("rule '{}': unknown; expected R1…R16", id));
-        wanted.emplace_back(r->id);
-    }
-    if (wanted.empty()) {
-        for (const auto& r : k_rules) wanted.emplace_back(r.id);
-    }
+    const std::vector<std::string> wanted = filter_rule_ids(filter);
     // One (rule, period) key range per rule: the desk panel's "this region, this period" is 16 lookups.
     std::string q = "SELECT r.rule, r.region_code, r.period, r.status, r.value, r.target, r.reason FROM rule_results r";
     if (filter.level) q += " JOIN regions g ON g.code = r.region_code AND g.level = ?4";
@@ -948,14 +940,39 @@ std::vector<RuleResult> read_rule_results(const Bundle& bundle, const RuleFilter
             out.push_back(std::move(r));
         }
     }
+    sort_rule_results(out);
+    return out;
+}
+
+std::vector<std::string> filter_rule_ids(const RuleFilter& filter) {
+    std::vector<std::string> wanted;
+    for (const auto& id : filter.rules) {
+        const RuleInfo* r = find_rule(id);
+        if (!r) throw std::invalid_argument(fmt::format("rule '{}': unknown; expected R1…R16", id));
+        wanted.emplace_back(r->id);
+    }
+    if (wanted.empty()) {
+        for (const auto& r : k_rules) wanted.emplace_back(r.id);
+    }
+    return wanted;
+}
+
+void sort_rule_results(std::vector<RuleResult>& results) {
     auto order = [](const std::string& id) {
         const RuleInfo* r = find_rule(id);
         return r ? r - k_rules.data() : 99;
     };
-    std::stable_sort(out.begin(), out.end(), [&](const RuleResult& a, const RuleResult& b) {
+    std::stable_sort(results.begin(), results.end(), [&](const RuleResult& a, const RuleResult& b) {
         return std::tuple(order(a.rule), a.period, a.region_code) < std::tuple(order(b.rule), b.period, b.region_code);
     });
-    return out;
+}
+
+RegionRuleStatus missing_rule_status(const RuleInfo& info, Level level, std::string region_code) {
+    RegionRuleStatus s;
+    s.region_code = std::move(region_code);
+    s.status = info.applies_at(level) ? RuleStatus::NoData : RuleStatus::NotApplicable;
+    s.reason = info.applies_at(level) ? "尚未计算或无数据" : fmt::format("该规则不适用于{}级", level_name_zh(level));
+    return s;
 }
 
 std::vector<RegionRuleStatus> rule_status_for_level(const Bundle& bundle, std::string_view rule, Level level, std::string_view period) {
@@ -970,8 +987,7 @@ std::vector<RegionRuleStatus> rule_status_for_level(const Bundle& bundle, std::s
         RegionRuleStatus s;
         s.region_code = st.col_text(0);
         if (st.is_null(1)) {
-            s.status = info->applies_at(level) ? RuleStatus::NoData : RuleStatus::NotApplicable;
-            s.reason = info->applies_at(level) ? "尚未计算或无数据" : fmt::format("该规则不适用于{}级", level_name_zh(level));
+            s = missing_rule_status(*info, level, std::move(s.region_code));
         } else {
             s.status = parse_status(st.col_view(1)).value_or(RuleStatus::NoData);
             s.value = st.col_opt_real(2);
@@ -989,6 +1005,15 @@ std::vector<RegionLabel> read_region_labels(const Bundle& bundle) {
     return out;
 }
 
+void RuleSummary::add(RuleStatus status, std::int64_t n) {
+    switch (status) {
+        case RuleStatus::Pass: pass += n; break;
+        case RuleStatus::Fail: fail += n; break;
+        case RuleStatus::NotApplicable: not_applicable += n; break;
+        case RuleStatus::NoData: no_data += n; break;
+    }
+}
+
 std::vector<RuleSummary> summarise_rule_results(const Bundle& bundle, Level level, std::string_view period) {
     std::vector<RuleSummary> out;
     sql::Statement st(bundle, "SELECT r.status, count(*) FROM rule_results r JOIN regions g ON g.code = r.region_code AND g.level = ? "
@@ -1001,13 +1026,7 @@ std::vector<RuleSummary> summarise_rule_results(const Bundle& bundle, Level leve
         bool any = false;
         while (st.step()) {
             any = true;
-            const auto n = st.col_int(1);
-            switch (parse_status(st.col_view(0)).value_or(RuleStatus::NoData)) {
-                case RuleStatus::Pass: s.pass += n; break;
-                case RuleStatus::Fail: s.fail += n; break;
-                case RuleStatus::NotApplicable: s.not_applicable += n; break;
-                case RuleStatus::NoData: s.no_data += n; break;
-            }
+            s.add(parse_status(st.col_view(0)).value_or(RuleStatus::NoData), st.col_int(1));
         }
         if (any) out.push_back(std::move(s));
     }

@@ -115,6 +115,10 @@ struct RuleFilter {
 };
 // Stored results, ordered by rule (catalogue order), period, region code.
 std::vector<RuleResult> read_rule_results(const Bundle& bundle, const RuleFilter& filter);
+// For every store of results: the catalogue ids a filter names (all when none; throws
+// std::invalid_argument naming an unknown one), and the order above.
+std::vector<std::string> filter_rule_ids(const RuleFilter& filter);
+void sort_rule_results(std::vector<RuleResult>& results);
 
 // The map's rule-status layer: one entry per region of `level` (ordered by code) for `rule` and
 // `period`. A region without a stored row is n.a. where the rule does not apply at that level, and
@@ -127,6 +131,8 @@ struct RegionRuleStatus {
 };
 std::vector<RegionRuleStatus> rule_status_for_level(const Bundle& bundle, std::string_view rule, Level level,
                                                     std::string_view period);
+// The entry for a region without a stored row (n.a. or no data, as above), for every store.
+RegionRuleStatus missing_rule_status(const RuleInfo& info, Level level, std::string region_code);
 
 // The wall's tiles: per rule, how many regions of `level` pass, fail, are n.a. or have no data in
 // `period` (for R13 give a month), from the stored results. Catalogue order; rules with no stored
@@ -134,6 +140,7 @@ std::vector<RegionRuleStatus> rule_status_for_level(const Bundle& bundle, std::s
 struct RuleSummary {
     std::string rule;
     std::int64_t pass = 0, fail = 0, not_applicable = 0, no_data = 0;
+    void add(RuleStatus status, std::int64_t n);
 };
 std::vector<RuleSummary> summarise_rule_results(const Bundle& bundle, Level level, std::string_view period);
 

@@ -36,6 +36,13 @@ struct AppState {
     std::uint64_t bundle_inode = 0;  // which file the GUI shows (its inode): another once `onemap sync` swapped one in
     int bundle_reloads = 0;          // snapshots picked up while running (kiosk/bundle_watch.hpp)
     std::string bundle_error;        // why the newest file at the bundle path is not shown (the old one stays); "" if none
+    std::string value;               // the selected region's value of the metric and period, as the panel shows it ("" none)
+    std::string source = "bundle";   // bundle | pg (desk/wall --pg)
+    std::string scene;               // the map was read from a cache (render cache, private scene cache) or built: cache | built
+    std::string source_problem;      // --pg: why the server is not reachable (redacted URL); "" when it is
+    bool read_only = false;          // --pg: the connection may not change alerts (reader role)
+    int data_refreshes = 0;          // --pg: changes picked up from the database while running
+    std::string last_step;           // the last alert step: "#ID → status" or why it was refused
     std::vector<std::pair<std::string, std::array<double, 4>>> widgets;  // named UI rectangles: x, y, w, h (window pixels)
     std::vector<std::pair<std::string, std::array<double, 2>>> anchors;  // children of the focus on screen: x, y
 

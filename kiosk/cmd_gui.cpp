@@ -1,6 +1,6 @@
 // onemap desk|kiosk|wall --bundle F [--config F.toml] [--state-file P]; desk|wall --pg URL [--region CODE]
 #include "data/pg.hpp"
-#include "data/pg_publish.hpp"
+#include "data/pg_schema.hpp"
 #include "data/privacy.hpp"
 #include "kiosk/commands.hpp"
 #include "kiosk/config.hpp"
@@ -9,37 +9,18 @@
 
 #include <fmt/format.h>
 
-#include <cstdlib>
-#include <filesystem>
-#include <functional>
 #include <iostream>
 #include <memory>
 
 namespace onemap::app {
 
 namespace {
-// --pg: publish one snapshot (one repeatable-read transaction) into a private cache file and open
-// that. The connection gives up after connect_timeout (10 s); when the server cannot be reached the
-// previous snapshot, if any, is opened with a warning.
-std::filesystem::path pg_snapshot(const std::string& url, const std::string& region) {
-    const char* xdg = std::getenv("XDG_CACHE_HOME");
-    const char* home = std::getenv("HOME");
-    const std::filesystem::path dir = xdg && *xdg ? std::filesystem::path(xdg) / "onemap"
-                                      : std::filesystem::path(home && *home ? home : "/tmp") / ".cache" / "onemap";
-    std::filesystem::create_directories(dir);
-    std::filesystem::permissions(dir, std::filesystem::perms::owner_all, std::filesystem::perm_options::replace);
-    const std::string source = data::pg::redact(url);
-    const std::filesystem::path file = dir / fmt::format("pg-{:016x}-{}.gpkg", std::hash<std::string>{}(source), region.empty() ? "all" : region);
-    try {
-        data::pg::Connection c = data::pg::Connection::open(url);
-        const auto s = data::publish_snapshot(c, region, file, [](const std::filesystem::path& work) { load_scene(work, false, true, 2); });
-        fmt::print(stderr, "onemap: snapshot of {} {} from {} ({}) in {:.1f} s → {}\n", s.region_code, s.region_name, s.source, s.snapshot,
-                   s.seconds_read + s.seconds_prepare, file.string());
-    } catch (const data::pg::PgError& e) {
-        if (!std::filesystem::exists(file)) throw;
-        fmt::print(stderr, "onemap: {}\nonemap: showing the previous snapshot {} instead\n", e.what(), file.string());
-    }
-    return file;
+// --pg: the server must answer before a window opens (connect_timeout 10 s): an unreachable server,
+// a database without the onemap schema or an unknown --region is a clear message and exit 2.
+void check_pg(const std::string& url, const std::string& region) {
+    data::pg::Connection c = data::pg::Connection::open(url);
+    data::pg::require_schema(c);
+    if (!region.empty()) data::pg::region_scope(c, region);
 }
 
 void add_mode(CLI::App& app, ExitCode& exit, Mode mode, const char* help) {
@@ -50,9 +31,10 @@ void add_mode(CLI::App& app, ExitCode& exit, Mode mode, const char* help) {
     CLI::App* cmd = app.add_subcommand(std::string(mode_key(mode)), help);
     cmd->add_option("--bundle", args->bundle, "bundle file (.gpkg); overrides app.bundle of the config");
     if (mode != Mode::Kiosk) {
-        cmd->add_option("--pg", args->pg, "read from the province's PostgreSQL database instead (postgresql://…, the reader role): "
-                                          "a snapshot is published to a private cache file and opened (see README)")->excludes("--bundle");
-        cmd->add_option("--region", args->region, "with --pg: the region to show (default: the whole database)");
+        cmd->add_option("--pg", args->pg, "read the province's PostgreSQL database live instead (postgresql://…): changes written there "
+                                          "appear without a restart (app.pg_poll_s); the reader role shows, the writer role may also move "
+                                          "alerts (desk); see README")->excludes("--bundle");
+        cmd->add_option("--region", args->region, "with --pg: show only this region, its levels above and below (default: the whole database)");
     }
     cmd->add_option("--config", args->config, "configuration (TOML); see assets/config/")->check(CLI::ExistingFile);
     cmd->add_option("--state-file", args->state_file, "write the program's state as JSON here after every change");
@@ -66,9 +48,15 @@ void add_mode(CLI::App& app, ExitCode& exit, Mode mode, const char* help) {
             opt.config = args->config.empty() ? default_config(mode) : load_config(args->config, mode);
             opt.config.mode = mode;
             if (!args->bundle.empty()) opt.config.bundle = args->bundle;
-            if (!args->pg.empty()) opt.config.bundle = pg_snapshot(args->pg, args->region);
+            if (!args->region.empty() && args->pg.empty()) throw ConfigError("--region needs --pg URL");
+            if (!args->pg.empty()) {
+                check_pg(args->pg, args->region);
+                opt.pg_url = args->pg;
+                opt.pg_region = args->region;
+                opt.config.bundle.clear();
+            }
             if (!args->language.empty()) opt.config.language = args->language;
-            if (opt.config.bundle.empty()) throw ConfigError("no bundle: give --bundle FILE.gpkg or app.bundle in the config");
+            if (opt.config.bundle.empty() && opt.pg_url.empty()) throw ConfigError("no bundle: give --bundle FILE.gpkg or app.bundle in the config");
             opt.state_file = args->state_file;
             opt.export_dir = args->export_dir;
             opt.perf_file = args->perf_file;

@@ -139,6 +139,7 @@ AppConfig load_config(const std::filesystem::path& path, Mode mode) {
     r.string("app.home_region", c.home_region);
     r.string("app.metric", c.metric);
     r.string("app.period", c.period);
+    r.number("app.pg_poll_s", c.pg_poll_s, 0.1, 3600);
     if (const auto* n = r.node("screen.monitor")) {
         if (n->is_integer() && n->as_integer()->get() >= 1) {
             c.monitor = std::to_string(n->as_integer()->get());

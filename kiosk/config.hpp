@@ -1,7 +1,7 @@
 #pragma once
 // The application's configuration (TOML; commented examples in assets/config/).
 //
-//   [app]      mode, bundle, language, theme, home_region, metric, period
+//   [app]      mode, bundle, language, theme, home_region, metric, period, pg_poll_s
 //   [screen]   monitor = "primary" | "all" | N, canvas = [x, y, w, h], fullscreen
 //   [kiosk]    idle_timeout_s, admin_pin_hash, household_key, lookup_guard, card_timeout_s, speech_command
 //   [wall]     tour_interval_s, idle_timeout_s
@@ -29,6 +29,7 @@ struct AppConfig {
     std::string home_region;          // empty: the province
     std::string metric = "tp_income_pc";
     std::string period;               // empty: the latest in the bundle
+    double pg_poll_s = 5;             // desk/wall --pg: how often the database's change counter is read
     std::string monitor = "primary";  // "primary", "all" or a 1-based monitor number
     std::optional<CanvasRect> canvas;
     bool fullscreen = false;          // kiosk and wall always are

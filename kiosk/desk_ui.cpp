@@ -274,23 +274,27 @@ void info_panel(const Ui& ui, DeskLocal& local, WidgetRects& w, std::vector<Inte
         }
     }
     // Open alerts in this region, each moved one step on by the official (with a note where required).
-    if (!ui.region_alerts.empty() &&
-        ImGui::CollapsingHeader(fmt::format("{}（{}）###alerts", ui.tr("open_alerts"), ui.region_alerts.size()).c_str())) {
-        ImGui::SetNextItemWidth(-1);
-        ImGui::InputTextWithHint("##note", ui.tr("alert_note_hint").c_str(), local.note, sizeof local.note);
-        w.add("alert_note");
-        for (const auto& a : ui.region_alerts) {
-            const auto kind = data::parse_alert_kind(a.kind);
-            ImGui::TextWrapped("#%lld %s · %s · %s", static_cast<long long>(a.id), kind ? std::string(data::alert_kind_name_zh(*kind)).c_str() : a.kind.c_str(),
-                               a.risk_category.c_str(), std::string(data::alert_status_name_zh(a.status)).c_str());
-            if (a.status != data::AlertStatus::Resolved) {
-                const auto next = static_cast<data::AlertStatus>(static_cast<int>(a.status) + 1);
-                ImGui::SameLine();
-                if (ImGui::SmallButton(fmt::format("{}##step{}", data::alert_status_name_zh(next), a.id).c_str())) {
-                    out.push_back({Intent::Kind::AlertStep, local.note, static_cast<int>(a.id)});
-                    local.note[0] = 0;
+    if (!ui.region_alerts.empty()) {
+        const bool open = ImGui::CollapsingHeader(fmt::format("{}（{}）###alerts", ui.tr("open_alerts"), ui.region_alerts.size()).c_str());
+        w.add("alerts_header");
+        if (open && !ui.read_only_note.empty()) ImGui::TextColored(ImVec4(0.75f, 0.12f, 0.12f, 1), "%s", ui.read_only_note.c_str());
+        if (open) {
+            ImGui::SetNextItemWidth(-1);
+            ImGui::InputTextWithHint("##note", ui.tr("alert_note_hint").c_str(), local.note, sizeof local.note);
+            w.add("alert_note");
+            for (const auto& a : ui.region_alerts) {
+                const auto kind = data::parse_alert_kind(a.kind);
+                ImGui::TextWrapped("#%lld %s · %s · %s", static_cast<long long>(a.id), kind ? std::string(data::alert_kind_name_zh(*kind)).c_str() : a.kind.c_str(),
+                                   a.risk_category.c_str(), std::string(data::alert_status_name_zh(a.status)).c_str());
+                if (a.status != data::AlertStatus::Resolved) {
+                    const auto next = static_cast<data::AlertStatus>(static_cast<int>(a.status) + 1);
+                    ImGui::SameLine();
+                    if (ImGui::SmallButton(fmt::format("{}##step{}", data::alert_status_name_zh(next), a.id).c_str())) {
+                        out.push_back({Intent::Kind::AlertStep, local.note, static_cast<int>(a.id)});
+                        local.note[0] = 0;
+                    }
+                    w.add("alert_step:" + std::to_string(a.id));
                 }
-                w.add("alert_step:" + std::to_string(a.id));
             }
         }
     }
@@ -459,6 +463,7 @@ std::vector<Intent> desk_panels(const Ui& ui, DeskLocal& local, WidgetRects& wid
         }
     }
     synthetic_mark(ui);
+    source_banner(ui);
     ImGui::PopFont();
     return out;
 }

@@ -6,9 +6,15 @@
 //        ▲                                                                            │
 //        └──── write state file if changed ◀── render map + panels ◀── apply intents ◀┘
 //
+// Desk and wall --pg read PostgreSQL live (data/pg_source.hpp): ChangeWatch (its own thread) wakes
+// the loop when the change counter moved; indicators, rules, alerts, projects and sites are read
+// again here and the map recoloured; changed regions load a new Application like a new bundle file
+// (below: scene from the private cache or built on the worker thread), so the frame loop never waits.
+// A lost connection shows a banner (which server, why) over the last data until the watch reconnects.
+//
 // Live pick-up of a new bundle (`onemap sync` renamed a snapshot over the path; kiosk/bundle_watch.hpp):
 //
-//   BundleWatch::changed() ──▶ worker thread: load_bundle() ──▶ here: a new Application on it (GL) ──ok──▶
+//   BundleWatch::changed() ──▶ worker thread: load_data()   ──▶ here: a new Application on it (GL) ──ok──▶
 //        (one stat a second)     (bundle, regions, scene)           │ throws (bad file)       take_over(old),
 //                                                                   ▼                         fonts if names
 //                        keep the old one; state.bundle_error says why; that file is        changed, the old
@@ -17,6 +23,8 @@
 
 #include "data/bundle.hpp"
 #include "data/catalogue.hpp"
+#include "data/pg_source.hpp"
+#include "data/source.hpp"
 #include "data/alerts.hpp"
 #include "data/region_index.hpp"
 #include "data/rules.hpp"
@@ -41,7 +49,6 @@
 #include <imgui_internal.h>
 #include <malloc.h>
 #include <openssl/crypto.h>
-#include <sqlite3.h>
 #include <toml++/toml.h>
 
 #include <fmt/format.h>
@@ -52,6 +59,7 @@
 #include <fstream>
 #include <future>
 #include <map>
+#include <optional>
 #include <set>
 
 namespace onemap::app::assets {
@@ -135,25 +143,37 @@ struct FontAtlasLost : std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 
-// What a bundle file brings that needs no GL: read on a worker thread when a new file arrives, so the
-// screen keeps moving meanwhile (a province: seconds). The GL part is Application's constructor.
+// What a bundle file (or the database) brings that needs no GL: read on a worker thread when a new
+// file arrives or the database's regions changed, so the screen keeps moving meanwhile (a province:
+// seconds). The GL part is Application's constructor.
 struct BundleLoad {
-    data::Bundle bundle;
+    std::unique_ptr<data::Source> source;
     data::RegionIndex regions;
     SceneLoad scene;
     std::vector<std::string> periods;  // the years with indicators (a scan of the table: seconds for a province)
 };
 
-BundleLoad load_bundle(const AppConfig& cfg) {
-    data::Bundle bundle = data::Bundle::open(cfg.bundle, data::OpenMode::ReadOnly);
+BundleLoad load_pg(const GuiOptions& options) {
+    std::unique_ptr<data::PgSource> source = data::open_pg_source(options.pg_url, options.pg_region);
+    data::RegionIndex regions = source->regions();
+    SceneLoad scene = load_scene(*source, private_cache_dir());
+    std::vector<std::string> periods = source->periods();
+    return {std::move(source), std::move(regions), std::move(scene), std::move(periods)};
+}
+
+BundleLoad load_data(const GuiOptions& options) {
+    const AppConfig& cfg = options.config;
+    if (!options.pg_url.empty()) return load_pg(options);
+    std::unique_ptr<data::Source> source = data::open_bundle_source(cfg.bundle);
+    const data::Bundle& bundle = *source->bundle();
     data::RegionIndex regions = data::RegionIndex::load(bundle);
     // The render cache is stored into the bundle by desk and wall, never by a kiosk, and never into a
     // synced snapshot (BUNDLE.manifest.json beside it): that would change its hash, and the next
     // `onemap sync` would fetch it again.
     const bool snapshot = std::filesystem::exists(data::manifest_path(cfg.bundle));
     SceneLoad scene = load_scene(bundle, true, cfg.mode != Mode::Kiosk && !snapshot);
-    std::vector<std::string> periods = data::Indicators(bundle).periods();
-    return {std::move(bundle), std::move(regions), std::move(scene), std::move(periods)};
+    std::vector<std::string> periods = source->periods();
+    return {std::move(source), std::move(regions), std::move(scene), std::move(periods)};
 }
 
 struct Pointer {
@@ -166,39 +186,50 @@ struct Pointer {
 
 class Application {
 public:
-    Application(const GuiOptions& options, GLFWwindow* window) : Application(options, window, load_bundle(options.config)) {}
+    Application(const GuiOptions& options, GLFWwindow* window) : Application(options, window, load_data(options)) {}
     Application(const GuiOptions& options, GLFWwindow* window, BundleLoad loaded)
         : m_opt(options), m_cfg(options.config), m_window(window), m_tr(Strings::load(m_cfg.language)),
-          m_bundle(std::move(loaded.bundle)), m_regions(std::move(loaded.regions)),
-          m_indicators(m_bundle), m_map(m_cfg.bundle, std::move(loaded.scene)), m_policy(load_policy(m_cfg.language)),
+          m_source(std::move(loaded.source)), m_regions(std::move(loaded.regions)),
+          m_indicators(*m_source), m_scene_from(loaded.scene.from_cache ? "cache" : "built"), m_map(m_source->name(), std::move(loaded.scene)), m_policy(load_policy(m_cfg.language)),
           m_household_items(load_household_items(m_cfg.language)), m_speech(m_cfg.mode == Mode::Kiosk ? speech_command(m_cfg) : std::string()) {
         m_periods = std::move(loaded.periods);
-        if (m_periods.empty()) throw data::BundleError(m_cfg.bundle.string() + ": the bundle has no yearly indicators to show");
+        if (m_periods.empty()) throw data::BundleError(m_source->name() + ": the bundle has no yearly indicators to show");
         m_state.mode = m_cfg.mode;
         m_state.language = m_tr.language();
-        m_state.synthetic = m_bundle.synthetic();
+        m_state.synthetic = m_source->synthetic();
+        m_state.source = m_source->live() ? "pg" : "bundle";
+        m_state.scene = m_scene_from;
+        if (m_source->live()) m_state.read_only = m_source->read_only();
+        m_map.set_point_source([this](bool projects, bool sites) {
+            try {
+                return map_points(projects ? m_source->projects() : std::vector<data::Project>{}, sites ? m_source->sites() : std::vector<data::Site>{});
+            } catch (const std::exception& e) {
+                m_message = e.what();
+                return std::vector<render::MapPoint>{};
+            }
+        });
         const bool rule_layer = m_cfg.metric.rfind("rule:", 0) == 0 && data::find_rule(m_cfg.metric.substr(5));
         m_state.metric = data::find_metric(m_cfg.metric) || rule_layer ? m_cfg.metric : "tp_income_pc";
         m_state.period = std::find(m_periods.begin(), m_periods.end(), m_cfg.period) != m_periods.end() ? m_cfg.period : m_periods.back();
         m_state.screen = m_cfg.mode == Mode::Kiosk ? "home" : "map";
         if (!m_cfg.home_region.empty() && !m_regions.find(m_cfg.home_region)) {
-            throw std::invalid_argument(fmt::format("home_region {} is not a region of {}", m_cfg.home_region, m_cfg.bundle.string()));
+            throw std::invalid_argument(fmt::format("home_region {} is not a region of {}", m_cfg.home_region, m_source->name()));
         }
         m_labels = m_cfg.mode != Mode::Desk;
         m_map.set_labels(m_labels, static_cast<int>(14 * m_scale));
         if (m_cfg.mode == Mode::Kiosk) {
             m_map.set_points(true, false);
-            m_project_list = data::read_projects(m_cfg.bundle);
+            m_project_list = m_source->projects();
             open_lookup();
         }
         load_alerts();
         // Which layers are synthetic (meta.layers_real / layers_synthetic): all, or only some after an import.
-        m_partly_real = !m_bundle.meta("layers_real").value_or("").empty();
+        m_partly_real = !m_source->meta("layers_real").value_or("").empty();
         m_mark = m_tr("synthetic_mark");
         if (m_partly_real) {
             // Which layers are still demo data, so an official knows what to trust.
             std::string names;
-            std::string rest = m_bundle.meta("layers_synthetic").value_or("");
+            std::string rest = m_source->meta("layers_synthetic").value_or("");
             while (!rest.empty()) {
                 const auto comma = rest.find(',');
                 std::string layer = rest.substr(0, comma);
@@ -320,6 +351,45 @@ public:
             m_map.fly_to(m_tour_city, 0.0);
         }
     }
+    data::Source& source() { return *m_source; }
+
+    // --pg: the database's tables that changed (ChangeWatch) are read again; the map is recoloured and
+    // the panels refilled. Regions are not handled here: they load a new Application (run_gui).
+    void data_changed(const std::set<std::string>& tables) {
+        auto any = [&](std::initializer_list<const char*> names) {
+            return std::any_of(names.begin(), names.end(), [&](const char* n) { return tables.count(n) > 0; });
+        };
+        if (any({"indicators", "metrics"})) {
+            m_indicators.forget();
+            try {
+                if (auto periods = m_source->periods(); !periods.empty()) m_periods = std::move(periods);
+            } catch (const std::exception& e) {
+                m_message = e.what();
+            }
+        }
+        if (any({"projects", "sites"})) m_map.reload_points();
+        if (any({"indicators", "metrics", "rule_results", "alerts", "alert_audit", "targets"})) {
+            recolor();  // and the panel (rules, alerts of the selected region)
+            load_alerts();
+        }
+        ++m_state.data_refreshes;
+    }
+    // --pg: why the database cannot be read now ("" when it can); shown as a banner over the last data.
+    void set_source_problem(const std::string& problem) {
+        if (problem == m_state.source_problem) return;
+        m_state.source_problem = problem;
+        std::string line;  // libpq's message spans lines; the banner is one paragraph
+        for (const char c : problem) {
+            if (c == '\n' || c == '\t' || c == ' ') {
+                if (!line.empty() && line.back() != ' ') line += ' ';
+            } else {
+                line += c;
+            }
+        }
+        while (!line.empty() && (line.back() == ' ' || line.back() == '.' || line.back() == '?')) line.pop_back();
+        m_source_banner = line.empty() ? std::string() : fmt::format(fmt::runtime(m_tr("source_lost")), line);
+    }
+
     const Strings& strings() const { return m_tr; }
     const std::vector<PolicyCard>& policy() const { return m_policy; }
     const data::RegionIndex& regions() const { return m_regions; }
@@ -357,6 +427,8 @@ private:
         ui.rules = m_rules;
         ui.region_alerts = m_region_alerts;
         ui.rule_summary = m_rule_summary;
+        ui.source_banner = m_source_banner;
+        if (m_state.read_only) ui.read_only_note = fmt::format(fmt::runtime(m_tr("source_read_only")), m_source->name());
         if (m_cfg.mode == Mode::Kiosk) {
             LookupView& lk = ui.lookup;
             lk.available = m_lookup && m_lookup->available();
@@ -480,8 +552,10 @@ private:
             std::map<std::string, int> status;
             if (info) {
                 const auto level = static_cast<data::Level>(m_map.level());
-                for (const auto& r : data::rule_status_for_level(m_bundle, rule, level, rule_period(*info))) {
-                    status[r.region_code] = static_cast<int>(r.status);
+                try {
+                    for (const auto& r : m_source->rule_status(rule, level, rule_period(*info))) status[r.region_code] = static_cast<int>(r.status);
+                } catch (const std::exception& e) {
+                    m_message = e.what();
                 }
             }
             m_map.color_by_status(status);
@@ -494,16 +568,8 @@ private:
     // A monthly rule (R13) shows the latest month of the chosen year that has results.
     std::string rule_period(const data::RuleInfo& info) const {
         if (!info.monthly) return m_state.period;
-        std::string best = m_state.period + "-12";
-        sqlite3_stmt* st = nullptr;
-        if (sqlite3_prepare_v2(m_bundle.db(), "SELECT max(period) FROM rule_results WHERE rule = ? AND period LIKE ?", -1, &st, nullptr) == SQLITE_OK) {
-            sqlite3_bind_text(st, 1, info.id.data(), static_cast<int>(info.id.size()), SQLITE_TRANSIENT);
-            const std::string like = m_state.period + "-%";
-            sqlite3_bind_text(st, 2, like.c_str(), -1, SQLITE_TRANSIENT);
-            if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0)) best = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
-            sqlite3_finalize(st);
-        }
-        return best;
+        const std::string best = m_source->latest_rule_month(info.id, m_state.period);  // callers catch a lost connection
+        return best.empty() ? m_state.period + "-12" : best;
     }
 
     // What the info panel lists for the selected region: its rule results and its open alerts.
@@ -516,16 +582,16 @@ private:
             data::RuleFilter rf;
             rf.region_code = code;
             rf.period = m_state.period;
-            m_rules = data::read_rule_results(m_bundle, rf);
+            m_rules = m_source->rule_results(rf);
             if (const data::RuleInfo* r13 = data::find_rule("R13")) {
                 rf.period = rule_period(*r13);
                 rf.rules = {"R13"};
-                for (auto& r : data::read_rule_results(m_bundle, rf)) m_rules.push_back(std::move(r));
+                for (auto& r : m_source->rule_results(rf)) m_rules.push_back(std::move(r));
             }
             data::AlertFilter af;
             if (code.size() >= 6) af.county_code = code.substr(0, 6);
             af.limit = 2000;
-            for (auto& a : data::read_alerts(m_bundle, af)) {
+            for (auto& a : m_source->alerts(af)) {
                 if (a.status == data::AlertStatus::Resolved || a.region_code.rfind(code, 0) != 0) continue;
                 m_region_alerts.push_back(std::move(a));
                 if (m_region_alerts.size() >= 30) break;
@@ -537,14 +603,12 @@ private:
 
     void alert_step(std::int64_t id, const std::string& note) {
         try {
-            data::Bundle rw = data::Bundle::open(m_cfg.bundle, data::OpenMode::ReadWrite);
-            const auto alert = data::find_alert(rw, id);
-            if (!alert) throw data::AlertError(fmt::format("alert {} no longer exists", id));
-            const auto next = static_cast<data::AlertStatus>(static_cast<int>(alert->status) + 1);
-            data::move_alert(rw, id, next, m_tr("desk_role"), note);
+            const data::AlertStatus next = m_source->step_alert(id, m_tr("desk_role"), note);
             m_message = fmt::format("#{} → {}", id, data::alert_status_name_zh(next));
+            m_state.last_step = fmt::format("#{} → {}", id, data::alert_status_key(next));
         } catch (const std::exception& e) {
             m_message = e.what();
+            m_state.last_step = e.what();
         }
         refresh_panel();
     }
@@ -775,10 +839,11 @@ private:
         std::optional<data::Key> key = data::load_kiosk_key(key_path, why);
         try {
             m_guard.emplace(data::LookupGuard::open(m_cfg.lookup_guard.empty() ? default_lookup_guard_path() : m_cfg.lookup_guard));
-            m_lookup = std::make_unique<data::HouseholdLookup>(m_bundle, std::move(key), *m_guard);
+            if (!m_source->bundle()) throw std::invalid_argument("the household look-up needs a bundle");
+            m_lookup = std::make_unique<data::HouseholdLookup>(*m_source->bundle(), std::move(key), *m_guard);
             if (!m_lookup->available() && why.empty()) why = m_lookup->unavailable_reason();
             set_pause();  // the counters outlive a restart: a paused keypad stays paused
-            if (m_lookup->available()) m_card_glyphs = data::household_card_glyphs(m_bundle);
+            if (m_lookup->available()) m_card_glyphs = data::household_card_glyphs(*m_source->bundle());
         } catch (const std::exception& e) {
             why = e.what();
             m_lookup.reset();
@@ -911,15 +976,17 @@ private:
             data::AlertFilter af;
             af.status = data::AlertStatus::New;
             af.limit = 20;
-            for (const auto& a : data::read_alerts(m_bundle, af)) {
+            std::vector<std::pair<std::string, std::string>> ticker;
+            for (const auto& a : m_source->alerts(af)) {
                 const data::RegionInfo* r = m_regions.find(a.region_code);
                 const auto kind = data::parse_alert_kind(a.kind);
-                m_alerts.emplace_back(r ? r->name : a.region_code,
-                                      fmt::format("{} {}", kind ? data::alert_kind_name_zh(*kind) : a.kind, a.risk_category));
+                ticker.emplace_back(r ? r->name : a.region_code, fmt::format("{} {}", kind ? data::alert_kind_name_zh(*kind) : a.kind, a.risk_category));
             }
-            m_open_alerts = static_cast<std::int64_t>(0);
-            for (const auto& c : data::count_alerts_by_kind(m_bundle, {})) m_open_alerts += c.open;
-            m_rule_summary = data::summarise_rule_results(m_bundle, data::Level::County, m_state.period);
+            std::int64_t open = 0;
+            for (const auto& c : m_source->alert_counts_by_kind({})) open += c.open;
+            m_rule_summary = m_source->rule_summary(data::Level::County, m_state.period);
+            m_alerts = std::move(ticker);
+            m_open_alerts = open;
         } catch (const std::exception& e) {
             m_message = e.what();
         }
@@ -931,6 +998,10 @@ private:
         s.tour_city = m_tour_city;
         const data::RegionInfo* panel = m_regions.find(m_state.selected.empty() ? m_focus : m_state.selected);
         s.panel_title = panel ? panel->name : std::string();
+        s.value.clear();
+        if (panel && m_state.metric.rfind("rule:", 0) != 0) {
+            if (const auto v = m_indicators.value(panel->code, m_state.metric, m_state.period)) s.value = format_value(*v, data::find_metric(m_state.metric));
+        }
         if (m_cfg.mode == Mode::Kiosk) s.pin_typed = m_admin_pad ? static_cast<int>(m_kiosk.pin.size()) : 0;
         if (m_cfg.mode == Mode::Kiosk && m_state.screen == "lookup") {
             // For tests and monitoring: the step, the last outcome, how many characters are typed (never
@@ -972,9 +1043,10 @@ private:
     AppConfig m_cfg;
     GLFWwindow* m_window;
     Strings m_tr;
-    data::Bundle m_bundle;
+    std::unique_ptr<data::Source> m_source;
     data::RegionIndex m_regions;
     data::Indicators m_indicators;
+    std::string m_scene_from;  // where the map came from: cache | built
     MapView m_map;
     std::vector<PolicyCard> m_policy;
     std::vector<std::string> m_periods;
@@ -992,6 +1064,7 @@ private:
     std::int64_t m_open_alerts = 0;
     bool m_partly_real = false;
     std::string m_mark;  // the 演示数据 mark's text: all demo, or which layers still are
+    std::string m_source_banner;  // --pg: the connection is lost (which server, why)
     std::vector<data::Project> m_project_list;
     std::vector<data::RuleResult> m_rules;
     std::vector<data::Alert> m_region_alerts;
@@ -1171,12 +1244,26 @@ int run_gui(const GuiOptions& options) {
 
     int code = 0;
     try {
-        FileIdentity shown = file_identity(cfg.bundle);  // taken before opening: a swap meanwhile is seen later
+        const bool pg = !options.pg_url.empty();
+        FileIdentity shown = pg ? FileIdentity{} : file_identity(cfg.bundle);  // taken before opening: a swap meanwhile is seen later
         auto app_ptr = std::make_unique<Application>(options, window);
         Application* app = app_ptr.get();
         app->set_bundle_file(shown.inode);
-        BundleWatch watch(cfg.bundle, shown);
-        const BundlePoke poke(cfg.bundle, [] { glfwPostEmptyEvent(); });  // wakes the idle wait below
+        std::optional<BundleWatch> watch;
+        std::optional<BundlePoke> poke;
+        std::unique_ptr<data::ChangeWatch> changes;  // --pg
+        bool want_connection = false;
+        if (pg) {
+            auto& source = dynamic_cast<data::PgSource&>(app->source());
+            if (!source.has_change_counter()) {
+                fmt::print(stderr, "onemap {}: {} has no change counter (a database initialised by an older onemap): changes appear only "
+                                   "after a restart; run `onemap serve-db init --pg URL` once to add it\n", mode_key(cfg.mode), source.name());
+            }
+            changes = std::make_unique<data::ChangeWatch>(options.pg_url, cfg.pg_poll_s, source.counters_at_open(), [] { glfwPostEmptyEvent(); });
+        } else {
+            watch.emplace(cfg.bundle, shown);
+            poke.emplace(cfg.bundle, [] { glfwPostEmptyEvent(); });  // wakes the idle wait below
+        }
         glfwSetWindowUserPointer(window, app);
         // Sizes from the screen: the same layout reads on a 1080p kiosk and an 8K wall.
         int fbw = 0, fbh = 0;
@@ -1216,13 +1303,13 @@ int run_gui(const GuiOptions& options) {
         FileIdentity loading_id;
         auto t_load = Clock::now();
         auto start_reload = [&] {
-            loading_id = watch.candidate();
+            if (watch) loading_id = watch->candidate();
             t_load = Clock::now();
-            loading = std::async(std::launch::async, [config = cfg] {
+            loading = std::async(std::launch::async, [&options] {
                 struct Wake {
                     ~Wake() { glfwPostEmptyEvent(); }
                 } wake;
-                return load_bundle(config);
+                return load_data(options);
             });
         };
         auto finish_reload = [&] {
@@ -1260,17 +1347,19 @@ int run_gui(const GuiOptions& options) {
                 app_ptr = std::move(next);  // the old application and its file go here
                 app = app_ptr.get();
                 glfwSetWindowUserPointer(window, app);
-                watch.loaded(candidate);
+                if (watch) watch->loaded(candidate);
                 ::malloc_trim(0);  // hand the old scene's pages back (freed on two threads, glibc keeps them otherwise)
-                fmt::print(stderr, "onemap {}: {}: new bundle file picked up (reload {}: read {:.2f} s in the background, {:.2f} s on screen{})\n",
-                           mode_key(cfg.mode), cfg.bundle.string(), app->state_reloads(), seconds_read,
+                fmt::print(stderr, "onemap {}: {}: {} (reload {}: read {:.2f} s in the background, {:.2f} s on screen{})\n",
+                           mode_key(cfg.mode), app->source().name(), pg ? "changed regions picked up" : "new bundle file picked up",
+                           app->state_reloads(), seconds_read,
                            std::chrono::duration<double>(Clock::now() - t0).count(), new_glyphs ? ", font atlas rebuilt for new names" : "");
             } catch (const FontAtlasLost&) {
                 throw;  // no text can be drawn any more: end with the message
             } catch (const std::exception& e) {
-                watch.failed(candidate);
+                if (watch) watch->failed(candidate);
                 app->reload_refused(e.what());
-                fmt::print(stderr, "onemap {}: {}: the new file is not shown, the old one stays: {}\n", mode_key(cfg.mode), cfg.bundle.string(), e.what());
+                fmt::print(stderr, "onemap {}: {}: {}: {}\n", mode_key(cfg.mode), app->source().name(),
+                           pg ? "the changed regions are not shown, the old map stays" : "the new file is not shown, the old one stays", e.what());
             }
         };
 
@@ -1280,9 +1369,30 @@ int run_gui(const GuiOptions& options) {
         std::size_t frames = 0;
         int settle = 3;  // frames to draw after an event: ImGui needs a couple to settle
         while (!glfwWindowShouldClose(window) && !app->leave_requested()) {
+            if (changes) {
+                // --pg: what changed in the database, and whether it can be reached.
+                auto& source = dynamic_cast<data::PgSource&>(app->source());
+                data::ChangeWatch::Report report = changes->take();
+                std::set<std::string> changed = std::move(report.changed);
+                if (report.connection) {
+                    source.adopt(std::move(*report.connection));
+                    want_connection = false;
+                    changed.insert({"indicators", "rule_results", "alerts", "projects", "sites"});  // what was cached meanwhile
+                }
+                if (!source.connected() && report.reachable && !want_connection) {
+                    changes->want_connection();
+                    want_connection = true;
+                }
+                app->set_source_problem(!report.reachable ? report.problem : source.connected() ? std::string() : source.last_error());
+                if (changed.count("regions")) {
+                    if (!loading.valid()) start_reload();  // a new Application once read (the rest is read with it)
+                } else if (!changed.empty()) {
+                    app->data_changed(changed);
+                }
+            }
             if (loading.valid()) {
                 if (app->reload_allowed() && loading.wait_for(std::chrono::seconds(0)) == std::future_status::ready) finish_reload();
-            } else if (app->reload_allowed() && watch.changed()) {
+            } else if (watch && app->reload_allowed() && watch->changed()) {
                 start_reload();
             }
             const auto now = Clock::now();
@@ -1305,7 +1415,7 @@ int run_gui(const GuiOptions& options) {
                 if (!animating) glfwWaitEventsTimeout(1.0 / 60.0);
             } else {
                 // While a new file at the bundle path settles, look again after the watch interval.
-                const double watch_s = watch.settling() && app->reload_allowed() ? watch.seconds_to_next() + 0.01 : 10.0;
+                const double watch_s = watch && watch->settling() && app->reload_allowed() ? watch->seconds_to_next() + 0.01 : 10.0;
                 glfwWaitEventsTimeout(std::min({app->next_timer(), 10.0, watch_s}));
                 settle = 3;
             }

@@ -3,6 +3,7 @@
 #include "kiosk/config.hpp"
 
 #include <filesystem>
+#include <string>
 
 namespace onemap::app {
 
@@ -12,6 +13,8 @@ struct GuiOptions {
     std::filesystem::path export_dir = ".";
     std::filesystem::path perf_file;    // frame-time percentiles and memory, rewritten every 5 s (soak runs)
     std::size_t width = 0, height = 0;  // windowed size for desk (0: from the monitor)
+    std::string pg_url;                 // desk/wall --pg: read this PostgreSQL database live instead of config.bundle
+    std::string pg_region;              // with pg_url: only this region, its ancestors and descendants ("" all)
 };
 
 // Runs until the window closes (desk, wall) or an admin leaves (kiosk). Returns the exit code;

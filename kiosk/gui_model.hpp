@@ -110,6 +110,8 @@ struct Ui {
     bool partly_real = false;                       // some layers imported from real files, the rest synthetic
     std::string synthetic_text{};                   // the mark: 演示数据, or which layers are still demo data
     LookupView lookup{};                            // kiosk: 查询我家
+    std::string source_banner{};                    // --pg: the database cannot be read (which server, why); "" none
+    std::string read_only_note{};                   // --pg desk: the connection may not change alerts; "" when it may
 };
 
 // Panels record the screen rectangles of named widgets, so tests can click them and monitoring can see them.
@@ -137,5 +139,6 @@ std::vector<Intent> wall_panels(const Ui& ui, WidgetRects& widgets);
 // Shared drawing helpers.
 std::string format_value(double value, const data::Metric* metric);
 void synthetic_mark(const Ui& ui);
+void source_banner(const Ui& ui);   // --pg: the lost connection, over the top of the screen
 
 }  // namespace onemap::app

@@ -2,6 +2,7 @@
 
 #include "data/bundle.hpp"
 #include "data/features.hpp"
+#include "data/privacy.hpp"
 #include "data/render_cache.hpp"
 
 #include <fmt/format.h>
@@ -10,6 +11,10 @@
 #include <memory>
 #include <stdexcept>
 #include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <functional>
+#include <iterator>
 #include <unistd.h>
 
 namespace onemap::app {
@@ -33,6 +38,26 @@ private:
 
 double since(std::chrono::steady_clock::time_point t0) {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+// The scene from the drawn levels' regions with geometry, read through `read` (a bundle or a source);
+// seconds_read counts from `t0`.
+void build(SceneLoad& out, const std::function<std::vector<data::Region>(data::Level)>& read, int threads,
+           std::chrono::steady_clock::time_point t0) {
+    std::vector<gis::SceneInputLayer> layers;
+    for (data::Level level : {data::Level::County, data::Level::Township, data::Level::Village}) {
+        gis::SceneInputLayer layer;
+        layer.level = static_cast<int>(level);
+        for (auto& r : read(level))
+            layer.features.push_back({std::move(r.code), std::move(r.parent_code), std::move(r.name), r.population,
+                                      std::move(r.geometry)});
+        if (!layer.features.empty()) layers.push_back(std::move(layer));
+    }
+    out.seconds_read = since(t0);
+    t0 = std::chrono::steady_clock::now();
+    gis::SceneBuildOptions options;
+    options.threads = threads;
+    out.scene = gis::build_scene(layers, options, &out.stats);
+    out.seconds_build = since(t0);
 }
 }  // namespace
 
@@ -59,21 +84,7 @@ SceneLoad load_scene(const data::Bundle& bundle, bool use_cache, bool write_cach
             }
         }
     }
-    std::vector<gis::SceneInputLayer> layers;
-    for (data::Level level : {data::Level::County, data::Level::Township, data::Level::Village}) {
-        gis::SceneInputLayer layer;
-        layer.level = static_cast<int>(level);
-        for (auto& r : data::read_regions(path, level))
-            layer.features.push_back({std::move(r.code), std::move(r.parent_code), std::move(r.name), r.population,
-                                      std::move(r.geometry)});
-        if (!layer.features.empty()) layers.push_back(std::move(layer));
-    }
-    out.seconds_read = since(t0);
-    t0 = clock::now();
-    gis::SceneBuildOptions options;
-    options.threads = threads;
-    out.scene = gis::build_scene(layers, options, &out.stats);
-    out.seconds_build = since(t0);
+    build(out, [&](data::Level level) { return data::read_regions(path, level); }, threads, t0);
     if (write_cache && ::access(path.c_str(), W_OK) == 0) {
         t0 = clock::now();
         const auto blob = gis::serialize(out.scene);
@@ -97,6 +108,64 @@ SceneLoad load_scene(const data::Bundle& bundle, bool use_cache, bool write_cach
 SceneLoad load_scene(const std::filesystem::path& path, bool use_cache, bool write_cache, int threads) {
     const data::Bundle bundle = data::Bundle::open(path, data::OpenMode::ReadOnly);
     return load_scene(bundle, use_cache, write_cache, threads);
+}
+
+std::filesystem::path private_cache_dir() {
+    const char* xdg = std::getenv("XDG_CACHE_HOME");
+    const char* home = std::getenv("HOME");
+    const std::filesystem::path dir = xdg && *xdg ? std::filesystem::path(xdg) / "onemap"
+                                                  : std::filesystem::path(home && *home ? home : "/tmp") / ".cache" / "onemap";
+    std::filesystem::create_directories(dir);
+    std::filesystem::permissions(dir, std::filesystem::perms::owner_all, std::filesystem::perm_options::replace);
+    return dir;
+}
+
+SceneLoad load_scene(const data::Source& source, const std::filesystem::path& cache_dir, int threads) {
+    using clock = std::chrono::steady_clock;
+    SceneLoad out;
+    auto t0 = clock::now();
+    const std::string hash = source.regions_hash() + "|scene-format " + std::to_string(gis::k_scene_format);
+    // One file per source (its name), replaced when its regions change.
+    const std::string prefix = "scene-" + data::sha256_hex(source.name()).substr(0, 16) + "-";
+    const std::filesystem::path file = cache_dir / (prefix + data::sha256_hex(hash).substr(0, 32) + ".bin");
+    if (std::ifstream in{file, std::ios::binary}) {
+        const std::vector<std::uint8_t> blob{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+        try {
+            out.scene = gis::deserialize_scene(blob);
+            out.from_cache = true;
+            out.blob_bytes = blob.size();
+            out.seconds_read = since(t0);
+            return out;
+        } catch (const std::exception&) {
+            // damaged or from another build: built again below and the file replaced
+        }
+    }
+    build(out, [&](data::Level level) { return source.regions_with_geometry(level); }, threads, t0);
+    t0 = clock::now();
+    try {
+        std::filesystem::create_directories(cache_dir);
+        std::filesystem::permissions(cache_dir, std::filesystem::perms::owner_all, std::filesystem::perm_options::replace);
+        const auto blob = gis::serialize(out.scene);
+        out.blob_bytes = blob.size();
+        const std::filesystem::path tmp = file.string() + ".tmp-" + std::to_string(::getpid());
+        {
+            std::ofstream o(tmp, std::ios::binary | std::ios::trunc);
+            o.write(reinterpret_cast<const char*>(blob.data()), static_cast<std::streamsize>(blob.size()));
+            if (!o) throw std::runtime_error("cannot write " + tmp.string());
+        }
+        std::filesystem::permissions(tmp, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write,
+                                     std::filesystem::perm_options::replace);
+        std::filesystem::rename(tmp, file);
+        for (const auto& e : std::filesystem::directory_iterator(cache_dir)) {  // this source's older scenes
+            const std::string name = e.path().filename().string();
+            if (name.rfind(prefix, 0) == 0 && e.path() != file && name.find(".tmp-") == std::string::npos) std::filesystem::remove(e.path());
+        }
+        out.stored = true;
+    } catch (const std::exception& e) {
+        out.store_error = e.what();
+    }
+    out.seconds_store = since(t0);
+    return out;
 }
 
 }  // namespace onemap::app

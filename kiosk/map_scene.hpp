@@ -3,6 +3,7 @@
 // triangles, anchors) or open it from the bundle's render cache when the regions are unchanged — the
 // head (features, tolerances) at once, each LOD when first drawn (gis::Scene::lod).
 #include "data/bundle.hpp"
+#include "data/source.hpp"
 #include "gis/scene.hpp"
 
 #include <filesystem>
@@ -32,5 +33,13 @@ struct SceneLoad {
 SceneLoad load_scene(const data::Bundle& bundle, bool use_cache = true, bool write_cache = true, int threads = 2);
 // The same, opening the bundle read-only first (Bundle::open runs SQLite's quick_check).
 SceneLoad load_scene(const std::filesystem::path& bundle, bool use_cache = true, bool write_cache = true, int threads = 2);
+
+// From any data::Source (desk/wall --pg): its regions' scene, kept in a private cache folder
+// (`cache_dir`, made 0700; one blob file per source, named by a content hash of its regions) so a
+// second start with unchanged regions reads the blob instead of building. A blob that cannot be read
+// is rebuilt; one that cannot be stored is not fatal (store_error says why). Throws what the source throws.
+SceneLoad load_scene(const data::Source& source, const std::filesystem::path& cache_dir, int threads = 2);
+// $XDG_CACHE_HOME/onemap, else ~/.cache/onemap (made 0700).
+std::filesystem::path private_cache_dir();
 
 }  // namespace onemap::app

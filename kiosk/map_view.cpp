@@ -21,29 +21,29 @@
 namespace onemap::app {
 
 std::vector<render::MapPoint> load_map_points(const std::filesystem::path& bundle, bool projects, bool sites) {
+    return map_points(projects ? data::read_projects(bundle) : std::vector<data::Project>{}, sites ? data::read_sites(bundle) : std::vector<data::Site>{});
+}
+
+std::vector<render::MapPoint> map_points(const std::vector<data::Project>& projects, const std::vector<data::Site>& sites) {
     std::vector<render::MapPoint> points;
-    if (projects) {
-        static const std::map<std::string, render::Rgba> batch_color{
-            {"巩固提升", {26, 150, 65, 255}}, {"强链补链", {44, 123, 182, 255}}, {"盘活闲置", {230, 140, 20, 255}}, {"依法处置", {200, 30, 30, 255}}};
-        static const std::map<std::string, int> category_shape{{"种植", 0}, {"养殖", 0}, {"加工", 2}, {"光伏", 3}, {"乡村旅游", 2}, {"电商", 3}, {"手工", 3}};
-        for (const auto& p : data::read_projects(bundle)) {
-            render::MapPoint mp;
-            mp.lonlat = p.location;
-            mp.shape = category_shape.count(p.category) ? category_shape.at(p.category) : 0;
-            mp.size_px = static_cast<float>(std::clamp(6.0 + 2.0 * std::sqrt(std::max(0.0, p.investment) / 50.0), 6.0, 18.0));
-            mp.color = batch_color.count(p.batch) ? batch_color.at(p.batch) : render::Rgba{90, 90, 90, 255};
-            points.push_back(mp);
-        }
+    static const std::map<std::string, render::Rgba> batch_color{
+        {"巩固提升", {26, 150, 65, 255}}, {"强链补链", {44, 123, 182, 255}}, {"盘活闲置", {230, 140, 20, 255}}, {"依法处置", {200, 30, 30, 255}}};
+    static const std::map<std::string, int> category_shape{{"种植", 0}, {"养殖", 0}, {"加工", 2}, {"光伏", 3}, {"乡村旅游", 2}, {"电商", 3}, {"手工", 3}};
+    for (const auto& p : projects) {
+        render::MapPoint mp;
+        mp.lonlat = p.location;
+        mp.shape = category_shape.count(p.category) ? category_shape.at(p.category) : 0;
+        mp.size_px = static_cast<float>(std::clamp(6.0 + 2.0 * std::sqrt(std::max(0.0, p.investment) / 50.0), 6.0, 18.0));
+        mp.color = batch_color.count(p.batch) ? batch_color.at(p.batch) : render::Rgba{90, 90, 90, 255};
+        points.push_back(mp);
     }
-    if (sites) {
-        for (const auto& s : data::read_sites(bundle)) {
-            render::MapPoint mp;
-            mp.lonlat = s.location;
-            mp.shape = 1;
-            mp.size_px = static_cast<float>(std::clamp(6.0 + std::sqrt(static_cast<double>(s.persons)) / 4.0, 7.0, 18.0));
-            mp.color = {120, 60, 160, 255};
-            points.push_back(mp);
-        }
+    for (const auto& s : sites) {
+        render::MapPoint mp;
+        mp.lonlat = s.location;
+        mp.shape = 1;
+        mp.size_px = static_cast<float>(std::clamp(6.0 + std::sqrt(static_cast<double>(s.persons)) / 4.0, 7.0, 18.0));
+        mp.color = {120, 60, 160, 255};
+        points.push_back(mp);
     }
     return points;
 }
@@ -215,7 +215,12 @@ void MapView::set_points(bool projects, bool sites) {
     if (projects == m->projects && sites == m->sites) return;
     m->projects = projects;
     m->sites = sites;
-    m->renderer->set_points(load_map_points(m_bundle, projects, sites), true);
+    m->renderer->set_points(m_points ? m_points(projects, sites) : load_map_points(m_bundle, projects, sites), true);
+}
+
+void MapView::reload_points() {
+    if (!m->projects && !m->sites) return;
+    m->renderer->set_points(m_points ? m_points(m->projects, m->sites) : load_map_points(m_bundle, m->projects, m->sites), true);
 }
 
 void MapView::set_labels(bool on, int px) { m->renderer->set_labels(on, render::LabelStyle{px}); }

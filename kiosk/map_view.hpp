@@ -6,6 +6,7 @@
 //   Application ──intents──▶ MapView::set_level / set_focus / recolor / fly_to
 //   window input ──────────▶ MapView::pan / zoom_about / pick
 //   each frame ────────────▶ MapView::update(dt) → still moving?  MapView::render(w, h)
+#include "data/features.hpp"
 #include "data/region_index.hpp"
 #include "gis/scene.hpp"
 #include "kiosk/map_scene.hpp"
@@ -15,6 +16,7 @@
 #include "render/map_renderer.hpp"
 
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -30,6 +32,7 @@ namespace onemap::app {
 // Project and site symbols for the map (shape by category, size by investment or persons, colour by
 // the project's "four batches" status); used by the GUI and by `onemap render`.
 std::vector<render::MapPoint> load_map_points(const std::filesystem::path& bundle, bool projects, bool sites);
+std::vector<render::MapPoint> map_points(const std::vector<data::Project>& projects, const std::vector<data::Site>& sites);
 
 class MapView {
 public:
@@ -61,6 +64,9 @@ public:
     void set_selected(const std::string& code);
     void set_hover(const std::string& code);
     void set_points(bool projects, bool sites);
+    // Where project and site symbols come from (default: the bundle file); reload_points() after they changed.
+    void set_point_source(std::function<std::vector<render::MapPoint>(bool projects, bool sites)> points) { m_points = std::move(points); }
+    void reload_points();
     void set_labels(bool on, int px);
     void set_mark(std::string text);      // drawn in the map itself (so exports carry it), e.g. 演示数据
 
@@ -87,6 +93,7 @@ private:
     std::vector<double> m_values;  // per feature of the drawn level
     void build_overlay(int width, int height);
     std::string m_focus, m_selected, m_hover, m_mark;
+    std::function<std::vector<render::MapPoint>(bool, bool)> m_points;
     int m_overlay_w = 0, m_overlay_h = 0;
 };
 

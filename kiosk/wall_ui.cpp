@@ -158,6 +158,7 @@ std::vector<Intent> wall_panels(const Ui& ui, WidgetRects& w) {
     ImGui::End();
 
     synthetic_mark(ui);
+    source_banner(ui);
     ImGui::PopFont();
     return out;
 }

@@ -6,15 +6,18 @@
 #include "data/pg.hpp"
 #include "data/pg_publish.hpp"
 #include "data/pg_schema.hpp"
+#include "data/pg_source.hpp"
 #include "data/privacy.hpp"
 #include "data/snapshot_manifest.hpp"
 #include "data/sql_statement.hpp"
+#include "tests/pg/pg_support.hpp"
 
 #include <gtest/gtest.h>
 
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -22,70 +25,16 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <set>
 #include <sstream>
 #include <string>
 #include <thread>
+#include <tuple>
 
 using namespace onemap;
 namespace fs = std::filesystem;
 
 namespace {
-
-// The cluster's superuser URL (…/onemap_test). A missing file means the fixture could not start the
-// server: that is a failure, never a skip.
-std::string cluster_url() {
-    const char* file = std::getenv("ONEMAP_PG_URL_FILE");
-    if (!file) {
-        ADD_FAILURE() << "ONEMAP_PG_URL_FILE is not set: run these tests through ctest (fixture pg_cluster)";
-        return {};
-    }
-    std::ifstream in(file);
-    std::string url;
-    std::getline(in, url);
-    if (url.empty()) {
-        ADD_FAILURE() << "the PostgreSQL test cluster is not running (" << file
-                      << " missing): see the output of the ctest test pg_cluster_start (tests/pg/pg_cluster.sh)";
-    }
-    return url;
-}
-
-// A fresh database per test: URL with the database (and optionally the user) replaced.
-std::string with_db(const std::string& url, const std::string& db, const std::string& user = "postgres") {
-    const auto at = url.find('@');
-    const auto slash = url.rfind('/');
-    return "postgresql://" + user + url.substr(at, slash - at) + "/" + db;
-}
-
-std::string fresh_db(const std::string& name) {
-    const std::string url = cluster_url();
-    if (url.empty()) return {};
-    data::pg::Connection admin = data::pg::Connection::open(url);
-    admin.exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
-    admin.exec("CREATE DATABASE " + name);
-    return with_db(url, name);
-}
-
-struct CliRun {
-    int rc = -1;
-    std::string out;
-};
-
-CliRun run(const std::string& args, const std::string& env = {}) {
-    const std::string cmd = env + " " + ONEMAP_BINARY + " " + args + " 2>&1";
-    CliRun r;
-    FILE* p = ::popen(cmd.c_str(), "r");
-    if (!p) return r;
-    char buf[4096];
-    while (std::size_t n = std::fread(buf, 1, sizeof buf, p)) r.out.append(buf, n);
-    const int status = ::pclose(p);
-    r.rc = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    return r;
-}
-
-fs::path test_bundle() {
-    const char* b = std::getenv("ONEMAP_PG_BUNDLE");
-    return b ? fs::path(b) : fs::path();
-}
 
 fs::path work_root() { return fs::temp_directory_path() / ("onemap-pg-" + std::to_string(::getpid())); }
 
@@ -108,18 +57,6 @@ fs::path work_dir(const std::string& name) {
     return dir;
 }
 
-// init + load the test bundle (the demo's test scale: one city, three counties, 3,000 households).
-std::string loaded_db(const std::string& name) {
-    const std::string url = fresh_db(name);
-    if (url.empty()) return {};
-    const CliRun init = run("serve-db init --pg '" + url + "'");
-    EXPECT_EQ(init.rc, 0) << init.out;
-    const CliRun load = run("serve-db load --pg '" + url + "' --bundle '" + test_bundle().string() + "'");
-    EXPECT_EQ(load.rc, 0) << load.out;
-    return url;
-}
-
-std::int64_t pg_count(data::pg::Connection& c, const std::string& sql) { return c.query(sql).integer(0, 0); }
 
 std::int64_t bundle_count(const fs::path& bundle, const std::string& sql) {
     data::Bundle b = data::Bundle::open(bundle, data::OpenMode::ReadOnly);
@@ -523,4 +460,256 @@ TEST(Postgres, PasswordsNeverLeaveTheUrlAndAnUnreachableServerFailsFast) {
     EXPECT_EQ(desk.rc, 2) << desk.out;
     EXPECT_NE(desk.out.find("cannot connect"), std::string::npos) << desk.out;
     EXPECT_EQ(desk.out.find(":pw@"), std::string::npos) << desk.out;
+}
+
+// ── desk and wall --pg: the live source ──────────────────────────────────────────────────────────
+
+namespace {
+
+void expect_same_alerts(std::vector<data::Alert> a, std::vector<data::Alert> b) {
+    auto by_id = [](const data::Alert& x, const data::Alert& y) { return x.id < y.id; };
+    std::sort(a.begin(), a.end(), by_id);
+    std::sort(b.begin(), b.end(), by_id);
+    ASSERT_EQ(a.size(), b.size());
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        EXPECT_EQ(std::tie(a[i].id, a[i].kind, a[i].rule, a[i].subject, a[i].region_code, a[i].county_code, a[i].household_id, a[i].project_fid,
+                           a[i].risk_category, a[i].severity, a[i].status, a[i].period, a[i].detail, a[i].raised_at),
+                  std::tie(b[i].id, b[i].kind, b[i].rule, b[i].subject, b[i].region_code, b[i].county_code, b[i].household_id, b[i].project_fid,
+                           b[i].risk_category, b[i].severity, b[i].status, b[i].period, b[i].detail, b[i].raised_at))
+            << "alert " << a[i].id;
+    }
+}
+
+void expect_same_rules(const std::vector<data::RuleResult>& a, const std::vector<data::RuleResult>& b) {
+    ASSERT_EQ(a.size(), b.size());
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        EXPECT_EQ(std::tie(a[i].rule, a[i].region_code, a[i].period, a[i].status, a[i].value, a[i].target, a[i].reason),
+                  std::tie(b[i].rule, b[i].region_code, b[i].period, b[i].status, b[i].value, b[i].target, b[i].reason))
+            << a[i].rule << " " << a[i].region_code << " " << a[i].period;
+    }
+}
+
+}  // namespace
+
+TEST(Postgres, LiveSourceGivesWhatTheBundleSourceGives) {
+    const std::string url = loaded_db("t_source");
+    ASSERT_FALSE(url.empty());
+    const auto bundle = data::open_bundle_source(test_bundle());
+    const auto pg = data::open_pg_source(with_db(url, "t_source", "onemap_reader"));
+    EXPECT_TRUE(pg->live());
+    EXPECT_EQ(pg->name().find("postgresql://onemap_reader@"), 0u) << pg->name();
+    EXPECT_EQ(pg->meta("synthetic"), bundle->meta("synthetic"));
+    EXPECT_EQ(pg->meta("no such key"), std::nullopt);
+
+    // Regions: every level, codes, names, parents, populations and children.
+    const data::RegionIndex rb = bundle->regions(), rp = pg->regions();
+    ASSERT_EQ(rp.size(), rb.size());
+    ASSERT_GT(rb.size(), 100u);
+    for (int level = 1; level <= 5; ++level) {
+        const auto lb = rb.layer(static_cast<data::Level>(level)), lp = rp.layer(static_cast<data::Level>(level));
+        ASSERT_EQ(lb.size(), lp.size()) << "level " << level;
+        for (std::size_t i = 0; i < lb.size(); ++i) {
+            EXPECT_EQ(std::tie(lb[i]->code, lb[i]->parent_code, lb[i]->name, lb[i]->population, lb[i]->tp_population, lb[i]->children),
+                      std::tie(lp[i]->code, lp[i]->parent_code, lp[i]->name, lp[i]->population, lp[i]->tp_population, lp[i]->children));
+        }
+    }
+    // Periods, metrics and every indicator value (bit-exact), series of a few regions.
+    const auto periods = bundle->periods();
+    ASSERT_FALSE(periods.empty());
+    EXPECT_EQ(pg->periods(), periods);
+    EXPECT_EQ(pg->metrics(), bundle->metrics());
+    std::size_t values = 0;
+    for (const auto& metric : bundle->metrics()) {
+        for (const auto& period : periods) {
+            const auto a = bundle->indicator_layer(metric, period), b = pg->indicator_layer(metric, period);
+            EXPECT_EQ(a, b) << metric << " " << period;
+            values += a.size();
+        }
+    }
+    EXPECT_GT(values, 1000u);
+    for (const char* code : {"41", "410221", "410221001"}) {
+        EXPECT_EQ(pg->indicator_series(code, "tp_income_pc"), bundle->indicator_series(code, "tp_income_pc")) << code;
+        EXPECT_FALSE(bundle->indicator_series(code, "tp_income_pc").empty()) << code;
+    }
+    // Rule results, the map's rule layer, the wall's summary, the monthly rule's latest month.
+    const auto all_rules = bundle->rule_results({});
+    EXPECT_GT(all_rules.size(), 100u);
+    expect_same_rules(all_rules, pg->rule_results({}));
+    data::RuleFilter one;
+    one.region_code = "410221";
+    one.period = periods.back();
+    expect_same_rules(bundle->rule_results(one), pg->rule_results(one));
+    one = {};
+    one.level = data::Level::County;
+    one.rules = {"R1", "r3"};
+    expect_same_rules(bundle->rule_results(one), pg->rule_results(one));
+    EXPECT_THROW(pg->rule_results({{"R99"}, {}, {}, {}}), std::invalid_argument);
+    for (const auto& info : data::rule_catalogue()) {
+        const std::string period = info.monthly ? bundle->latest_rule_month(info.id, periods.back()) : periods.back();
+        EXPECT_EQ(pg->latest_rule_month(info.id, periods.back()), bundle->latest_rule_month(info.id, periods.back())) << info.id;
+        for (const auto level : {data::Level::County, data::Level::Village}) {
+            const auto a = bundle->rule_status(info.id, level, period), b = pg->rule_status(info.id, level, period);
+            ASSERT_EQ(a.size(), b.size()) << info.id;
+            for (std::size_t i = 0; i < a.size(); ++i) {
+                EXPECT_EQ(std::tie(a[i].region_code, a[i].status, a[i].value, a[i].target, a[i].reason),
+                          std::tie(b[i].region_code, b[i].status, b[i].value, b[i].target, b[i].reason)) << info.id << " " << a[i].region_code;
+            }
+        }
+    }
+    const auto sa = bundle->rule_summary(data::Level::County, periods.back()), sb = pg->rule_summary(data::Level::County, periods.back());
+    ASSERT_EQ(sa.size(), sb.size());
+    EXPECT_FALSE(sa.empty());
+    for (std::size_t i = 0; i < sa.size(); ++i) {
+        EXPECT_EQ(std::tie(sa[i].rule, sa[i].pass, sa[i].fail, sa[i].not_applicable, sa[i].no_data),
+                  std::tie(sb[i].rule, sb[i].pass, sb[i].fail, sb[i].not_applicable, sb[i].no_data));
+    }
+    // Alerts: all, and through each filter; counts by kind.
+    const auto alerts = bundle->alerts({});
+    EXPECT_GT(alerts.size(), 100u);
+    expect_same_alerts(alerts, pg->alerts({}));
+    data::AlertFilter af;
+    af.county_code = "410221";
+    af.status = data::AlertStatus::New;
+    af.period_prefix = periods.back();
+    expect_same_alerts(bundle->alerts(af), pg->alerts(af));
+    af = {};
+    af.kind = alerts.front().kind;
+    af.region_code = alerts.front().region_code;
+    expect_same_alerts(bundle->alerts(af), pg->alerts(af));
+    af = {};
+    af.limit = 7;
+    EXPECT_EQ(pg->alerts(af).size(), 7u);
+    const auto ca = bundle->alert_counts_by_kind({}), cb = pg->alert_counts_by_kind({});
+    ASSERT_EQ(ca.size(), cb.size());
+    for (std::size_t i = 0; i < ca.size(); ++i) EXPECT_EQ(std::tie(ca[i].key, ca[i].total, ca[i].open), std::tie(cb[i].key, cb[i].total, cb[i].open));
+    // Projects and sites (through GDAL's PostgreSQL driver), and village geometry, bit-exact.
+    const auto pa = bundle->projects(), pb = pg->projects();
+    ASSERT_EQ(pa.size(), pb.size());
+    EXPECT_FALSE(pa.empty());
+    for (std::size_t i = 0; i < pa.size(); ++i) {
+        EXPECT_EQ(std::tie(pa[i].fid, pa[i].name, pa[i].county_code, pa[i].village_code, pa[i].category, pa[i].batch, pa[i].farmer_linkage,
+                           pa[i].operating, pa[i].beneficiary_households, pa[i].investment, pa[i].location.x, pa[i].location.y),
+                  std::tie(pb[i].fid, pb[i].name, pb[i].county_code, pb[i].village_code, pb[i].category, pb[i].batch, pb[i].farmer_linkage,
+                           pb[i].operating, pb[i].beneficiary_households, pb[i].investment, pb[i].location.x, pb[i].location.y));
+    }
+    const auto ta = bundle->sites(), tb = pg->sites();
+    ASSERT_EQ(ta.size(), tb.size());
+    for (std::size_t i = 0; i < ta.size(); ++i) {
+        EXPECT_EQ(std::tie(ta[i].fid, ta[i].name, ta[i].county_code, ta[i].persons, ta[i].location.x, ta[i].location.y),
+                  std::tie(tb[i].fid, tb[i].name, tb[i].county_code, tb[i].persons, tb[i].location.x, tb[i].location.y));
+    }
+    const auto va = bundle->regions_with_geometry(data::Level::Village), vb = pg->regions_with_geometry(data::Level::Village);
+    ASSERT_EQ(va.size(), vb.size());
+    for (std::size_t i = 0; i < va.size(); ++i) {
+        EXPECT_EQ(va[i].code, vb[i].code);
+        EXPECT_TRUE(same_geometry(va[i].geometry, vb[i].geometry)) << va[i].code;
+    }
+    // The scene's content hash: stable while nothing changes, moved by a region's geometry or name.
+    const std::string h = pg->regions_hash();
+    EXPECT_EQ(pg->regions_hash(), h);
+    data::pg::Connection writer = data::pg::Connection::open(with_db(url, "t_source", "onemap_writer"));
+    writer.exec("UPDATE regions SET name = name || '村' WHERE code = '410221001001'");
+    EXPECT_NE(pg->regions_hash(), h);
+}
+
+TEST(Postgres, LiveSourceOfOneRegionHoldsItsAncestorsAndDescendantsOnly) {
+    const std::string url = loaded_db("t_source_region");
+    ASSERT_FALSE(url.empty());
+    const auto pg = data::open_pg_source(url, "410221");
+    const data::RegionIndex r = pg->regions();
+    const auto src = data::open_bundle_source(test_bundle());
+    const data::RegionIndex all = src->regions();
+    std::size_t expected = 2;  // 41 and 4102 above it
+    for (const auto level : {data::Level::County, data::Level::Township, data::Level::Village}) {
+        for (const auto* g : all.layer(level)) expected += g->code.rfind("410221", 0) == 0;
+    }
+    EXPECT_EQ(r.size(), expected);
+    EXPECT_NE(r.find("41"), nullptr);
+    EXPECT_NE(r.find("4102"), nullptr);
+    EXPECT_EQ(r.find("410222"), nullptr) << "a neighbouring county is not shown";
+    for (const auto& v : pg->regions_with_geometry(data::Level::Village)) EXPECT_EQ(v.code.rfind("410221", 0), 0u) << v.code;
+    EXPECT_EQ(pg->indicator_layer("tp_income_pc", pg->periods().back()).count("410222"), 0u);
+    for (const auto& a : pg->alerts({})) EXPECT_EQ(a.region_code.rfind("410221", 0) == 0 || a.region_code == "41" || a.region_code == "4102", true) << a.region_code;
+    for (const auto& p : pg->projects()) EXPECT_TRUE(p.county_code == "410221" || p.village_code.rfind("410221", 0) == 0) << p.county_code;
+    EXPECT_THROW(data::open_pg_source(url, "419999"), data::pg::PgError);
+}
+
+TEST(Postgres, ChangeCounterMovesOnWritesAndTheReaderCannotMoveAlerts) {
+    const std::string url = loaded_db("t_changes");
+    ASSERT_FALSE(url.empty());
+    data::pg::Connection writer = data::pg::Connection::open(with_db(url, "t_changes", "onemap_writer"));
+    ASSERT_TRUE(data::pg::has_change_counter(writer));
+    using Counter = std::pair<std::int64_t, std::int64_t>;
+    auto at = [](const data::ChangeCounters& c, const char* table) { return c.count(table) ? c.at(table) : Counter{}; };
+    const auto c0 = data::pg::change_counters(writer);
+    writer.exec("INSERT INTO indicators(region_code, period, metric, value) VALUES ('41', '2031', 'tp_households', 1)");
+    const auto c1 = data::pg::change_counters(writer);
+    EXPECT_NE(at(c1, "indicators"), at(c0, "indicators"));
+    EXPECT_EQ(at(c1, "alerts"), at(c0, "alerts")) << "alerts untouched";
+    writer.exec("UPDATE indicators SET value = 2 WHERE region_code = '41' AND period = '2031'");
+    const auto c2 = data::pg::change_counters(writer);
+    EXPECT_NE(c2.at("indicators"), c1.at("indicators"));
+    writer.exec("BEGIN; UPDATE indicators SET value = 3 WHERE region_code = '41' AND period = '2031'; ROLLBACK");
+    EXPECT_EQ(data::pg::change_counters(writer).at("indicators"), c2.at("indicators")) << "a rolled-back write is no change";
+    writer.exec("UPDATE alerts SET detail = detail WHERE alert_id = 1");
+    const auto c3 = data::pg::change_counters(writer);
+    EXPECT_NE(at(c3, "alerts"), at(c2, "alerts"));
+    // init again: the counter and its triggers stay as they are (idempotent; its meta statement counts
+    // as a write of meta, which no screen reloads anything for).
+    const CliRun again = run("serve-db init --pg '" + url + "'");
+    EXPECT_EQ(again.rc, 0) << again.out;
+    auto c4 = data::pg::change_counters(writer);
+    c4.erase("meta");
+    auto c3_no_meta = c3;
+    c3_no_meta.erase("meta");
+    EXPECT_EQ(c4, c3_no_meta);
+
+    // ChangeWatch: a commit is reported (NOTIFY or the next poll) with the table's name.
+    std::atomic<int> wakes{0};
+    data::ChangeWatch watch(with_db(url, "t_changes", "onemap_reader"), 0.2, data::pg::change_counters(writer), [&] { ++wakes; });
+    writer.exec("UPDATE indicators SET value = 4 WHERE region_code = '41' AND period = '2031'");
+    std::set<std::string> seen;
+    for (int i = 0; i < 100 && !seen.count("indicators"); ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        auto r = watch.take();
+        EXPECT_TRUE(r.reachable) << r.problem;
+        seen.insert(r.changed.begin(), r.changed.end());
+    }
+    EXPECT_TRUE(seen.count("indicators")) << "the watch saw the write";
+    EXPECT_FALSE(seen.count("alerts"));
+    EXPECT_GT(wakes.load(), 0);
+    // A lost connection (the server ends the watch's session) is reported, then the watch reconnects.
+    data::pg::Connection admin = data::pg::Connection::open(url);
+    admin.exec("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = 't_changes' AND usename = 'onemap_reader'");
+    bool back = false;
+    for (int i = 0; i < 200 && !back; ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        writer.exec("UPDATE alerts SET detail = detail WHERE alert_id = 1");
+        back = watch.take().changed.count("alerts") > 0;
+    }
+    EXPECT_TRUE(back) << "after a lost connection the watch reconnects and reports again";
+
+    // The reader role: a read-only source that refuses alert steps, clearly, and changes nothing.
+    const auto reader = data::open_pg_source(with_db(url, "t_changes", "onemap_reader"));
+    EXPECT_TRUE(reader->read_only());
+    const std::int64_t id = pg_count(writer, "SELECT min(alert_id) FROM alerts WHERE status = 'new'");
+    try {
+        reader->step_alert(id, "县级乡村振兴部门", "");
+        ADD_FAILURE() << "the reader moved an alert";
+    } catch (const data::AlertError& e) {
+        EXPECT_NE(std::string(e.what()).find("read-only"), std::string::npos) << e.what();
+        EXPECT_NE(std::string(e.what()).find("onemap_reader"), std::string::npos) << e.what();
+    }
+    EXPECT_EQ(writer.query("SELECT status FROM alerts WHERE alert_id = $1", {std::to_string(id)}).str(0, 0), "new");
+    // The writer role: one step, with its audit row; a step needing a note is refused without one.
+    const auto source = data::open_pg_source(with_db(url, "t_changes", "onemap_writer"));
+    EXPECT_FALSE(source->read_only());
+    const std::int64_t audits = pg_count(writer, "SELECT count(*) FROM alert_audit WHERE alert_id = " + std::to_string(id));
+    EXPECT_EQ(source->step_alert(id, "县级乡村振兴部门", ""), data::AlertStatus::Verified);
+    EXPECT_EQ(writer.query("SELECT status FROM alerts WHERE alert_id = $1", {std::to_string(id)}).str(0, 0), "verified");
+    EXPECT_EQ(pg_count(writer, "SELECT count(*) FROM alert_audit WHERE alert_id = " + std::to_string(id)), audits + 1);
+    EXPECT_THROW(source->step_alert(id, "县级乡村振兴部门", ""), data::AlertError) << "measure_assigned needs a note";
+    EXPECT_EQ(writer.query("SELECT status FROM alerts WHERE alert_id = $1", {std::to_string(id)}).str(0, 0), "verified");
+    EXPECT_EQ(source->step_alert(id, "县级乡村振兴部门", "帮扶措施"), data::AlertStatus::MeasureAssigned);
+    EXPECT_THROW(source->step_alert(987654321, "县级乡村振兴部门", "x"), data::AlertError);
 }

@@ -43,6 +43,7 @@ theme = "dark"
 home_region = "410225"
 metric = "growth_gap"
 period = "2024"
+pg_poll_s = 0.5
 [screen]
 monitor = 2
 canvas = [0, 0, 7680, 2160]
@@ -63,12 +64,15 @@ tour_interval_s = 12
     EXPECT_EQ(c.canvas->w, 7680);
     EXPECT_DOUBLE_EQ(c.idle_timeout_s, 45);
     EXPECT_DOUBLE_EQ(c.tour_interval_s, 12);
+    EXPECT_DOUBLE_EQ(c.pg_poll_s, 0.5);
+    EXPECT_DOUBLE_EQ(default_config(Mode::Desk).pg_poll_s, 5);
 }
 
 TEST(Config, BadValuesNameTheKey) {
     EXPECT_NE(error_of(write_toml("theme.toml", "[app]\ntheme = \"blue\"\n")).find("app.theme"), std::string::npos);
     EXPECT_NE(error_of(write_toml("idle.toml", "[kiosk]\nidle_timeout_s = \"soon\"\n"), Mode::Kiosk).find("kiosk.idle_timeout_s"),
               std::string::npos);
+    EXPECT_NE(error_of(write_toml("poll.toml", "[app]\npg_poll_s = 0\n")).find("app.pg_poll_s"), std::string::npos);
     EXPECT_NE(error_of(write_toml("canvas.toml", "[screen]\ncanvas = [1, 2, 3]\n")).find("screen.canvas"), std::string::npos);
     EXPECT_NE(error_of(write_toml("monitor.toml", "[screen]\nmonitor = \"left\"\n")).find("screen.monitor"), std::string::npos);
     EXPECT_NE(error_of(write_toml("pin.toml", "[kiosk]\nadmin_pin_hash = \"1234\"\n"), Mode::Kiosk).find("never the PIN itself"),

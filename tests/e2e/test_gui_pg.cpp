@@ -1,0 +1,123 @@
+// End-to-end, live PostgreSQL: `onemap desk --pg URL` in a real window (Xvfb) against the ctest
+// fixture's throw-away cluster (pg_cluster, pg_bundle). A data office's write shows on the running
+// desk without a restart; an alert step clicked in the desk lands in the database.
+#include "data/pg.hpp"
+#include "tests/e2e/gui_driver.hpp"
+#include "tests/pg/pg_support.hpp"
+
+#include <sys/stat.h>
+
+#include <regex>
+
+namespace {
+
+using onemap::data::pg::Connection;
+
+// The first alert step button the state file lists: its alert id, or -1.
+long long first_alert_step(const State& s) {
+    std::smatch m;
+    return std::regex_search(s.json, m, std::regex("\"alert_step:([0-9]+)\":\\[")) ? std::stoll(m[1]) : -1;
+}
+
+// Scroll the desk's info panel (mouse wheel over it) until `widget` lies inside the window.
+State scroll_into_view(App& app, State s, const std::string& widget, double window_h) {
+    for (int i = 0; i < 25; ++i) {
+        const auto r = s.widget(widget);
+        if (r && (*r)[1] > 40 && (*r)[1] + (*r)[3] < window_h - 10) return s;
+        const auto title = s.widget("panel_title");
+        if (!title) return s;
+        xdo("mousemove " + std::to_string(static_cast<int>((*title)[0] + 60)) + " " + std::to_string(static_cast<int>(window_h / 2)));
+        xdo(std::string("click ") + (r && (*r)[1] <= 40 ? "4" : "5"));  // wheel up / down
+        s = app.settled();
+    }
+    return s;
+}
+
+}  // namespace
+
+TEST(DeskPgE2E, ShowsTheProvinceLiveAndAnAlertStepLandsInPostgres) {
+    NEED_DISPLAY();
+    const std::string url = loaded_db("t_desk_live");
+    ASSERT_FALSE(url.empty());
+    const std::string writer_url = with_db(url, "t_desk_live", "onemap_writer");
+    Connection admin = Connection::open(url);
+    const std::string root = admin.query("SELECT code FROM regions WHERE parent_code = '' ORDER BY level, code LIMIT 1").str(0, 0);
+    const std::string year = admin.query("SELECT max(period) FROM indicators WHERE metric = 'tp_income_pc' AND length(period) = 4").str(0, 0);
+    const auto cfg = work_dir() / "desk-pg.toml";
+    std::ofstream(cfg) << "[app]\npg_poll_s = 0.3\n";
+    const double window_h = 1040;
+
+    App app({"desk", "--pg", writer_url, "--config", cfg.string(), "--size", "1900x1040"}, work_dir() / "desk-pg.json");
+    State s = app.wait_for([](const State& st) { return st.str("source") == "pg" && !st.str("value").empty() && !st.anchors().empty(); }, 90s);
+    ASSERT_EQ(s.str("source"), "pg") << s.json;
+    EXPECT_EQ(s.str("focus"), root) << "the desk opens at the province";
+    EXPECT_EQ(s.str("level"), "county");
+    EXPECT_EQ(s.str("period"), year);
+    EXPECT_NE(s.json.find("\"read_only\":false"), std::string::npos) << "the writer role may move alerts: " << s.json;
+    const std::string before = s.str("value");
+    ASSERT_FALSE(before.empty());
+
+    // A data office writes a new value for the province; the running desk shows it.
+    Connection writer = Connection::open(writer_url);
+    const auto t0 = std::chrono::steady_clock::now();
+    writer.query("UPDATE indicators SET value = 12345 WHERE metric = 'tp_income_pc' AND period = $1 AND region_code = $2", {year, root});
+    s = app.wait_for([](const State& st) { return st.str("value") == "12,345 元"; }, 20s);
+    EXPECT_EQ(s.str("value"), "12,345 元") << "the new value within 20 s (was " << before << "): " << s.json;
+    std::printf("desk --pg: a committed indicator value was on screen after %.2f s (pg_poll_s 0.3, NOTIFY)\n",
+                std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+
+    // Down to a county, open its alerts, move the first one a step on.
+    const auto county = s.anchors().front();
+    click(county.second[0], county.second[1]);
+    s = app.wait_for([&](const State& st) { return st.str("focus") == county.first && st.widget("alerts_header").has_value(); }, 30s);
+    ASSERT_EQ(s.str("focus"), county.first) << s.json;
+    ASSERT_TRUE(s.widget("alerts_header").has_value()) << "the county has open alerts: " << s.json;
+    s = scroll_into_view(app, app.settled(), "alerts_header", window_h);
+    click_widget(s, "alerts_header");
+    s = app.wait_for([](const State& st) { return first_alert_step(st) > 0; }, 20s);
+    const long long id = first_alert_step(s);
+    ASSERT_GT(id, 0) << s.json;
+    const std::string step = "alert_step:" + std::to_string(id);
+    s = scroll_into_view(app, s, step, window_h);
+    const std::string status_before = admin.query("SELECT status FROM alerts WHERE alert_id = $1", {std::to_string(id)}).str(0, 0);
+    ASSERT_EQ(status_before, "new");
+    click_widget(s, step);
+    s = app.wait_for([&](const State& st) { return !st.str("last_step").empty(); }, 20s);
+    EXPECT_EQ(s.str("last_step"), "#" + std::to_string(id) + " → verified") << s.json;
+    EXPECT_EQ(admin.query("SELECT status FROM alerts WHERE alert_id = $1", {std::to_string(id)}).str(0, 0), "verified");
+    EXPECT_EQ(pg_count(admin, "SELECT count(*) FROM alert_audit WHERE alert_id = " + std::to_string(id) + " AND to_status = 'verified'"), 1)
+        << "the step wrote its audit row";
+
+    // A data office renames the county (a region changed): the map is rebuilt in the background and
+    // swapped in; the desk stays on the county and shows the new name.
+    const std::string name = admin.query("SELECT name FROM regions WHERE code = $1", {county.first}).str(0, 0);
+    const auto t1 = std::chrono::steady_clock::now();
+    writer.query("UPDATE regions SET name = $1 WHERE code = $2", {name + "新区", county.first});
+    s = app.wait_for([&](const State& st) { return st.str("panel_title") == name + "新区"; }, 60s);
+    EXPECT_EQ(s.str("panel_title"), name + "新区") << s.json;
+    EXPECT_EQ(s.str("focus"), county.first);
+    EXPECT_EQ(s.str("scene"), "built") << "changed regions: a new scene";
+    EXPECT_NE(s.json.find("\"bundle_reloads\":1"), std::string::npos) << s.json;
+    std::printf("desk --pg: a renamed region was on screen after %.2f s (scene rebuilt in the background)\n",
+                std::chrono::duration<double>(std::chrono::steady_clock::now() - t1).count());
+    EXPECT_TRUE(app.alive());
+}
+
+TEST(DeskPgE2E, ReaderRoleIsReadOnlyAndASecondStartReadsTheSceneFromThePrivateCache) {
+    NEED_DISPLAY();
+    const std::string url = loaded_db("t_desk_reader");
+    ASSERT_FALSE(url.empty());
+    const std::string reader_url = with_db(url, "t_desk_reader", "onemap_reader");
+    const char* cache = std::getenv("XDG_CACHE_HOME");
+    ASSERT_NE(cache, nullptr) << "ctest sets a private XDG_CACHE_HOME";
+    fs::remove_all(fs::path(cache) / "onemap");
+    for (const char* expected : {"built", "cache"}) {
+        App app({"desk", "--pg", reader_url, "--size", "1400x900"}, work_dir() / "desk-reader.json");
+        const State s = app.wait_for([](const State& st) { return st.str("source") == "pg" && !st.str("value").empty(); }, 90s);
+        EXPECT_EQ(s.str("scene"), expected) << s.json;
+        EXPECT_NE(s.json.find("\"read_only\":true"), std::string::npos) << "the reader role is read-only: " << s.json;
+    }
+    struct stat st {};
+    ASSERT_EQ(::stat((fs::path(cache) / "onemap").c_str(), &st), 0);
+    EXPECT_EQ(st.st_mode & 0777, 0700u) << "the scene cache is private";
+}
