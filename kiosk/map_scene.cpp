@@ -15,6 +15,8 @@
 #include <fstream>
 #include <functional>
 #include <iterator>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace onemap::app {
@@ -34,6 +36,36 @@ public:
     }
 private:
     std::unique_ptr<data::RenderCacheBlob> m_blob;
+};
+
+// A scene file as the scene's LOD source: the descriptor stays open, so a file replaced (renamed over)
+// later keeps serving the scene that was opened.
+class FileBlob final : public gis::SceneBlobReader {
+public:
+    explicit FileBlob(const std::filesystem::path& file) : m_path(file), m_fd(::open(file.c_str(), O_RDONLY | O_CLOEXEC)) {
+        if (m_fd < 0) throw std::runtime_error(file.string() + ": cannot open");
+        struct stat st {};
+        if (::fstat(m_fd, &st) != 0) throw std::runtime_error(file.string() + ": cannot stat");
+        m_size = static_cast<std::uint64_t>(st.st_size);
+    }
+    ~FileBlob() override { ::close(m_fd); }
+    FileBlob(const FileBlob&) = delete;
+    FileBlob& operator=(const FileBlob&) = delete;
+    std::uint64_t size() const override { return m_size; }
+    std::vector<std::uint8_t> read(std::uint64_t offset, std::uint64_t size) const override {
+        if (offset > m_size || size > m_size - offset) throw std::runtime_error(m_path.string() + ": a read beyond the end");
+        std::vector<std::uint8_t> out(size);
+        for (std::uint64_t done = 0; done < size;) {
+            const ssize_t n = ::pread(m_fd, out.data() + done, size - done, static_cast<off_t>(offset + done));
+            if (n <= 0) throw std::runtime_error(m_path.string() + ": cannot read");
+            done += static_cast<std::uint64_t>(n);
+        }
+        return out;
+    }
+private:
+    std::filesystem::path m_path;
+    int m_fd;
+    std::uint64_t m_size = 0;
 };
 
 double since(std::chrono::steady_clock::time_point t0) {
@@ -128,16 +160,16 @@ SceneLoad load_scene(const data::Source& source, const std::filesystem::path& ca
     // One file per source (its name), replaced when its regions change.
     const std::string prefix = "scene-" + data::sha256_hex(source.name()).substr(0, 16) + "-";
     const std::filesystem::path file = cache_dir / (prefix + data::sha256_hex(hash).substr(0, 32) + ".bin");
-    if (std::ifstream in{file, std::ios::binary}) {
-        const std::vector<std::uint8_t> blob{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-        try {
-            out.scene = gis::deserialize_scene(blob);
+    if (std::filesystem::exists(file)) {
+        try {  // the head now, each LOD when first drawn
+            auto blob = std::make_shared<FileBlob>(file);
+            out.blob_bytes = blob->size();
+            out.scene = gis::open_scene(std::move(blob));
             out.from_cache = true;
-            out.blob_bytes = blob.size();
             out.seconds_read = since(t0);
             return out;
-        } catch (const std::exception&) {
-            // damaged or from another build: built again below and the file replaced
+        } catch (const std::exception& e) {
+            out.cache_error = e.what();  // damaged or from another build: built again below and the file replaced
         }
     }
     build(out, [&](data::Level level) { return source.regions_with_geometry(level); }, threads, t0);
