@@ -34,23 +34,16 @@ std::string regions_fingerprint(const Bundle& bundle) {
                        sqlite3_column_int64(st.s, 2), sqlite3_column_int64(st.s, 3));
 }
 
-std::optional<std::vector<std::uint8_t>> load_render_cache(const Bundle& bundle, std::string_view key,
-                                                           std::string_view content_hash) {
-    Stmt st(bundle.db(), "SELECT data FROM render_cache WHERE key = ? AND content_hash = ?", bundle);
-    sqlite3_bind_text(st.s, 1, key.data(), static_cast<int>(key.size()), SQLITE_STATIC);
-    sqlite3_bind_text(st.s, 2, content_hash.data(), static_cast<int>(content_hash.size()), SQLITE_STATIC);
-    if (sqlite3_step(st.s) != SQLITE_ROW) return std::nullopt;
-    const auto* p = static_cast<const std::uint8_t*>(sqlite3_column_blob(st.s, 0));
-    const int n = sqlite3_column_bytes(st.s, 0);
-    return std::vector<std::uint8_t>(p, p + n);
-}
-
 bool has_render_cache(const Bundle& bundle, std::string_view key, std::string_view content_hash) {
     Stmt st(bundle.db(), "SELECT 1 FROM render_cache WHERE key = ? AND content_hash = ?", bundle);
     sqlite3_bind_text(st.s, 1, key.data(), static_cast<int>(key.size()), SQLITE_STATIC);
     sqlite3_bind_text(st.s, 2, content_hash.data(), static_cast<int>(content_hash.size()), SQLITE_STATIC);
     return sqlite3_step(st.s) == SQLITE_ROW;
 }
+
+namespace {
+std::string part_key(std::string_view key, std::size_t i) { return i == 0 ? std::string(key) : fmt::format("{}#{:04}", key, i); }
+}  // namespace
 
 std::unique_ptr<RenderCacheBlob> RenderCacheBlob::open(const std::filesystem::path& bundle, std::string_view key,
                                                        std::string_view content_hash) {
@@ -64,47 +57,67 @@ std::unique_ptr<RenderCacheBlob> RenderCacheBlob::open(const std::filesystem::pa
     sqlite3_stmt* st = nullptr;
     if (sqlite3_prepare_v2(b->m_db, "SELECT rowid, length(data) FROM render_cache WHERE key = ? AND content_hash = ?", -1, &st, nullptr) != SQLITE_OK)
         return nullptr;  // no render_cache table: nothing cached
-    sqlite3_bind_text(st, 1, b->m_key.data(), static_cast<int>(b->m_key.size()), SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, b->m_hash.data(), static_cast<int>(b->m_hash.size()), SQLITE_STATIC);
-    const int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        b->m_rowid = sqlite3_column_int64(st, 0);
-        b->m_size = static_cast<std::uint64_t>(sqlite3_column_int64(st, 1));
+    // parts in order until the first missing one (one read transaction, so they belong together)
+    sqlite3_exec(b->m_db, "BEGIN", nullptr, nullptr, nullptr);
+    int rc = SQLITE_DONE;
+    for (std::size_t i = 0;; ++i) {
+        Part part{part_key(key, i)};
+        sqlite3_reset(st);
+        sqlite3_bind_text(st, 1, part.key.data(), static_cast<int>(part.key.size()), SQLITE_TRANSIENT);
+        sqlite3_bind_text(st, 2, b->m_hash.data(), static_cast<int>(b->m_hash.size()), SQLITE_STATIC);
+        rc = sqlite3_step(st);
+        if (rc != SQLITE_ROW) break;
+        part.rowid = sqlite3_column_int64(st, 0);
+        part.offset = b->m_size;
+        part.size = static_cast<std::uint64_t>(sqlite3_column_int64(st, 1));
+        b->m_size += part.size;
+        b->m_parts.push_back(std::move(part));
     }
     sqlite3_finalize(st);
-    if (rc == SQLITE_ROW) return b;
+    sqlite3_exec(b->m_db, "COMMIT", nullptr, nullptr, nullptr);
     if (rc != SQLITE_DONE) throw BundleError(fmt::format("{}: render cache: {}", bundle.string(), sqlite3_errmsg(b->m_db)));
-    return nullptr;
+    return b->m_parts.empty() ? nullptr : std::move(b);
 }
 
 RenderCacheBlob::~RenderCacheBlob() { sqlite3_close_v2(m_db); }
 
 std::vector<std::uint8_t> RenderCacheBlob::read(std::uint64_t offset, std::uint64_t size) const {
+    if (offset > m_size || size > m_size - offset)
+        throw BundleError(fmt::format("{}: render cache {}: a read beyond the end of the stored blob", m_path.string(), m_key));
+    std::vector<std::uint8_t> out;
+    out.reserve(size);
+    for (const Part& p : m_parts) {
+        if (p.offset + p.size <= offset || p.offset >= offset + size) continue;
+        const std::uint64_t from = std::max(offset, p.offset), to = std::min(offset + size, p.offset + p.size);
+        const auto bytes = read_part(p, from - p.offset, to - from);
+        out.insert(out.end(), bytes.begin(), bytes.end());
+    }
+    return out;
+}
+
+std::vector<std::uint8_t> RenderCacheBlob::read_part(const Part& part, std::uint64_t offset, std::uint64_t size) const {
     const auto fail = [&](std::string_view why) {
-        return BundleError(fmt::format("{}: render cache {}: {}", m_path.string(), m_key, why));
+        return BundleError(fmt::format("{}: render cache {}: {}", m_path.string(), part.key, why));
     };
-    if (offset > m_size || size > m_size - offset) throw fail("a read beyond the end of the stored blob");
     // One read transaction for the check and the read, so the row cannot change between them.
     if (sqlite3_exec(m_db, "BEGIN", nullptr, nullptr, nullptr) != SQLITE_OK) throw fail(sqlite3_errmsg(m_db));
     struct End {
         sqlite3* db;
         ~End() { sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr); }
     } end{m_db};
-    // The row for this key and hash; another program storing an equal scene may have given it a new
+    // The row for this part and hash; another program storing an equal scene may have given it a new
     // rowid (the bytes are then checked by the caller's checksums).
     sqlite3_stmt* st = nullptr;
-    if (sqlite3_prepare_v2(m_db, "SELECT rowid, length(data) FROM render_cache WHERE key = ? AND content_hash = ? ORDER BY rowid = ? DESC LIMIT 1",
-                           -1, &st, nullptr) != SQLITE_OK)
+    if (sqlite3_prepare_v2(m_db, "SELECT rowid, length(data) FROM render_cache WHERE key = ? AND content_hash = ?", -1, &st, nullptr) != SQLITE_OK)
         throw fail(sqlite3_errmsg(m_db));
-    sqlite3_bind_text(st, 1, m_key.data(), static_cast<int>(m_key.size()), SQLITE_STATIC);
+    sqlite3_bind_text(st, 1, part.key.data(), static_cast<int>(part.key.size()), SQLITE_STATIC);
     sqlite3_bind_text(st, 2, m_hash.data(), static_cast<int>(m_hash.size()), SQLITE_STATIC);
-    sqlite3_bind_int64(st, 3, m_rowid);
-    const bool same = sqlite3_step(st) == SQLITE_ROW && static_cast<std::uint64_t>(sqlite3_column_int64(st, 1)) == m_size;
-    if (same) m_rowid = sqlite3_column_int64(st, 0);
+    const bool same = sqlite3_step(st) == SQLITE_ROW && static_cast<std::uint64_t>(sqlite3_column_int64(st, 1)) == part.size;
+    if (same) part.rowid = sqlite3_column_int64(st, 0);
     sqlite3_finalize(st);
     if (!same) throw fail("the stored blob was replaced or removed while the program was reading it");
     sqlite3_blob* blob = nullptr;
-    if (sqlite3_blob_open(m_db, "main", "render_cache", "data", m_rowid, 0, &blob) != SQLITE_OK) throw fail(sqlite3_errmsg(m_db));
+    if (sqlite3_blob_open(m_db, "main", "render_cache", "data", part.rowid, 0, &blob) != SQLITE_OK) throw fail(sqlite3_errmsg(m_db));
     std::vector<std::uint8_t> out(size);
     const int rc = size == 0 ? SQLITE_OK : sqlite3_blob_read(blob, out.data(), static_cast<int>(size), static_cast<int>(offset));
     sqlite3_blob_close(blob);
@@ -116,12 +129,25 @@ void store_render_cache(Bundle& bundle, std::string_view key, std::string_view c
                         std::span<const std::uint8_t> data) {
     if (bundle.read_only())
         throw BundleError(fmt::format("{}: opened read-only, cannot store the render cache", bundle.path().string()));
-    Stmt st(bundle.db(), "INSERT OR REPLACE INTO render_cache(key, content_hash, data) VALUES (?, ?, ?)", bundle);
-    sqlite3_bind_text(st.s, 1, key.data(), static_cast<int>(key.size()), SQLITE_STATIC);
-    sqlite3_bind_text(st.s, 2, content_hash.data(), static_cast<int>(content_hash.size()), SQLITE_STATIC);
-    sqlite3_bind_blob64(st.s, 3, data.data(), data.size(), SQLITE_STATIC);
-    if (sqlite3_step(st.s) != SQLITE_DONE)
-        throw BundleError(fmt::format("{}: render cache write failed: {}", bundle.path().string(), sqlite3_errmsg(bundle.db())));
+    Transaction tx(bundle);
+    {  // the key and its old parts go first
+        Stmt del(bundle.db(), "DELETE FROM render_cache WHERE key = ?1 OR substr(key, 1, length(?1) + 1) = ?1 || '#'", bundle);
+        sqlite3_bind_text(del.s, 1, key.data(), static_cast<int>(key.size()), SQLITE_STATIC);
+        if (sqlite3_step(del.s) != SQLITE_DONE)
+            throw BundleError(fmt::format("{}: render cache write failed: {}", bundle.path().string(), sqlite3_errmsg(bundle.db())));
+    }
+    Stmt st(bundle.db(), "INSERT INTO render_cache(key, content_hash, data) VALUES (?, ?, ?)", bundle);
+    for (std::size_t i = 0, at = 0; at < data.size() || i == 0; ++i, at += k_render_cache_part) {
+        const std::string part = part_key(key, i);
+        const std::size_t n = std::min<std::size_t>(k_render_cache_part, data.size() - at);
+        sqlite3_reset(st.s);
+        sqlite3_bind_text(st.s, 1, part.data(), static_cast<int>(part.size()), SQLITE_TRANSIENT);
+        sqlite3_bind_text(st.s, 2, content_hash.data(), static_cast<int>(content_hash.size()), SQLITE_STATIC);
+        sqlite3_bind_blob64(st.s, 3, data.data() + at, n, SQLITE_STATIC);
+        if (sqlite3_step(st.s) != SQLITE_DONE)
+            throw BundleError(fmt::format("{}: render cache write failed: {}", bundle.path().string(), sqlite3_errmsg(bundle.db())));
+    }
+    tx.commit();
 }
 
 }  // namespace onemap::data

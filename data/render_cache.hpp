@@ -3,7 +3,9 @@
 //
 //   render_cache(key TEXT PRIMARY KEY, content_hash TEXT, data BLOB)
 //
-// keyed by what it is ("scene/v1") and valid only while content_hash matches the bundle's current
+// keyed by what it is ("scene/v1"; a blob over 4 MiB is stored in parts "scene/v1", "scene/v1#0001", …,
+// because SQLite reaches a byte of a blob by walking its pages from the start, and a part bounds that
+// walk) and valid only while content_hash matches the bundle's current
 // content. A bundle whose regions changed gets a new fingerprint, so its old blob is ignored and
 // rebuilt; an unchanged one starts by reading the blob.
 #include "data/bundle.hpp"
@@ -23,10 +25,6 @@ namespace onemap::data {
 // and total geometry bytes. Changes whenever
 // GDAL rewrites or edits the regions. Cost: one pass over the fid and geometry-length columns.
 std::string regions_fingerprint(const Bundle& bundle);
-
-// The stored blob for `key` when its hash equals `content_hash`; nullopt when absent or stale.
-std::optional<std::vector<std::uint8_t>> load_render_cache(const Bundle& bundle, std::string_view key,
-                                                           std::string_view content_hash);
 
 // Whether a blob for `key` with that hash is stored (without reading it).
 bool has_render_cache(const Bundle& bundle, std::string_view key, std::string_view content_hash);
@@ -49,13 +47,21 @@ public:
 private:
     RenderCacheBlob() = default;
     ::sqlite3* m_db = nullptr;
+    struct Part {
+        std::string key;
+        mutable std::int64_t rowid = 0;
+        std::uint64_t offset = 0, size = 0;
+    };
+    std::vector<std::uint8_t> read_part(const Part& part, std::uint64_t offset, std::uint64_t size) const;
     std::filesystem::path m_path;
     std::string m_key, m_hash;
-    mutable std::int64_t m_rowid = 0;
+    std::vector<Part> m_parts;
     std::uint64_t m_size = 0;
 };
 
-// Store (replace) the blob for `key`. Throws BundleError when the bundle is read-only or the write fails.
+// Store (replace) the blob for `key`, in parts when large, in one transaction. Throws BundleError
+// when the bundle is read-only or the write fails.
+inline constexpr std::uint64_t k_render_cache_part = 4u << 20;
 void store_render_cache(Bundle& bundle, std::string_view key, std::string_view content_hash,
                         std::span<const std::uint8_t> data);
 

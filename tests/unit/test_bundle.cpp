@@ -199,7 +199,7 @@ TEST(Bundle, RefusesTruncatedFileWithoutTouchingIt) {
 
 TEST(RenderCache, ABlobIsReadInPiecesAndAReplacedOneIsRefused) {
     const auto p = make_bundle("blob-pieces.gpkg");
-    std::vector<std::uint8_t> data(300000);
+    std::vector<std::uint8_t> data(2 * k_render_cache_part + 300000);  // three parts
     for (std::size_t i = 0; i < data.size(); ++i) data[i] = static_cast<std::uint8_t>(i * 31 + i / 977);
     {
         Bundle b = Bundle::open(p, OpenMode::ReadWrite);
@@ -212,6 +212,18 @@ TEST(RenderCache, ABlobIsReadInPiecesAndAReplacedOneIsRefused) {
     EXPECT_EQ(blob->size(), data.size());
     const auto piece = blob->read(250000, 1234);
     EXPECT_TRUE(std::equal(piece.begin(), piece.end(), data.begin() + 250000));
+    const std::uint64_t across = k_render_cache_part - 100;  // a read across the first two parts
+    const auto spanning = blob->read(across, 300);
+    EXPECT_TRUE(std::equal(spanning.begin(), spanning.end(), data.begin() + static_cast<std::ptrdiff_t>(across)));
+    EXPECT_EQ(blob->read(0, data.size()), data);
+    {
+        const Bundle b = Bundle::open(p, OpenMode::ReadOnly);
+        sqlite3_stmt* st = nullptr;
+        sqlite3_prepare_v2(b.db(), "SELECT group_concat(key, ' ') FROM (SELECT key FROM render_cache ORDER BY key)", -1, &st, nullptr);
+        ASSERT_EQ(sqlite3_step(st), SQLITE_ROW);
+        EXPECT_STREQ(reinterpret_cast<const char*>(sqlite3_column_text(st, 0)), "scene/v1 scene/v1#0001 scene/v1#0002");
+        sqlite3_finalize(st);
+    }
     EXPECT_EQ(blob->read(0, 16), std::vector<std::uint8_t>(data.begin(), data.begin() + 16));
     EXPECT_THROW(blob->read(data.size() - 10, 11), BundleError);
     {  // the same blob stored again by another program (a new row): still readable
@@ -221,6 +233,20 @@ TEST(RenderCache, ABlobIsReadInPiecesAndAReplacedOneIsRefused) {
         store_render_cache(b, "scene/v1", "hash-1", data);
     }
     EXPECT_EQ(blob->read(250000, 1234), piece);
+    {  // a smaller blob stored later leaves no stale parts behind
+        Bundle b = Bundle::open(p, OpenMode::ReadWrite);
+        store_render_cache(b, "scene/v0", "h", std::vector<std::uint8_t>(k_render_cache_part + 10, 1));
+        store_render_cache(b, "scene/v0", "h", std::vector<std::uint8_t>(5, 2));
+        const auto small = RenderCacheBlob::open(p, "scene/v0", "h");
+        ASSERT_NE(small, nullptr);
+        EXPECT_EQ(small->size(), 5u);
+        EXPECT_EQ(small->read(0, 5), std::vector<std::uint8_t>(5, 2));
+        sqlite3_stmt* st = nullptr;
+        sqlite3_prepare_v2(b.db(), "SELECT count(*) FROM render_cache WHERE key LIKE 'scene/v0%'", -1, &st, nullptr);
+        ASSERT_EQ(sqlite3_step(st), SQLITE_ROW);
+        EXPECT_EQ(sqlite3_column_int(st, 0), 1);
+        sqlite3_finalize(st);
+    }
     {  // holding the reader open takes no lock: another program can still write the file
         Bundle b = Bundle::open(p, OpenMode::ReadWrite);
         store_render_cache(b, "scene/v1", "hash-2", data);
