@@ -26,6 +26,7 @@ constexpr double k_cache_zoom_out = 1.0 / 1.5;
 // A new picture is begun before the old one reaches those limits.
 constexpr double k_cache_refresh_in = 1.4;
 constexpr double k_cache_refresh_out = 1.0 / 1.25;
+constexpr std::uint64_t k_max_picture_frames = 8;
 template <class T>
 std::span<const std::byte> bytes(const std::vector<T>& v) {
     return std::as_bytes(std::span(v));
@@ -523,6 +524,8 @@ void MapRenderer::start_picture() {
     m_job.active = true;
     m_job.items = plan_map(c.box, c.scale);
     m_job.next = 0;
+    m_job.total = 0;
+    for (const MapItem& item : m_job.items) m_job.total += item.cost();
     std::copy(view, view + 4, m_job.view);  // the camera's transform: the picture's follows, and a rest recognises it
     m_job.width = w;
     m_job.height = h;
@@ -541,14 +544,16 @@ void MapRenderer::advance_picture(bool to_the_end) {
     const float sx = static_cast<float>(w) / static_cast<float>(c.target.width), sy = static_cast<float>(h) / static_cast<float>(c.target.height);
     const float picture[4] = {m_job.view[0] * sx, m_job.view[1] * sy, m_job.view[2] * sx, m_job.view[3] * sy};
     const bool all = to_the_end || m_frame_budget == 0 || !same_content(m_front);
+    // however slow the frames, a picture is complete within k_max_picture_frames
+    const std::uint64_t budget = std::max(m_frame_budget, (m_job.total + k_max_picture_frames - 1) / k_max_picture_frames);
     m_device.bind_target(c.target);
     m_device.viewport(c.target.width, c.target.height);
     std::uint64_t spent = 0;
     while (m_job.next < m_job.items.size()) {
         MapItem& item = m_job.items[m_job.next];
-        if (!all && item.cost() > m_frame_budget - spent) {
+        if (!all && item.cost() > budget - spent) {
             // this frame's share of a long range; the rest stays for the next frames
-            const std::uint64_t left = m_frame_budget - spent;
+            const std::uint64_t left = budget - spent;
             const std::uint32_t take = item.border ? static_cast<std::uint32_t>(std::max<std::uint64_t>(1, left / 3))
                                                    : static_cast<std::uint32_t>(std::max<std::uint64_t>(1, left) * 3);
             if (take < item.count) {
@@ -563,7 +568,7 @@ void MapRenderer::advance_picture(bool to_the_end) {
         draw_item(item, picture, c.target.width, c.target.height, -1);
         spent += item.cost();
         ++m_job.next;
-        if (!all && spent >= m_frame_budget) break;
+        if (!all && spent >= budget) break;
     }
     m_device.bind_target({});
     m_device.viewport(w, h);

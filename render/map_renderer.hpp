@@ -84,7 +84,8 @@ public:
     void set_frame_cache(bool on);
     bool frame_cache() const { return m_cache_on; }
     // Primitive units a frame may spend on a picture in progress (a fill triangle 1, a border segment
-    // 3); 0 draws every picture in one go.
+    // 3), but at least an eighth of the picture, so one is complete within 8 frames; 0 draws every
+    // picture in one go.
     void set_frame_budget(std::uint64_t units) { m_frame_budget = units; }
     std::uint64_t frame_budget() const { return m_frame_budget; }
     // Let the budget follow the time between render() calls towards `ms` a frame (0: fixed budget):
@@ -171,6 +172,7 @@ private:
         bool active = false;
         std::vector<MapItem> items;
         std::size_t next = 0;
+        std::uint64_t total = 0;  // cost of all its items
         float view[4] = {};
         int width = 0, height = 0;
     };
