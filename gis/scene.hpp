@@ -91,7 +91,7 @@ struct SceneInputLayer {
 };
 
 struct SceneBuildOptions {
-    std::vector<double> tolerances{0.0002, 0.0004, 0.0008, 0.0016, 0.0032};  // degrees, finest first, ×2 apart
+    std::vector<double> tolerances{0.0002, 0.0004, 0.0008, 0.0016, 0.0032, 0.0064};  // degrees, finest first, ×2 apart
     int threads = 2;
     int grid = 0;                                         // chunk grid per side; 0: by feature count
     static constexpr int k_features_per_chunk = 32, k_min_grid = 16, k_max_grid = 64;
@@ -116,7 +116,7 @@ Scene build_scene(std::span<const SceneInputLayer> layers, const SceneBuildOptio
 // offset, size and checksum of each LOD's arrays) followed by the LODs — so a scene opens by reading
 // its head and then only the LODs drawn. Reading throws std::runtime_error naming the rule broken on
 // a damaged or foreign blob.
-inline constexpr std::uint32_t k_scene_format = 7;  // 2: 16×16 chunks; 3: fewer kept points; 4: anchors; 5: 5 LODs; 6: head + lazy LODs; 7: chunk grid by feature count
+inline constexpr std::uint32_t k_scene_format = 8;  // 2: 16×16 chunks; 3: fewer kept points; 4: anchors; 5: 5 LODs; 6: head + lazy LODs; 7: chunk grid by feature count; 8: 6 LODs
 std::vector<std::uint8_t> serialize(const Scene& scene);
 Scene deserialize_scene(std::span<const std::uint8_t> blob);      // everything, at once
 Scene open_scene(std::shared_ptr<const SceneBlobReader> reader);  // the head now, each LOD on first use
