@@ -319,6 +319,12 @@ void MapRenderer::draw_points(const float view[4]) {
 }
 
 void MapRenderer::place_labels() {
+    const auto t0 = std::chrono::steady_clock::now();
+    struct Timer {
+        std::chrono::steady_clock::time_point t0;
+        double& out;
+        ~Timer() { out = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count(); }
+    } timer{t0, m_label_ms};
     m_labels_dirty = false;
     m_placed.clear();
     if (!m_atlas || !m_labels_on) return;

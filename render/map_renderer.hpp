@@ -96,6 +96,7 @@ public:
 
     int lod_index(const gis::SceneLayer& layer) const;  // the LOD the current zoom draws
     std::size_t placed_labels() const { return m_placed.size(); }
+    double label_placement_ms() const { return m_label_ms; }  // the last placement (candidates, collisions, glyphs)
     std::size_t visible_clusters() const { return m_cluster_count; }
 
 private:
@@ -181,6 +182,7 @@ private:
     PictureJob m_job;
     std::uint64_t m_frame_budget = 60000;
     double m_frame_target_ms = 0;
+    double m_label_ms = 0;
     bool m_advanced_last_frame = false;
     std::chrono::steady_clock::time_point m_last_render{};
     ProgramHandle m_frame_program;
