@@ -217,12 +217,12 @@ std::vector<MapRenderer::MapItem> MapRenderer::plan_map(const gis::Box& vis, dou
     return items;
 }
 
-void MapRenderer::draw_item(const MapItem& item, const float view[4], int width, int height, int hover) {
+void MapRenderer::draw_item(const MapItem& item, const float view[4], int width, int height, int hover, int selected) {
     LodGpu& g = lod_gpu(item.layer, item.lod);
     DrawCall call;
     if (!item.border) {
         const float highlight[4] = {1.0f, 0.85f, 0.1f, 0.75f};
-        const Uniform uniforms[] = {u4("u_view", view), ui("u_colors", 0), ui("u_hover", hover), ui("u_selected", m_selected),
+        const Uniform uniforms[] = {u4("u_view", view), ui("u_colors", 0), ui("u_hover", hover), ui("u_selected", selected),
                                     u4("u_highlight", highlight), ui("u_only", -1)};
         call.program = m_fill_program;
         call.vertex_array = g.fill_va;
@@ -252,7 +252,7 @@ void MapRenderer::draw_item(const MapItem& item, const float view[4], int width,
 }
 
 void MapRenderer::draw_map(const float view[4], const gis::Box& visible, int width, int height) {
-    for (const MapItem& item : plan_map(visible, m_camera.pixels_per_degree())) draw_item(item, view, width, height, m_hover);
+    for (const MapItem& item : plan_map(visible, m_camera.pixels_per_degree())) draw_item(item, view, width, height, m_hover, m_selected);
 }
 
 void MapRenderer::build_clusters() {
@@ -443,10 +443,8 @@ void MapRenderer::render() {
 // Turning it off and on again keeps the pictures: they carry what they show and are checked against it.
 void MapRenderer::set_frame_cache(bool on) { m_cache_on = on; }
 
-bool MapRenderer::same_content(const Picture& p) const {
-    return p.valid && p.level == m_level && p.colors == m_colors_version && p.selected == m_selected && p.width == m_camera.width() &&
-           p.height == m_camera.height();
-}
+bool MapRenderer::fits(const Picture& p) const { return p.valid && p.width == m_camera.width() && p.height == m_camera.height(); }
+bool MapRenderer::current(const Picture& p) const { return fits(p) && p.level == m_level && p.colors == m_colors_version; }
 
 void MapRenderer::render_cached(const float view[4]) {
     const auto now = std::chrono::steady_clock::now();
@@ -465,18 +463,18 @@ void MapRenderer::render_cached(const float view[4]) {
         const double mx = box.width() / 6 * shrink, my = box.height() / 6 * shrink;
         return v.min_x >= box.min_x + mx && v.max_x <= box.max_x - mx && v.min_y >= box.min_y + my && v.max_y <= box.max_y - my;
     };
-    const bool content = same_content(m_front);
-    const bool usable = content && ratio <= k_cache_zoom_in && ratio >= k_cache_zoom_out && inside(0);
+    // a picture of another level or other colours is still shown until the new one is complete
+    const bool usable = current(m_front) && ratio <= k_cache_zoom_in && ratio >= k_cache_zoom_out && inside(0);
     const bool near_limits = !usable || ratio > k_cache_refresh_in || ratio < k_cache_refresh_out || !inside(0.5);
     // so far off that the old picture would mislead rather than blur: finish the new one now
-    const bool far = !content || ratio > 4 * k_cache_zoom_in || ratio < k_cache_zoom_out / 4 || !intersects(v, box);
+    const bool far = !fits(m_front) || ratio > 4 * k_cache_zoom_in || ratio < k_cache_zoom_out / 4 || !intersects(v, box);
     // pixel for pixel: same scale, and the view's corner on a whole pixel of the picture
     const gis::Point corner = m_camera.to_screen({box.min_x, box.max_y});
     const bool exact = usable && std::abs(ratio - 1) < 1e-9 && std::abs(corner.x - std::round(corner.x)) < 1e-3 &&
                        std::abs(corner.y - std::round(corner.y)) < 1e-3;
     if (m_job.active && (m_job.width != m_camera.width() || m_job.height != m_camera.height() || m_back.level != m_level ||
-                         m_back.colors != m_colors_version || m_back.selected != m_selected))
-        m_job.active = false;  // drawing what is no longer wanted
+                         m_back.colors != m_colors_version))
+        m_job.active = false;  // drawing what is no longer wanted: begun anew below
     if (m_camera.moving()) {
         if (!m_job.active && near_limits) start_picture();
     } else if (!exact) {
@@ -493,7 +491,7 @@ void MapRenderer::render_cached(const float view[4]) {
         m_advanced_last_frame = true;
     }
     draw_picture(m_front, view);
-    draw_hover(view);
+    draw_marks(view);
 }
 
 // A picture 1.5× the screen each way around the current view, same centre and scale; its draws are
@@ -526,7 +524,6 @@ void MapRenderer::start_picture() {
     c.valid = false;
     c.level = m_level;
     c.colors = m_colors_version;
-    c.selected = m_selected;
     c.width = w;
     c.height = h;
     c.scale = m_camera.pixels_per_degree();
@@ -552,7 +549,7 @@ void MapRenderer::advance_picture(bool to_the_end) {
     const int w = m_camera.width(), h = m_camera.height();
     const float sx = static_cast<float>(w) / static_cast<float>(c.target.width), sy = static_cast<float>(h) / static_cast<float>(c.target.height);
     const float picture[4] = {m_job.view[0] * sx, m_job.view[1] * sy, m_job.view[2] * sx, m_job.view[3] * sy};
-    const bool all = to_the_end || m_frame_budget == 0 || !same_content(m_front);
+    const bool all = to_the_end || m_frame_budget == 0 || !fits(m_front);
     // however slow the frames, a picture is complete within k_max_picture_frames
     const std::uint64_t budget = std::max(m_frame_budget, (m_job.total + k_max_picture_frames - 1) / k_max_picture_frames);
     m_device.bind_target(c.target);
@@ -568,13 +565,13 @@ void MapRenderer::advance_picture(bool to_the_end) {
             if (take < item.count) {
                 MapItem part = item;
                 part.count = take;
-                draw_item(part, picture, c.target.width, c.target.height, -1);
+                draw_item(part, picture, c.target.width, c.target.height, -1, -1);
                 item.first += take;
                 item.count -= take;
                 break;
             }
         }
-        draw_item(item, picture, c.target.width, c.target.height, -1);
+        draw_item(item, picture, c.target.width, c.target.height, -1, -1);
         spent += item.cost();
         ++m_job.next;
         if (!all && spent >= budget) break;
@@ -602,30 +599,33 @@ void MapRenderer::draw_picture(const Picture& p, const float view[4]) {
     m_device.draw(call);
 }
 
-// The hovered region lightened over the picture (pictures are drawn without hover, so moving the
-// pointer never redraws one): its triangles in the chunks its bounds touch, the others discarded.
-void MapRenderer::draw_hover(const float view[4]) {
+// The selected region highlighted and the hovered one lightened over the picture (pictures are drawn
+// without either, so a click or a pointer move never redraws one): each region's triangles in the
+// chunks its bounds touch, the others discarded, blended as a full frame mixes them.
+void MapRenderer::draw_marks(const float view[4]) {
     const gis::SceneLayer& l = layer();
-    if (m_hover < 0 || static_cast<std::size_t>(m_hover) >= l.features.size() || m_hover == m_selected) return;
     const std::size_t li = layer_index(m_level);
     const std::size_t k = static_cast<std::size_t>(lod_index(l));
-    const gis::Box& fb = l.features[static_cast<std::size_t>(m_hover)].bounds;
-    const gis::Box local{fb.min_x - m_scene.origin.x, fb.min_y - m_scene.origin.y, fb.max_x - m_scene.origin.x, fb.max_y - m_scene.origin.y};
-    LodGpu& g = lod_gpu(li, k);
-    const float highlight[4] = {1.0f, 0.85f, 0.1f, 0.75f};
-    const Uniform uniforms[] = {u4("u_view", view), ui("u_colors", 0), ui("u_hover", m_hover), ui("u_selected", m_selected),
-                                u4("u_highlight", highlight), ui("u_only", m_hover)};
-    for (auto [first, count] : visible_ranges(m_scene.lod(li, k).fill_chunks, local)) {
-        DrawCall call;
-        call.program = m_fill_program;
-        call.vertex_array = g.fill_va;
-        call.textures[0] = m_layers[li]->colors;
-        call.indexed = true;
-        call.first = first;
-        call.count = count;
-        call.blend = true;
-        call.uniforms = uniforms;
-        m_device.draw(call);
+    for (const int id : {m_selected, m_hover == m_selected ? -1 : m_hover}) {
+        if (id < 0 || static_cast<std::size_t>(id) >= l.features.size()) continue;
+        const gis::Box& fb = l.features[static_cast<std::size_t>(id)].bounds;
+        const gis::Box local{fb.min_x - m_scene.origin.x, fb.min_y - m_scene.origin.y, fb.max_x - m_scene.origin.x, fb.max_y - m_scene.origin.y};
+        LodGpu& g = lod_gpu(li, k);
+        const float highlight[4] = {1.0f, 0.85f, 0.1f, 0.75f};
+        const Uniform uniforms[] = {u4("u_view", view), ui("u_colors", 0), ui("u_hover", m_hover), ui("u_selected", m_selected),
+                                    u4("u_highlight", highlight), ui("u_only", id)};
+        for (auto [first, count] : visible_ranges(m_scene.lod(li, k).fill_chunks, local)) {
+            DrawCall call;
+            call.program = m_fill_program;
+            call.vertex_array = g.fill_va;
+            call.textures[0] = m_layers[li]->colors;
+            call.indexed = true;
+            call.first = first;
+            call.count = count;
+            call.blend = true;
+            call.uniforms = uniforms;
+            m_device.draw(call);
+        }
     }
 }
 

@@ -74,13 +74,13 @@ public:
 
     // The frame cache, for interactive screens (off by default, so headless pictures are drawn in full).
     // Fills and borders are drawn into a picture 1.5× the screen's size around the view, and that
-    // picture is shown moved and scaled — one quad a frame — with the hovered region lightened on top
-    // and points and labels live above. A new picture is drawn a slice a frame (at most the frame
-    // budget, see set_frame_budget) while the old one stays on screen: begun when the view nears the
-    // old one's edges or zoom limits (×1.4 in, ×1/1.25 out), or comes to rest where the old one does
-    // not match it pixel for pixel; shown when complete. Only when there is no picture of the same
-    // content (the first frame, new colours, level, selection or window size) or the view jumps far
-    // from it is a picture drawn in one go.
+    // picture is shown moved and scaled — one quad a frame — with the selected region highlighted and
+    // the hovered one lightened on top and points and labels live above. A new picture is drawn a
+    // slice a frame (at most the frame budget, see set_frame_budget) while the old one stays on
+    // screen: begun when the view nears the old one's edges or zoom limits (×1.4 in, ×1/1.25 out),
+    // when colours or level change, or when the view comes to rest where the old one does not match
+    // it pixel for pixel; shown when complete. Only with no picture for this window size, or a view
+    // jumped far from it, is a picture drawn in one go.
     void set_frame_cache(bool on);
     bool frame_cache() const { return m_cache_on; }
     // Primitive units a frame may spend on a picture in progress (a fill triangle 1, a border segment
@@ -117,14 +117,15 @@ private:
     struct Picture;
     int lod_index_at(const gis::SceneLayer& layer, double pixels_per_degree) const;
     std::vector<MapItem> plan_map(const gis::Box& visible, double pixels_per_degree) const;
-    void draw_item(const MapItem& item, const float view[4], int width, int height, int hover);
+    void draw_item(const MapItem& item, const float view[4], int width, int height, int hover, int selected);
     void draw_map(const float view[4], const gis::Box& visible, int width, int height);
     void render_cached(const float view[4]);
-    bool same_content(const Picture& p) const;
+    bool fits(const Picture& p) const;     // drawn for this window size
+    bool current(const Picture& p) const;  // and of this level and these colours
     void start_picture();
     void advance_picture(bool to_the_end);
     void draw_picture(const Picture& p, const float view[4]);
-    void draw_hover(const float view[4]);
+    void draw_marks(const float view[4]);
     void draw_points(const float view[4]);
     void draw_overlay();
 
@@ -164,7 +165,7 @@ private:
         BufferHandle quad;
         VertexArrayHandle va;
         bool valid = false;
-        int level = 0, selected = -1, width = 0, height = 0;
+        int level = 0, width = 0, height = 0;
         std::uint64_t colors = 0;
         double scale = 0;  // pixels per degree it was drawn at
         gis::Box box;      // scene area it covers

@@ -5,12 +5,12 @@ uniform sampler2D u_colors;
 uniform int u_hover;
 uniform int u_selected;
 uniform vec4 u_highlight;
-uniform int u_only;  // >= 0: only this feature, as the hover's translucent white over a cached picture
+uniform int u_only;  // >= 0: only this feature, as the selection's or the hover's translucent colour over a cached picture
 out vec4 o_color;
 void main() {
     if (u_only >= 0) {
         if (int(v_feature) != u_only) discard;
-        o_color = vec4(1.0, 1.0, 1.0, 0.35);
+        o_color = int(v_feature) == u_selected ? u_highlight : vec4(1.0, 1.0, 1.0, 0.35);
         return;
     }
     ivec2 tc = ivec2(int(v_feature % 1024u), int(v_feature / 1024u));
