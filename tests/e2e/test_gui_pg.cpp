@@ -203,3 +203,52 @@ TEST(WallPgE2E, TheWallShowsNoHouseholdDetail) {
     EXPECT_NE(ticker.find("×"), std::string::npos) << "households' alerts counted by county and kind: " << ticker;
     std::printf("wall --pg ticker: %s\n", ticker.c_str());
 }
+
+// A new map whose background load failed — its session ended by the server mid-read — is loaded again
+// at the watch's next poll, without another change of regions (kiosk/region_reload.hpp). The load is
+// held mid-read by a lock on regions taken as the rename commits, then its session is ended.
+TEST(DeskPgE2E, AFailedRegionReloadIsRetriedAtTheNextPoll) {
+    NEED_DISPLAY();
+    const std::string db = "t_desk_retry";
+    const std::string url = loaded_db(db);
+    ASSERT_FALSE(url.empty());
+    Connection admin = Connection::open(url.substr(0, url.rfind('/')) + "/postgres");
+    const auto cfg = work_dir() / "desk-retry.toml";
+    std::ofstream(cfg) << "[app]\npg_poll_s = 0.3\n";
+    App app({"desk", "--pg", with_db(url, db, "onemap_reader"), "--config", cfg.string(), "--size", "1400x900"}, work_dir() / "desk-retry.json");
+    State s = app.wait_for([](const State& st) { return st.str("source") == "pg" && !st.str("panel_title").empty(); }, 90s);
+    ASSERT_EQ(s.str("source"), "pg") << s.json;
+    const std::string old_name = s.str("panel_title");
+
+    Connection writer = Connection::open(url);
+    Connection locker = Connection::open(url);
+    const std::string root = writer.query("SELECT code FROM regions WHERE parent_code = '' ORDER BY level, code LIMIT 1").str(0, 0);
+    writer.exec("BEGIN");
+    writer.query("UPDATE regions SET name = name || '新' WHERE code = $1", {root});
+    // Queued behind the rename: granted the moment it commits, before the desk's load can read regions.
+    std::thread lock([&] { locker.exec("BEGIN; LOCK TABLE regions IN ACCESS EXCLUSIVE MODE"); });
+    bool queued = false;
+    for (int i = 0; i < 100 && !queued; ++i) {
+        std::this_thread::sleep_for(50ms);
+        queued = admin.query("SELECT count(*) FROM pg_stat_activity WHERE datname = $1 AND wait_event_type = 'Lock'", {db}).integer(0, 0) > 0;
+    }
+    ASSERT_TRUE(queued);
+    writer.exec("COMMIT");
+    lock.join();
+    // The desk's load waits on the lock: the server ends that session.
+    bool ended = false;
+    for (int i = 0; i < 200 && !ended; ++i) {
+        std::this_thread::sleep_for(50ms);
+        ended = admin.query("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = $1 AND wait_event_type = 'Lock' "
+                            "AND pid <> pg_backend_pid()", {db}).integer(0, 0) > 0;
+    }
+    ASSERT_TRUE(ended) << "the desk began loading the new map";
+    s = app.wait_for([](const State& st) { return !st.str("bundle_error").empty(); }, 20s);
+    EXPECT_NE(s.str("bundle_error"), "") << "the load failed: " << s.json;
+    EXPECT_EQ(s.str("panel_title"), old_name) << "the old map stays";
+    locker.exec("ROLLBACK");
+    // No further change of regions: the retry at the next poll brings the new name.
+    s = app.wait_for([&](const State& st) { return st.str("panel_title") == old_name + "新"; }, 30s);
+    EXPECT_EQ(s.str("panel_title"), old_name + "新") << s.json;
+    EXPECT_TRUE(app.alive());
+}
