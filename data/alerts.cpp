@@ -55,7 +55,7 @@ int category_order(std::string_view c) {
 }
 
 Alert alert_from(const sql::Statement& st) {
-    // Column order of k_alert_columns.
+    // Column order of alert_columns().
     Alert a;
     a.id = st.col_int(0);
     a.kind = st.col_text(1);
@@ -74,8 +74,6 @@ Alert alert_from(const sql::Statement& st) {
     return a;
 }
 
-constexpr std::string_view k_alert_columns =
-    "alert_id, kind, rule, subject, region_code, county_code, household_id, project_fid, risk_category, severity, status, period, detail, raised_at";
 
 std::string where_clause(const AlertFilter& f) {
     return " WHERE (?1 IS NULL OR county_code = ?1) AND (?2 IS NULL OR region_code = ?2) AND (?3 IS NULL OR status = ?3)"
@@ -105,6 +103,16 @@ std::vector<AlertCount> count_by(const Bundle& bundle, const AlertFilter& filter
 std::string csv(std::string_view s) { return csv_field(s); }
 
 }  // namespace
+
+std::string_view alert_columns(bool household_detail) {
+    if (household_detail) {
+        return "alert_id, kind, rule, subject, region_code, county_code, household_id, project_fid, risk_category, severity, status, period, detail, "
+               "raised_at";
+    }
+    return "alert_id, kind, rule, CASE WHEN household_id IS NULL THEN subject ELSE 'household' END, "
+           "CASE WHEN household_id IS NULL THEN region_code ELSE county_code END, county_code, NULL, project_fid, risk_category, severity, status, "
+           "period, CASE WHEN household_id IS NULL THEN detail ELSE '' END, raised_at";
+}
 
 std::string_view alert_status_key(AlertStatus s) {
     switch (s) {
@@ -149,7 +157,7 @@ std::optional<AlertKind> parse_alert_kind(std::string_view key) {
 bool is_risk_category(std::string_view c) { return category_order(c) < 99; }
 
 std::optional<Alert> find_alert(const Bundle& bundle, std::int64_t alert_id) {
-    sql::Statement st(bundle, fmt::format("SELECT {} FROM alerts WHERE alert_id = ?", k_alert_columns));
+    sql::Statement st(bundle, fmt::format("SELECT {} FROM alerts WHERE alert_id = ?", alert_columns(true)));
     st.integer(1, alert_id);
     if (!st.step()) return std::nullopt;
     return alert_from(st);
@@ -196,31 +204,22 @@ void move_alert(Bundle& bundle, std::int64_t alert_id, AlertStatus to, std::stri
         st.integer(3, alert_id).run();
     }
     if (to == AlertStatus::Resolved && alert->period.size() >= 4) {
-        // One fewer open alert for the region and each region above it; a full recount when the
-        // indicator was never written.
-        const std::string year = alert->period.substr(0, 4);
-        sql::Statement has(bundle, "SELECT 1 FROM indicators WHERE metric = 'open_alerts' AND period = ? AND region_code = ?");
-        has.text(1, year).text(2, alert->region_code);
-        if (has.step()) {
-            sql::Statement parent(bundle, "SELECT parent_code FROM regions WHERE code = ?");
-            sql::Statement dec(bundle, "UPDATE indicators SET value = value - 1 WHERE metric = 'open_alerts' AND period = ? AND region_code = ?");
-            std::string code = alert->region_code;
-            for (int depth = 0; depth < 8 && !code.empty(); ++depth) {
-                dec.text(1, year).text(2, code).run();
-                parent.reset();
-                parent.text(1, code);
-                code = parent.step() ? parent.col_text(0) : std::string();
-            }
-        } else {
-            write_open_alerts_indicator(bundle, std::stoi(year));
+        // The open_alerts rule shared with PostgreSQL: the region and those above it recounted.
+        {
+            sql::Statement metric(bundle, std::string(open_alerts_metric_sql()));
+            int i = 0;
+            for (const auto& v : open_alerts_metric_params()) metric.text(++i, v);
+            metric.run();
         }
+        sql::Statement recount(bundle, std::string(open_alerts_recount_sql()));
+        recount.text(1, alert->region_code).text(2, alert->period.substr(0, 4)).run();
     }
     assert(check_alert_invariants(bundle, alert_id).empty());
     tx.commit();
 }
 
 std::vector<Alert> read_alerts(const Bundle& bundle, const AlertFilter& filter) {
-    sql::Statement st(bundle, fmt::format("SELECT {} FROM alerts{}", k_alert_columns, where_clause(filter)));
+    sql::Statement st(bundle, fmt::format("SELECT {} FROM alerts{}", alert_columns(filter.household_detail), where_clause(filter)));
     bind_filter(st, filter);
     std::vector<Alert> out;
     while (st.step()) out.push_back(alert_from(st));
@@ -290,6 +289,33 @@ void write_ledger_csv(const std::vector<LedgerRow>& rows, std::ostream& out) {
             << csv(alert_status_name_zh(r.status)) << ',' << csv(r.period) << ',' << csv(r.detail) << ',' << csv(r.measures) << ','
             << csv(r.assigned_measure) << '\n';
     }
+}
+
+std::string_view open_alerts_metric_sql() {
+    return "INSERT INTO metrics(key, name_zh, name_en, unit, direction, diverging) VALUES ($1, $2, $3, $4, $5, CAST($6 AS INTEGER)) "
+           "ON CONFLICT (key) DO NOTHING";
+}
+
+std::vector<std::string> open_alerts_metric_params() {
+    const Metric* m = find_metric("open_alerts");
+    return {std::string(m->key), std::string(m->name_zh), std::string(m->name_en), std::string(m->unit), std::string(direction_key(m->direction)),
+            m->diverging ? "1" : "0"};
+}
+
+// `up`: the alert's region and its ancestors; `open_up`: every open alert of the year, once for its
+// region and once for each region above it (depth-limited, so a cycle in bad data cannot run away).
+std::string_view open_alerts_recount_sql() {
+    return R"sql(
+WITH RECURSIVE up(code, depth) AS (
+  SELECT CAST($1 AS TEXT), 0
+  UNION ALL SELECT g.parent_code, up.depth + 1 FROM regions g JOIN up ON g.code = up.code WHERE g.parent_code <> '' AND up.depth < 8),
+open_up(code, depth) AS (
+  SELECT region_code, 0 FROM alerts WHERE status <> 'resolved' AND substr(period, 1, 4) = $2
+  UNION ALL SELECT g.parent_code, o.depth + 1 FROM regions g JOIN open_up o ON g.code = o.code WHERE g.parent_code <> '' AND o.depth < 8)
+INSERT INTO indicators(region_code, period, metric, value)
+SELECT up.code, $2, 'open_alerts', count(o.code) FROM up LEFT JOIN open_up o ON o.code = up.code WHERE true GROUP BY up.code
+ON CONFLICT (metric, period, region_code) DO UPDATE SET value = excluded.value
+)sql";
 }
 
 void write_open_alerts_indicator(Bundle& bundle, int year) { snapshot::write_open_alerts_indicator_with(bundle, year, snapshot::load_regions(bundle)); }

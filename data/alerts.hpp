@@ -101,7 +101,13 @@ struct AlertFilter {
     std::optional<std::string> kind;
     std::optional<std::string> period_prefix;  // "2025" or "2025-03"
     std::size_t limit = 0;                     // 0: all
+    // false: a household's alert is read without what concerns the household — subject 'household',
+    // no household id, no detail, placed at its county (region_code = county_code) — what a screen
+    // read from across a room may show (the wall); the desk's workflow reads them whole.
+    bool household_detail = true;
 };
+// The alert columns in Alert's order as SQL both SQLite and PostgreSQL read (see household_detail).
+std::string_view alert_columns(bool household_detail);
 std::vector<Alert> read_alerts(const Bundle& bundle, const AlertFilter& filter);
 std::optional<Alert> find_alert(const Bundle& bundle, std::int64_t alert_id);
 std::vector<AlertAuditRow> read_alert_audit(const Bundle& bundle, std::int64_t alert_id);
@@ -132,6 +138,17 @@ void write_ledger_csv(const std::vector<LedgerRow>& rows, std::ostream& out);
 // The open_alerts indicator (metric 'open_alerts', period 'YYYY'): alerts of that year not yet
 // resolved, per village and rolled up to every level. Runs inside the caller's transaction.
 void write_open_alerts_indicator(Bundle& bundle, int year);
+
+// The rule every store of alerts follows when one is resolved (the bundle's move_alert, PostgreSQL's
+// step in data/pg_source.cpp): the open_alerts indicator of the alert's region and of every region
+// above it is counted again from the alerts of that year not resolved — a row is written where none
+// was, a stale value is corrected, other regions are left as they are. One SQL text each, which
+// SQLite and PostgreSQL both run, all parameters as text:
+//   open_alerts_metric_sql():  the metric's catalogue row where missing; $1…$6 open_alerts_metric_params()
+//   open_alerts_recount_sql(): $1 the alert's region code, $2 the year ('YYYY')
+std::string_view open_alerts_metric_sql();
+std::vector<std::string> open_alerts_metric_params();
+std::string_view open_alerts_recount_sql();
 
 // The state-machine invariant above, over every alert (or one). Returns an empty string when it
 // holds, else what is wrong (alert id and the broken rule).

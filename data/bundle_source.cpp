@@ -49,7 +49,7 @@ public:
         return st.step() && !st.is_null(0) ? st.col_text(0) : std::string();
     }
 
-    std::vector<Alert> alerts(const AlertFilter& filter) const override { return read_alerts(*m_bundle, filter); }
+    std::vector<Alert> read_alerts(const AlertFilter& filter) const override { return data::read_alerts(*m_bundle, filter); }
     std::vector<AlertCount> alert_counts_by_kind(const AlertFilter& filter) const override { return count_alerts_by_kind(*m_bundle, filter); }
 
     std::vector<Project> projects() const override { return read_projects(m_bundle->path()); }

@@ -37,9 +37,7 @@ Alert alert_from_row(const pg::Result& r, int i) {
     return a;
 }
 
-constexpr const char* k_alert_select =
-    "SELECT alert_id, kind, rule, subject, region_code, county_code, household_id, project_fid, risk_category, severity, status, "
-    "period, detail, raised_at FROM alerts ";
+std::string alert_select(bool household_detail) { return fmt::format("SELECT {} FROM alerts ", alert_columns(household_detail)); }
 // The filter's five conditions as $1…$5 and the scope as $6 (NULL: every region).
 constexpr const char* k_alert_where =
     "WHERE ($1::text IS NULL OR county_code = $1) AND ($2::text IS NULL OR region_code = $2) AND ($3::text IS NULL OR status = $3) "
@@ -213,10 +211,10 @@ SELECT DISTINCT period FROM p WHERE period IS NOT NULL AND length(period) = 4 OR
         return r.rows() && !r.null(0, 0) ? r.str(0, 0) : std::string();
     }
 
-    std::vector<Alert> alerts(const AlertFilter& f) const override {
+    std::vector<Alert> read_alerts(const AlertFilter& f) const override {
         Params params = alert_params(f);
         params.push_back(f.limit ? std::optional<std::string>(std::to_string(f.limit)) : std::nullopt);
-        pg::Result r = query(std::string(k_alert_select) + k_alert_where + "ORDER BY alert_id LIMIT $7::bigint", params);
+        pg::Result r = query(alert_select(f.household_detail) + k_alert_where + "ORDER BY alert_id LIMIT $7::bigint", params);
         std::vector<Alert> out;
         for (int i = 0; i < r.rows(); ++i) out.push_back(alert_from_row(r, i));
         return out;
@@ -263,7 +261,7 @@ SELECT DISTINCT period FROM p WHERE period IS NOT NULL AND length(period) = 4 OR
         check_connected();
         try {
             pg::PgTransaction tx(m_c);
-            pg::Result r = m_c.query(std::string(k_alert_select) + "WHERE alert_id = $1 FOR UPDATE", {std::to_string(id)});
+            pg::Result r = m_c.query(alert_select(true) + "WHERE alert_id = $1 FOR UPDATE", {std::to_string(id)});
             if (r.rows() == 0) throw AlertError(fmt::format("预警 {}：不存在 (alert {} not found)", id, id));
             const Alert alert = alert_from_row(r, 0);
             if (alert.status == AlertStatus::Resolved) throw AlertError(fmt::format("预警 {}：已销号 (alert {} is resolved)", id, id));
@@ -274,12 +272,11 @@ SELECT DISTINCT period FROM p WHERE period IS NOT NULL AND length(period) = 4 OR
                        std::string(alert_status_key(next)), std::string(note)});
             m_c.query("UPDATE alerts SET status = $1 WHERE alert_id = $2", {std::string(alert_status_key(next)), std::to_string(id)});
             if (next == AlertStatus::Resolved && alert.period.size() >= 4) {
-                // One fewer open alert for the region and every region above it, where the indicator is kept.
-                m_c.query(R"sql(
-WITH RECURSIVE up(code) AS (SELECT $2::text UNION ALL SELECT g.parent_code FROM regions g JOIN up ON g.code = up.code WHERE g.parent_code <> '')
-UPDATE indicators SET value = value - 1 WHERE metric = 'open_alerts' AND period = $1 AND region_code IN (SELECT code FROM up)
-  AND EXISTS (SELECT 1 FROM indicators WHERE metric = 'open_alerts' AND period = $1 AND region_code = $2)
-)sql", {alert.period.substr(0, 4), alert.region_code});
+                // The open_alerts rule shared with the bundle (data/alerts.hpp): the region and those above it recounted.
+                Params metric;
+                for (auto& v : open_alerts_metric_params()) metric.emplace_back(std::move(v));
+                m_c.query(std::string(open_alerts_metric_sql()), metric);
+                m_c.query(std::string(open_alerts_recount_sql()), {alert.region_code, alert.period.substr(0, 4)});
             }
             tx.commit();
             return next;

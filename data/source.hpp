@@ -56,8 +56,18 @@ public:
     virtual std::string latest_rule_month(std::string_view rule, std::string_view year) const = 0;
 
     // ── alerts ───────────────────────────────────────────────────────────────────────────────────
-    virtual std::vector<Alert> alerts(const AlertFilter& filter) const = 0;   // bundle: its order; PostgreSQL: by id
+    // Bundle: its order; PostgreSQL: by id. After withhold_household_detail() a household's alert
+    // comes without the household whatever the filter asks (AlertFilter::household_detail).
+    std::vector<Alert> alerts(const AlertFilter& filter) const {
+        AlertFilter f = filter;
+        f.household_detail = f.household_detail && m_household_detail;
+        return read_alerts(f);
+    }
     virtual std::vector<AlertCount> alert_counts_by_kind(const AlertFilter& filter) const = 0;
+    // A screen read from across a room (the wall): from now on no alert read through this source
+    // carries a household's subject, id or detail, or its village. The desk's workflow reads them whole.
+    void withhold_household_detail() { m_household_detail = false; }
+    bool household_detail() const { return m_household_detail; }
 
     // ── points and geometry ──────────────────────────────────────────────────────────────────────
     virtual std::vector<Project> projects() const = 0;
@@ -75,6 +85,12 @@ public:
 
     // The bundle behind a BundleSource (the kiosk's household look-up); nullptr for PostgreSQL.
     virtual const Bundle* bundle() const { return nullptr; }
+
+protected:
+    virtual std::vector<Alert> read_alerts(const AlertFilter& filter) const = 0;   // alerts(), the filter as it is
+
+private:
+    bool m_household_detail = true;
 };
 
 // The bundle at `path`, opened read-only (the alert step opens it read-write for that one move).

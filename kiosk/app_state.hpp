@@ -43,6 +43,7 @@ struct AppState {
     bool read_only = false;          // --pg: the connection may not change alerts (reader role)
     int data_refreshes = 0;          // --pg: changes picked up from the database while running
     std::string last_step;           // the last alert step: "#ID → status" or why it was refused
+    std::vector<std::string> ticker; // wall: the alert ticker's items as shown (place, kind, risk category, ×count)
     std::vector<std::pair<std::string, std::array<double, 4>>> widgets;  // named UI rectangles: x, y, w, h (window pixels)
     std::vector<std::pair<std::string, std::array<double, 2>>> anchors;  // children of the focus on screen: x, y
 

@@ -202,9 +202,11 @@ void trend_chart(const Ui& ui, const std::string& code) {
     ImGui::TextColored(ImVec4(0.17f, 0.48f, 0.71f, 1), "— %s", ui.tr("rural_income").c_str());
 }
 
+float info_panel_width(const Ui& ui) { return std::min(ImGui::GetIO().DisplaySize.x * 0.34f, 480 * ui.scale); }
+
 void info_panel(const Ui& ui, DeskLocal& local, WidgetRects& w, std::vector<Intent>& out, float top) {
     const ImVec2 display = ImGui::GetIO().DisplaySize;
-    const float width = std::min(display.x * 0.34f, 480 * ui.scale);
+    const float width = info_panel_width(ui);
     ImGui::SetNextWindowPos(ImVec2(display.x - width, top));
     ImGui::SetNextWindowSize(ImVec2(width, display.y - top));
     const std::string code = ui.state.selected.empty() ? ui.focus : ui.state.selected;
@@ -463,7 +465,8 @@ std::vector<Intent> desk_panels(const Ui& ui, DeskLocal& local, WidgetRects& wid
         }
     }
     synthetic_mark(ui);
-    source_banner(ui);
+    // Under the top bar, over the map beside the info panel: the breadcrumbs, search, indicator and year stay usable.
+    source_banner(ui, widgets, 0, ImGui::GetIO().DisplaySize.x - info_panel_width(ui), top + 8 * ui.scale);
     ImGui::PopFont();
     return out;
 }

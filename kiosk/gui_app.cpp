@@ -37,6 +37,7 @@
 #include "kiosk/bundle_watch.hpp"
 #include "kiosk/gui_model.hpp"
 #include "kiosk/map_view.hpp"
+#include "kiosk/region_reload.hpp"
 #include "kiosk/strings.hpp"
 #include "render/image.hpp"
 #include "render/text.hpp"
@@ -192,6 +193,8 @@ public:
           m_source(std::move(loaded.source)), m_regions(std::move(loaded.regions)),
           m_indicators(*m_source), m_scene_from(loaded.scene.from_cache ? "cache" : "built"), m_map(m_source->name(), std::move(loaded.scene)), m_policy(load_policy(m_cfg.language)),
           m_household_items(load_household_items(m_cfg.language)), m_speech(m_cfg.mode == Mode::Kiosk ? speech_command(m_cfg) : std::string()) {
+        // The wall is read from across a room: no household's alert detail is read for it (data/source.hpp).
+        if (m_cfg.mode == Mode::Wall) m_source->withhold_household_detail();
         m_periods = std::move(loaded.periods);
         if (m_periods.empty()) throw data::BundleError(m_source->name() + ": the bundle has no yearly indicators to show");
         m_state.mode = m_cfg.mode;
@@ -588,6 +591,7 @@ private:
                 rf.rules = {"R13"};
                 for (auto& r : m_source->rule_results(rf)) m_rules.push_back(std::move(r));
             }
+            if (m_cfg.mode != Mode::Desk) return;  // the region's alerts are the desk's (officials' workflow)
             data::AlertFilter af;
             if (code.size() >= 6) af.county_code = code.substr(0, 6);
             af.limit = 2000;
@@ -970,21 +974,37 @@ private:
     }
 
     void load_alerts() {
-        // Newest open alerts for the wall's ticker: place, kind and risk category — nothing about a household.
+        // The wall's ticker: the newest open alerts by place and kind, a household's at its county and
+        // counted with the others there — the source reads no household detail for a wall.
         if (m_cfg.mode != Mode::Wall) return;
         try {
             data::AlertFilter af;
             af.status = data::AlertStatus::New;
-            af.limit = 20;
+            af.household_detail = false;
+            af.limit = 200;
             std::vector<std::pair<std::string, std::string>> ticker;
+            std::vector<int> counts;
             for (const auto& a : m_source->alerts(af)) {
                 const data::RegionInfo* r = m_regions.find(a.region_code);
                 const auto kind = data::parse_alert_kind(a.kind);
-                ticker.emplace_back(r ? r->name : a.region_code, fmt::format("{} {}", kind ? data::alert_kind_name_zh(*kind) : a.kind, a.risk_category));
+                std::pair<std::string, std::string> item(r ? r->name : a.region_code,
+                                                         fmt::format("{} {}", kind ? data::alert_kind_name_zh(*kind) : a.kind, a.risk_category));
+                const auto same = std::find(ticker.begin(), ticker.end(), item);
+                if (same != ticker.end()) {
+                    ++counts[static_cast<std::size_t>(same - ticker.begin())];
+                } else if (ticker.size() < 20) {
+                    ticker.push_back(std::move(item));
+                    counts.push_back(1);
+                }
+            }
+            for (std::size_t i = 0; i < ticker.size(); ++i) {
+                if (counts[i] > 1) ticker[i].second += fmt::format(" ×{}", counts[i]);
             }
             std::int64_t open = 0;
             for (const auto& c : m_source->alert_counts_by_kind({})) open += c.open;
             m_rule_summary = m_source->rule_summary(data::Level::County, m_state.period);
+            m_state.ticker.clear();
+            for (const auto& [place, what] : ticker) m_state.ticker.push_back(place + " " + what);
             m_alerts = std::move(ticker);
             m_open_alerts = open;
         } catch (const std::exception& e) {
@@ -1252,6 +1272,7 @@ int run_gui(const GuiOptions& options) {
         std::optional<BundleWatch> watch;
         std::optional<BundlePoke> poke;
         std::unique_ptr<data::ChangeWatch> changes;  // --pg
+        RegionReload region_reload;                  // --pg: a new map owed (changed regions, or a failed load to retry)
         bool want_connection = false;
         if (pg) {
             auto& source = dynamic_cast<data::PgSource&>(app->source());
@@ -1348,6 +1369,7 @@ int run_gui(const GuiOptions& options) {
                 app = app_ptr.get();
                 glfwSetWindowUserPointer(window, app);
                 if (watch) watch->loaded(candidate);
+                if (changes) region_reload.succeeded();
                 ::malloc_trim(0);  // hand the old scene's pages back (freed on two threads, glibc keeps them otherwise)
                 fmt::print(stderr, "onemap {}: {}: {} (reload {}: read {:.2f} s in the background, {:.2f} s on screen{})\n",
                            mode_key(cfg.mode), app->source().name(), pg ? "changed regions picked up" : "new bundle file picked up",
@@ -1357,6 +1379,7 @@ int run_gui(const GuiOptions& options) {
                 throw;  // no text can be drawn any more: end with the message
             } catch (const std::exception& e) {
                 if (watch) watch->failed(candidate);
+                if (changes) region_reload.failed(changes->polls());  // tried again at the watch's next poll
                 app->reload_refused(e.what());
                 fmt::print(stderr, "onemap {}: {}: {}: {}\n", mode_key(cfg.mode), app->source().name(),
                            pg ? "the changed regions are not shown, the old map stays" : "the new file is not shown, the old one stays", e.what());
@@ -1385,9 +1408,13 @@ int run_gui(const GuiOptions& options) {
                 }
                 app->set_source_problem(!report.reachable ? report.problem : source.connected() ? std::string() : source.last_error());
                 if (changed.count("regions")) {
-                    if (!loading.valid()) start_reload();  // a new Application once read (the rest is read with it)
+                    region_reload.changed();  // a new Application once read (the rest is read with it)
                 } else if (!changed.empty()) {
                     app->data_changed(changed);
+                }
+                if (!loading.valid() && region_reload.should_start(changes->polls())) {
+                    region_reload.started();
+                    start_reload();
                 }
             }
             if (loading.valid()) {
@@ -1416,7 +1443,9 @@ int run_gui(const GuiOptions& options) {
             } else {
                 // While a new file at the bundle path settles, look again after the watch interval.
                 const double watch_s = watch && watch->settling() && app->reload_allowed() ? watch->seconds_to_next() + 0.01 : 10.0;
-                glfwWaitEventsTimeout(std::min({app->next_timer(), 10.0, watch_s}));
+                // A map owed to the database (a failed load): look again at the watch's poll interval.
+                const double owed_s = changes && region_reload.pending() ? std::max(0.05, cfg.pg_poll_s) : 10.0;
+                glfwWaitEventsTimeout(std::min({app->next_timer(), 10.0, watch_s, owed_s}));
                 settle = 3;
             }
         }

@@ -139,6 +139,8 @@ std::vector<Intent> wall_panels(const Ui& ui, WidgetRects& widgets);
 // Shared drawing helpers.
 std::string format_value(double value, const data::Metric* metric);
 void synthetic_mark(const Ui& ui);
-void source_banner(const Ui& ui);   // --pg: the lost connection, over the top of the screen
+// --pg: the lost connection, centred in [x0, x1] with its top at y (above: its bottom), clear of the
+// panels the mode draws there; recorded as the widget "source_banner".
+void source_banner(const Ui& ui, WidgetRects& w, float x0, float x1, float y, bool above = false);
 
 }  // namespace onemap::app

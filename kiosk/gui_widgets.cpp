@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 
 namespace onemap::app {
@@ -43,17 +44,17 @@ void synthetic_mark(const Ui& ui) {
     dl->AddText(font, font->FontSize, ImVec2(pos.x + pad, pos.y + pad), IM_COL32(190, 30, 30, 255), text.c_str());
 }
 
-void source_banner(const Ui& ui) {
+void source_banner(const Ui& ui, WidgetRects& w, float x0, float x1, float y, bool above) {
     if (ui.source_banner.empty()) return;
-    const ImVec2 display = ImGui::GetIO().DisplaySize;
     ImDrawList* dl = ImGui::GetForegroundDrawList();
     ImFont* font = ui.fonts.body ? ui.fonts.body : ImGui::GetFont();
-    const float pad = 10 * ui.scale, wrap = display.x * 0.6f;
+    const float pad = 10 * ui.scale, wrap = std::max(200 * ui.scale, (x1 - x0) * 0.8f - 2 * pad);
     const ImVec2 size = font->CalcTextSizeA(font->FontSize, 1e9f, wrap, ui.source_banner.c_str());
-    const ImVec2 pos((display.x - size.x) / 2 - pad, 6 * ui.scale);
+    const ImVec2 pos(std::max(x0, (x0 + x1 - size.x) / 2 - pad), above ? y - size.y - 2 * pad : y);
     const ImVec2 end(pos.x + size.x + 2 * pad, pos.y + size.y + 2 * pad);
     dl->AddRectFilled(pos, end, IM_COL32(190, 30, 30, 235), 4 * ui.scale);
     dl->AddText(font, font->FontSize, ImVec2(pos.x + pad, pos.y + pad), IM_COL32(255, 255, 255, 255), ui.source_banner.c_str(), nullptr, wrap);
+    w.rects.push_back({"source_banner", {pos.x, pos.y, end.x - pos.x, end.y - pos.y}});
 }
 
 }  // namespace onemap::app

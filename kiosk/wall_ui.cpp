@@ -158,7 +158,7 @@ std::vector<Intent> wall_panels(const Ui& ui, WidgetRects& w) {
     ImGui::End();
 
     synthetic_mark(ui);
-    source_banner(ui);
+    source_banner(ui, w, 0, display.x, display.y - ticker_h - 8 * ui.scale, /*above=*/true);  // clear of the tiles and the ticker
     ImGui::PopFont();
     return out;
 }

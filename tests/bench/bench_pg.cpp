@@ -5,6 +5,10 @@
 //   publish the whole province and one county (`onemap publish`, render cache included): time, size
 //   8 (--importers) `onemap import indicators --pg` at once, each a different period for every
 //   village: rows per second together, beside one importer alone.
+//   --rounds R: then R rounds of the N importers with the change counter's triggers (data/pg_schema.cpp)
+//   enabled and disabled in turn: rows/s each way (median) and what the counter costs.
+//   --publish 0 skips the publish steps; --reuse 1 takes `onemap_bench` as it is (initialised and
+//   loaded from the bundle by an earlier run) instead of making it again.
 #include "data/features.hpp"
 #include "data/pg.hpp"
 
@@ -13,11 +17,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
@@ -46,7 +52,8 @@ std::string with_db(const std::string& url, const std::string& db, const std::st
 
 int main(int argc, char** argv) {
     std::string url, bundle, county = "410221";
-    int importers = 8;
+    int importers = 8, rounds = 0;
+    bool publish = true, reuse = false;
     fs::path dir = fs::temp_directory_path() / "onemap-bench-pg";
     for (int i = 1; i + 1 < argc; i += 2) {
         const std::string a = argv[i];
@@ -56,6 +63,9 @@ int main(int argc, char** argv) {
         else if (a == "--importers") importers = std::stoi(argv[i + 1]);
         else if (a == "--onemap") g_onemap = argv[i + 1];
         else if (a == "--dir") dir = argv[i + 1];
+        else if (a == "--rounds") rounds = std::stoi(argv[i + 1]);
+        else if (a == "--publish") publish = argv[i + 1] != std::string("0");
+        else if (a == "--reuse") reuse = argv[i + 1] != std::string("0");
     }
     if (url.empty() || bundle.empty()) {
         fmt::print(stderr, "usage: onemap_bench_pg --pg URL --bundle province.gpkg [--county CODE] [--importers N] [--dir DIR]\n");
@@ -64,7 +74,7 @@ int main(int argc, char** argv) {
     fs::remove_all(dir);
     fs::create_directories(dir);
     try {
-        {
+        if (!reuse) {
             onemap::data::pg::Connection admin = onemap::data::pg::Connection::open(url);
             admin.exec("DROP DATABASE IF EXISTS onemap_bench WITH (FORCE)");
             admin.exec("CREATE DATABASE onemap_bench");
@@ -72,16 +82,20 @@ int main(int argc, char** argv) {
         const std::string db = with_db(url, "onemap_bench", "postgres");
         const std::string reader = with_db(url, "onemap_bench", "onemap_reader");
         const std::string writer = with_db(url, "onemap_bench", "onemap_writer");
-        if (sh(fmt::format("'{}' serve-db init --pg '{}' >/dev/null", g_onemap, db)) != 0) return 1;
         auto t0 = Clock::now();
-        if (sh(fmt::format("'{}' serve-db load --pg '{}' --bundle '{}' > '{}/load.txt'", g_onemap, db, bundle, dir.string())) != 0) return 1;
+        if (!reuse) {
+            if (sh(fmt::format("'{}' serve-db init --pg '{}' >/dev/null", g_onemap, db)) != 0) return 1;
+            t0 = Clock::now();
+            if (sh(fmt::format("'{}' serve-db load --pg '{}' --bundle '{}' > '{}/load.txt'", g_onemap, db, bundle, dir.string())) != 0) return 1;
+        }
         const double t_load = seconds_since(t0);
         const auto bundle_bytes = fs::file_size(bundle);
 
         fmt::print("onemap_bench_pg — PostgreSQL {} ; source {} ({:.0f} MiB)\n\n", url.substr(url.find('@') + 1), bundle, bundle_bytes / 1048576.0);
         fmt::print("| step | time (s) | size (MiB) | notes |\n|---|---:|---:|---|\n");
-        fmt::print("| serve-db load (whole bundle → PG, COPY) | {:.1f} | {:.0f} | one transaction |\n", t_load, bundle_bytes / 1048576.0);
+        if (!reuse) fmt::print("| serve-db load (whole bundle → PG, COPY) | {:.1f} | {:.0f} | one transaction |\n", t_load, bundle_bytes / 1048576.0);
         for (const auto& [what, region] : {std::pair<std::string, std::string>{"publish province", "41"}, {"publish county " + county, county}}) {
+            if (!publish) break;
             const fs::path out = dir / (region + ".gpkg");
             t0 = Clock::now();
             if (sh(fmt::format("'{}' publish --pg '{}' --region {} --out '{}' > '{}/publish-{}.txt'", g_onemap, reader, region, out.string(),
@@ -143,6 +157,43 @@ int main(int argc, char** argv) {
         onemap::data::pg::Connection c = onemap::data::pg::Connection::open(db);
         fmt::print("\nrows landed: {} (expected {})\n", c.query("SELECT count(*) FROM indicators WHERE period >= '2040'").integer(0, 0),
                    importers * villages.size());
+        if (rounds > 0) {
+            // The change counter's cost: the same N importers with its triggers enabled and disabled in turn.
+            const auto triggers = c.query("SELECT tgrelid::regclass::text, tgname FROM pg_trigger WHERE tgname LIKE '%\\_changed' AND NOT tgisinternal");
+            auto set_triggers = [&](bool on) {
+                for (int i = 0; i < triggers.rows(); ++i) {
+                    c.exec(fmt::format("ALTER TABLE {} {} TRIGGER {}", triggers.str(i, 0), on ? "ENABLE" : "DISABLE", triggers.str(i, 1)));
+                }
+            };
+            std::vector<double> with, without;
+            std::int64_t change_rows = 0;
+            for (int r = 0; r < rounds; ++r) {
+                for (const bool on : {r % 2 == 0, r % 2 != 0}) {
+                    c.exec("DELETE FROM indicators WHERE period >= '2040'");
+                    set_triggers(on);
+                    const auto before = c.query("SELECT count(*) FROM changes").integer(0, 0);
+                    const auto [t, failed] = import_all(importers);
+                    if (failed) throw std::runtime_error(fmt::format("{} importers failed (see {}/import*.txt)", failed, dir.string()));
+                    if (on) change_rows = c.query("SELECT count(*) FROM changes").integer(0, 0) - before;
+                    (on ? with : without).push_back(importers * villages.size() / t);
+                }
+            }
+            set_triggers(true);
+            auto median = [](std::vector<double> v) {
+                std::sort(v.begin(), v.end());
+                return v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
+            };
+            auto list = [](const std::vector<double>& v) {
+                std::string out;
+                for (double x : v) out += fmt::format("{}{:.0f}", out.empty() ? "" : ", ", x);
+                return out;
+            };
+            fmt::print("\n| {} importers at once, {} rounds | rows/s together (median) | each round |\n|---|---:|---|\n", importers, rounds);
+            fmt::print("| change counter triggers enabled | {:.0f} | {} |\n", median(with), list(with));
+            fmt::print("| change counter triggers disabled | {:.0f} | {} |\n", median(without), list(without));
+            fmt::print("\nthe counter costs {:+.1f}% of throughput; {} change rows for {} imports ({} triggers)\n",
+                       (1 - median(with) / median(without)) * 100, change_rows, importers, triggers.rows());
+        }
         fmt::print("machine: {} cores; each import reads its CSV, checks every row against the regions, then COPY + upsert in one transaction\n",
                    std::thread::hardware_concurrency());
     } catch (const std::exception& e) {

@@ -121,3 +121,134 @@ TEST(DeskPgE2E, ReaderRoleIsReadOnlyAndASecondStartReadsTheSceneFromThePrivateCa
     ASSERT_EQ(::stat((fs::path(cache) / "onemap").c_str(), &st), 0);
     EXPECT_EQ(st.st_mode & 0777, 0700u) << "the scene cache is private";
 }
+
+namespace {
+
+bool overlap(const std::array<double, 4>& a, const std::array<double, 4>& b) {
+    return a[0] < b[0] + b[2] && b[0] < a[0] + a[2] && a[1] < b[1] + b[3] && b[1] < a[1] + a[3];
+}
+
+}  // namespace
+
+// The server goes away under a running desk (its sessions ended, new ones refused): the banner names
+// it in the state file and on screen, clear of the top bar and the info panel; when the server takes
+// connections again the desk reconnects by itself, the banner clears and writes show again.
+TEST(DeskPgE2E, ALostConnectionShowsTheBannerClearOfTheTopBarUntilItIsBack) {
+    NEED_DISPLAY();
+    const std::string db = "t_desk_lost";
+    const std::string url = loaded_db(db);
+    ASSERT_FALSE(url.empty());
+    Connection admin = Connection::open(url.substr(0, url.rfind('/')) + "/postgres");  // outside the database it blocks
+    const std::string reader_url = with_db(url, db, "onemap_reader");
+    const auto cfg = work_dir() / "desk-lost.toml";
+    std::ofstream(cfg) << "[app]\npg_poll_s = 0.3\n";
+    App app({"desk", "--pg", reader_url, "--config", cfg.string(), "--size", "1600x900"}, work_dir() / "desk-lost.json");
+    State s = app.wait_for([](const State& st) { return st.str("source") == "pg" && !st.str("value").empty(); }, 90s);
+    ASSERT_EQ(s.str("source"), "pg") << s.json;
+    EXPECT_EQ(s.str("source_problem"), "");
+    EXPECT_FALSE(s.widget("source_banner").has_value());
+
+    admin.exec("ALTER DATABASE " + db + " ALLOW_CONNECTIONS false");
+    admin.exec("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '" + db + "'");
+    s = app.wait_for([](const State& st) { return !st.str("source_problem").empty() && st.widget("source_banner").has_value(); }, 30s);
+    EXPECT_NE(s.str("source_problem"), "") << s.json;
+    EXPECT_NE(s.str("source_problem").find("onemap_reader@"), std::string::npos) << "names the server: " << s.json;
+    const auto banner = s.widget("source_banner");
+    ASSERT_TRUE(banner.has_value()) << s.json;
+    for (const char* name : {"search", "metric", "year", "play", "panel_title"}) {
+        const auto w = s.widget(name);
+        ASSERT_TRUE(w.has_value()) << name << ": " << s.json;
+        EXPECT_FALSE(overlap(*banner, *w)) << "the banner covers " << name << ": " << s.json;
+    }
+    EXPECT_TRUE(app.alive());
+
+    admin.exec("ALTER DATABASE " + db + " ALLOW_CONNECTIONS true");
+    const auto t0 = std::chrono::steady_clock::now();
+    s = app.wait_for([](const State& st) { return st.str("source_problem").empty() && !st.widget("source_banner").has_value(); }, 30s);
+    EXPECT_EQ(s.str("source_problem"), "") << s.json;
+    EXPECT_FALSE(s.widget("source_banner").has_value()) << s.json;
+    std::printf("desk --pg: the banner cleared %.2f s after the server took connections again (pg_poll_s 0.3)\n",
+                std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+    // Reconnected: a data office's write shows again.
+    Connection writer = Connection::open(with_db(url, db, "onemap_writer"));
+    const std::string root = writer.query("SELECT code FROM regions WHERE parent_code = '' ORDER BY level, code LIMIT 1").str(0, 0);
+    writer.query("UPDATE indicators SET value = 23456 WHERE metric = 'tp_income_pc' AND period = $1 AND region_code = $2", {s.str("period"), root});
+    s = app.wait_for([](const State& st) { return st.str("value") == "23,456 元"; }, 20s);
+    EXPECT_EQ(s.str("value"), "23,456 元") << s.json;
+}
+
+// The wall is read from across a room: its ticker names places, kinds and risk categories, a
+// household's alert counted at its county — no household's detail text, name or village reaches its
+// state (the wall's source reads none).
+TEST(WallPgE2E, TheWallShowsNoHouseholdDetail) {
+    NEED_DISPLAY();
+    const std::string db = "t_wall_pg";
+    const std::string url = loaded_db(db);
+    ASSERT_FALSE(url.empty());
+    Connection admin = Connection::open(url);
+    App app({"wall", "--pg", with_db(url, db, "onemap_reader")}, work_dir() / "wall-pg.json");
+    const State s = app.wait_for([](const State& st) { return st.str("source") == "pg" && st.json.find("\"ticker\":[\"") != std::string::npos; }, 90s);
+    ASSERT_NE(s.json.find("\"ticker\":[\""), std::string::npos) << "the ticker has items: " << s.json;
+    // What a household's alerts hold: detail texts, the households' masked names, the villages of those alerts.
+    const auto details = admin.query("SELECT DISTINCT detail FROM alerts WHERE household_id IS NOT NULL AND detail <> '' AND status = 'new'");
+    ASSERT_GT(details.rows(), 0);
+    for (int i = 0; i < details.rows(); ++i) EXPECT_EQ(s.json.find(details.str(i, 0)), std::string::npos) << details.str(i, 0);
+    const auto names = admin.query("SELECT DISTINCT h.head_name_masked FROM households h JOIN alerts a ON a.household_id = h.household_id");
+    for (int i = 0; i < names.rows(); ++i) EXPECT_EQ(s.json.find(names.str(i, 0)), std::string::npos) << "a household's name";
+    const auto villages = admin.query("SELECT DISTINCT g.name FROM regions g JOIN alerts a ON a.region_code = g.code WHERE a.household_id IS NOT NULL "
+                                      "AND a.status = 'new' AND g.level = 5 AND NOT EXISTS (SELECT 1 FROM alerts b WHERE b.region_code = g.code "
+                                      "AND b.household_id IS NULL)");
+    const std::string ticker = s.json.substr(s.json.find("\"ticker\":["), s.json.find("\"widgets\"") - s.json.find("\"ticker\":["));
+    for (int i = 0; i < villages.rows(); ++i) EXPECT_EQ(ticker.find(villages.str(i, 0)), std::string::npos) << "a household's village: " << ticker;
+    EXPECT_NE(ticker.find("×"), std::string::npos) << "households' alerts counted by county and kind: " << ticker;
+    std::printf("wall --pg ticker: %s\n", ticker.c_str());
+}
+
+// A new map whose background load failed — its session ended by the server mid-read — is loaded again
+// at the watch's next poll, without another change of regions (kiosk/region_reload.hpp). The load is
+// held mid-read by a lock on regions taken as the rename commits, then its session is ended.
+TEST(DeskPgE2E, AFailedRegionReloadIsRetriedAtTheNextPoll) {
+    NEED_DISPLAY();
+    const std::string db = "t_desk_retry";
+    const std::string url = loaded_db(db);
+    ASSERT_FALSE(url.empty());
+    Connection admin = Connection::open(url.substr(0, url.rfind('/')) + "/postgres");
+    const auto cfg = work_dir() / "desk-retry.toml";
+    std::ofstream(cfg) << "[app]\npg_poll_s = 0.3\n";
+    App app({"desk", "--pg", with_db(url, db, "onemap_reader"), "--config", cfg.string(), "--size", "1400x900"}, work_dir() / "desk-retry.json");
+    State s = app.wait_for([](const State& st) { return st.str("source") == "pg" && !st.str("panel_title").empty(); }, 90s);
+    ASSERT_EQ(s.str("source"), "pg") << s.json;
+    const std::string old_name = s.str("panel_title");
+
+    Connection writer = Connection::open(url);
+    Connection locker = Connection::open(url);
+    const std::string root = writer.query("SELECT code FROM regions WHERE parent_code = '' ORDER BY level, code LIMIT 1").str(0, 0);
+    writer.exec("BEGIN");
+    writer.query("UPDATE regions SET name = name || '新' WHERE code = $1", {root});
+    // Queued behind the rename: granted the moment it commits, before the desk's load can read regions.
+    std::thread lock([&] { locker.exec("BEGIN; LOCK TABLE regions IN ACCESS EXCLUSIVE MODE"); });
+    bool queued = false;
+    for (int i = 0; i < 100 && !queued; ++i) {
+        std::this_thread::sleep_for(50ms);
+        queued = admin.query("SELECT count(*) FROM pg_stat_activity WHERE datname = $1 AND wait_event_type = 'Lock'", {db}).integer(0, 0) > 0;
+    }
+    ASSERT_TRUE(queued);
+    writer.exec("COMMIT");
+    lock.join();
+    // The desk's load waits on the lock: the server ends that session.
+    bool ended = false;
+    for (int i = 0; i < 200 && !ended; ++i) {
+        std::this_thread::sleep_for(50ms);
+        ended = admin.query("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = $1 AND wait_event_type = 'Lock' "
+                            "AND pid <> pg_backend_pid()", {db}).integer(0, 0) > 0;
+    }
+    ASSERT_TRUE(ended) << "the desk began loading the new map";
+    s = app.wait_for([](const State& st) { return !st.str("bundle_error").empty(); }, 20s);
+    EXPECT_NE(s.str("bundle_error"), "") << "the load failed: " << s.json;
+    EXPECT_EQ(s.str("panel_title"), old_name) << "the old map stays";
+    locker.exec("ROLLBACK");
+    // No further change of regions: the retry at the next poll brings the new name.
+    s = app.wait_for([&](const State& st) { return st.str("panel_title") == old_name + "新"; }, 30s);
+    EXPECT_EQ(s.str("panel_title"), old_name + "新") << s.json;
+    EXPECT_TRUE(app.alive());
+}

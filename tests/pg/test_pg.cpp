@@ -579,6 +579,29 @@ TEST(Postgres, LiveSourceGivesWhatTheBundleSourceGives) {
     af = {};
     af.limit = 7;
     EXPECT_EQ(pg->alerts(af).size(), 7u);
+    // A wall's source (withhold_household_detail): the same on both, no household's subject, id, detail or village.
+    {
+        const auto wall_b = data::open_bundle_source(test_bundle());
+        const auto wall_p = data::open_pg_source(with_db(url, "t_source", "onemap_reader"));
+        wall_b->withhold_household_detail();
+        wall_p->withhold_household_detail();
+        auto wa = wall_p->alerts({});
+        expect_same_alerts(wall_b->alerts({}), wa);
+        auto whole = alerts;
+        auto by_id = [](const data::Alert& x, const data::Alert& y) { return x.id < y.id; };
+        std::sort(wa.begin(), wa.end(), by_id);
+        std::sort(whole.begin(), whole.end(), by_id);
+        ASSERT_EQ(wa.size(), whole.size());
+        std::size_t households = 0;
+        for (std::size_t i = 0; i < wa.size(); ++i) {
+            if (!whole[i].household_id) continue;
+            ++households;
+            EXPECT_EQ(std::make_tuple(wa[i].household_id, wa[i].subject, wa[i].detail, wa[i].region_code),
+                      std::make_tuple(std::optional<std::int64_t>(), std::string("household"), std::string(), whole[i].county_code))
+                << whole[i].id;
+        }
+        EXPECT_GT(households, 0u);
+    }
     const auto ca = bundle->alert_counts_by_kind({}), cb = pg->alert_counts_by_kind({});
     ASSERT_EQ(ca.size(), cb.size());
     for (std::size_t i = 0; i < ca.size(); ++i) EXPECT_EQ(std::tie(ca[i].key, ca[i].total, ca[i].open), std::tie(cb[i].key, cb[i].total, cb[i].open));
@@ -712,4 +735,51 @@ TEST(Postgres, ChangeCounterMovesOnWritesAndTheReaderCannotMoveAlerts) {
     EXPECT_EQ(writer.query("SELECT status FROM alerts WHERE alert_id = $1", {std::to_string(id)}).str(0, 0), "verified");
     EXPECT_EQ(source->step_alert(id, "县级乡村振兴部门", "帮扶措施"), data::AlertStatus::MeasureAssigned);
     EXPECT_THROW(source->step_alert(987654321, "县级乡村振兴部门", "x"), data::AlertError);
+}
+
+// Resolving an alert keeps the open_alerts indicator by the same rule on both stores
+// (data::open_alerts_recount_sql): from the same seed, with the same stale and missing rows, the
+// bundle and the database end with the same value for every region, the true count where recounted.
+TEST(Postgres, ResolvingAnAlertKeepsOpenAlertsAsTheBundleDoes) {
+    const std::string url = loaded_db("t_open_alerts");
+    ASSERT_FALSE(url.empty());
+    const fs::path bundle_path = work_dir("open_alerts") / "copy.gpkg";
+    fs::copy_file(test_bundle(), bundle_path);
+    data::pg::Connection admin = data::pg::Connection::open(url);
+    const std::int64_t id = pg_count(admin, "SELECT min(alert_id) FROM alerts WHERE status = 'new' AND household_id IS NOT NULL");
+    ASSERT_GT(id, 0);
+    const data::pg::Result a = admin.query("SELECT region_code, county_code, substr(period, 1, 4) FROM alerts WHERE alert_id = $1", {std::to_string(id)});
+    const std::string village = a.str(0, 0), county = a.str(0, 1), year = a.str(0, 2);
+    // The same damage on both: the village's row missing, the county's stale.
+    const std::string damage = "DELETE FROM indicators WHERE metric = 'open_alerts' AND period = '" + year + "' AND region_code = '" + village +
+                               "'; UPDATE indicators SET value = 999 WHERE metric = 'open_alerts' AND period = '" + year + "' AND region_code = '" +
+                               county + "'";
+    admin.exec(damage);
+    {
+        data::Bundle b = data::Bundle::open(bundle_path, data::OpenMode::ReadWrite);
+        b.exec(damage);
+    }
+    const auto bundle = data::open_bundle_source(bundle_path);
+    const auto pg = data::open_pg_source(with_db(url, "t_open_alerts", "onemap_writer"));
+    for (data::Source* s : {static_cast<data::Source*>(bundle.get()), static_cast<data::Source*>(pg.get())}) {
+        EXPECT_EQ(s->step_alert(id, "县级乡村振兴部门", ""), data::AlertStatus::Verified) << s->name();
+        EXPECT_EQ(s->step_alert(id, "县级乡村振兴部门", "帮扶措施"), data::AlertStatus::MeasureAssigned) << s->name();
+        EXPECT_EQ(s->step_alert(id, "县级乡村振兴部门", "已销号"), data::AlertStatus::Resolved) << s->name();
+    }
+    const auto on_bundle = bundle->indicator_layer("open_alerts", year), on_pg = pg->indicator_layer("open_alerts", year);
+    ASSERT_FALSE(on_bundle.empty());
+    EXPECT_EQ(on_pg.size(), on_bundle.size());
+    for (const auto& [code, v] : on_bundle) {
+        const auto it = on_pg.find(code);
+        ASSERT_NE(it, on_pg.end()) << code << " has open_alerts in the bundle only";
+        EXPECT_EQ(it->second, v) << code;
+    }
+    // The recounted regions hold the true count.
+    for (const std::string& code : {village, county}) {
+        const auto open = pg_count(admin, "WITH RECURSIVE down(code) AS (SELECT '" + code + "'::text UNION ALL SELECT g.code FROM regions g JOIN down "
+                                          "ON g.parent_code = down.code) SELECT count(*) FROM alerts WHERE status <> 'resolved' AND substr(period, 1, 4) = '" +
+                                          year + "' AND region_code IN (SELECT code FROM down)");
+        ASSERT_TRUE(on_pg.count(code)) << code;
+        EXPECT_EQ(on_pg.at(code), static_cast<double>(open)) << code;
+    }
 }

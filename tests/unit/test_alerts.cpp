@@ -3,6 +3,7 @@
 // the ledger and the open_alerts indicator.
 #include "data/alerts.hpp"
 #include "data/monitoring.hpp"
+#include "data/source.hpp"
 #include "rules_fixture.hpp"
 
 #include <gtest/gtest.h>
@@ -240,4 +241,75 @@ TEST(AlertLedger, CountyLedgerGroupedByRiskCategoryWithoutIdNumbers) {
     EXPECT_EQ(province, t.count("SELECT count(*) FROM alerts WHERE status <> 'resolved'"));
     data::write_open_alerts_indicator(t.b(), 2025);  // a full recount agrees
     EXPECT_EQ(t.count("SELECT value FROM indicators WHERE metric = 'open_alerts' AND period = '2025' AND region_code = '41'"), province);
+}
+
+// The open_alerts rule shared with PostgreSQL (data::open_alerts_recount_sql): resolving recounts the
+// alert's region and every region above it from the alerts, whatever the indicator said before — a
+// stale value is corrected, a missing row is written — and leaves other regions as they were.
+TEST(AlertWorkflow, ResolvingRecountsOpenAlertsOfTheRegionAndThoseAbove) {
+    TinyBundle t("open_alerts_rule");
+    populate(t);
+    data::run_monitoring(t.b(), {});
+    const auto drop = alert_of(t, "income_drop", 3);  // in village A2 (410101001002)
+    data::move_alert(t.b(), drop, AlertStatus::Verified, "村级网格员", "");
+    data::move_alert(t.b(), drop, AlertStatus::MeasureAssigned, "乡镇", "推荐就近就业");
+    auto value = [&](const std::string& code) {
+        return t.count("SELECT coalesce((SELECT value FROM indicators WHERE metric = 'open_alerts' AND period = '2025' AND region_code = '" + code +
+                       "'), -1)");
+    };
+    const auto sibling = value(test::k_b1);
+    t.exec("UPDATE indicators SET value = 99 WHERE metric = 'open_alerts' AND period = '2025' AND region_code IN ('41', '410101001')");
+    t.exec("DELETE FROM indicators WHERE metric = 'open_alerts' AND period = '2025' AND region_code IN ('410101001002', '4101')");
+    data::move_alert(t.b(), drop, AlertStatus::Resolved, "县乡村振兴局", "已就业");
+    const auto open_below = [&](const std::string& code) {
+        return t.count("SELECT count(*) FROM alerts WHERE status <> 'resolved' AND substr(period, 1, 4) = '2025' AND region_code LIKE '" + code + "%'");
+    };
+    for (const std::string code : {"410101001002", "410101001", "410101", "4101", "41"}) {
+        EXPECT_EQ(value(code), open_below(code)) << code;
+    }
+    EXPECT_EQ(value(test::k_b1), sibling) << "another village is left as it was";
+}
+
+// The wall's source (withhold_household_detail): a household's alert comes without its subject,
+// household id, detail or village — placed at its county — whatever the filter asks; other alerts
+// whole. The desk's source (the default) reads them whole.
+TEST(AlertWorkflow, AWallsSourceReadsNoHouseholdDetail) {
+    TinyBundle t("wall_alerts");
+    populate(t);
+    data::run_monitoring(t.b(), {});
+    const auto desk = data::borrow_bundle_source(t.b());
+    const auto whole = desk->alerts({});
+    ASSERT_GT(t.count("SELECT count(*) FROM alerts WHERE household_id IS NOT NULL AND detail <> ''"), 0);
+    ASSERT_GT(t.count("SELECT count(*) FROM alerts WHERE household_id IS NULL"), 0) << "a village's alert (not screened) too";
+    const auto wall = data::borrow_bundle_source(t.b());
+    wall->withhold_household_detail();
+    for (const bool asked : {true, false}) {
+        data::AlertFilter f;
+        f.household_detail = asked;
+        const auto shown = wall->alerts(f);
+        ASSERT_EQ(shown.size(), whole.size());
+        for (std::size_t i = 0; i < shown.size(); ++i) {
+            const data::Alert &a = shown[i], &w = whole[i];
+            EXPECT_EQ(a.id, w.id);
+            EXPECT_EQ(a.kind, w.kind);
+            EXPECT_EQ(a.risk_category, w.risk_category);
+            if (w.household_id) {
+                EXPECT_EQ(a.household_id, std::nullopt) << a.id;
+                EXPECT_EQ(a.subject, "household") << a.id;
+                EXPECT_EQ(a.detail, "") << a.id;
+                EXPECT_EQ(a.region_code, w.county_code) << "a household's alert is placed at its county, not its village";
+            } else {
+                EXPECT_EQ(std::tie(a.subject, a.region_code, a.detail), std::tie(w.subject, w.region_code, w.detail));
+            }
+        }
+    }
+    data::AlertFilter f;
+    f.household_detail = false;
+    for (const auto& a : desk->alerts(f)) EXPECT_EQ(a.household_id, std::nullopt) << "a filter may ask for less on any source";
+    for (const auto& a : desk->alerts({})) {
+        if (a.subject.rfind("household:", 0) == 0) {
+            EXPECT_TRUE(a.household_id.has_value());
+            EXPECT_FALSE(a.detail.empty()) << "the desk reads them whole";
+        }
+    }
 }
