@@ -24,6 +24,15 @@ gis::Scene two_squares() {
     return gis::build_scene(std::span(&layer, 1), opt);
 }
 
+// 200×100 pixels over both squares: the left one red, the right one blue.
+void show_two_squares(MapRenderer& map) {
+    map.set_viewport(200, 100);
+    map.set_level(3);
+    map.camera().fit(gis::Box{-1, -0.5, 1, 0.5}, 0);
+    const Rgba colors[] = {{255, 0, 0, 255}, {0, 0, 255, 255}};
+    map.set_feature_colors(colors);
+}
+
 void draws_two_squares(bool es) {
     std::string why;
     auto ctx = OffscreenContext::create(&why, es);
@@ -33,11 +42,7 @@ void draws_two_squares(bool es) {
     const gis::Scene scene = two_squares();
     MapRenderer map(device, scene, nullptr);  // compiles and links every shader
     OffscreenTarget target(200, 100);
-    map.set_viewport(200, 100);
-    map.set_level(3);
-    map.camera().fit(gis::Box{-1, -0.5, 1, 0.5}, 0);
-    const Rgba colors[] = {{255, 0, 0, 255}, {0, 0, 255, 255}};
-    map.set_feature_colors(colors);
+    show_two_squares(map);
     map.set_selection(-1);
     target.bind();
     map.render();
@@ -69,11 +74,7 @@ void frame_cache_matches_full_frames(bool es) {
     const gis::Scene scene = two_squares();
     MapRenderer map(device, scene, nullptr);
     OffscreenTarget target(200, 100);
-    map.set_viewport(200, 100);
-    map.set_level(3);
-    map.camera().fit(gis::Box{-1, -0.5, 1, 0.5}, 0);
-    const Rgba colors[] = {{255, 0, 0, 255}, {0, 0, 255, 255}};
-    map.set_feature_colors(colors);
+    show_two_squares(map);
     auto frame = [&] {
         target.bind();
         map.render();
