@@ -429,7 +429,12 @@ void MapRenderer::render() {
     if (m_labels_dirty && !m_camera.moving()) place_labels();
     float view[4];
     m_camera.clip_transform(view);
-    if (m_cache_on) render_cached(view); else draw_map(view, m_camera.visible(), m_camera.width(), m_camera.height());
+    // a picture needs a margin around the screen within the largest texture the device takes
+    const int room = m_device.max_texture_size();
+    if (m_cache_on && room > m_camera.width() + 2 && room > m_camera.height() + 2)
+        render_cached(view);
+    else
+        draw_map(view, m_camera.visible(), m_camera.width(), m_camera.height());
     const gis::Box vis = m_camera.visible();
     for (const auto& f : layer().features) {
         const gis::Box b{f.bounds.min_x - m_scene.origin.x, f.bounds.min_y - m_scene.origin.y, f.bounds.max_x - m_scene.origin.x,

@@ -137,6 +137,45 @@ TEST(MapRenderer, DrawCallsStayBoundedAndRecolourUploadsOnlyColours) {
     EXPECT_LT(device.counters().vertices, whole.vertices);
 }
 
+TEST(MapRenderer, FrameCachePicturesAreSlicedAndCompleteWithinEightFrames) {
+    const gis::Scene scene = grid_scene(60);
+    NullDevice device;
+    MapRenderer map(device, scene, nullptr);
+    map.set_viewport(1920, 1080);
+    map.set_level(5);
+    map.camera().fit(gis::Box{-0.3, -0.3, 0.3, 0.3});
+    map.set_frame_cache(true);
+    map.set_frame_budget(1);  // one triangle a frame — but never less than an eighth of the picture
+    map.camera().pan(0, 0);
+    map.render();
+    EXPECT_EQ(map.cache_redraws(), 1u) << "the first picture is drawn in one go";
+    EXPECT_FALSE(map.picture_pending());
+    const auto full_frame_draws = device.counters().draw_calls;
+    device.begin_frame();
+    map.camera().pan(5, 0);
+    map.render();
+    EXPECT_EQ(device.counters().draw_calls, 1u) << "a small pan shows the picture: one quad";
+    map.camera().pan(400, 0);  // past half the margin: a new picture is begun
+    int frames = 0;
+    do {
+        device.begin_frame();
+        map.camera().pan(0, 0);
+        map.render();
+        ++frames;
+        EXPECT_LT(device.counters().draw_calls, full_frame_draws + 2) << "a slice, never more than a whole frame's draws";
+    } while (map.picture_pending() && frames < 20);
+    EXPECT_GE(frames, 2) << "drawn over several frames";
+    EXPECT_LE(frames, 9) << "and complete within 8 frames of slices";
+    EXPECT_EQ(map.cache_redraws(), 2u);
+    // hovering and selecting draw no picture
+    map.set_hover(3);
+    map.set_selection(4);
+    device.begin_frame();
+    map.render();
+    EXPECT_EQ(map.cache_redraws(), 2u);
+    EXPECT_FALSE(map.picture_pending());
+}
+
 TEST(MapRenderer, LodFollowsZoom) {
     const gis::Scene scene = grid_scene(10, 1.0);  // 10° square
     NullDevice device;
