@@ -480,6 +480,16 @@ const SceneLod& Scene::lod(std::size_t li, std::size_t k) const {
     return lod;
 }
 
+bool Scene::read_next_lod() const {
+    for (std::size_t li = 0; li < layers.size(); ++li)
+        for (std::size_t k = 0; k < layers[li].lods.size(); ++k)
+            if (!layers[li].lods[k].loaded) {
+                lod(li, k);
+                return true;
+            }
+    return false;
+}
+
 std::uint64_t fnv1a64(std::span<const std::uint8_t> bytes, std::uint64_t seed) {
     std::uint64_t h = seed;
     for (std::uint8_t b : bytes) {

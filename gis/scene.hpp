@@ -75,6 +75,8 @@ struct Scene {
     // LOD `k` of layers[li], read from the blob and checked on first use. Not thread-safe: call it
     // from the one thread that draws. Throws std::runtime_error on a damaged or changed blob.
     const SceneLod& lod(std::size_t li, std::size_t k) const;
+    // Reads one LOD not read yet (layer by layer, LOD by LOD); false when every LOD is in memory.
+    bool read_next_lod() const;
 };
 
 struct SceneInputFeature {

@@ -294,7 +294,7 @@ public:
         ImGui::Render();
         m_map.render(fbw, fbh);
         ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
-        publish(widgets);
+        publish(widgets, moving);
         return moving || m_playing;
     }
 
@@ -1012,7 +1012,7 @@ private:
         }
     }
 
-    void publish(const WidgetRects& widgets) {
+    void publish(const WidgetRects& widgets, bool moving) {
         AppState s = m_state;
         s.focus = m_focus;
         s.tour_city = m_tour_city;
@@ -1035,9 +1035,10 @@ private:
         }
         s.widgets.clear();
         for (const auto& [name, r] : widgets.rects) s.widgets.push_back({name, {static_cast<double>(r[0]), static_cast<double>(r[1]), static_cast<double>(r[2]), static_cast<double>(r[3])}});
-        // Where drawn regions inside the focus are on screen (a few), so a test can click one.
+        // Where drawn regions inside the focus are on screen (a few), so a test can click one — only
+        // while the view rests: mid-flight they would be elsewhere by the time a click lands.
         s.anchors.clear();
-        {
+        if (!moving) {
             int fbw = 0, fbh = 0, ww = 0, wh = 0;
             glfwGetFramebufferSize(m_window, &fbw, &fbh);
             glfwGetWindowSize(m_window, &ww, &wh);

@@ -14,7 +14,6 @@
 #include <cstdlib>
 #include <fstream>
 #include <functional>
-#include <iterator>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>

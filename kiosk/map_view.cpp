@@ -285,15 +285,7 @@ bool MapView::update(double dt) {
     const bool moving = m->renderer->update(dt);
     // The scene opened with only what the first frame draws; while the view rests, read one more
     // LOD a frame, so a zoom never waits on the disk and a cache rewritten later cannot pull the rug.
-    if (!moving) {
-        const gis::Scene& scene = m->scene.scene;
-        for (std::size_t li = 0, done = 0; li < scene.layers.size() && !done; ++li)
-            for (std::size_t k = 0; k < scene.layers[li].lods.size() && !done; ++k)
-                if (!scene.layers[li].lods[k].loaded) {
-                    scene.lod(li, k);
-                    done = 1;
-                }
-    }
+    if (!moving) m->scene.scene.read_next_lod();
     return moving;
 }
 

@@ -217,24 +217,33 @@ std::vector<MapRenderer::MapItem> MapRenderer::plan_map(const gis::Box& vis, dou
     return items;
 }
 
-void MapRenderer::draw_item(const MapItem& item, const float view[4], int width, int height, int hover, int selected) {
-    LodGpu& g = lod_gpu(item.layer, item.lod);
+// Fill triangles [first, first + count) of a layer's LOD. `only` ≥ 0 draws just that feature, blended
+// as the selection's or the hover's mark over a cached picture.
+void MapRenderer::draw_fill_range(std::size_t li, std::size_t k, std::uint32_t first, std::uint32_t count, const float view[4],
+                                  int hover, int selected, int only) {
+    LodGpu& g = lod_gpu(li, k);
+    const float highlight[4] = {1.0f, 0.85f, 0.1f, 0.75f};
+    const Uniform uniforms[] = {u4("u_view", view), ui("u_colors", 0), ui("u_hover", hover), ui("u_selected", selected),
+                                u4("u_highlight", highlight), ui("u_only", only)};
     DrawCall call;
+    call.program = m_fill_program;
+    call.vertex_array = g.fill_va;
+    call.textures[0] = m_layers[li]->colors;
+    call.indexed = true;
+    call.first = first;
+    call.count = count;
+    call.blend = only >= 0;
+    call.uniforms = uniforms;
+    m_device.draw(call);
+}
+
+void MapRenderer::draw_item(const MapItem& item, const float view[4], int width, int height, int hover, int selected) {
     if (!item.border) {
-        const float highlight[4] = {1.0f, 0.85f, 0.1f, 0.75f};
-        const Uniform uniforms[] = {u4("u_view", view), ui("u_colors", 0), ui("u_hover", hover), ui("u_selected", selected),
-                                    u4("u_highlight", highlight), ui("u_only", -1)};
-        call.program = m_fill_program;
-        call.vertex_array = g.fill_va;
-        call.textures[0] = m_layers[item.layer]->colors;
-        call.indexed = true;
-        call.first = item.first;
-        call.count = item.count;
-        call.blend = false;
-        call.uniforms = uniforms;
-        m_device.draw(call);
+        draw_fill_range(item.layer, item.lod, item.first, item.count, view, hover, selected, -1);
         return;
     }
+    LodGpu& g = lod_gpu(item.layer, item.lod);
+    DrawCall call;
     const float half = 0.5f + 0.4f * static_cast<float>(item.rank);
     const float grey = item.rank == 0 ? 0.35f : (item.rank == 1 ? 0.28f : 0.15f);
     const float alpha = std::min(0.95f, 0.6f + 0.2f * static_cast<float>(item.rank));
@@ -319,12 +328,11 @@ void MapRenderer::draw_points(const float view[4]) {
 }
 
 void MapRenderer::place_labels() {
-    const auto t0 = std::chrono::steady_clock::now();
-    struct Timer {
+    struct Timer {  // the placement's time, whichever way it returns
         std::chrono::steady_clock::time_point t0;
         double& out;
         ~Timer() { out = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count(); }
-    } timer{t0, m_label_ms};
+    } timer{std::chrono::steady_clock::now(), m_label_ms};
     m_labels_dirty = false;
     m_placed.clear();
     if (!m_atlas || !m_labels_on) return;
@@ -615,22 +623,8 @@ void MapRenderer::draw_marks(const float view[4]) {
         if (id < 0 || static_cast<std::size_t>(id) >= l.features.size()) continue;
         const gis::Box& fb = l.features[static_cast<std::size_t>(id)].bounds;
         const gis::Box local{fb.min_x - m_scene.origin.x, fb.min_y - m_scene.origin.y, fb.max_x - m_scene.origin.x, fb.max_y - m_scene.origin.y};
-        LodGpu& g = lod_gpu(li, k);
-        const float highlight[4] = {1.0f, 0.85f, 0.1f, 0.75f};
-        const Uniform uniforms[] = {u4("u_view", view), ui("u_colors", 0), ui("u_hover", m_hover), ui("u_selected", m_selected),
-                                    u4("u_highlight", highlight), ui("u_only", id)};
-        for (auto [first, count] : visible_ranges(m_scene.lod(li, k).fill_chunks, local)) {
-            DrawCall call;
-            call.program = m_fill_program;
-            call.vertex_array = g.fill_va;
-            call.textures[0] = m_layers[li]->colors;
-            call.indexed = true;
-            call.first = first;
-            call.count = count;
-            call.blend = true;
-            call.uniforms = uniforms;
-            m_device.draw(call);
-        }
+        for (auto [first, count] : visible_ranges(m_scene.lod(li, k).fill_chunks, local))
+            draw_fill_range(li, k, first, count, view, m_hover, m_selected, id);
     }
 }
 

@@ -117,6 +117,8 @@ private:
     struct Picture;
     int lod_index_at(const gis::SceneLayer& layer, double pixels_per_degree) const;
     std::vector<MapItem> plan_map(const gis::Box& visible, double pixels_per_degree) const;
+    void draw_fill_range(std::size_t layer, std::size_t lod, std::uint32_t first, std::uint32_t count, const float view[4], int hover,
+                         int selected, int only);
     void draw_item(const MapItem& item, const float view[4], int width, int height, int hover, int selected);
     void draw_map(const float view[4], const gis::Box& visible, int width, int height);
     void render_cached(const float view[4]);

@@ -131,26 +131,6 @@ public:
         }
         return s;
     }
-    // As wait_for, and then until the state file has not changed for `quiet` (a flight of the camera
-    // rewrites it every frame: anchors read mid-flight are somewhere else by the time a click lands).
-    State wait_steady(const std::function<bool(const State&)>& ok, std::chrono::seconds limit = 60s,
-                      std::chrono::milliseconds quiet = 600ms) {
-        const auto end = std::chrono::steady_clock::now() + limit;
-        State s = wait_for(ok, limit);
-        auto since = std::chrono::steady_clock::now();
-        while (std::chrono::steady_clock::now() < end && alive()) {
-            std::this_thread::sleep_for(100ms);
-            State now = state();
-            if (now.json.empty()) continue;
-            if (now.json != s.json) {
-                s = std::move(now);
-                since = std::chrono::steady_clock::now();
-            } else if (std::chrono::steady_clock::now() - since >= quiet && ok(s)) {
-                break;
-            }
-        }
-        return s;
-    }
     std::string window_id() {
         for (int i = 0; i < 50; ++i) {
             const auto out = work_dir() / "wid.txt";

@@ -129,12 +129,12 @@ TEST(DeskE2E, ClickACountyThenDrillToAVillageAndBackByBreadcrumb) {
     NEED_DISPLAY();
     const auto bundle = bundle_copy("desk.gpkg");
     App app({"desk", "--bundle", bundle.string(), "--size", "1400x900", "--export-dir", work_dir().string()}, work_dir() / "desk.json");
-    State s = app.wait_steady([](const State& st) { return !st.anchors().empty(); });
+    State s = app.wait_for([](const State& st) { return !st.anchors().empty(); });
     ASSERT_FALSE(s.anchors().empty()) << "the map never showed clickable counties: " << s.json;
     const auto county = s.anchors().front();
     ASSERT_EQ(county.first.size(), 6u) << "province view draws counties";
     click(county.second[0], county.second[1]);
-    s = app.wait_steady([&](const State& st) { return st.str("focus") == county.first && !st.anchors().empty() && st.anchors()[0].first.size() == 9; });
+    s = app.wait_for([&](const State& st) { return st.str("focus") == county.first && !st.anchors().empty() && st.anchors()[0].first.size() == 9; });
     ASSERT_EQ(s.str("focus"), county.first) << s.json;
     const auto b = onemap::data::Bundle::open(bundle, onemap::data::OpenMode::ReadOnly);
     const auto regions = onemap::data::RegionIndex::load(b);
@@ -143,13 +143,13 @@ TEST(DeskE2E, ClickACountyThenDrillToAVillageAndBackByBreadcrumb) {
 
     const auto township = s.anchors().front();
     click(township.second[0], township.second[1]);
-    s = app.wait_steady([&](const State& st) { return st.str("focus") == township.first && !st.anchors().empty(); });
+    s = app.wait_for([&](const State& st) { return st.str("focus") == township.first && !st.anchors().empty(); });
     ASSERT_EQ(s.str("focus"), township.first) << s.json;
     EXPECT_EQ(s.str("level"), "village");
     const auto village = s.anchors().front();
     ASSERT_EQ(village.first.size(), 12u);
     std::this_thread::sleep_for(1200ms);  // let the flight settle so the anchor is where the village is
-    s = app.wait_steady([&](const State& st) { return !st.anchors().empty(); });
+    s = app.wait_for([&](const State& st) { return !st.anchors().empty(); });
     click(s.anchors().front().second[0], s.anchors().front().second[1]);
     s = app.wait_for([&](const State& st) { return st.str("selected").size() == 12; });
     EXPECT_EQ(s.str("selected").size(), 12u) << "a village is selected: " << s.json;
@@ -486,11 +486,11 @@ TEST(DeskE2E, KeepsTheFocusedCountyAcrossASyncedSnapshot) {
     NEED_DISPLAY();
     const auto bundle = bundle_copy("live-desk.gpkg");
     App app({"desk", "--bundle", bundle.string(), "--size", "1400x900", "--export-dir", work_dir().string()}, work_dir() / "live-desk.json");
-    State s = app.wait_steady([](const State& st) { return !st.anchors().empty(); });
+    State s = app.wait_for([](const State& st) { return !st.anchors().empty(); });
     ASSERT_FALSE(s.anchors().empty()) << s.json;
     const auto county = s.anchors().front();
     click(county.second[0], county.second[1]);
-    s = app.wait_steady([&](const State& st) { return st.str("focus") == county.first && !st.anchors().empty(); });
+    s = app.wait_for([&](const State& st) { return st.str("focus") == county.first && !st.anchors().empty(); });
     ASSERT_EQ(s.str("focus"), county.first) << s.json;
     const auto snapshot = publish_renamed(bundle, "live-desk", county.first, "改名县");
     ASSERT_FALSE(snapshot.empty());
