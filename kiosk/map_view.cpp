@@ -79,6 +79,8 @@ MapView::MapView(const std::filesystem::path& bundle, SceneLoad scene) : m_bundl
     // pan, zoom, flights and hovering show a cached picture, redrawn a slice a frame at about 30 ms a frame
     m->renderer->set_frame_cache(true);
     m->renderer->set_frame_time_target(30);
+    // zoomed out over tens of thousands of villages, fills are one quad of the feature raster
+    m->renderer->set_feature_raster(true);
     for (const auto& l : m->scene.scene.layers) {
         for (const auto& f : l.features) m->parent[f.code] = f.parent_code;
     }
@@ -302,8 +304,11 @@ render::Image MapView::snapshot(int width, int height) {
     m->renderer->set_viewport(width, height);
     build_overlay(width, height);
     target.bind();
-    m->renderer->set_frame_cache(false);  // an exported picture is always the full map
+    // an exported picture is always the full map, drawn from triangles as `onemap render` draws it
+    m->renderer->set_frame_cache(false);
+    m->renderer->set_feature_raster(false);
     m->renderer->render();
+    m->renderer->set_feature_raster(true);
     m->renderer->set_frame_cache(true);
     render::Image img = target.read();
     glBindFramebuffer(GL_FRAMEBUFFER, 0);

@@ -17,9 +17,9 @@ TextureHandle NullDevice::create_texture(int w, int h, TextureFormat f, const vo
 void NullDevice::update_texture(TextureHandle, int, int, int w, int h, TextureFormat f, const void*) {
     m_counters.bytes_uploaded += static_cast<std::uint64_t>(w) * h * bytes_per_pixel(f);
 }
-TargetHandle NullDevice::create_target(int w, int h, TargetHandle) {
+TargetHandle NullDevice::create_target(int w, int h, TargetHandle, TextureFormat format) {
     ++targets_created;
-    m_counters.bytes_uploaded += static_cast<std::uint64_t>(w) * h * 4;
+    m_counters.bytes_uploaded += static_cast<std::uint64_t>(w) * h * bytes_per_pixel(format);
     TargetHandle t;
     t.id = m_next++;
     t.texture = {m_next++};

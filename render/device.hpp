@@ -19,8 +19,8 @@ struct BufferHandle { std::uint32_t id = 0; explicit operator bool() const { ret
 struct VertexArrayHandle { std::uint32_t id = 0; explicit operator bool() const { return id != 0; } };
 struct TextureHandle { std::uint32_t id = 0; explicit operator bool() const { return id != 0; } };
 struct ProgramHandle { std::uint32_t id = 0; explicit operator bool() const { return id != 0; } };
-// An offscreen colour target (framebuffer + RGBA8 texture, linear filtering) the renderer can draw
-// into and then sample, e.g. the frame cache used while the camera moves.
+// An offscreen colour target (framebuffer + texture) the renderer can draw into and then sample: RGBA8
+// filtered linearly (the frame cache's pictures), or RG8 read texel by texel (the feature raster).
 struct TargetHandle {
     std::uint32_t id = 0;
     TextureHandle texture;
@@ -85,7 +85,7 @@ public:
     virtual ProgramHandle create_program(std::string_view vertex, std::string_view fragment, std::string_view name) = 0;
     virtual void viewport(int width, int height) = 0;
     // A target of that size (nothing drawn yet); the old one, if given, is released first.
-    virtual TargetHandle create_target(int width, int height, TargetHandle old = {}) = 0;
+    virtual TargetHandle create_target(int width, int height, TargetHandle old = {}, TextureFormat format = TextureFormat::Rgba8) = 0;
     // Draw into `target` from now on; an empty handle returns to the framebuffer that was bound before.
     virtual void bind_target(TargetHandle target) = 0;
     virtual int max_texture_size() const = 0;
@@ -109,7 +109,7 @@ public:
     void update_texture(TextureHandle, int, int, int w, int h, TextureFormat f, const void*) override;
     ProgramHandle create_program(std::string_view, std::string_view, std::string_view) override;
     void viewport(int, int) override {}
-    TargetHandle create_target(int w, int h, TargetHandle) override;
+    TargetHandle create_target(int w, int h, TargetHandle, TextureFormat format = TextureFormat::Rgba8) override;
     void bind_target(TargetHandle t) override { bound_target = t; }
     int max_texture_size() const override { return 16384; }
     void clear(Rgba) override {}

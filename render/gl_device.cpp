@@ -164,7 +164,7 @@ void GlDevice::finish() { glFinish(); }
 
 void GlDevice::viewport(int width, int height) { glViewport(0, 0, width, height); }
 
-TargetHandle GlDevice::create_target(int width, int height, TargetHandle old) {
+TargetHandle GlDevice::create_target(int width, int height, TargetHandle old, TextureFormat format) {
     if (old) {
         GLuint fb = old.id, tex = old.texture.id;
         glDeleteFramebuffers(1, &fb);
@@ -177,9 +177,10 @@ TargetHandle GlDevice::create_target(int width, int height, TargetHandle old) {
     GLuint tex = 0, fb = 0;
     glGenTextures(1, &tex);
     glBindTexture(GL_TEXTURE_2D, tex);
-    glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA8, width, height, 0, GL_RGBA, GL_UNSIGNED_BYTE, nullptr);
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_LINEAR);
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_LINEAR);
+    const bool rgba = format == TextureFormat::Rgba8;
+    glTexImage2D(GL_TEXTURE_2D, 0, rgba ? GL_RGBA8 : GL_RG8, width, height, 0, rgba ? GL_RGBA : GL_RG, GL_UNSIGNED_BYTE, nullptr);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, rgba ? GL_LINEAR : GL_NEAREST);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, rgba ? GL_LINEAR : GL_NEAREST);
     glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
     glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
     glGenFramebuffers(1, &fb);

@@ -30,7 +30,7 @@ public:
     void update_texture(TextureHandle t, int x, int y, int width, int height, TextureFormat format, const void* pixels) override;
     ProgramHandle create_program(std::string_view vertex, std::string_view fragment, std::string_view name) override;
     void viewport(int width, int height) override;
-    TargetHandle create_target(int width, int height, TargetHandle old = {}) override;
+    TargetHandle create_target(int width, int height, TargetHandle old = {}, TextureFormat format = TextureFormat::Rgba8) override;
     void bind_target(TargetHandle target) override;
     int max_texture_size() const override;
     void clear(Rgba color) override;

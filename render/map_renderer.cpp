@@ -6,11 +6,12 @@
 #include <cmath>
 #include <cstring>
 #include <map>
+#include <numbers>
 #include <stdexcept>
 #include <string_view>
 
 namespace onemap::render::assets {
-extern const std::string_view fill_vert, fill_frag, line_vert, line_frag, point_vert, point_frag, overlay_vert,
+extern const std::string_view fill_vert, fill_frag, ids_frag, raster_frag, line_vert, line_frag, point_vert, point_frag, overlay_vert,
     overlay_frag, frame_vert, frame_frag;
 }
 
@@ -30,6 +31,13 @@ constexpr double k_cache_zoom_out = 1.0 / 1.5;
 constexpr double k_cache_refresh_in = 1.4;
 constexpr double k_cache_refresh_out = 1.0 / 1.25;
 constexpr std::uint64_t k_max_picture_frames = 8;
+// The feature raster is drawn at k_raster_reach × k_raster_oversample times the scale that fits the whole
+// scene in the window, and used while a texel is at most 1/k_raster_oversample of a pixel: up to
+// k_raster_reach × the whole-scene zoom. Its sides stay within k_raster_max_size (RG8: 2 bytes a texel).
+constexpr double k_raster_reach = 3.5;
+constexpr double k_raster_oversample = 1.5;
+constexpr int k_raster_max_size = 8192;
+constexpr std::size_t k_raster_max_features = 65535;
 template <class T>
 std::span<const std::byte> bytes(const std::vector<T>& v) {
     return std::as_bytes(std::span(v));
@@ -66,6 +74,8 @@ MapRenderer::MapRenderer(Device& device, const gis::Scene& scene, GlyphAtlas* at
     m_point_program = device.create_program(assets::point_vert, assets::point_frag, "point");
     m_overlay_program = device.create_program(assets::overlay_vert, assets::overlay_frag, "overlay");
     m_frame_program = device.create_program(assets::frame_vert, assets::frame_frag, "frame");
+    m_ids_program = device.create_program(assets::fill_vert, assets::ids_frag, "ids");
+    m_raster_program = device.create_program(assets::frame_vert, assets::raster_frag, "raster");
     for (const auto& l : scene.layers) {
         auto gpu = std::make_unique<LayerGpu>();
         gpu->lods.resize(l.lods.size());
@@ -175,7 +185,7 @@ bool MapRenderer::update(double dt) {
         m_points_dirty = true;
     }
     m_was_moving = moving;
-    return moving || (m_cache_on && m_job.active);
+    return moving || (m_cache_on && m_job.active) || raster_pending();
 }
 
 // Ranges of visible chunks, neighbours merged.
@@ -199,8 +209,22 @@ std::vector<MapRenderer::MapItem> MapRenderer::plan_map(const gis::Box& vis, dou
     const std::size_t fill_layer = layer_index(m_level);
     {
         const std::size_t k = static_cast<std::size_t>(lod_index_at(m_scene.layers[fill_layer], ppd));
-        for (auto [first, count] : visible_ranges(m_scene.lod(fill_layer, k).fill_chunks, vis))
-            items.push_back({false, fill_layer, k, first, count, 0});
+        const auto ranges = visible_ranges(m_scene.lod(fill_layer, k).fill_chunks, vis);
+        std::uint64_t triangles = 0;
+        for (auto [first, count] : ranges) triangles += count / 3;
+        const Raster& r = m_raster;
+        if (m_raster_on && r.complete && r.spec.layer == fill_layer && r.spec.scale * (1 + 1e-9) >= k_raster_oversample * ppd &&
+            triangles >= m_raster_min_triangles) {
+            // one quad; its cost is the pixels it covers, a unit per 128
+            const double kx = std::cos(m_scene.origin.y * std::numbers::pi / 180);
+            const gis::Box& b = m_scene.bounds;
+            const double w = std::min(vis.max_x, b.max_x - m_scene.origin.x) - std::max(vis.min_x, b.min_x - m_scene.origin.x);
+            const double h = std::min(vis.max_y, b.max_y - m_scene.origin.y) - std::max(vis.min_y, b.min_y - m_scene.origin.y);
+            const double pixels = std::max(0.0, w) * kx * ppd * std::max(0.0, h) * ppd;
+            items.push_back({Kind::Raster, fill_layer, r.spec.lod, 0, static_cast<std::uint32_t>(std::min(pixels / 128 + 1, 4e9)), 0});
+        } else {
+            for (auto [first, count] : ranges) items.push_back({Kind::Fill, fill_layer, k, first, count, 0});
+        }
     }
     std::vector<std::size_t> order;
     for (std::size_t i = 0; i < m_scene.layers.size(); ++i)
@@ -212,7 +236,7 @@ std::vector<MapRenderer::MapItem> MapRenderer::plan_map(const gis::Box& vis, dou
         if (m_layers[li]->mean_size_degrees * ppd < k_min_border_spacing_px && li != order.back()) continue;
         const std::size_t k = static_cast<std::size_t>(lod_index_at(m_scene.layers[li], ppd));
         for (auto [first, count] : visible_ranges(m_scene.lod(li, k).border_chunks, vis))
-            items.push_back({true, li, k, first, count, m_level - m_scene.layers[li].level});
+            items.push_back({Kind::Border, li, k, first, count, m_level - m_scene.layers[li].level});
     }
     return items;
 }
@@ -238,8 +262,24 @@ void MapRenderer::draw_fill_range(std::size_t li, std::size_t k, std::uint32_t f
 }
 
 void MapRenderer::draw_item(const MapItem& item, const float view[4], int width, int height, int hover, int selected) {
-    if (!item.border) {
+    if (item.kind == Kind::Fill) {
         draw_fill_range(item.layer, item.lod, item.first, item.count, view, hover, selected, -1);
+        return;
+    }
+    if (item.kind == Kind::Raster) {
+        const float highlight[4] = {1.0f, 0.85f, 0.1f, 0.75f};
+        const Uniform uniforms[] = {u4("u_view", view),           ui("u_raster", 0),           ui("u_colors", 1),
+                                    ui("u_hover", hover),         ui("u_selected", selected), u4("u_highlight", highlight)};
+        DrawCall call;
+        call.program = m_raster_program;
+        call.vertex_array = m_raster.va;
+        call.textures[0] = m_raster.target.texture;
+        call.textures[1] = m_layers[item.layer]->colors;
+        call.primitive = Primitive::TriangleStrip;
+        call.count = 4;
+        call.blend = false;
+        call.uniforms = uniforms;
+        m_device.draw(call);
         return;
     }
     LodGpu& g = lod_gpu(item.layer, item.lod);
@@ -443,6 +483,7 @@ void MapRenderer::render() {
         render_cached(view);
     else
         draw_map(view, m_camera.visible(), m_camera.width(), m_camera.height());
+    advance_raster();
     const gis::Box vis = m_camera.visible();
     for (const auto& f : layer().features) {
         const gis::Box b{f.bounds.min_x - m_scene.origin.x, f.bounds.min_y - m_scene.origin.y, f.bounds.max_x - m_scene.origin.x,
@@ -570,10 +611,10 @@ void MapRenderer::advance_picture(bool to_the_end) {
     std::uint64_t spent = 0;
     while (m_job.next < m_job.items.size()) {
         MapItem& item = m_job.items[m_job.next];
-        if (!all && item.cost() > budget - spent) {
+        if (!all && item.kind != Kind::Raster && item.cost() > budget - spent) {
             // this frame's share of a long range; the rest stays for the next frames
             const std::uint64_t left = budget - spent;
-            const std::uint32_t take = item.border ? static_cast<std::uint32_t>(std::max<std::uint64_t>(1, left / 3))
+            const std::uint32_t take = item.kind == Kind::Border ? static_cast<std::uint32_t>(std::max<std::uint64_t>(1, left / 3))
                                                    : static_cast<std::uint32_t>(std::max<std::uint64_t>(1, left) * 3);
             if (take < item.count) {
                 MapItem part = item;
@@ -625,6 +666,113 @@ void MapRenderer::draw_marks(const float view[4]) {
         const gis::Box local{fb.min_x - m_scene.origin.x, fb.min_y - m_scene.origin.y, fb.max_x - m_scene.origin.x, fb.max_y - m_scene.origin.y};
         for (auto [first, count] : visible_ranges(m_scene.lod(li, k).fill_chunks, local))
             draw_fill_range(li, k, first, count, view, m_hover, m_selected, id);
+    }
+}
+
+// The raster the drawn level wants for this window: scaled from the zoom that fits the whole scene, as
+// fine as the largest texture allows, from the LOD that scale draws; none where the level is light
+// enough to draw as triangles at every zoom, or has more features than two bytes number.
+std::optional<MapRenderer::RasterSpec> MapRenderer::raster_spec() const {
+    if (!m_raster_on) return std::nullopt;
+    const std::size_t li = layer_index(m_level);
+    const gis::SceneLayer& l = m_scene.layers[li];
+    if (l.features.empty() || l.features.size() > k_raster_max_features) return std::nullopt;
+    const double kx = std::cos(m_scene.origin.y * std::numbers::pi / 180);
+    const double bw = m_scene.bounds.width() * kx, bh = m_scene.bounds.height();
+    if (!(bw > 0 && bh > 0)) return std::nullopt;
+    const double fit = std::min(m_camera.width() / bw, m_camera.height() / bh);
+    const double side = std::min(m_device.max_texture_size(), k_raster_max_size);
+    RasterSpec s;
+    s.layer = li;
+    s.scale = std::min(k_raster_reach * k_raster_oversample * fit, side / std::max(bw, bh));
+    s.width = std::clamp(static_cast<int>(std::ceil(bw * s.scale)), 1, static_cast<int>(side));
+    s.height = std::clamp(static_cast<int>(std::ceil(bh * s.scale)), 1, static_cast<int>(side));
+    s.lod = static_cast<std::size_t>(lod_index_at(l, s.scale));
+    if (m_scene.lod(li, s.lod).indices.size() / 3 < m_raster_min_triangles) return std::nullopt;
+    return s;
+}
+
+// The raster there is does for `want`: same level, and a scale within a quarter of it (a window
+// resized a little keeps its raster).
+bool MapRenderer::raster_serves(const RasterSpec& want) const {
+    const Raster& r = m_raster;
+    return r.target && r.spec.layer == want.layer && r.spec.scale >= 0.8 * want.scale && r.spec.scale <= 1.25 * want.scale;
+}
+
+bool MapRenderer::raster_pending() const {
+    const auto want = raster_spec();
+    return want && !(raster_serves(*want) && m_raster.complete);
+}
+
+bool MapRenderer::raster_ready() const {
+    const auto want = raster_spec();
+    return want && raster_serves(*want) && m_raster.complete;
+}
+
+// Begin the raster the drawn level wants, or draw its next slice: with the frame cache on, a frame's
+// budget when no picture is under way (at least an eighth of it, so it is complete within 8 such
+// frames); without, all of it.
+void MapRenderer::advance_raster() {
+    const auto want = raster_spec();
+    if (!want) return;
+    Raster& r = m_raster;
+    if (!raster_serves(*want)) {
+        r.spec = *want;
+        r.target = m_device.create_target(want->width, want->height, r.target, TextureFormat::Rg8);
+        const gis::Box& b = m_scene.bounds;
+        const float x0 = static_cast<float>(b.min_x - m_scene.origin.x), y0 = static_cast<float>(b.min_y - m_scene.origin.y);
+        const float x1 = static_cast<float>(b.max_x - m_scene.origin.x), y1 = static_cast<float>(b.max_y - m_scene.origin.y);
+        const float quad[] = {x0, y0, 0, 0, x1, y0, 1, 0, x0, y1, 0, 1, x1, y1, 1, 1};
+        const auto quad_bytes = std::as_bytes(std::span(quad));
+        if (!r.quad) {
+            r.quad = m_device.create_buffer(BufferKind::Vertex, quad_bytes);
+            const VertexAttrib qa[] = {{0, r.quad, 2, AttribType::Float, 16, 0, false}, {1, r.quad, 2, AttribType::Float, 16, 8, false}};
+            r.va = m_device.create_vertex_array(qa, {});
+        } else {
+            m_device.update_buffer(r.quad, quad_bytes);
+        }
+        r.next = 0;
+        r.total = static_cast<std::uint32_t>(m_scene.lod(r.spec.layer, r.spec.lod).indices.size());
+        r.complete = false;
+        m_device.bind_target(r.target);
+        m_device.viewport(r.target.width, r.target.height);
+        m_device.clear(Rgba{0, 0, 0, 0});
+        m_device.bind_target({});
+        m_device.viewport(m_camera.width(), m_camera.height());
+        // a picture planned with the old raster would draw this unfinished one
+        if (std::any_of(m_job.items.begin(), m_job.items.end(), [](const MapItem& i) { return i.kind == Kind::Raster; }))
+            m_job.active = false;
+    }
+    if (r.complete || (m_cache_on && m_job.active)) return;
+    std::uint32_t take = r.total - r.next;
+    if (m_cache_on && m_frame_budget > 0) {
+        const std::uint64_t triangles = std::max<std::uint64_t>(m_frame_budget, (r.total / 3 + k_max_picture_frames - 1) / k_max_picture_frames);
+        take = static_cast<std::uint32_t>(std::min<std::uint64_t>(take, triangles * 3));
+    }
+    const gis::Box& b = m_scene.bounds;
+    const double w = b.width(), h = b.height();
+    const float view[4] = {static_cast<float>(2 / w), static_cast<float>(2 / h), static_cast<float>(-1 - 2 * (b.min_x - m_scene.origin.x) / w),
+                           static_cast<float>(-1 - 2 * (b.min_y - m_scene.origin.y) / h)};
+    LodGpu& g = lod_gpu(r.spec.layer, r.spec.lod);
+    const Uniform uniforms[] = {u4("u_view", view)};
+    DrawCall call;
+    call.program = m_ids_program;
+    call.vertex_array = g.fill_va;
+    call.indexed = true;
+    call.first = r.next;
+    call.count = take;
+    call.blend = false;
+    call.uniforms = uniforms;
+    m_device.bind_target(r.target);
+    m_device.viewport(r.target.width, r.target.height);
+    m_device.draw(call);
+    m_device.bind_target({});
+    m_device.viewport(m_camera.width(), m_camera.height());
+    r.next += take;
+    m_advanced_last_frame = m_advanced_last_frame || m_cache_on;
+    if (r.next >= r.total) {
+        r.complete = true;
+        ++m_raster_builds;
     }
 }
 

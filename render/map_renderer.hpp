@@ -94,6 +94,21 @@ public:
     bool picture_pending() const { return m_job.active; }         // update() stays true meanwhile
     std::uint64_t cache_redraws() const { return m_cache_redraws; }  // pictures completed so far
 
+    // The feature raster, for interactive screens (off by default). Where the drawn level has at least
+    // `min_triangles` fill triangles in view, and the view is zoomed out far enough that a texel of the
+    // raster is at most 1/1.5 of a pixel, the fills are one quad: a texture of feature indices over the
+    // whole level, drawn once per level and window size, looked up per pixel and coloured like a
+    // triangle. Colours, hover and selection still change nothing in it. While it is being drawn (a
+    // slice a frame with the frame cache on, else in one go) fills are triangles; update() stays true.
+    // Levels of more than 65,535 features are always drawn as triangles.
+    void set_feature_raster(bool on, std::uint64_t min_triangles = 40000) {
+        m_raster_on = on;
+        m_raster_min_triangles = min_triangles;
+    }
+    bool raster_pending() const;                                   // being drawn for the drawn level
+    bool raster_ready() const;                                     // complete for the drawn level
+    std::uint64_t raster_builds() const { return m_raster_builds; } // rasters completed so far
+
     int lod_index(const gis::SceneLayer& layer) const;  // the LOD the current zoom draws
     std::size_t placed_labels() const { return m_placed.size(); }
     double label_placement_ms() const { return m_label_ms; }  // the last placement (candidates, collisions, glyphs)
@@ -106,14 +121,24 @@ private:
     std::size_t layer_index(int level) const;
     void place_labels();
     void build_clusters();
-    // One draw of the map: a range of fill triangles or border segments of one layer and LOD.
+    // One draw of the map: a range of fill triangles or border segments of one layer and LOD, or the
+    // feature raster's quad (count: its cost, a unit per 128 pixels).
+    enum class Kind { Fill, Border, Raster };
     struct MapItem {
-        bool border = false;
+        Kind kind = Kind::Fill;
         std::size_t layer = 0, lod = 0;
         std::uint32_t first = 0, count = 0;
         int rank = 0;  // borders: levels above the drawn one
-        std::uint64_t cost() const { return border ? 3ull * count : count / 3; }
+        std::uint64_t cost() const { return kind == Kind::Border ? 3ull * count : (kind == Kind::Fill ? count / 3 : count); }
     };
+    struct RasterSpec {
+        std::size_t layer = 0, lod = 0;
+        int width = 0, height = 0;
+        double scale = 0;  // texels per degree of latitude
+    };
+    std::optional<RasterSpec> raster_spec() const;  // the raster the drawn level and window want, if any
+    bool raster_serves(const RasterSpec& want) const;
+    void advance_raster();
     struct Picture;
     int lod_index_at(const gis::SceneLayer& layer, double pixels_per_degree) const;
     std::vector<MapItem> plan_map(const gis::Box& visible, double pixels_per_degree) const;
@@ -189,6 +214,20 @@ private:
     bool m_advanced_last_frame = false;
     std::chrono::steady_clock::time_point m_last_render{};
     ProgramHandle m_frame_program;
+    // feature raster (one, for the drawn level)
+    struct Raster {
+        RasterSpec spec;
+        TargetHandle target;
+        BufferHandle quad;
+        VertexArrayHandle va;
+        std::uint32_t next = 0, total = 0;  // fill indices drawn so far, of all
+        bool complete = false;
+    };
+    bool m_raster_on = false;
+    std::uint64_t m_raster_min_triangles = 40000;
+    Raster m_raster;
+    ProgramHandle m_ids_program, m_raster_program;
+    std::uint64_t m_raster_builds = 0;
     std::uint64_t m_colors_version = 0, m_cache_redraws = 0;
 };
 

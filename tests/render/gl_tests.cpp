@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdlib>
 
 using namespace onemap;
@@ -171,9 +172,88 @@ void frame_cache_matches_full_frames(bool es) {
     const auto* p = &recoloured.rgba[(50u * recoloured.width + 60u) * 4];
     EXPECT_GT(p[1], 200) << "and then show them";
 }
+
+// The feature raster draws what the triangles draw: 40×40 regions in 1,600 colours, the same pixels
+// but for a few along region edges, hover and selection coloured alike, and recoloured without a new raster.
+void feature_raster_matches_triangles(bool es) {
+    std::string why;
+    auto ctx = OffscreenContext::create(&why, es);
+    if (!ctx) GTEST_SKIP() << why << " — run inside xvfb-run -a -s \"-screen 0 1920x1080x24\"";
+    GlDevice device;
+    gis::SceneInputLayer layer;
+    layer.level = 5;
+    const int n = 40;
+    for (int y = 0; y < n; ++y)
+        for (int x = 0; x < n; ++x) {
+            // squares with a notch, so edges are not all along the texel grid
+            const double s = 0.01, x0 = x * s, y0 = y * s;
+            gis::Ring r{{x0, y0}, {x0 + s, y0}, {x0 + s, y0 + s * 0.6}, {x0 + s * 0.7, y0 + s * 0.7}, {x0 + s, y0 + s}, {x0, y0 + s}};
+            if (x == n - 1) r = {{x0, y0}, {x0 + s, y0}, {x0 + s, y0 + s}, {x0, y0 + s}};
+            layer.features.push_back({std::to_string(y * n + x), "", "村", 1, {gis::Polygon{r, {}}}});
+        }
+    gis::SceneBuildOptions opt;
+    opt.tolerances = {0.0};
+    const gis::Scene scene = gis::build_scene(std::span(&layer, 1), opt);
+    MapRenderer map(device, scene, nullptr);
+    const int w = 320, h = 240;
+    OffscreenTarget target(w, h);
+    map.set_viewport(w, h);
+    map.set_level(5);
+    map.camera().fit(gis::Box{-0.2, -0.2, 0.2, 0.2}, 0);
+    std::vector<Rgba> colors;
+    for (int i = 0; i < n * n; ++i)
+        colors.push_back(Rgba{static_cast<std::uint8_t>(i * 37 % 256), static_cast<std::uint8_t>(i * 91 % 256), static_cast<std::uint8_t>(i % 7 * 36), 255});
+    colors[5].a = 0;  // no data: hatched either way
+    map.set_feature_colors(colors);
+    map.set_selection(n * 20 + 20);
+    map.set_hover(n * 10 + 10);
+    auto frame = [&] {
+        target.bind();
+        map.render();
+        return target.read();
+    };
+    const Image triangles = frame();
+    map.set_feature_raster(true, 100);
+    frame();  // triangles, then the raster
+    ASSERT_TRUE(map.raster_ready());
+    const Image raster = frame();
+    auto differing = [&](const Image& a, const Image& b) {
+        int count = 0;
+        for (std::size_t p = 0; p + 3 < a.rgba.size(); p += 4) {
+            int d = 0;
+            for (int c = 0; c < 3; ++c) d = std::max(d, std::abs(int(a.rgba[p + c]) - int(b.rgba[p + c])));
+            if (d > 8) ++count;
+        }
+        return count;
+    };
+    const int edges = differing(triangles, raster);
+    EXPECT_LT(edges, w * h / 25) << "at most a few pixels along region edges differ";
+    // a selected or hovered region's middle is the same colour both ways
+    auto centre_of = [&](int id) {
+        const gis::Point c{(id % n + 0.3) * 0.01 - scene.origin.x, (id / n + 0.3) * 0.01 - scene.origin.y};
+        return map.camera().to_screen(c);
+    };
+    for (const int id : {n * 20 + 20, n * 10 + 10, 7}) {
+        const gis::Point p = centre_of(id);
+        const auto at = [&](const Image& img) { return &img.rgba[(static_cast<std::size_t>(std::lround(p.y)) * w + std::lround(p.x)) * 4]; };
+        for (int c = 0; c < 3; ++c) EXPECT_NEAR(at(raster)[c], at(triangles)[c], 8) << "region " << id;
+    }
+    // new colours: the same raster, and again the same picture as triangles
+    const auto builds = map.raster_builds();
+    for (auto& c : colors) c = Rgba{static_cast<std::uint8_t>(255 - c.r), c.b, c.g, 255};
+    map.set_feature_colors(colors);
+    const Image raster2 = frame();
+    EXPECT_EQ(map.raster_builds(), builds);
+    map.set_feature_raster(false);
+    const Image triangles2 = frame();
+    EXPECT_LT(differing(triangles2, raster2), w * h / 25);
+    EXPECT_GT(differing(raster, raster2), w * h / 2) << "the colours did change";
+}
 }  // namespace
 
 TEST(Gl, FrameCacheMatchesFullFramesGl33) { frame_cache_matches_full_frames(false); }
 TEST(Gl, FrameCacheMatchesFullFramesGles30) { frame_cache_matches_full_frames(true); }
+TEST(Gl, FeatureRasterMatchesTrianglesGl33) { feature_raster_matches_triangles(false); }
+TEST(Gl, FeatureRasterMatchesTrianglesGles30) { feature_raster_matches_triangles(true); }
 TEST(Gl, ShadersAndFillsOnGl33Core) { draws_two_squares(false); }
 TEST(Gl, ShadersAndFillsOnGles30) { draws_two_squares(true); }

@@ -9,6 +9,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <unistd.h>
@@ -174,6 +175,116 @@ TEST(MapRenderer, FrameCachePicturesAreSlicedAndCompleteWithinEightFrames) {
     map.render();
     EXPECT_EQ(map.cache_redraws(), 2u);
     EXPECT_FALSE(map.picture_pending());
+}
+
+namespace {
+bool draws_triangles(const NullDevice& d) {
+    return std::any_of(d.calls.begin(), d.calls.end(), [](const DrawCall& c) { return c.indexed; });
+}
+}  // namespace
+
+TEST(MapRenderer, FeatureRasterDrawsZoomedOutFillsAsOneQuad) {
+    const gis::Scene scene = grid_scene(60);  // 3,600 features, 7,200 triangles
+    NullDevice device;
+    MapRenderer map(device, scene, nullptr);
+    map.set_viewport(1920, 1080);
+    map.set_level(5);
+    map.camera().fit(gis::Box{-0.3, -0.3, 0.3, 0.3});
+    map.render();
+    const FrameCounters triangles = device.counters();
+    EXPECT_FALSE(map.raster_pending()) << "off by default";
+
+    map.set_feature_raster(true, 1000);
+    EXPECT_TRUE(map.raster_pending());
+    EXPECT_TRUE(map.update(0)) << "frames are wanted while it is drawn";
+    const int targets = device.targets_created;
+    device.begin_frame();
+    map.render();  // without the frame cache: this frame's fills are triangles, then the raster in one go
+    EXPECT_EQ(device.targets_created, targets + 1);
+    EXPECT_TRUE(map.raster_ready());
+    EXPECT_FALSE(map.update(0));
+    EXPECT_EQ(map.raster_builds(), 1u);
+
+    device.begin_frame();
+    device.calls.clear();
+    map.render();
+    EXPECT_FALSE(draws_triangles(device)) << "the fills are the raster's quad";
+    EXPECT_LT(device.counters().vertices, triangles.vertices);
+
+    // colours, hover and selection are looked up per pixel: nothing is drawn into the raster again
+    std::vector<Rgba> colors(3600, Rgba{10, 20, 30, 255});
+    map.set_feature_colors(colors);
+    map.set_hover(3);
+    map.set_selection(5);
+    device.begin_frame();
+    device.calls.clear();
+    map.render();
+    EXPECT_FALSE(draws_triangles(device));
+    EXPECT_EQ(map.raster_builds(), 1u);
+    EXPECT_EQ(device.targets_created, targets + 1);
+
+    // zoomed in past its texels (and to a few triangles): triangles again
+    map.camera().zoom_about(8.0, {960, 540});
+    device.begin_frame();
+    device.calls.clear();
+    map.render();
+    EXPECT_TRUE(draws_triangles(device));
+    map.camera().fit(gis::Box{-0.3, -0.3, 0.3, 0.3});
+
+    // a window resized a little keeps the raster; one a third the size gets a new, smaller one
+    map.set_viewport(1800, 1000);
+    map.render();
+    EXPECT_EQ(map.raster_builds(), 1u);
+    map.set_viewport(640, 360);
+    EXPECT_TRUE(map.raster_pending());
+    map.render();
+    EXPECT_EQ(map.raster_builds(), 2u);
+    EXPECT_TRUE(map.raster_ready());
+
+    // a level light enough to draw as triangles at every zoom has none
+    map.set_feature_raster(true, 100000);
+    EXPECT_FALSE(map.raster_pending());
+    EXPECT_FALSE(map.raster_ready());
+    device.begin_frame();
+    device.calls.clear();
+    map.render();
+    EXPECT_TRUE(draws_triangles(device));
+}
+
+TEST(MapRenderer, FeatureRasterIsDrawnASliceAFrameWithTheFrameCache) {
+    const gis::Scene scene = grid_scene(60);
+    NullDevice device;
+    MapRenderer map(device, scene, nullptr);
+    map.set_viewport(1920, 1080);
+    map.set_level(5);
+    map.camera().fit(gis::Box{-0.3, -0.3, 0.3, 0.3});
+    map.set_frame_cache(true);
+    map.set_frame_budget(1);
+    map.set_feature_raster(true, 1000);
+    map.camera().pan(0, 0);
+    EXPECT_TRUE(map.raster_pending());
+    int frames = 0;
+    while (map.raster_pending() && frames < 30) {
+        device.begin_frame();
+        map.render();
+        ++frames;
+    }
+    EXPECT_TRUE(map.raster_ready());
+    EXPECT_GE(frames, 2) << "drawn over several frames";
+    EXPECT_LE(frames, 9) << "and complete within 8 frames of slices";
+    // the next picture's fills are the raster's quad: no triangles while it is drawn
+    map.camera().pan(400, 0);
+    frames = 0;
+    do {
+        device.begin_frame();
+        device.calls.clear();
+        map.camera().pan(0, 0);
+        map.render();
+        EXPECT_FALSE(draws_triangles(device)) << "frame " << frames;
+        ++frames;
+    } while (map.picture_pending() && frames < 30);
+    EXPECT_LE(frames, 9);
+    EXPECT_EQ(map.raster_builds(), 1u);
 }
 
 TEST(MapRenderer, LodFollowsZoom) {
