@@ -84,18 +84,17 @@ RenderCacheBlob::~RenderCacheBlob() { sqlite3_close_v2(m_db); }
 std::vector<std::uint8_t> RenderCacheBlob::read(std::uint64_t offset, std::uint64_t size) const {
     if (offset > m_size || size > m_size - offset)
         throw BundleError(fmt::format("{}: render cache {}: a read beyond the end of the stored blob", m_path.string(), m_key));
-    std::vector<std::uint8_t> out;
-    out.reserve(size);
+    // straight into the result, part by part (no copy of each part on the way)
+    std::vector<std::uint8_t> out(size);
     for (const Part& p : m_parts) {
         if (p.offset + p.size <= offset || p.offset >= offset + size) continue;
         const std::uint64_t from = std::max(offset, p.offset), to = std::min(offset + size, p.offset + p.size);
-        const auto bytes = read_part(p, from - p.offset, to - from);
-        out.insert(out.end(), bytes.begin(), bytes.end());
+        read_part(p, from - p.offset, to - from, out.data() + (from - offset));
     }
     return out;
 }
 
-std::vector<std::uint8_t> RenderCacheBlob::read_part(const Part& part, std::uint64_t offset, std::uint64_t size) const {
+void RenderCacheBlob::read_part(const Part& part, std::uint64_t offset, std::uint64_t size, std::uint8_t* out) const {
     const auto fail = [&](std::string_view why) {
         return BundleError(fmt::format("{}: render cache {}: {}", m_path.string(), part.key, why));
     };
@@ -118,11 +117,9 @@ std::vector<std::uint8_t> RenderCacheBlob::read_part(const Part& part, std::uint
     if (!same) throw fail("the stored blob was replaced or removed while the program was reading it");
     sqlite3_blob* blob = nullptr;
     if (sqlite3_blob_open(m_db, "main", "render_cache", "data", part.rowid, 0, &blob) != SQLITE_OK) throw fail(sqlite3_errmsg(m_db));
-    std::vector<std::uint8_t> out(size);
-    const int rc = size == 0 ? SQLITE_OK : sqlite3_blob_read(blob, out.data(), static_cast<int>(size), static_cast<int>(offset));
+    const int rc = size == 0 ? SQLITE_OK : sqlite3_blob_read(blob, out, static_cast<int>(size), static_cast<int>(offset));
     sqlite3_blob_close(blob);
     if (rc != SQLITE_OK) throw fail(sqlite3_errmsg(m_db));
-    return out;
 }
 
 void store_render_cache(Bundle& bundle, std::string_view key, std::string_view content_hash,

@@ -52,7 +52,7 @@ private:
         mutable std::int64_t rowid = 0;
         std::uint64_t offset = 0, size = 0;
     };
-    std::vector<std::uint8_t> read_part(const Part& part, std::uint64_t offset, std::uint64_t size) const;
+    void read_part(const Part& part, std::uint64_t offset, std::uint64_t size, std::uint8_t* out) const;
     std::filesystem::path m_path;
     std::string m_key, m_hash;
     std::vector<Part> m_parts;

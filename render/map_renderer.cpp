@@ -710,8 +710,8 @@ bool MapRenderer::raster_ready() const {
 }
 
 // Begin the raster the drawn level wants, or draw its next slice: with the frame cache on, a frame's
-// budget when no picture is under way (at least an eighth of it, so it is complete within 8 such
-// frames); without, all of it.
+// budget when the view rests and no picture is under way (at least an eighth of it, so it is complete
+// within 8 such frames); without, all of it.
 void MapRenderer::advance_raster() {
     const auto want = raster_spec();
     if (!want) return;
@@ -743,7 +743,8 @@ void MapRenderer::advance_raster() {
         if (std::any_of(m_job.items.begin(), m_job.items.end(), [](const MapItem& i) { return i.kind == Kind::Raster; }))
             m_job.active = false;
     }
-    if (r.complete || (m_cache_on && m_job.active)) return;
+    // with the frame cache, only in frames with nothing else to do: the view at rest, no picture under way
+    if (r.complete || (m_cache_on && (m_job.active || m_camera.moving()))) return;
     std::uint32_t take = r.total - r.next;
     if (m_cache_on && m_frame_budget > 0) {
         const std::uint64_t triangles = std::max<std::uint64_t>(m_frame_budget, (r.total / 3 + k_max_picture_frames - 1) / k_max_picture_frames);

@@ -98,8 +98,9 @@ public:
     // `min_triangles` fill triangles in view, and the view is zoomed out far enough that a texel of the
     // raster is at most 1/1.5 of a pixel, the fills are one quad: a texture of feature indices over the
     // whole level, drawn once per level and window size, looked up per pixel and coloured like a
-    // triangle. Colours, hover and selection still change nothing in it. While it is being drawn (a
-    // slice a frame with the frame cache on, else in one go) fills are triangles; update() stays true.
+    // triangle. Colours, hover and selection still change nothing in it. While it is being drawn (with
+    // the frame cache on, a slice a frame while the view rests; else in one go) fills are triangles;
+    // update() stays true.
     // Levels of more than 65,535 features are always drawn as triangles.
     void set_feature_raster(bool on, std::uint64_t min_triangles = 40000) {
         m_raster_on = on;

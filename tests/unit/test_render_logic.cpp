@@ -263,6 +263,11 @@ TEST(MapRenderer, FeatureRasterIsDrawnASliceAFrameWithTheFrameCache) {
     map.set_feature_raster(true, 1000);
     map.camera().pan(0, 0);
     EXPECT_TRUE(map.raster_pending());
+    device.begin_frame();
+    map.render();
+    EXPECT_EQ(map.raster_builds(), 0u);
+    EXPECT_TRUE(map.raster_pending()) << "not while the view moves";
+    map.camera().settle();
     int frames = 0;
     while (map.raster_pending() && frames < 30) {
         device.begin_frame();
