@@ -101,9 +101,26 @@ void import_indicators(Context& c, std::vector<gis::SourceFeature>& rows) {
     if (!code_i) throw ImportError(fmt::format("{}: no region code column (region_code, code, 代码, 区划代码 …) among: {}", c.info.file, detail::join(f, ", ")));
     struct Column { std::size_t index; const Metric* metric; std::string period; };
     std::vector<Column> wide;
-    const bool long_format = metric_i && value_i;
+    // Columns mapped by the caller (--column income=tp_income_pc) come first and make the table wide.
+    for (const auto& [column, metric] : c.opt.columns) {
+        const auto i = detail::find_field(f, column, {});
+        if (column.empty() || !i) {
+            throw ImportError(fmt::format("--column {}={}: no column '{}' in {} (columns: {})", column, metric, column, c.info.file, detail::join(f, ", ")));
+        }
+        const auto mc = parse_metric_header(metric);
+        if (!mc) {
+            throw ImportError(fmt::format("--column {}={}: '{}' is not a metric key or Chinese name from the catalogue (`onemap info` lists them)",
+                                          column, metric, metric));
+        }
+        if (std::any_of(wide.begin(), wide.end(), [&](const Column& w) { return w.index == *i; })) {
+            throw ImportError(fmt::format("--column {}={}: column '{}' is mapped twice", column, metric, f[*i]));
+        }
+        wide.push_back({*i, mc->metric, mc->period});
+    }
+    const bool long_format = wide.empty() && metric_i && value_i;
     if (!long_format) {
         for (std::size_t i = 0; i < f.size(); ++i) {
+            if (std::any_of(wide.begin(), wide.end(), [&](const Column& w) { return w.index == i; })) continue;
             if (auto mc = parse_metric_header(f[i])) wide.push_back({i, mc->metric, mc->period});
         }
         if (wide.empty()) {
