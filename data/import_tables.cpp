@@ -84,6 +84,15 @@ struct Context {
     ImportSummary& s;
     const gis::SourceInfo& info;
     std::unordered_map<std::string, int> region_level;  // code → level
+    // The code as typed when the bundle holds a region of exactly that code and `normalised` is not one:
+    // 410100 is the padded form of the city 4101, but a data set that numbers a county 410100 has it
+    // as a county in the bundle (its boundaries were imported by level), and then the county is meant.
+    std::string as_held(std::string_view raw, const std::string& normalised, int level = 0) const {
+        const std::string typed = ascii_digits(raw);
+        if (typed == normalised || region_level.contains(normalised)) return normalised;
+        const auto it = region_level.find(typed);
+        return it != region_level.end() && (level == 0 || it->second == level) ? typed : normalised;
+    }
     void reject(const gis::SourceFeature& row, std::string reason, std::string field, std::string found, std::string expected) {
         // Row numbers as a spreadsheet shows them: the header is row 1.
         s.add({Outcome::Rejected, std::move(reason), info.file, info.layer,
@@ -173,6 +182,7 @@ void import_indicators(Context& c, std::vector<gis::SourceFeature>& rows) {
                 c.reject(row, problem.reason, problem.field == "value" ? column : problem.field, problem.found, problem.expected);
                 continue;
             }
+            r->code = c.as_held(code, r->code);
             if (r->code == "4190" && !c.region_level.contains("4190") && c.region_level.contains("419001")) {
                 r->code = "419001";  // statistical lists file 济源 under a pseudo-city 4190; the bundle has the unit itself
             }
@@ -381,6 +391,7 @@ void import_points(Context& c, std::vector<gis::SourceFeature>& rows, TableKind 
         std::string county = county_i ? cell(row, county_i) : std::string();
         if (!county.empty()) {
             auto v = normalise_any_code(county);
+            if (v) v = c.as_held(county, *v, static_cast<int>(Level::County));
             if (!v || v->size() != 6 || !c.region_level.contains(*v)) {
                 c.reject(row, "county code not in the bundle", f[*county_i], county, "a 6-digit county code the bundle holds");
                 continue;

@@ -184,6 +184,34 @@ TEST(ImportTables, ColumnsMappedToMetricsFromAGeoPackageLayer) {
     EXPECT_EQ(test::read_bytes(bundle), before);
 }
 
+TEST(ImportTables, ACodeTheBundleHoldsAsTypedIsThatRegion) {
+    // 410100 is the padded form of the city 4101 (GB/T 2260), but a data set may number a county so
+    // (the peer renderers' synthetic province does): imported by level, the bundle holds the county.
+    const auto dir = case_dir("10c_code_as_held");
+    const auto bundle = dir / "bundle.gpkg";
+    write_layer(dir / "county.gpkg", "GPKG", 4490, {{"XZQDM"}, {"XZQMC"}},
+                {{{"410100", "甲县"}, box_wkt(113.5, 34.7, 113.6, 34.8)}, {{"410102", "中原区"}, box_wkt(113.6, 34.7, 113.7, 34.8)}});
+    data::BoundaryImportOptions b;
+    b.source.path = (dir / "county.gpkg").string();
+    b.level = data::Level::County;
+    b.threads = 1;
+    ASSERT_TRUE(data::import_boundaries(bundle, b).committed);
+    test::write_text(dir / "indicators.csv", "code,year,tp_income_pc\n410100,2024,9000\n4101,2024,8000\n410102000000,2024,7000\n");
+    auto s = import(bundle, dir / "indicators.csv", data::TableKind::Indicators);
+    ASSERT_TRUE(s.committed) << data::to_text(s);
+    const auto rows = indicators(bundle);
+    EXPECT_DOUBLE_EQ(rows.at("410100/2024/tp_income_pc"), 9000);
+    EXPECT_DOUBLE_EQ(rows.at("410102/2024/tp_income_pc"), 7000);  // padding still stripped
+    EXPECT_EQ(count(s, "rejected: region code not in the bundle"), 1) << data::to_text(s);  // the city 4101: not there
+    test::write_text(dir / "projects.csv", "name,county_code,lon,lat\n甲项目,410100,113.55,34.75\n乙项目,4101,113.55,34.75\n");
+    s = import(bundle, dir / "projects.csv", data::TableKind::Projects);
+    ASSERT_TRUE(s.committed) << data::to_text(s);
+    EXPECT_EQ(count(s, "rejected: county code not in the bundle"), 1) << data::to_text(s);
+    const auto projects = data::read_projects(bundle);
+    ASSERT_EQ(projects.size(), 1u);
+    EXPECT_EQ(projects[0].county_code, "410100");
+}
+
 TEST(ImportTables, HouseholdsAreHashedMaskedAndNeverLogged) {
     const auto dir = case_dir("12_households");
     const auto bundle = make_bundle(dir);
