@@ -13,7 +13,9 @@
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <memory>
+#include <thread>
 
 namespace onemap::app {
 
@@ -30,14 +32,90 @@ double peak_rss_mib() {
     return static_cast<double>(ru.ru_maxrss) / 1024.0;
 }
 
-double run_wall(const std::string& command, int* rc = nullptr) {
-    const auto t0 = clock_type::now();
-    const int r = std::system((command + " > /dev/null 2>&1").c_str());
-    if (rc) *rc = r;
-    return since(t0);
+bool have(const std::string& probe) { return std::system((probe + " > /dev/null 2>&1").c_str()) == 0; }
+
+std::string quoted(const std::string& s) {  // one shell word
+    std::string out = "'";
+    for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    return out + "'";
 }
 
-bool have(const std::string& probe) { return std::system((probe + " > /dev/null 2>&1").c_str()) == 0; }
+// One run of a shell command: wall seconds, exit status and what it printed (stdout and stderr).
+struct Run {
+    double wall = 0;
+    int rc = 0;
+    std::string output;
+};
+Run run_captured(const std::string& command) {
+    Run r;
+    const auto t0 = clock_type::now();
+    FILE* p = ::popen((command + " 2>&1").c_str(), "r");
+    if (!p) {
+        r.rc = -1;
+        return r;
+    }
+    char buf[4096];
+    for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, p)) > 0;) r.output.append(buf, n);
+    r.rc = ::pclose(p);
+    r.wall = since(t0);
+    return r;
+}
+
+// A renderer run end to end: one warm-up run (also the probe), then `runs` timed runs; the median.
+struct Timed {
+    int runs = 0;             // timed runs (0: only the probe ran, see `failed`)
+    double median = 0, min = 0, max = 0;
+    bool failed = false;
+    std::string why;          // the last lines of a failed run's output
+    std::string output;       // the last run's output (the peers print their own timers)
+};
+Timed timed(const std::string& command, int runs, bool warm_up = true) {
+    Timed t;
+    auto failure = [&](const Run& r) {
+        t.failed = true;
+        std::string tail = r.output.size() > 300 ? r.output.substr(r.output.size() - 300) : r.output;
+        std::replace(tail.begin(), tail.end(), '\n', ' ');
+        std::replace(tail.begin(), tail.end(), '|', '/');
+        t.why = fmt::format("exit {}: {}", r.rc, tail);
+        return t;
+    };
+    if (warm_up) {
+        const Run r = run_captured(command);
+        if (r.rc != 0) return failure(r);
+    }
+    std::vector<double> walls;
+    for (int i = 0; i < runs; ++i) {
+        Run r = run_captured(command);
+        if (r.rc != 0) return failure(r);
+        walls.push_back(r.wall);
+        t.output = std::move(r.output);
+    }
+    std::sort(walls.begin(), walls.end());
+    t.runs = runs;
+    t.median = walls[walls.size() / 2];
+    t.min = walls.front();
+    t.max = walls.back();
+    return t;
+}
+
+// The number after `"key": ` in a peer script's JSON line (its own timers), or after `key ` in
+// `onemap render`'s summary line ("frame 0.171 s"); negative when absent.
+double number_after(const std::string& text, const std::string& key) {
+    for (const std::string& k : {"\"" + key + "\": ", key + " "}) {
+        const auto at = text.rfind(k);
+        if (at == std::string::npos) continue;
+        try {
+            return std::stod(text.substr(at + k.size()));
+        } catch (...) {
+        }
+    }
+    return -1;
+}
+
+std::string walls_text(const Timed& t) {
+    if (t.runs == 1) return fmt::format("{:.2f} s (1 run)", t.median);
+    return fmt::format("{:.2f} s ({:.2f}–{:.2f}, median of {})", t.median, t.min, t.max, t.runs);
+}
 
 struct PathStats {
     double median_ms = 0, p95_ms = 0, max_ms = 0;
@@ -75,19 +153,155 @@ PathStats scripted_path(MapSession& s) {
     return st;
 }
 
+
+struct BenchArgs {
+    std::string bundle;
+    std::string sizes = "1920x1080,3840x2160";
+    std::vector<std::string> levels{"county", "township", "village"};
+    bool skip_build = false;
+    bool skip_peers = false;
+    bool peers = false;             // only the side-by-side table
+    bool skip_qgis_labels = false;  // QGIS with 50,000 village labels takes about two minutes
+    std::string peer_work = "/tmp/onemap-peer-bench";
+    std::string peer_scripts = "../shared/bench";
+    std::string peer_bundle;        // default: peer_work/onemap-peer.gpkg (scripts/bench-peers makes it)
+    std::string peer_size = "1920x1080";
+    std::string peer_metric = "tp_income_pc";
+    std::string peer_period = "2024";
+    int runs = 3;
+};
+
+// The same map through onemap and the peers (QGIS, mapnik, GDAL: ../shared/bench), each a whole process
+// writing a village-level PNG, one warm-up run and then the median of `runs`. onemap draws the bundle
+// that scripts/bench-peers built from the peers' GeoPackage with onemap's own importers; the PNGs land
+// in PEER_WORK/out/ for contact_sheet.py.
+void side_by_side(const BenchArgs& a, const std::string& exe) {
+    namespace fs = std::filesystem;
+    const std::string out = a.peer_work + "/out";
+    std::error_code ec;
+    fs::create_directories(out, ec);
+    if (ec) throw std::runtime_error(fmt::format("cannot create {} for the PNGs: {}", out, ec.message()));
+    int pw = 0, ph = 0;
+    if (!parse_size(a.peer_size, pw, ph)) throw std::invalid_argument("--peer-size '" + a.peer_size + "' is not WIDTHxHEIGHT");
+    const std::string size = fmt::format("{}x{}", pw, ph);
+    const std::string render = exe + " render --size " + size + " --level village --bundle ";
+
+    auto load = [] {
+        std::ifstream f("/proc/loadavg");
+        std::string one, five;
+        f >> one >> five;
+        return one.empty() ? std::string("unknown") : one + " (1 min), " + five + " (5 min)";
+    };
+    const std::string load_before = load();
+    fmt::print("\n| renderer | map | villages {} PNG, whole process | draw (its own timer) | ratio (peer / onemap) | notes |\n"
+               "|---|---|---|---|---|---|\n", size);
+    auto own = [](const Timed& t, const std::string& key) {
+        const double v = number_after(t.output, key);
+        return v < 0 ? std::string("–") : fmt::format("{:.2f} s", v);
+    };
+    auto result = [&](const Timed& t) { return t.failed ? "FAILED (" + t.why + ")" : walls_text(t); };
+
+    // Our demo province, as before (the figures above are of this bundle).
+    const Timed demo = timed(render + quoted(a.bundle) + " --out " + quoted(out + "/onemap_demo_villages.png"), a.runs);
+    const Timed demo_labels = timed(render + quoted(a.bundle) + " --labels --points projects,sites --out " +
+                                        quoted(out + "/onemap_demo_labels_villages.png"), 1, false);
+    fmt::print("| onemap | demo province (our bundle) | {} | {} | – | with labels + points: {} |\n", result(demo), own(demo, "frame"),
+               demo_labels.failed ? "FAILED (" + demo_labels.why + ")" : fmt::format("{:.2f} s (1 run)", demo_labels.median));
+    std::fflush(stdout);
+    if (a.skip_peers) return;
+
+    // The peers' map, drawn by onemap.
+    const std::string py = "/usr/bin/python3";
+    const std::string gpkg = a.peer_work + "/province.gpkg";
+    const std::string peer_bundle = a.peer_bundle.empty() ? a.peer_work + "/onemap-peer.gpkg" : a.peer_bundle;
+    const bool have_gpkg = fs::exists(gpkg);
+    Timed ours, ours_labels;
+    if (fs::exists(peer_bundle)) {
+        const std::string choro = render + quoted(peer_bundle) + " --metric " + a.peer_metric + " --period " + a.peer_period +
+                                  " --classes 7 --method quantile";
+        ours = timed(choro + " --out " + quoted(out + "/onemap_villages.png"), a.runs);
+        ours_labels = timed(choro + " --labels --points projects --out " + quoted(out + "/onemap_labels_villages.png"), a.runs);
+        fmt::print("| onemap | peer dataset ({}) | {} | {} | 1.0 | quantile 7 classes of {} {} |\n", peer_bundle, result(ours), own(ours, "frame"),
+                   a.peer_metric, a.peer_period);
+        fmt::print("| onemap + labels + points | peer dataset | {} | {} | 1.0 | village names (placed without overlap), 3,000 projects |\n",
+                   result(ours_labels), own(ours_labels, "frame"));
+    } else {
+        ours.failed = ours_labels.failed = true;
+        fmt::print("| onemap | peer dataset | not run: {} missing (scripts/bench-peers builds it from {}) | – | – | ratios below against the demo bundle |\n",
+                   peer_bundle, gpkg);
+    }
+    std::fflush(stdout);
+    const Timed& base = ours.failed ? demo : ours;
+    const Timed& base_labels = ours_labels.failed ? demo_labels : ours_labels;
+
+    struct Peer {
+        std::string name, probe, command;
+        const Timed* base;
+        double reference;  // ../shared/bench/results.md, villages
+        std::string own_key, note;
+        bool once = false;
+        bool skip = false;
+    };
+    const std::string qgis = py + " " + quoted(a.peer_scripts + "/render_qgis.py") + " " + quoted(gpkg) + " villages ";
+    const std::string mapnik = py + " " + quoted(a.peer_scripts + "/render_mapnik.py") + " " + quoted(gpkg) + " villages ";
+    const std::string gdal = "SIZE='" + std::to_string(pw) + " " + std::to_string(ph) + "' bash " + quoted(a.peer_scripts + "/render_gdal.sh") + " " +
+                             quoted(gpkg) + " villages ";
+    const std::string qgis_probe = py + " -c 'import qgis.core'", mapnik_probe = py + " -c 'import mapnik'", gdal_probe = "command -v gdal_rasterize";
+    const std::vector<Peer> peers = {
+        {"QGIS", qgis_probe, qgis + quoted(out + "/qgis_villages.png") + " --size " + size, &base, 2.01, "render",
+         "PyQGIS 3.22, parallel job, antialiased, 1 px simplification"},
+        {"QGIS + labels + points", qgis_probe, qgis + quoted(out + "/qgis_labels_villages.png") + " --size " + size + " --labels --points",
+         &base_labels, 121.3, "render", "every village name (PAL labelling); one run, no warm-up", true, a.skip_qgis_labels},
+        {"mapnik", mapnik_probe, mapnik + quoted(out + "/mapnik_villages.png") + " --size " + size, &base, 1.73, "render",
+         "mapnik 3.1, AGG, ogr plugin"},
+        {"mapnik + labels + points", mapnik_probe, mapnik + quoted(out + "/mapnik_labels_villages.png") + " --size " + size + " --labels --points",
+         &base_labels, 5.08, "render", "TextSymbolizer (interior placement), MarkersSymbolizer"},
+        {"gdal_rasterize (render_gdal.sh)", gdal_probe, gdal + quoted(out + "/gdal_villages.tif"), &base, 0.93, "rasterize",
+         "class numbers burnt into a Byte GeoTIFF: no colours, no borders, no antialiasing"},
+        {"gdal_rasterize + outlines", gdal_probe, gdal + quoted(out + "/gdal_outlines_villages.tif") + " --outlines", &base, 1.55, "rasterize",
+         "a second pass burns the borders (SpatiaLite ST_Boundary)"},
+    };
+    for (const Peer& p : peers) {
+        const double b = p.base->failed ? 0 : p.base->median;
+        auto ratio = [&](double v) { return b > 0 ? fmt::format("{:.1f}×", v / b) : std::string("–"); };
+        if (p.skip) {
+            fmt::print("| {} | peer dataset | skipped (--skip-qgis-labels) | – | reference {:.1f} s → {} | {} |\n", p.name, p.reference,
+                       ratio(p.reference), p.note);
+        } else if (!have(p.probe)) {
+            fmt::print("| {} | – | not run: not installed here (scripts/bench-peers installs it) | – | reference {:.2f} s → {} | "
+                       "reference figure from ../shared/bench/results.md |\n", p.name, p.reference, ratio(p.reference));
+        } else if (!have_gpkg) {
+            fmt::print("| {} | – | not run: {} missing (scripts/bench-peers makes it) | – | reference {:.2f} s → {} | |\n", p.name, gpkg,
+                       p.reference, ratio(p.reference));
+        } else {
+            const Timed t = p.once ? timed(p.command, 1, false) : timed(p.command, a.runs);
+            fmt::print("| {} | peer dataset (the GeoPackage) | {} | {} | {} | {} |\n", p.name, result(t), own(t, p.own_key),
+                       t.failed ? "–" : ratio(t.median), p.note);
+        }
+        std::fflush(stdout);
+    }
+    // Our bundle through GDAL as well, as before: the villages burnt as one value.
+    if (have(gdal_probe)) {
+        const std::string tif = out + "/gdal_demo_villages.tif";
+        const Timed t = timed("gdal_rasterize -q -l regions -where 'level=5' -burn 255 -ot Byte -ts " + std::to_string(pw) + " " + std::to_string(ph) +
+                              " -of GTiff " + quoted(a.bundle) + " " + quoted(tif), a.runs);
+        fmt::print("| gdal_rasterize | demo province (our bundle) | {} | – | {} | villages burnt as one value (no classes, no colours, no borders); "
+                   "ratio against onemap's demo row |\n", result(t), t.failed || demo.failed ? std::string("–") : fmt::format("{:.1f}×", t.median / demo.median));
+    }
+    fmt::print("\nload average before: {}; after: {} ({} cores)\n", load_before, load(), std::thread::hardware_concurrency());
+    if (have(py + " -c 'import PIL, osgeo'") && have_gpkg) {
+        const Run r = run_captured("cd " + quoted(a.peer_work) + " && " + py + " " + quoted(a.peer_scripts + "/contact_sheet.py") +
+                                   " onemap onemap_labels qgis qgis_labels mapnik mapnik_labels gdal gdal_outlines");
+        fmt::print("\nPNGs in {}/; side by side (villages column): {}\n", out, r.rc == 0 ? out + "/contact_sheet.png" : "contact sheet FAILED: " + r.output);
+    } else {
+        fmt::print("\nPNGs in {}/\n", out);
+    }
+}
+
 }  // namespace
 
 void add_bench_command(CLI::App& app, ExitCode& exit) {
-    struct Args {
-        std::string bundle;
-        std::string sizes = "1920x1080,3840x2160";
-        std::vector<std::string> levels{"county", "township", "village"};
-        bool skip_build = false;
-        bool skip_peers = false;
-        std::string peer_work = "/tmp/onemap-peer-bench";
-        std::string peer_scripts = "../shared/bench";
-    };
-    auto args = std::make_shared<Args>();
+    auto args = std::make_shared<BenchArgs>();
     CLI::App* bench = app.add_subcommand("bench", "性能测试 / benchmarks (tables, not tests)");
     bench->require_subcommand(1);
     CLI::App* cmd = bench->add_subcommand("render", "renderer figures at province scale, and peer renderers side by side");
@@ -95,7 +309,15 @@ void add_bench_command(CLI::App& app, ExitCode& exit) {
     cmd->add_option("--sizes", args->sizes, "comma-separated WxH")->capture_default_str();
     cmd->add_option("--levels", args->levels, "levels to measure")->delimiter(',')->capture_default_str();
     cmd->add_flag("--skip-build", args->skip_build, "do not time the cold scene build");
-    cmd->add_flag("--skip-peers", args->skip_peers, "do not run QGIS / mapnik / GDAL");
+    cmd->add_flag("--skip-peers", args->skip_peers, "do not run QGIS / mapnik / GDAL, nor onemap on their dataset");
+    cmd->add_flag("--peers", args->peers, "only the side-by-side table: onemap and the peers end to end (no scene build, no frame figures)");
+    cmd->add_flag("--skip-qgis-labels", args->skip_qgis_labels, "do not run QGIS with village labels (about two minutes a run)");
+    cmd->add_option("--peer-bundle", args->peer_bundle, "onemap bundle of the peer dataset (default PEER_WORK/onemap-peer.gpkg; scripts/bench-peers makes it)");
+    cmd->add_option("--peer-size", args->peer_size, "WxH of the side-by-side PNGs")->capture_default_str();
+    cmd->add_option("--peer-metric", args->peer_metric, "the metric the peer bundle holds the peers' `income` as")->capture_default_str();
+    cmd->add_option("--peer-period", args->peer_period, "its period")->capture_default_str();
+    cmd->add_option("--runs", args->runs, "timed runs per renderer in the side-by-side table, after one warm-up (median)")->capture_default_str()
+        ->check(CLI::Range(1, 99));
     cmd->add_option("--peer-scripts", args->peer_scripts, "folder of the peer scripts")->capture_default_str();
     cmd->add_option("--peer-work", args->peer_work, "peer dataset/output folder (BENCH_WORK)")->capture_default_str();
     cmd->callback([args, &exit] {
@@ -109,7 +331,7 @@ void add_bench_command(CLI::App& app, ExitCode& exit) {
             }
             fmt::print("onemap bench render — {}\n\n", args->bundle);
             // 1. cold scene build
-            if (!args->skip_build) {
+            if (!args->skip_build && !args->peers) {
                 const data::Bundle bundle = data::Bundle::open(args->bundle, data::OpenMode::ReadOnly);
                 const auto t0 = clock_type::now();
                 const SceneLoad s = load_scene(bundle, false, false);
@@ -121,13 +343,14 @@ void add_bench_command(CLI::App& app, ExitCode& exit) {
                            st.seconds_anchors, st.input_vertices, st.arcs, st.triangles);
             }
             std::vector<std::pair<int, int>> sizes;
-            for (std::string rest = args->sizes; !rest.empty();) {
+            for (std::string rest = args->peers ? std::string() : args->sizes; !rest.empty();) {
                 const auto comma = rest.find(',');
                 int w = 0, h = 0;
                 if (parse_size(rest.substr(0, comma), w, h)) sizes.push_back({w, h});
                 rest = comma == std::string::npos ? "" : rest.substr(comma + 1);
             }
-            fmt::print("\n| size | level | start → first frame (open / cache / values / frame) | steady frame median / p95 / max ms | "
+            if (!sizes.empty())
+                fmt::print("\n| size | level | start → first frame (open / cache / values / frame) | steady frame median / p95 / max ms | "
                        "draw calls avg / max | vertices avg / max | moving with frame cache median / p95 / max ms (pictures drawn) | "
                        "recolour ms | labels frame ms: placing (placed) |\n"
                        "|---|---|---|---|---|---|---|---|---|\n");
@@ -205,67 +428,13 @@ void add_bench_command(CLI::App& app, ExitCode& exit) {
                     std::fflush(stdout);
                 }
             }
-            fmt::print("\npeak memory (this process): {:.0f} MiB\n", peak_rss_mib());
+            if (!sizes.empty()) fmt::print("\npeak memory (this process): {:.0f} MiB\n", peak_rss_mib());
 
-            // end to end, as the peers are measured: a whole process writing a 1080p village PNG
+            // end to end, as the peers are measured: whole processes writing a village PNG, onemap's and the peers'
             char self[4096] = {};
             const ssize_t n = ::readlink("/proc/self/exe", self, sizeof self - 1);
             const std::string exe = n > 0 ? std::string(self, static_cast<std::size_t>(n)) : "onemap";
-            const std::string png = (std::filesystem::temp_directory_path() / "onemap_bench_villages.png").string();
-            int rc = 0;
-            run_wall(exe + " render --quiet --bundle " + args->bundle + " --level village --size 1920x1080 --out " + png, &rc);
-            std::vector<double> walls;
-            for (int i = 0; i < 3; ++i) walls.push_back(run_wall(exe + " render --quiet --bundle " + args->bundle +
-                                                                 " --level village --size 1920x1080 --out " + png, &rc));
-            std::sort(walls.begin(), walls.end());
-            const double ours = walls[1];
-            const double ours_labels = run_wall(exe + " render --quiet --bundle " + args->bundle +
-                                                " --level village --labels --points projects,sites --size 1920x1080 --out " + png, &rc);
-            fmt::print("\n| renderer | villages 1080p PNG, whole process | ratio (peer / onemap) | notes |\n|---|---|---|---|\n");
-            fmt::print("| onemap | {:.2f} s (median of 3) | 1.0 | with labels + points: {:.2f} s{} |\n", ours, ours_labels,
-                       rc ? " (render FAILED)" : "");
-            if (args->skip_peers) return;
-            const std::string py = "/usr/bin/python3";
-            const std::string peer_gpkg = args->peer_work + "/province.gpkg";
-            const bool peer_data = std::filesystem::exists(peer_gpkg);
-            struct Peer {
-                const char* name;
-                std::string probe, command;
-                double reference;
-            };
-            const Peer peers[] = {
-                {"QGIS", py + " -c 'import qgis.core'", py + " " + args->peer_scripts + "/render_qgis.py " + peer_gpkg + " villages " +
-                                                          args->peer_work + "/onemap_side_qgis.png", 2.01},
-                {"mapnik", py + " -c 'import mapnik'", py + " " + args->peer_scripts + "/render_mapnik.py " + peer_gpkg + " villages " +
-                                                         args->peer_work + "/onemap_side_mapnik.png", 1.73},
-            };
-            for (const Peer& p : peers) {
-                if (!have(p.probe)) {
-                    fmt::print("| {} | not run: not installed here (see ../shared/bench/README.md) | reference {:.2f} s → {:.1f}× | "
-                               "reference figure from ../shared/bench/results.md, 50,000 villages |\n",
-                               p.name, p.reference, p.reference / ours);
-                } else if (!peer_data) {
-                    fmt::print("| {} | not run: {} missing (make it with ../shared/bench/make_dataset.py) | reference {:.2f} s → {:.1f}× | |\n",
-                               p.name, peer_gpkg, p.reference, p.reference / ours);
-                } else {
-                    int prc = 0;
-                    const double wall = run_wall(p.command, &prc);
-                    fmt::print("| {} | {:.2f} s{} | {:.1f}× | peer dataset {} (its own villages) |\n", p.name, wall,
-                               prc ? " (FAILED)" : "", wall / ours, peer_gpkg);
-                }
-            }
-            if (have("command -v gdal_rasterize")) {
-                const std::string tif = (std::filesystem::temp_directory_path() / "onemap_bench_gdal.tif").string();
-                const std::string cmd = "gdal_rasterize -q -l regions -where 'level=5' -burn 255 -ot Byte -ts 1920 1080 -of GTiff " +
-                                        args->bundle + " " + tif + " && rm -f " + tif;
-                int grc = 0;
-                run_wall(cmd, &grc);
-                const double wall = run_wall(cmd, &grc);
-                fmt::print("| gdal_rasterize | {:.2f} s{} | {:.1f}× | same bundle, villages burnt as one value (no classes, no colours, no borders) |\n",
-                           wall, grc ? " (FAILED)" : "", wall / ours);
-            } else {
-                fmt::print("| gdal_rasterize | not run: not installed | – | |\n");
-            }
+            side_by_side(*args, exe);
         } catch (const std::exception& e) {
             fmt::print(stderr, "onemap bench render: {}\n", e.what());
             exit.value = 2;
