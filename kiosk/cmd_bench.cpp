@@ -1,5 +1,7 @@
 // `onemap bench render`: the renderer's figures as a table (a benchmark, not a test).
 #include "data/bundle.hpp"
+#include "data/features.hpp"
+#include "data/region_index.hpp"
 #include "kiosk/commands.hpp"
 #include "kiosk/map_scene.hpp"
 #include "kiosk/map_session.hpp"
@@ -11,6 +13,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -168,8 +171,44 @@ struct BenchArgs {
     std::string peer_size = "1920x1080";
     std::string peer_metric = "tp_income_pc";
     std::string peer_period = "2024";
+    std::string peer_county;        // the county view of the labels rows; default: the one with most villages
     int runs = 3;
 };
+
+// One county of the peer bundle, seen at the size of the PNGs: where village names fit, so that
+// labelling does real work in every renderer (at the province's scale onemap places no village name:
+// a name is drawn only where it fits inside its village).
+struct CountyView {
+    std::string code, name;
+    std::size_t villages = 0;
+    gis::Box box;          // the county's bounds, lon/lat
+    std::string extent;    // the peers' --extent: same centre and north–south scale as onemap's view
+};
+CountyView county_view(const std::string& bundle_path, const std::string& wanted, int w, int h) {
+    CountyView v;
+    {
+        const data::Bundle bundle = data::Bundle::open(bundle_path, data::OpenMode::ReadOnly);
+        const data::RegionIndex index = data::RegionIndex::load(bundle);
+        for (const data::RegionInfo* c : index.layer(data::Level::County)) {
+            if (c->level != data::Level::County || (!wanted.empty() && c->code != wanted)) continue;
+            std::size_t n = 0;
+            for (const std::string& t : c->children)
+                if (const data::RegionInfo* town = index.find(t)) n += town->children.size();
+            if (v.code.empty() || n > v.villages) v = CountyView{c->code, c->name, n, {}, {}};
+        }
+    }
+    if (v.code.empty()) throw std::invalid_argument(wanted.empty() ? bundle_path + " has no counties" : "--peer-county " + wanted + ": no such county in " + bundle_path);
+    for (const data::Region& r : data::read_regions(bundle_path, data::Level::County))
+        if (r.code == v.code) v.box = gis::bounds(r.geometry);
+    // onemap fits the box with 24 px to spare, east–west scaled by cos(latitude) (render/camera.cpp);
+    // the peers draw degrees square, so they get the same centre and degrees per pixel north–south.
+    const double cy = (v.box.min_y + v.box.max_y) / 2, cx = (v.box.min_x + v.box.max_x) / 2;
+    const double kx = std::cos(cy * 3.14159265358979 / 180.0);
+    const double scale = std::min((w - 48) / (v.box.width() * kx), (h - 48) / v.box.height());  // px per degree north–south
+    const double hx = w / scale / 2, hy = h / scale / 2;
+    v.extent = fmt::format("{:.6f},{:.6f},{:.6f},{:.6f}", cx - hx, cy - hy, cx + hx, cy + hy);
+    return v;
+}
 
 // The same map through onemap and the peers (QGIS, mapnik, GDAL: ../shared/bench), each a whole process
 // writing a village-level PNG, one warm-up run and then the median of `runs`. onemap draws the bundle
@@ -216,9 +255,10 @@ void side_by_side(const BenchArgs& a, const std::string& exe) {
     const std::string peer_bundle = a.peer_bundle.empty() ? a.peer_work + "/onemap-peer.gpkg" : a.peer_bundle;
     const bool have_gpkg = fs::exists(gpkg);
     Timed ours, ours_labels;
-    if (fs::exists(peer_bundle)) {
-        const std::string choro = render + quoted(peer_bundle) + " --metric " + a.peer_metric + " --period " + a.peer_period +
-                                  " --classes 7 --method quantile";
+    const bool have_bundle = fs::exists(peer_bundle);
+    const std::string choro = render + quoted(peer_bundle) + " --metric " + a.peer_metric + " --period " + a.peer_period +
+                              " --classes 7 --method quantile";
+    if (have_bundle) {
         ours = timed(choro + " --out " + quoted(out + "/onemap_villages.png"), a.runs);
         ours_labels = timed(choro + " --labels --points projects --out " + quoted(out + "/onemap_labels_villages.png"), a.runs);
         fmt::print("| onemap | peer dataset ({}) | {} | {} | 1.0 | quantile 7 classes of {} {} |\n", peer_bundle, result(ours), own(ours, "frame"),
@@ -280,6 +320,38 @@ void side_by_side(const BenchArgs& a, const std::string& exe) {
         }
         std::fflush(stdout);
     }
+    // Labels where names fit: one county's view, the same for every renderer.
+    if (have_bundle && have_gpkg) {
+        const CountyView cv = county_view(peer_bundle, a.peer_county, pw, ph);
+        fmt::print("| **one county's view** | {} {} ({} villages), peers' extent {} | | | | labels and points in a view where village names fit |\n",
+                   cv.code, cv.name, cv.villages, cv.extent);
+        const Timed o = timed(choro + " --region " + cv.code + " --labels --points projects --out " + quoted(out + "/onemap_county_villages.png"), a.runs);
+        auto placed = [](const std::string& text) {  // "…, 217 labels" in onemap render's summary line
+            const auto at = text.rfind(" labels");
+            if (at == std::string::npos) return std::string("?");
+            const auto from = text.find_last_not_of("0123456789", at - 1);
+            return text.substr(from + 1, at - from - 1);
+        };
+        fmt::print("| onemap + labels + points | county view | {} | {} | 1.0 | {} village names placed; the county's villages classified, the rest faded |\n",
+                   result(o), own(o, "frame"), o.failed ? "?" : placed(o.output));
+        std::fflush(stdout);
+        const std::vector<Peer> county_peers = {
+            {"QGIS + labels + points", qgis_probe, qgis + quoted(out + "/qgis_county_villages.png") + " --size " + size + " --labels --points --extent " + cv.extent,
+             &o, 0, "render", "the province's classes"},
+            {"mapnik + labels + points", mapnik_probe, mapnik + quoted(out + "/mapnik_county_villages.png") + " --size " + size + " --labels --points --extent " +
+             cv.extent, &o, 0, "render", "the province's classes"},
+        };
+        for (const Peer& p : county_peers) {
+            if (!have(p.probe)) {
+                fmt::print("| {} | county view | not run: not installed here | – | – | |\n", p.name);
+                continue;
+            }
+            const Timed t = timed(p.command, a.runs);
+            fmt::print("| {} | county view | {} | {} | {} | {} |\n", p.name, result(t), own(t, p.own_key),
+                       t.failed || o.failed ? std::string("–") : fmt::format("{:.1f}×", t.median / o.median), p.note);
+            std::fflush(stdout);
+        }
+    }
     // Our bundle through GDAL as well, as before: the villages burnt as one value.
     if (have(gdal_probe)) {
         const std::string tif = out + "/gdal_demo_villages.tif";
@@ -291,7 +363,7 @@ void side_by_side(const BenchArgs& a, const std::string& exe) {
     fmt::print("\nload average before: {}; after: {} ({} cores)\n", load_before, load(), std::thread::hardware_concurrency());
     if (have(py + " -c 'import PIL, osgeo'") && have_gpkg) {
         const Run r = run_captured("cd " + quoted(a.peer_work) + " && " + py + " " + quoted(a.peer_scripts + "/contact_sheet.py") +
-                                   " onemap onemap_labels qgis qgis_labels mapnik mapnik_labels gdal gdal_outlines");
+                                   " onemap onemap_labels qgis qgis_labels mapnik mapnik_labels gdal gdal_outlines onemap_county qgis_county mapnik_county");
         fmt::print("\nPNGs in {}/; side by side (villages column): {}\n", out, r.rc == 0 ? out + "/contact_sheet.png" : "contact sheet FAILED: " + r.output);
     } else {
         fmt::print("\nPNGs in {}/\n", out);
@@ -316,6 +388,7 @@ void add_bench_command(CLI::App& app, ExitCode& exit) {
     cmd->add_option("--peer-size", args->peer_size, "WxH of the side-by-side PNGs")->capture_default_str();
     cmd->add_option("--peer-metric", args->peer_metric, "the metric the peer bundle holds the peers' `income` as")->capture_default_str();
     cmd->add_option("--peer-period", args->peer_period, "its period")->capture_default_str();
+    cmd->add_option("--peer-county", args->peer_county, "county of the labels-in-one-county rows (default: the one with most villages)");
     cmd->add_option("--runs", args->runs, "timed runs per renderer in the side-by-side table, after one warm-up (median)")->capture_default_str()
         ->check(CLI::Range(1, 99));
     cmd->add_option("--peer-scripts", args->peer_scripts, "folder of the peer scripts")->capture_default_str();
