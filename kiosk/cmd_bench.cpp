@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include <sys/resource.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -37,7 +38,7 @@ double peak_rss_mib() {
 
 bool have(const std::string& probe) { return std::system((probe + " > /dev/null 2>&1").c_str()) == 0; }
 
-std::string quoted(const std::string& s) {  // one shell word
+std::string shell_word(const std::string& s) {  // one shell word
     std::string out = "'";
     for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
     return out + "'";
@@ -59,7 +60,8 @@ Run run_captured(const std::string& command) {
     }
     char buf[4096];
     for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, p)) > 0;) r.output.append(buf, n);
-    r.rc = ::pclose(p);
+    const int status = ::pclose(p);
+    r.rc = status == -1 ? -1 : WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
     r.wall = since(t0);
     return r;
 }
@@ -214,8 +216,10 @@ CountyView county_view(const std::string& bundle_path, const std::string& wanted
 // writing a village-level PNG, one warm-up run and then the median of `runs`. onemap draws the bundle
 // that scripts/bench-peers built from the peers' GeoPackage with onemap's own importers; the PNGs land
 // in PEER_WORK/out/ for contact_sheet.py.
-void side_by_side(const BenchArgs& a, const std::string& exe) {
+void side_by_side(const BenchArgs& args, const std::string& exe) {
     namespace fs = std::filesystem;
+    BenchArgs a = args;
+    a.peer_scripts = fs::absolute(a.peer_scripts).lexically_normal().string();  // the contact sheet runs from PEER_WORK
     const std::string out = a.peer_work + "/out";
     std::error_code ec;
     fs::create_directories(out, ec);
@@ -238,12 +242,18 @@ void side_by_side(const BenchArgs& a, const std::string& exe) {
         const double v = number_after(t.output, key);
         return v < 0 ? std::string("–") : fmt::format("{:.2f} s", v);
     };
+    auto placed = [](const std::string& text) {  // "…, 217 labels" in onemap render's summary line
+        const auto at = text.rfind(" labels");
+        if (at == std::string::npos) return std::string("?");
+        const auto from = text.find_last_not_of("0123456789", at - 1);
+        return text.substr(from + 1, at - from - 1);
+    };
     auto result = [&](const Timed& t) { return t.failed ? "FAILED (" + t.why + ")" : walls_text(t); };
 
     // Our demo province, as before (the figures above are of this bundle).
-    const Timed demo = timed(render + quoted(a.bundle) + " --out " + quoted(out + "/onemap_demo_villages.png"), a.runs);
-    const Timed demo_labels = timed(render + quoted(a.bundle) + " --labels --points projects,sites --out " +
-                                        quoted(out + "/onemap_demo_labels_villages.png"), 1, false);
+    const Timed demo = timed(render + shell_word(a.bundle) + " --out " + shell_word(out + "/onemap_demo_villages.png"), a.runs);
+    const Timed demo_labels = timed(render + shell_word(a.bundle) + " --labels --points projects,sites --out " +
+                                        shell_word(out + "/onemap_demo_labels_villages.png"), 1, false);
     fmt::print("| onemap | demo province (our bundle) | {} | {} | – | with labels + points: {} |\n", result(demo), own(demo, "frame"),
                demo_labels.failed ? "FAILED (" + demo_labels.why + ")" : fmt::format("{:.2f} s (1 run)", demo_labels.median));
     std::fflush(stdout);
@@ -256,15 +266,15 @@ void side_by_side(const BenchArgs& a, const std::string& exe) {
     const bool have_gpkg = fs::exists(gpkg);
     Timed ours, ours_labels;
     const bool have_bundle = fs::exists(peer_bundle);
-    const std::string choro = render + quoted(peer_bundle) + " --metric " + a.peer_metric + " --period " + a.peer_period +
+    const std::string choro = render + shell_word(peer_bundle) + " --metric " + a.peer_metric + " --period " + a.peer_period +
                               " --classes 7 --method quantile";
     if (have_bundle) {
-        ours = timed(choro + " --out " + quoted(out + "/onemap_villages.png"), a.runs);
-        ours_labels = timed(choro + " --labels --points projects --out " + quoted(out + "/onemap_labels_villages.png"), a.runs);
+        ours = timed(choro + " --out " + shell_word(out + "/onemap_villages.png"), a.runs);
+        ours_labels = timed(choro + " --labels --points projects --out " + shell_word(out + "/onemap_labels_villages.png"), a.runs);
         fmt::print("| onemap | peer dataset ({}) | {} | {} | 1.0 | quantile 7 classes of {} {} |\n", peer_bundle, result(ours), own(ours, "frame"),
                    a.peer_metric, a.peer_period);
-        fmt::print("| onemap + labels + points | peer dataset | {} | {} | 1.0 | village names (placed without overlap), 3,000 projects |\n",
-                   result(ours_labels), own(ours_labels, "frame"));
+        fmt::print("| onemap + labels + points | peer dataset | {} | {} | 1.0 | {} village names placed (a name must fit inside its village), "
+                   "3,000 projects clustered |\n", result(ours_labels), own(ours_labels, "frame"), ours_labels.failed ? "?" : placed(ours_labels.output));
     } else {
         ours.failed = ours_labels.failed = true;
         fmt::print("| onemap | peer dataset | not run: {} missing (scripts/bench-peers builds it from {}) | – | – | ratios below against the demo bundle |\n",
@@ -282,23 +292,23 @@ void side_by_side(const BenchArgs& a, const std::string& exe) {
         bool once = false;
         bool skip = false;
     };
-    const std::string qgis = py + " " + quoted(a.peer_scripts + "/render_qgis.py") + " " + quoted(gpkg) + " villages ";
-    const std::string mapnik = py + " " + quoted(a.peer_scripts + "/render_mapnik.py") + " " + quoted(gpkg) + " villages ";
-    const std::string gdal = "SIZE='" + std::to_string(pw) + " " + std::to_string(ph) + "' bash " + quoted(a.peer_scripts + "/render_gdal.sh") + " " +
-                             quoted(gpkg) + " villages ";
+    const std::string qgis = py + " " + shell_word(a.peer_scripts + "/render_qgis.py") + " " + shell_word(gpkg) + " villages ";
+    const std::string mapnik = py + " " + shell_word(a.peer_scripts + "/render_mapnik.py") + " " + shell_word(gpkg) + " villages ";
+    const std::string gdal = "SIZE='" + std::to_string(pw) + " " + std::to_string(ph) + "' bash " + shell_word(a.peer_scripts + "/render_gdal.sh") + " " +
+                             shell_word(gpkg) + " villages ";
     const std::string qgis_probe = py + " -c 'import qgis.core'", mapnik_probe = py + " -c 'import mapnik'", gdal_probe = "command -v gdal_rasterize";
     const std::vector<Peer> peers = {
-        {"QGIS", qgis_probe, qgis + quoted(out + "/qgis_villages.png") + " --size " + size, &base, 2.01, "render",
+        {"QGIS", qgis_probe, qgis + shell_word(out + "/qgis_villages.png") + " --size " + size, &base, 2.01, "render",
          "PyQGIS 3.22, parallel job, antialiased, 1 px simplification"},
-        {"QGIS + labels + points", qgis_probe, qgis + quoted(out + "/qgis_labels_villages.png") + " --size " + size + " --labels --points",
+        {"QGIS + labels + points", qgis_probe, qgis + shell_word(out + "/qgis_labels_villages.png") + " --size " + size + " --labels --points",
          &base_labels, 121.3, "render", "every village name (PAL labelling); one run, no warm-up", true, a.skip_qgis_labels},
-        {"mapnik", mapnik_probe, mapnik + quoted(out + "/mapnik_villages.png") + " --size " + size, &base, 1.73, "render",
+        {"mapnik", mapnik_probe, mapnik + shell_word(out + "/mapnik_villages.png") + " --size " + size, &base, 1.73, "render",
          "mapnik 3.1, AGG, ogr plugin"},
-        {"mapnik + labels + points", mapnik_probe, mapnik + quoted(out + "/mapnik_labels_villages.png") + " --size " + size + " --labels --points",
+        {"mapnik + labels + points", mapnik_probe, mapnik + shell_word(out + "/mapnik_labels_villages.png") + " --size " + size + " --labels --points",
          &base_labels, 5.08, "render", "TextSymbolizer (interior placement), MarkersSymbolizer"},
-        {"gdal_rasterize (render_gdal.sh)", gdal_probe, gdal + quoted(out + "/gdal_villages.tif"), &base, 0.93, "rasterize",
+        {"gdal_rasterize (render_gdal.sh)", gdal_probe, gdal + shell_word(out + "/gdal_villages.tif"), &base, 0.93, "rasterize",
          "class numbers burnt into a Byte GeoTIFF: no colours, no borders, no antialiasing"},
-        {"gdal_rasterize + outlines", gdal_probe, gdal + quoted(out + "/gdal_outlines_villages.tif") + " --outlines", &base, 1.55, "rasterize",
+        {"gdal_rasterize + outlines", gdal_probe, gdal + shell_word(out + "/gdal_outlines_villages.tif") + " --outlines", &base, 1.55, "rasterize",
          "a second pass burns the borders (SpatiaLite ST_Boundary)"},
     };
     for (const Peer& p : peers) {
@@ -325,20 +335,14 @@ void side_by_side(const BenchArgs& a, const std::string& exe) {
         const CountyView cv = county_view(peer_bundle, a.peer_county, pw, ph);
         fmt::print("| **one county's view** | {} {} ({} villages), peers' extent {} | | | | labels and points in a view where village names fit |\n",
                    cv.code, cv.name, cv.villages, cv.extent);
-        const Timed o = timed(choro + " --region " + cv.code + " --labels --points projects --out " + quoted(out + "/onemap_county_villages.png"), a.runs);
-        auto placed = [](const std::string& text) {  // "…, 217 labels" in onemap render's summary line
-            const auto at = text.rfind(" labels");
-            if (at == std::string::npos) return std::string("?");
-            const auto from = text.find_last_not_of("0123456789", at - 1);
-            return text.substr(from + 1, at - from - 1);
-        };
+        const Timed o = timed(choro + " --region " + cv.code + " --labels --points projects --out " + shell_word(out + "/onemap_county_villages.png"), a.runs);
         fmt::print("| onemap + labels + points | county view | {} | {} | 1.0 | {} village names placed; the county's villages classified, the rest faded |\n",
                    result(o), own(o, "frame"), o.failed ? "?" : placed(o.output));
         std::fflush(stdout);
         const std::vector<Peer> county_peers = {
-            {"QGIS + labels + points", qgis_probe, qgis + quoted(out + "/qgis_county_villages.png") + " --size " + size + " --labels --points --extent " + cv.extent,
+            {"QGIS + labels + points", qgis_probe, qgis + shell_word(out + "/qgis_county_villages.png") + " --size " + size + " --labels --points --extent " + cv.extent,
              &o, 0, "render", "the province's classes"},
-            {"mapnik + labels + points", mapnik_probe, mapnik + quoted(out + "/mapnik_county_villages.png") + " --size " + size + " --labels --points --extent " +
+            {"mapnik + labels + points", mapnik_probe, mapnik + shell_word(out + "/mapnik_county_villages.png") + " --size " + size + " --labels --points --extent " +
              cv.extent, &o, 0, "render", "the province's classes"},
         };
         for (const Peer& p : county_peers) {
@@ -356,13 +360,13 @@ void side_by_side(const BenchArgs& a, const std::string& exe) {
     if (have(gdal_probe)) {
         const std::string tif = out + "/gdal_demo_villages.tif";
         const Timed t = timed("gdal_rasterize -q -l regions -where 'level=5' -burn 255 -ot Byte -ts " + std::to_string(pw) + " " + std::to_string(ph) +
-                              " -of GTiff " + quoted(a.bundle) + " " + quoted(tif), a.runs);
+                              " -of GTiff " + shell_word(a.bundle) + " " + shell_word(tif), a.runs);
         fmt::print("| gdal_rasterize | demo province (our bundle) | {} | – | {} | villages burnt as one value (no classes, no colours, no borders); "
                    "ratio against onemap's demo row |\n", result(t), t.failed || demo.failed ? std::string("–") : fmt::format("{:.1f}×", t.median / demo.median));
     }
     fmt::print("\nload average before: {}; after: {} ({} cores)\n", load_before, load(), std::thread::hardware_concurrency());
     if (have(py + " -c 'import PIL, osgeo'") && have_gpkg) {
-        const Run r = run_captured("cd " + quoted(a.peer_work) + " && " + py + " " + quoted(a.peer_scripts + "/contact_sheet.py") +
+        const Run r = run_captured("cd " + shell_word(a.peer_work) + " && " + py + " " + shell_word(a.peer_scripts + "/contact_sheet.py") +
                                    " onemap onemap_labels qgis qgis_labels mapnik mapnik_labels gdal gdal_outlines onemap_county qgis_county mapnik_county");
         fmt::print("\nPNGs in {}/; side by side (villages column): {}\n", out, r.rc == 0 ? out + "/contact_sheet.png" : "contact sheet FAILED: " + r.output);
     } else {
@@ -400,6 +404,12 @@ void add_bench_command(CLI::App& app, ExitCode& exit) {
             if (!context) {
                 fmt::print(stderr, "onemap bench render: {} — run it under xvfb-run\n", why);
                 exit.value = 3;
+                return;
+            }
+            if (!std::filesystem::is_regular_file(args->bundle)) {
+                fmt::print(stderr, "onemap bench render: {}: no such bundle (make the demo province with `onemap demo --scale province --out F.gpkg`)\n",
+                           args->bundle);
+                exit.value = 2;
                 return;
             }
             fmt::print("onemap bench render — {}\n\n", args->bundle);
