@@ -159,6 +159,7 @@ ImportSummary import_boundaries(ImportTarget& target, const BoundaryImportOption
     std::vector<Region> accepted;
     std::vector<std::int64_t> accepted_feature;
     std::map<std::string, std::int64_t> first_feature_of;
+    std::int64_t counties_under_province = 0;
     const std::string layer = info.layer;
     auto item = [&](Outcome o, std::string reason, const gis::SourceFeature& f, std::string field, std::string found, std::string expected) {
         s.add({o, std::move(reason), info.file, layer, fmt::format("feature {}", f.number), std::move(field), std::move(found), std::move(expected)});
@@ -202,7 +203,28 @@ ImportSummary import_boundaries(ImportTarget& target, const BoundaryImportOption
             continue;
         }
         std::string parent = derived_parent(*code, opt.level);
-        if (parent_i && f.values[*parent_i] && !f.values[*parent_i]->empty() && has_parent_level) {
+        // A county layer without a city level (a province's counties only, or a synthetic data set)
+        // names the province as the parent: 41 or 410000. No city has the code 4100, so that can only
+        // mean the province; the county hangs directly under it.
+        bool under_province = false;
+        if (opt.level == Level::County && parent_i && f.values[*parent_i] && !f.values[*parent_i]->empty()) {
+            if (const auto p = normalise_code(*f.values[*parent_i], Level::Province)) {
+                if (!code->starts_with(*p)) {
+                    item(Outcome::Rejected, "code does not extend its parent's code", f, code_field, fmt::format("{} (parent {})", *code, *f.values[*parent_i]),
+                         fmt::format("a code that starts with the parent's code {}", *p));
+                    continue;
+                }
+                if (!existing.empty() && !existing.contains(*p)) {
+                    item(Outcome::Rejected, "parent not in the bundle", f, code_field, fmt::format("{} (parent: the province {})", *code, *p),
+                         "the province already in the bundle (import it first: --level province)");
+                    continue;
+                }
+                parent = *p;
+                under_province = true;
+                ++counties_under_province;
+            }
+        }
+        if (!under_province && parent_i && f.values[*parent_i] && !f.values[*parent_i]->empty() && has_parent_level) {
             const auto p = normalise_code(*f.values[*parent_i], parent_level_v);
             if (!p || !code->starts_with(*p) || *p == *code) {
                 item(Outcome::Rejected, "code does not extend its parent's code", f, code_field, fmt::format("{} (parent {})", *code, *f.values[*parent_i]),
@@ -212,7 +234,7 @@ ImportSummary import_boundaries(ImportTarget& target, const BoundaryImportOption
             parent = *p;
         }
         if (opt.level == Level::Township && code->size() == 9 && is_city_level_unit(code->substr(0, 6))) parent = code->substr(0, 6);
-        if (!parents.empty() && has_parent_level && !parent_by_code.contains(parent)) {
+        if (!under_province && !parents.empty() && has_parent_level && !parent_by_code.contains(parent)) {
             item(Outcome::Rejected, "parent not in the bundle", f, code_field, fmt::format("{} (parent {})", *code, parent),
                  fmt::format("a parent {} already in the bundle", level_key(parent_level_v)));
             continue;
@@ -267,6 +289,10 @@ ImportSummary import_boundaries(ImportTarget& target, const BoundaryImportOption
     }
     sink.m_features.clear();
     sink.m_features.shrink_to_fit();
+    if (counties_under_province) {
+        s.notes.push_back(fmt::format("{} counties name the province as their parent (no city level): they hang directly under it",
+                                      counties_under_province));
+    }
 
     const double t_features = lap();
     // ---- level-wide topology and the lower levels: warnings only (they never change what is written),

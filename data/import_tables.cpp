@@ -84,6 +84,15 @@ struct Context {
     ImportSummary& s;
     const gis::SourceInfo& info;
     std::unordered_map<std::string, int> region_level;  // code → level
+    // The code as typed when the bundle holds a region of exactly that code and `normalised` is not one:
+    // 410100 is the padded form of the city 4101, but a data set that numbers a county 410100 has it
+    // as a county in the bundle (its boundaries were imported by level), and then the county is meant.
+    std::string as_held(std::string_view raw, const std::string& normalised, int level = 0) const {
+        const std::string typed = ascii_digits(raw);
+        if (typed == normalised || region_level.contains(normalised)) return normalised;
+        const auto it = region_level.find(typed);
+        return it != region_level.end() && (level == 0 || it->second == level) ? typed : normalised;
+    }
     void reject(const gis::SourceFeature& row, std::string reason, std::string field, std::string found, std::string expected) {
         // Row numbers as a spreadsheet shows them: the header is row 1.
         s.add({Outcome::Rejected, std::move(reason), info.file, info.layer,
@@ -101,9 +110,26 @@ void import_indicators(Context& c, std::vector<gis::SourceFeature>& rows) {
     if (!code_i) throw ImportError(fmt::format("{}: no region code column (region_code, code, 代码, 区划代码 …) among: {}", c.info.file, detail::join(f, ", ")));
     struct Column { std::size_t index; const Metric* metric; std::string period; };
     std::vector<Column> wide;
-    const bool long_format = metric_i && value_i;
+    // Columns mapped by the caller (--column income=tp_income_pc) come first and make the table wide.
+    for (const auto& [column, metric] : c.opt.columns) {
+        const auto i = detail::find_field(f, column, {});
+        if (column.empty() || !i) {
+            throw ImportError(fmt::format("--column {}={}: no column '{}' in {} (columns: {})", column, metric, column, c.info.file, detail::join(f, ", ")));
+        }
+        const auto mc = parse_metric_header(metric);
+        if (!mc) {
+            throw ImportError(fmt::format("--column {}={}: '{}' is not a metric key or Chinese name from the catalogue (`onemap info` lists them)",
+                                          column, metric, metric));
+        }
+        if (std::any_of(wide.begin(), wide.end(), [&](const Column& w) { return w.index == *i; })) {
+            throw ImportError(fmt::format("--column {}={}: column '{}' is mapped twice", column, metric, f[*i]));
+        }
+        wide.push_back({*i, mc->metric, mc->period});
+    }
+    const bool long_format = wide.empty() && metric_i && value_i;
     if (!long_format) {
         for (std::size_t i = 0; i < f.size(); ++i) {
+            if (std::any_of(wide.begin(), wide.end(), [&](const Column& w) { return w.index == i; })) continue;
             if (auto mc = parse_metric_header(f[i])) wide.push_back({i, mc->metric, mc->period});
         }
         if (wide.empty()) {
@@ -156,6 +182,7 @@ void import_indicators(Context& c, std::vector<gis::SourceFeature>& rows) {
                 c.reject(row, problem.reason, problem.field == "value" ? column : problem.field, problem.found, problem.expected);
                 continue;
             }
+            r->code = c.as_held(code, r->code);
             if (r->code == "4190" && !c.region_level.contains("4190") && c.region_level.contains("419001")) {
                 r->code = "419001";  // statistical lists file 济源 under a pseudo-city 4190; the bundle has the unit itself
             }
@@ -364,6 +391,7 @@ void import_points(Context& c, std::vector<gis::SourceFeature>& rows, TableKind 
         std::string county = county_i ? cell(row, county_i) : std::string();
         if (!county.empty()) {
             auto v = normalise_any_code(county);
+            if (v) v = c.as_held(county, *v, static_cast<int>(Level::County));
             if (!v || v->size() != 6 || !c.region_level.contains(*v)) {
                 c.reject(row, "county code not in the bundle", f[*county_i], county, "a 6-digit county code the bundle holds");
                 continue;

@@ -5,7 +5,8 @@
 // reason — for households never with the ID number, name or amounts.
 //
 //   indicators  long (code, period, metric, value) or wide (one column per metric: key or Chinese
-//               name, optionally with a year: "2024年脱贫人口人均纯收入"); rows upserted
+//               name, optionally with a year: "2024年脱贫人口人均纯收入", or any column mapped to a
+//               metric with --column income=tp_income_pc); rows upserted
 //   households  ID number → HMAC with the key file (never stored), name masked, phone → last 4 →
 //               peppered PBKDF2 second factor; upserted by ID hash
 //   projects    lon/lat columns or a point layer; replace the bundle's projects
@@ -16,6 +17,8 @@
 #include <filesystem>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace onemap::data {
 
@@ -27,6 +30,10 @@ struct TableImportOptions {
     TableKind kind = TableKind::Indicators;
     gis::SourceOptions source;     // source.tables is decided by the importer from the file type
     std::string period;            // indicators: period of a wide table without years in its headers
+    // indicators: columns read as a metric whatever their header says, {column, metric}; the metric is
+    // a key or Chinese name, optionally with a year ("2024年脱贫人口人均纯收入"). Makes the table wide;
+    // columns named by a metric are still recognised beside them.
+    std::vector<std::pair<std::string, std::string>> columns;
     std::string key_file;          // households
     int second_factor_iterations = 20000;
     int threads = 2;

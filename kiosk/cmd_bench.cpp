@@ -1,5 +1,7 @@
 // `onemap bench render`: the renderer's figures as a table (a benchmark, not a test).
 #include "data/bundle.hpp"
+#include "data/features.hpp"
+#include "data/region_index.hpp"
 #include "kiosk/commands.hpp"
 #include "kiosk/map_scene.hpp"
 #include "kiosk/map_session.hpp"
@@ -7,13 +9,17 @@
 #include <fmt/format.h>
 
 #include <sys/resource.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <memory>
+#include <thread>
 
 namespace onemap::app {
 
@@ -30,14 +36,91 @@ double peak_rss_mib() {
     return static_cast<double>(ru.ru_maxrss) / 1024.0;
 }
 
-double run_wall(const std::string& command, int* rc = nullptr) {
-    const auto t0 = clock_type::now();
-    const int r = std::system((command + " > /dev/null 2>&1").c_str());
-    if (rc) *rc = r;
-    return since(t0);
+bool have(const std::string& probe) { return std::system((probe + " > /dev/null 2>&1").c_str()) == 0; }
+
+std::string shell_word(const std::string& s) {  // one shell word
+    std::string out = "'";
+    for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    return out + "'";
 }
 
-bool have(const std::string& probe) { return std::system((probe + " > /dev/null 2>&1").c_str()) == 0; }
+// One run of a shell command: wall seconds, exit status and what it printed (stdout and stderr).
+struct Run {
+    double wall = 0;
+    int rc = 0;
+    std::string output;
+};
+Run run_captured(const std::string& command) {
+    Run r;
+    const auto t0 = clock_type::now();
+    FILE* p = ::popen((command + " 2>&1").c_str(), "r");
+    if (!p) {
+        r.rc = -1;
+        return r;
+    }
+    char buf[4096];
+    for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, p)) > 0;) r.output.append(buf, n);
+    const int status = ::pclose(p);
+    r.rc = status == -1 ? -1 : WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    r.wall = since(t0);
+    return r;
+}
+
+// A renderer run end to end: one warm-up run (also the probe), then `runs` timed runs; the median.
+struct Timed {
+    int runs = 0;             // timed runs (0: only the probe ran, see `failed`)
+    double median = 0, min = 0, max = 0;
+    bool failed = false;
+    std::string why;          // the last lines of a failed run's output
+    std::string output;       // the last run's output (the peers print their own timers)
+};
+Timed timed(const std::string& command, int runs, bool warm_up = true) {
+    Timed t;
+    auto failure = [&](const Run& r) {
+        t.failed = true;
+        std::string tail = r.output.size() > 300 ? r.output.substr(r.output.size() - 300) : r.output;
+        std::replace(tail.begin(), tail.end(), '\n', ' ');
+        std::replace(tail.begin(), tail.end(), '|', '/');
+        t.why = fmt::format("exit {}: {}", r.rc, tail);
+        return t;
+    };
+    if (warm_up) {
+        const Run r = run_captured(command);
+        if (r.rc != 0) return failure(r);
+    }
+    std::vector<double> walls;
+    for (int i = 0; i < runs; ++i) {
+        Run r = run_captured(command);
+        if (r.rc != 0) return failure(r);
+        walls.push_back(r.wall);
+        t.output = std::move(r.output);
+    }
+    std::sort(walls.begin(), walls.end());
+    t.runs = runs;
+    t.median = walls[walls.size() / 2];
+    t.min = walls.front();
+    t.max = walls.back();
+    return t;
+}
+
+// The number after `"key": ` in a peer script's JSON line (its own timers), or after `key ` in
+// `onemap render`'s summary line ("frame 0.171 s"); negative when absent.
+double number_after(const std::string& text, const std::string& key) {
+    for (const std::string& k : {"\"" + key + "\": ", key + " "}) {
+        const auto at = text.rfind(k);
+        if (at == std::string::npos) continue;
+        try {
+            return std::stod(text.substr(at + k.size()));
+        } catch (...) {
+        }
+    }
+    return -1;
+}
+
+std::string walls_text(const Timed& t) {
+    if (t.runs == 1) return fmt::format("{:.2f} s (1 run)", t.median);
+    return fmt::format("{:.2f} s ({:.2f}–{:.2f}, median of {})", t.median, t.min, t.max, t.runs);
+}
 
 struct PathStats {
     double median_ms = 0, p95_ms = 0, max_ms = 0;
@@ -75,19 +158,226 @@ PathStats scripted_path(MapSession& s) {
     return st;
 }
 
+
+struct BenchArgs {
+    std::string bundle;
+    std::string sizes = "1920x1080,3840x2160";
+    std::vector<std::string> levels{"county", "township", "village"};
+    bool skip_build = false;
+    bool skip_peers = false;
+    bool peers = false;             // only the side-by-side table
+    bool skip_qgis_labels = false;  // QGIS with 50,000 village labels takes about two minutes
+    std::string peer_work = "/tmp/onemap-peer-bench";
+    std::string peer_scripts = "../shared/bench";
+    std::string peer_bundle;        // default: peer_work/onemap-peer.gpkg (scripts/bench-peers makes it)
+    std::string peer_size = "1920x1080";
+    std::string peer_metric = "tp_income_pc";
+    std::string peer_period = "2024";
+    std::string peer_county;        // the county view of the labels rows; default: the one with most villages
+    int runs = 3;
+};
+
+// One county of the peer bundle, seen at the size of the PNGs: where village names fit, so that
+// labelling does real work in every renderer (at the province's scale onemap places no village name:
+// a name is drawn only where it fits inside its village).
+struct CountyView {
+    std::string code, name;
+    std::size_t villages = 0;
+    gis::Box box;          // the county's bounds, lon/lat
+    std::string extent;    // the peers' --extent: same centre and north–south scale as onemap's view
+};
+CountyView county_view(const std::string& bundle_path, const std::string& wanted, int w, int h) {
+    CountyView v;
+    {
+        const data::Bundle bundle = data::Bundle::open(bundle_path, data::OpenMode::ReadOnly);
+        const data::RegionIndex index = data::RegionIndex::load(bundle);
+        for (const data::RegionInfo* c : index.layer(data::Level::County)) {
+            if (c->level != data::Level::County || (!wanted.empty() && c->code != wanted)) continue;
+            std::size_t n = 0;
+            for (const std::string& t : c->children)
+                if (const data::RegionInfo* town = index.find(t)) n += town->children.size();
+            if (v.code.empty() || n > v.villages) v = CountyView{c->code, c->name, n, {}, {}};
+        }
+    }
+    if (v.code.empty()) throw std::invalid_argument(wanted.empty() ? bundle_path + " has no counties" : "--peer-county " + wanted + ": no such county in " + bundle_path);
+    for (const data::Region& r : data::read_regions(bundle_path, data::Level::County))
+        if (r.code == v.code) v.box = gis::bounds(r.geometry);
+    // onemap fits the box with 24 px to spare, east–west scaled by cos(latitude) (render/camera.cpp);
+    // the peers draw degrees square, so they get the same centre and degrees per pixel north–south.
+    const double cy = (v.box.min_y + v.box.max_y) / 2, cx = (v.box.min_x + v.box.max_x) / 2;
+    const double kx = std::cos(cy * 3.14159265358979 / 180.0);
+    const double scale = std::min((w - 48) / (v.box.width() * kx), (h - 48) / v.box.height());  // px per degree north–south
+    const double hx = w / scale / 2, hy = h / scale / 2;
+    v.extent = fmt::format("{:.6f},{:.6f},{:.6f},{:.6f}", cx - hx, cy - hy, cx + hx, cy + hy);
+    return v;
+}
+
+// The same map through onemap and the peers (QGIS, mapnik, GDAL: ../shared/bench), each a whole process
+// writing a village-level PNG, one warm-up run and then the median of `runs`. onemap draws the bundle
+// that scripts/bench-peers built from the peers' GeoPackage with onemap's own importers; the PNGs land
+// in PEER_WORK/out/ for contact_sheet.py.
+void side_by_side(const BenchArgs& args, const std::string& exe) {
+    namespace fs = std::filesystem;
+    BenchArgs a = args;
+    a.peer_scripts = fs::absolute(a.peer_scripts).lexically_normal().string();  // the contact sheet runs from PEER_WORK
+    const std::string out = a.peer_work + "/out";
+    std::error_code ec;
+    fs::create_directories(out, ec);
+    if (ec) throw std::runtime_error(fmt::format("cannot create {} for the PNGs: {}", out, ec.message()));
+    int pw = 0, ph = 0;
+    if (!parse_size(a.peer_size, pw, ph)) throw std::invalid_argument("--peer-size '" + a.peer_size + "' is not WIDTHxHEIGHT");
+    const std::string size = fmt::format("{}x{}", pw, ph);
+    const std::string render = exe + " render --size " + size + " --level village --bundle ";
+
+    auto load = [] {
+        std::ifstream f("/proc/loadavg");
+        std::string one, five;
+        f >> one >> five;
+        return one.empty() ? std::string("unknown") : one + " (1 min), " + five + " (5 min)";
+    };
+    const std::string load_before = load();
+    fmt::print("\n| renderer | map | villages {} PNG, whole process | draw (its own timer) | ratio (peer / onemap) | notes |\n"
+               "|---|---|---|---|---|---|\n", size);
+    auto own = [](const Timed& t, const std::string& key) {
+        const double v = number_after(t.output, key);
+        return v < 0 ? std::string("–") : fmt::format("{:.2f} s", v);
+    };
+    auto placed = [](const std::string& text) {  // "…, 217 labels" in onemap render's summary line
+        const auto at = text.rfind(" labels");
+        if (at == std::string::npos) return std::string("?");
+        const auto from = text.find_last_not_of("0123456789", at - 1);
+        return text.substr(from + 1, at - from - 1);
+    };
+    auto result = [&](const Timed& t) { return t.failed ? "FAILED (" + t.why + ")" : walls_text(t); };
+
+    // Our demo province, as before (the figures above are of this bundle).
+    const Timed demo = timed(render + shell_word(a.bundle) + " --out " + shell_word(out + "/onemap_demo_villages.png"), a.runs);
+    const Timed demo_labels = timed(render + shell_word(a.bundle) + " --labels --points projects,sites --out " +
+                                        shell_word(out + "/onemap_demo_labels_villages.png"), 1, false);
+    fmt::print("| onemap | demo province (our bundle) | {} | {} | – | with labels + points: {} |\n", result(demo), own(demo, "frame"),
+               demo_labels.failed ? "FAILED (" + demo_labels.why + ")" : fmt::format("{:.2f} s (1 run)", demo_labels.median));
+    std::fflush(stdout);
+    if (a.skip_peers) return;
+
+    // The peers' map, drawn by onemap.
+    const std::string py = "/usr/bin/python3";
+    const std::string gpkg = a.peer_work + "/province.gpkg";
+    const std::string peer_bundle = a.peer_bundle.empty() ? a.peer_work + "/onemap-peer.gpkg" : a.peer_bundle;
+    const bool have_gpkg = fs::exists(gpkg);
+    Timed ours, ours_labels;
+    const bool have_bundle = fs::exists(peer_bundle);
+    const std::string choro = render + shell_word(peer_bundle) + " --metric " + a.peer_metric + " --period " + a.peer_period +
+                              " --classes 7 --method quantile";
+    if (have_bundle) {
+        ours = timed(choro + " --out " + shell_word(out + "/onemap_villages.png"), a.runs);
+        ours_labels = timed(choro + " --labels --points projects --out " + shell_word(out + "/onemap_labels_villages.png"), a.runs);
+        fmt::print("| onemap | peer dataset ({}) | {} | {} | 1.0 | quantile 7 classes of {} {} |\n", peer_bundle, result(ours), own(ours, "frame"),
+                   a.peer_metric, a.peer_period);
+        fmt::print("| onemap + labels + points | peer dataset | {} | {} | 1.0 | {} village names placed (a name must fit inside its village), "
+                   "3,000 projects clustered |\n", result(ours_labels), own(ours_labels, "frame"), ours_labels.failed ? "?" : placed(ours_labels.output));
+    } else {
+        ours.failed = ours_labels.failed = true;
+        fmt::print("| onemap | peer dataset | not run: {} missing (scripts/bench-peers builds it from {}) | – | – | ratios below against the demo bundle |\n",
+                   peer_bundle, gpkg);
+    }
+    std::fflush(stdout);
+    const Timed& base = ours.failed ? demo : ours;
+    const Timed& base_labels = ours_labels.failed ? demo_labels : ours_labels;
+
+    struct Peer {
+        std::string name, probe, command;
+        const Timed* base;
+        double reference;  // ../shared/bench/results.md, villages
+        std::string own_key, note;
+        bool once = false;
+        bool skip = false;
+    };
+    const std::string qgis = py + " " + shell_word(a.peer_scripts + "/render_qgis.py") + " " + shell_word(gpkg) + " villages ";
+    const std::string mapnik = py + " " + shell_word(a.peer_scripts + "/render_mapnik.py") + " " + shell_word(gpkg) + " villages ";
+    const std::string gdal = "SIZE='" + std::to_string(pw) + " " + std::to_string(ph) + "' bash " + shell_word(a.peer_scripts + "/render_gdal.sh") + " " +
+                             shell_word(gpkg) + " villages ";
+    const std::string qgis_probe = py + " -c 'import qgis.core'", mapnik_probe = py + " -c 'import mapnik'", gdal_probe = "command -v gdal_rasterize";
+    const std::vector<Peer> peers = {
+        {"QGIS", qgis_probe, qgis + shell_word(out + "/qgis_villages.png") + " --size " + size, &base, 2.01, "render",
+         "PyQGIS 3.22, parallel job, antialiased, 1 px simplification"},
+        {"QGIS + labels + points", qgis_probe, qgis + shell_word(out + "/qgis_labels_villages.png") + " --size " + size + " --labels --points",
+         &base_labels, 121.3, "render", "every village name (PAL labelling); one run, no warm-up", true, a.skip_qgis_labels},
+        {"mapnik", mapnik_probe, mapnik + shell_word(out + "/mapnik_villages.png") + " --size " + size, &base, 1.73, "render",
+         "mapnik 3.1, AGG, ogr plugin"},
+        {"mapnik + labels + points", mapnik_probe, mapnik + shell_word(out + "/mapnik_labels_villages.png") + " --size " + size + " --labels --points",
+         &base_labels, 5.08, "render", "TextSymbolizer (interior placement), MarkersSymbolizer"},
+        {"gdal_rasterize (render_gdal.sh)", gdal_probe, gdal + shell_word(out + "/gdal_villages.tif"), &base, 0.93, "rasterize",
+         "class numbers burnt into a Byte GeoTIFF: no colours, no borders, no antialiasing"},
+        {"gdal_rasterize + outlines", gdal_probe, gdal + shell_word(out + "/gdal_outlines_villages.tif") + " --outlines", &base, 1.55, "rasterize",
+         "a second pass burns the borders (SpatiaLite ST_Boundary)"},
+    };
+    for (const Peer& p : peers) {
+        const double b = p.base->failed ? 0 : p.base->median;
+        auto ratio = [&](double v) { return b > 0 ? fmt::format("{:.1f}×", v / b) : std::string("–"); };
+        if (p.skip) {
+            fmt::print("| {} | peer dataset | skipped (--skip-qgis-labels) | – | reference {:.1f} s → {} | {} |\n", p.name, p.reference,
+                       ratio(p.reference), p.note);
+        } else if (!have(p.probe)) {
+            fmt::print("| {} | – | not run: not installed here (scripts/bench-peers installs it) | – | reference {:.2f} s → {} | "
+                       "reference figure from ../shared/bench/results.md |\n", p.name, p.reference, ratio(p.reference));
+        } else if (!have_gpkg) {
+            fmt::print("| {} | – | not run: {} missing (scripts/bench-peers makes it) | – | reference {:.2f} s → {} | |\n", p.name, gpkg,
+                       p.reference, ratio(p.reference));
+        } else {
+            const Timed t = p.once ? timed(p.command, 1, false) : timed(p.command, a.runs);
+            fmt::print("| {} | peer dataset (the GeoPackage) | {} | {} | {} | {} |\n", p.name, result(t), own(t, p.own_key),
+                       t.failed ? "–" : ratio(t.median), p.note);
+        }
+        std::fflush(stdout);
+    }
+    // Labels where names fit: one county's view, the same for every renderer.
+    if (have_bundle && have_gpkg) {
+        const CountyView cv = county_view(peer_bundle, a.peer_county, pw, ph);
+        fmt::print("| **one county's view** | {} {} ({} villages), peers' extent {} | | | | labels and points in a view where village names fit |\n",
+                   cv.code, cv.name, cv.villages, cv.extent);
+        const Timed o = timed(choro + " --region " + cv.code + " --labels --points projects --out " + shell_word(out + "/onemap_county_villages.png"), a.runs);
+        fmt::print("| onemap + labels + points | county view | {} | {} | 1.0 | {} village names placed; the county's villages classified, the rest faded |\n",
+                   result(o), own(o, "frame"), o.failed ? "?" : placed(o.output));
+        std::fflush(stdout);
+        const std::vector<Peer> county_peers = {
+            {"QGIS + labels + points", qgis_probe, qgis + shell_word(out + "/qgis_county_villages.png") + " --size " + size + " --labels --points --extent " + cv.extent,
+             &o, 0, "render", "the province's classes"},
+            {"mapnik + labels + points", mapnik_probe, mapnik + shell_word(out + "/mapnik_county_villages.png") + " --size " + size + " --labels --points --extent " +
+             cv.extent, &o, 0, "render", "the province's classes"},
+        };
+        for (const Peer& p : county_peers) {
+            if (!have(p.probe)) {
+                fmt::print("| {} | county view | not run: not installed here | – | – | |\n", p.name);
+                continue;
+            }
+            const Timed t = timed(p.command, a.runs);
+            fmt::print("| {} | county view | {} | {} | {} | {} |\n", p.name, result(t), own(t, p.own_key),
+                       t.failed || o.failed ? std::string("–") : fmt::format("{:.1f}×", t.median / o.median), p.note);
+            std::fflush(stdout);
+        }
+    }
+    // Our bundle through GDAL as well, as before: the villages burnt as one value.
+    if (have(gdal_probe)) {
+        const std::string tif = out + "/gdal_demo_villages.tif";
+        const Timed t = timed("gdal_rasterize -q -l regions -where 'level=5' -burn 255 -ot Byte -ts " + std::to_string(pw) + " " + std::to_string(ph) +
+                              " -of GTiff " + shell_word(a.bundle) + " " + shell_word(tif), a.runs);
+        fmt::print("| gdal_rasterize | demo province (our bundle) | {} | – | {} | villages burnt as one value (no classes, no colours, no borders); "
+                   "ratio against onemap's demo row |\n", result(t), t.failed || demo.failed ? std::string("–") : fmt::format("{:.1f}×", t.median / demo.median));
+    }
+    fmt::print("\nload average before: {}; after: {} ({} cores)\n", load_before, load(), std::thread::hardware_concurrency());
+    if (have(py + " -c 'import PIL, osgeo'") && have_gpkg) {
+        const Run r = run_captured("cd " + shell_word(a.peer_work) + " && " + py + " " + shell_word(a.peer_scripts + "/contact_sheet.py") +
+                                   " onemap onemap_labels qgis qgis_labels mapnik mapnik_labels gdal gdal_outlines onemap_county qgis_county mapnik_county");
+        fmt::print("\nPNGs in {}/; side by side (villages column): {}\n", out, r.rc == 0 ? out + "/contact_sheet.png" : "contact sheet FAILED: " + r.output);
+    } else {
+        fmt::print("\nPNGs in {}/\n", out);
+    }
+}
+
 }  // namespace
 
 void add_bench_command(CLI::App& app, ExitCode& exit) {
-    struct Args {
-        std::string bundle;
-        std::string sizes = "1920x1080,3840x2160";
-        std::vector<std::string> levels{"county", "township", "village"};
-        bool skip_build = false;
-        bool skip_peers = false;
-        std::string peer_work = "/tmp/onemap-peer-bench";
-        std::string peer_scripts = "../shared/bench";
-    };
-    auto args = std::make_shared<Args>();
+    auto args = std::make_shared<BenchArgs>();
     CLI::App* bench = app.add_subcommand("bench", "性能测试 / benchmarks (tables, not tests)");
     bench->require_subcommand(1);
     CLI::App* cmd = bench->add_subcommand("render", "renderer figures at province scale, and peer renderers side by side");
@@ -95,7 +385,16 @@ void add_bench_command(CLI::App& app, ExitCode& exit) {
     cmd->add_option("--sizes", args->sizes, "comma-separated WxH")->capture_default_str();
     cmd->add_option("--levels", args->levels, "levels to measure")->delimiter(',')->capture_default_str();
     cmd->add_flag("--skip-build", args->skip_build, "do not time the cold scene build");
-    cmd->add_flag("--skip-peers", args->skip_peers, "do not run QGIS / mapnik / GDAL");
+    cmd->add_flag("--skip-peers", args->skip_peers, "do not run QGIS / mapnik / GDAL, nor onemap on their dataset");
+    cmd->add_flag("--peers", args->peers, "only the side-by-side table: onemap and the peers end to end (no scene build, no frame figures)");
+    cmd->add_flag("--skip-qgis-labels", args->skip_qgis_labels, "do not run QGIS with village labels (about two minutes a run)");
+    cmd->add_option("--peer-bundle", args->peer_bundle, "onemap bundle of the peer dataset (default PEER_WORK/onemap-peer.gpkg; scripts/bench-peers makes it)");
+    cmd->add_option("--peer-size", args->peer_size, "WxH of the side-by-side PNGs")->capture_default_str();
+    cmd->add_option("--peer-metric", args->peer_metric, "the metric the peer bundle holds the peers' `income` as")->capture_default_str();
+    cmd->add_option("--peer-period", args->peer_period, "its period")->capture_default_str();
+    cmd->add_option("--peer-county", args->peer_county, "county of the labels-in-one-county rows (default: the one with most villages)");
+    cmd->add_option("--runs", args->runs, "timed runs per renderer in the side-by-side table, after one warm-up (median)")->capture_default_str()
+        ->check(CLI::Range(1, 99));
     cmd->add_option("--peer-scripts", args->peer_scripts, "folder of the peer scripts")->capture_default_str();
     cmd->add_option("--peer-work", args->peer_work, "peer dataset/output folder (BENCH_WORK)")->capture_default_str();
     cmd->callback([args, &exit] {
@@ -107,9 +406,15 @@ void add_bench_command(CLI::App& app, ExitCode& exit) {
                 exit.value = 3;
                 return;
             }
+            if (!std::filesystem::is_regular_file(args->bundle)) {
+                fmt::print(stderr, "onemap bench render: {}: no such bundle (make the demo province with `onemap demo --scale province --out F.gpkg`)\n",
+                           args->bundle);
+                exit.value = 2;
+                return;
+            }
             fmt::print("onemap bench render — {}\n\n", args->bundle);
             // 1. cold scene build
-            if (!args->skip_build) {
+            if (!args->skip_build && !args->peers) {
                 const data::Bundle bundle = data::Bundle::open(args->bundle, data::OpenMode::ReadOnly);
                 const auto t0 = clock_type::now();
                 const SceneLoad s = load_scene(bundle, false, false);
@@ -121,13 +426,14 @@ void add_bench_command(CLI::App& app, ExitCode& exit) {
                            st.seconds_anchors, st.input_vertices, st.arcs, st.triangles);
             }
             std::vector<std::pair<int, int>> sizes;
-            for (std::string rest = args->sizes; !rest.empty();) {
+            for (std::string rest = args->peers ? std::string() : args->sizes; !rest.empty();) {
                 const auto comma = rest.find(',');
                 int w = 0, h = 0;
                 if (parse_size(rest.substr(0, comma), w, h)) sizes.push_back({w, h});
                 rest = comma == std::string::npos ? "" : rest.substr(comma + 1);
             }
-            fmt::print("\n| size | level | start → first frame (open / cache / values / frame) | steady frame median / p95 / max ms | "
+            if (!sizes.empty())
+                fmt::print("\n| size | level | start → first frame (open / cache / values / frame) | steady frame median / p95 / max ms | "
                        "with feature raster median / p95 / max ms (raster drawn in) | "
                        "draw calls avg / max | vertices avg / max | moving with frame cache median / p95 / max ms (pictures drawn) | "
                        "recolour ms | labels frame ms: placing (placed) |\n"
@@ -219,67 +525,13 @@ void add_bench_command(CLI::App& app, ExitCode& exit) {
                     std::fflush(stdout);
                 }
             }
-            fmt::print("\npeak memory (this process): {:.0f} MiB\n", peak_rss_mib());
+            if (!sizes.empty()) fmt::print("\npeak memory (this process): {:.0f} MiB\n", peak_rss_mib());
 
-            // end to end, as the peers are measured: a whole process writing a 1080p village PNG
+            // end to end, as the peers are measured: whole processes writing a village PNG, onemap's and the peers'
             char self[4096] = {};
             const ssize_t n = ::readlink("/proc/self/exe", self, sizeof self - 1);
             const std::string exe = n > 0 ? std::string(self, static_cast<std::size_t>(n)) : "onemap";
-            const std::string png = (std::filesystem::temp_directory_path() / "onemap_bench_villages.png").string();
-            int rc = 0;
-            run_wall(exe + " render --quiet --bundle " + args->bundle + " --level village --size 1920x1080 --out " + png, &rc);
-            std::vector<double> walls;
-            for (int i = 0; i < 3; ++i) walls.push_back(run_wall(exe + " render --quiet --bundle " + args->bundle +
-                                                                 " --level village --size 1920x1080 --out " + png, &rc));
-            std::sort(walls.begin(), walls.end());
-            const double ours = walls[1];
-            const double ours_labels = run_wall(exe + " render --quiet --bundle " + args->bundle +
-                                                " --level village --labels --points projects,sites --size 1920x1080 --out " + png, &rc);
-            fmt::print("\n| renderer | villages 1080p PNG, whole process | ratio (peer / onemap) | notes |\n|---|---|---|---|\n");
-            fmt::print("| onemap | {:.2f} s (median of 3) | 1.0 | with labels + points: {:.2f} s{} |\n", ours, ours_labels,
-                       rc ? " (render FAILED)" : "");
-            if (args->skip_peers) return;
-            const std::string py = "/usr/bin/python3";
-            const std::string peer_gpkg = args->peer_work + "/province.gpkg";
-            const bool peer_data = std::filesystem::exists(peer_gpkg);
-            struct Peer {
-                const char* name;
-                std::string probe, command;
-                double reference;
-            };
-            const Peer peers[] = {
-                {"QGIS", py + " -c 'import qgis.core'", py + " " + args->peer_scripts + "/render_qgis.py " + peer_gpkg + " villages " +
-                                                          args->peer_work + "/onemap_side_qgis.png", 2.01},
-                {"mapnik", py + " -c 'import mapnik'", py + " " + args->peer_scripts + "/render_mapnik.py " + peer_gpkg + " villages " +
-                                                         args->peer_work + "/onemap_side_mapnik.png", 1.73},
-            };
-            for (const Peer& p : peers) {
-                if (!have(p.probe)) {
-                    fmt::print("| {} | not run: not installed here (see ../shared/bench/README.md) | reference {:.2f} s → {:.1f}× | "
-                               "reference figure from ../shared/bench/results.md, 50,000 villages |\n",
-                               p.name, p.reference, p.reference / ours);
-                } else if (!peer_data) {
-                    fmt::print("| {} | not run: {} missing (make it with ../shared/bench/make_dataset.py) | reference {:.2f} s → {:.1f}× | |\n",
-                               p.name, peer_gpkg, p.reference, p.reference / ours);
-                } else {
-                    int prc = 0;
-                    const double wall = run_wall(p.command, &prc);
-                    fmt::print("| {} | {:.2f} s{} | {:.1f}× | peer dataset {} (its own villages) |\n", p.name, wall,
-                               prc ? " (FAILED)" : "", wall / ours, peer_gpkg);
-                }
-            }
-            if (have("command -v gdal_rasterize")) {
-                const std::string tif = (std::filesystem::temp_directory_path() / "onemap_bench_gdal.tif").string();
-                const std::string cmd = "gdal_rasterize -q -l regions -where 'level=5' -burn 255 -ot Byte -ts 1920 1080 -of GTiff " +
-                                        args->bundle + " " + tif + " && rm -f " + tif;
-                int grc = 0;
-                run_wall(cmd, &grc);
-                const double wall = run_wall(cmd, &grc);
-                fmt::print("| gdal_rasterize | {:.2f} s{} | {:.1f}× | same bundle, villages burnt as one value (no classes, no colours, no borders) |\n",
-                           wall, grc ? " (FAILED)" : "", wall / ours);
-            } else {
-                fmt::print("| gdal_rasterize | not run: not installed | – | |\n");
-            }
+            side_by_side(*args, exe);
         } catch (const std::exception& e) {
             fmt::print(stderr, "onemap bench render: {}\n", e.what());
             exit.value = 2;

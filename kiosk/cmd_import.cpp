@@ -137,6 +137,7 @@ void add_import_command(CLI::App& app, ExitCode& exit) {
     for (const auto kind : {data::TableKind::Indicators, data::TableKind::Households, data::TableKind::Projects, data::TableKind::Sites}) {
         struct Args : CommonArgs {
             std::string key, period, s_srs;
+            std::vector<std::string> columns;
             bool from_gcj02 = false;
             int iterations = 20000;
         };
@@ -146,6 +147,9 @@ void add_import_command(CLI::App& app, ExitCode& exit) {
         add_common(cmd, *a);
         if (kind == data::TableKind::Indicators) {
             cmd->add_option("--period", a->period, "period (YYYY or YYYY-MM) for wide tables whose headers carry no year");
+            cmd->add_option("--column", a->columns,
+                            "COLUMN=METRIC: read this column as that metric (key or Chinese name), e.g. --column income=tp_income_pc; "
+                            "repeat for more columns")->allow_extra_args(false);
         }
         if (kind == data::TableKind::Households) {
             cmd->add_option("--key", a->key, "household key file made by `onemap keygen` (kept outside the bundle)")->required();
@@ -161,6 +165,12 @@ void add_import_command(CLI::App& app, ExitCode& exit) {
                 o.kind = kind;
                 o.source = {a->source, a->layer, a->encoding, a->s_srs, a->from_gcj02, true};
                 o.period = a->period;
+                for (const std::string& m : a->columns) {
+                    const auto eq = m.find('=');
+                    if (eq == std::string::npos || eq == 0 || eq + 1 == m.size())
+                        throw data::ImportError(fmt::format("--column {}: expected COLUMN=METRIC, e.g. income=tp_income_pc", m));
+                    o.columns.emplace_back(m.substr(0, eq), m.substr(eq + 1));
+                }
                 o.key_file = a->key;
                 o.second_factor_iterations = a->iterations;
                 ProgressLine progress("importing");

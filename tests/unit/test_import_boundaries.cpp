@@ -14,6 +14,7 @@
 #include <csignal>
 
 #include <algorithm>
+#include <map>
 
 #include <cpl_conv.h>
 
@@ -194,6 +195,38 @@ TEST(ImportBoundaries, Case06DuplicateAndNonExtendingCodesAreRejected) {
     const auto dup = std::find_if(s.items.begin(), s.items.end(), [](const data::ReportItem& i) { return i.reason == "duplicate code"; });
     EXPECT_EQ(dup->item, "feature 2");
     EXPECT_NE(dup->expected.find("feature 1"), std::string::npos);
+}
+
+TEST(ImportBoundaries, CountiesWhoseParentIsTheProvinceHangDirectlyUnderIt) {
+    // A data set without a city level (the peer renderers' benchmark province): counties name 410000.
+    const auto dir = case_dir("06b_counties_under_province");
+    const auto bundle = dir / "bundle.gpkg";
+    write_layer(dir / "counties.gpkg", "GPKG", 4326, {{"code"}, {"name"}, {"parent_code"}},
+                {{{"410001", "甲县", "410000"}, box_wkt(113.5, 34.7, 113.6, 34.8)},
+                 {{"410102", "中原区", "41"}, box_wkt(113.6, 34.7, 113.7, 34.8)},
+                 {{"420101", "乙县", "410000"}, box_wkt(113.7, 34.7, 113.8, 34.8)},   // not in that province
+                 {{"410103", "二七区", "4101"}, box_wkt(113.8, 34.7, 113.9, 34.8)}});  // a city parent, as before
+    // Into a bundle that holds regions but not the province: refused, naming the province.
+    write_layer(dir / "town.gpkg", "GPKG", 4326, k_land_survey, {{{"410001001", "甲镇"}, box_wkt(113.5, 34.7, 113.6, 34.8)}});
+    const auto other = dir / "other.gpkg";
+    ASSERT_TRUE(import(other, dir / "town.gpkg", data::Level::Township).committed);
+    auto s = import(other, dir / "counties.gpkg", data::Level::County);
+    EXPECT_EQ(count(s, "rejected: parent not in the bundle"), 2) << data::to_text(s);
+
+    write_layer(dir / "province.gpkg", "GPKG", 4326, {{"code"}, {"name"}, {"parent_code"}},
+                {{{"410000", "河南省", ""}, box_wkt(113.4, 34.6, 114.0, 34.9)}});
+    ASSERT_TRUE(import(bundle, dir / "province.gpkg", data::Level::Province).committed);
+    s = import(bundle, dir / "counties.gpkg", data::Level::County);
+    ASSERT_TRUE(s.committed) << data::to_text(s);
+    EXPECT_EQ(s.imported, 3) << data::to_text(s);
+    EXPECT_EQ(count(s, "rejected: code does not extend its parent's code"), 1) << data::to_text(s);
+    EXPECT_TRUE(notes_contain(s, "2 counties name the province as their parent")) << data::to_text(s);
+    std::map<std::string, std::string> parent;
+    for (const auto& r : data::read_regions(bundle, data::Level::County)) parent[r.code] = r.parent_code;
+    EXPECT_EQ(parent.at("410001"), "41");
+    EXPECT_EQ(parent.at("410102"), "41");
+    EXPECT_EQ(parent.at("410103"), "4101");
+    EXPECT_FALSE(parent.contains("420101"));
 }
 
 TEST(ImportBoundaries, Case07OverlappingNeighboursAreReportedWithLocation) {

@@ -137,6 +137,81 @@ TEST(ImportTables, Case10CsvNumberFormatsLongAndWideGbk) {
     EXPECT_FALSE(rows.contains("410103/2025/rural_income_pc"));
 }
 
+TEST(ImportTables, ColumnsMappedToMetricsFromAGeoPackageLayer) {
+    const auto dir = case_dir("10b_columns_mapped");
+    const auto bundle = make_bundle(dir);
+    // A polygon layer whose attribute columns carry no metric names (as GIS tools write them), one of
+    // them beside a column that is named by its metric.
+    write_layer(dir / "villages.gpkg", "GPKG", 4326,
+                {{"code"}, {"name"}, {"income", OFTReal}, {"growth", OFTReal}, {"tp_households", OFTInteger}},
+                {{{"410102001001", "甲村", "9123.4", "-2.5", "40"}, box_wkt(113.5, 34.7, 113.55, 34.8)},
+                 {{"410102001002", "乙村", "", "4.25", "12"}, box_wkt(113.55, 34.7, 113.6, 34.8)},
+                 {{"410102001099", "丙村", "8000", "1", "3"}, box_wkt(113.55, 34.7, 113.6, 34.8)},
+                 {{"410102001001", "甲村", "-5", "", ""}, box_wkt(113.5, 34.7, 113.55, 34.8)}});
+    data::TableImportOptions o;
+    o.kind = data::TableKind::Indicators;
+    o.source.path = (dir / "villages.gpkg").string();
+    o.period = "2024";
+    o.threads = 1;
+    o.columns = {{"INCOME", "脱贫人口人均纯收入"}, {"growth", "2023年tp_income_growth"}};  // column names case-insensitive; a year in the metric wins
+    const auto s = data::import_table(bundle, o);
+    ASSERT_TRUE(s.committed) << data::to_text(s);
+    const auto rows = indicators(bundle);
+    EXPECT_DOUBLE_EQ(rows.at("410102001001/2024/tp_income_pc"), 9123.4);
+    EXPECT_DOUBLE_EQ(rows.at("410102001001/2023/tp_income_growth"), -2.5);
+    EXPECT_DOUBLE_EQ(rows.at("410102001002/2023/tp_income_growth"), 4.25);
+    EXPECT_FALSE(rows.contains("410102001002/2024/tp_income_pc"));    // NULL: missing, never 0
+    EXPECT_DOUBLE_EQ(rows.at("410102001001/2024/tp_households"), 40);  // recognised beside the mapped columns
+    EXPECT_EQ(count(s, "rejected: region code not in the bundle"), 3) << data::to_text(s);  // 410102001099, each of its cells
+    EXPECT_EQ(count(s, "rejected: value implausible for its metric"), 1) << data::to_text(s);  // income -5
+    EXPECT_TRUE(std::any_of(s.notes.begin(), s.notes.end(), [](const std::string& n) { return n.find("income→tp_income_pc@2024") != std::string::npos; }))
+        << data::to_text(s);
+
+    // Bad mappings are refused whole, naming the option, and change nothing.
+    const std::string before = test::read_bytes(bundle);
+    auto refused = [&](std::vector<std::pair<std::string, std::string>> columns, const std::string& words) {
+        o.columns = std::move(columns);
+        try {
+            data::import_table(bundle, o);
+            ADD_FAILURE() << "accepted: " << words;
+        } catch (const data::ImportError& e) {
+            EXPECT_NE(std::string(e.what()).find(words), std::string::npos) << e.what();
+        }
+    };
+    refused({{"revenue", "tp_income_pc"}}, "--column revenue=tp_income_pc: no column 'revenue'");
+    refused({{"income", "income"}}, "'income' is not a metric key or Chinese name");
+    refused({{"income", "tp_income_pc"}, {"Income", "wage_income_pc"}}, "column 'income' is mapped twice");
+    EXPECT_EQ(test::read_bytes(bundle), before);
+}
+
+TEST(ImportTables, ACodeTheBundleHoldsAsTypedIsThatRegion) {
+    // 410100 is the padded form of the city 4101 (GB/T 2260), but a data set may number a county so
+    // (the peer renderers' synthetic province does): imported by level, the bundle holds the county.
+    const auto dir = case_dir("10c_code_as_held");
+    const auto bundle = dir / "bundle.gpkg";
+    write_layer(dir / "county.gpkg", "GPKG", 4490, {{"XZQDM"}, {"XZQMC"}},
+                {{{"410100", "甲县"}, box_wkt(113.5, 34.7, 113.6, 34.8)}, {{"410102", "中原区"}, box_wkt(113.6, 34.7, 113.7, 34.8)}});
+    data::BoundaryImportOptions b;
+    b.source.path = (dir / "county.gpkg").string();
+    b.level = data::Level::County;
+    b.threads = 1;
+    ASSERT_TRUE(data::import_boundaries(bundle, b).committed);
+    test::write_text(dir / "indicators.csv", "code,year,tp_income_pc\n410100,2024,9000\n4101,2024,8000\n410102000000,2024,7000\n");
+    auto s = import(bundle, dir / "indicators.csv", data::TableKind::Indicators);
+    ASSERT_TRUE(s.committed) << data::to_text(s);
+    const auto rows = indicators(bundle);
+    EXPECT_DOUBLE_EQ(rows.at("410100/2024/tp_income_pc"), 9000);
+    EXPECT_DOUBLE_EQ(rows.at("410102/2024/tp_income_pc"), 7000);  // padding still stripped
+    EXPECT_EQ(count(s, "rejected: region code not in the bundle"), 1) << data::to_text(s);  // the city 4101: not there
+    test::write_text(dir / "projects.csv", "name,county_code,lon,lat\n甲项目,410100,113.55,34.75\n乙项目,4101,113.55,34.75\n");
+    s = import(bundle, dir / "projects.csv", data::TableKind::Projects);
+    ASSERT_TRUE(s.committed) << data::to_text(s);
+    EXPECT_EQ(count(s, "rejected: county code not in the bundle"), 1) << data::to_text(s);
+    const auto projects = data::read_projects(bundle);
+    ASSERT_EQ(projects.size(), 1u);
+    EXPECT_EQ(projects[0].county_code, "410100");
+}
+
 TEST(ImportTables, HouseholdsAreHashedMaskedAndNeverLogged) {
     const auto dir = case_dir("12_households");
     const auto bundle = make_bundle(dir);
