@@ -688,7 +688,8 @@ std::optional<MapRenderer::RasterSpec> MapRenderer::raster_spec() const {
     s.width = std::clamp(static_cast<int>(std::ceil(bw * s.scale)), 1, static_cast<int>(side));
     s.height = std::clamp(static_cast<int>(std::ceil(bh * s.scale)), 1, static_cast<int>(side));
     s.lod = static_cast<std::size_t>(lod_index_at(l, s.scale));
-    if (m_scene.lod(li, s.lod).indices.size() / 3 < m_raster_min_triangles) return std::nullopt;
+    // the whole scene in view is where the most triangles are: if even that is light, never worth it
+    if (m_scene.lod(li, static_cast<std::size_t>(lod_index_at(l, fit))).indices.size() / 3 < m_raster_min_triangles) return std::nullopt;
     return s;
 }
 
