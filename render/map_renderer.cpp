@@ -548,6 +548,21 @@ void MapRenderer::render_cached(const float view[4]) {
     draw_marks(view);
 }
 
+// A textured quad over `box` (scene coordinates; texture 0,0 at its lower left), made or moved.
+void MapRenderer::set_quad(BufferHandle& quad, VertexArrayHandle& va, const gis::Box& box) {
+    const float x0 = static_cast<float>(box.min_x), y0 = static_cast<float>(box.min_y);
+    const float x1 = static_cast<float>(box.max_x), y1 = static_cast<float>(box.max_y);
+    const float corners[] = {x0, y0, 0, 0, x1, y0, 1, 0, x0, y1, 0, 1, x1, y1, 1, 1};
+    const auto data = std::as_bytes(std::span(corners));
+    if (quad) {
+        m_device.update_buffer(quad, data);
+        return;
+    }
+    quad = m_device.create_buffer(BufferKind::Vertex, data);
+    const VertexAttrib qa[] = {{0, quad, 2, AttribType::Float, 16, 0, false}, {1, quad, 2, AttribType::Float, 16, 8, false}};
+    va = m_device.create_vertex_array(qa, {});
+}
+
 // A picture 1.5× the screen each way around the current view, same centre and scale; its draws are
 // planned now and done by advance_picture.
 void MapRenderer::start_picture() {
@@ -565,16 +580,7 @@ void MapRenderer::start_picture() {
     const double mx = (cw - w) / 2.0, my = (ch - h) / 2.0;
     const gis::Point a = m_camera.to_scene({-mx, h + my}), b = m_camera.to_scene({w + mx, -my});
     c.box = gis::Box{a.x, a.y, b.x, b.y};
-    const float quad[] = {static_cast<float>(a.x), static_cast<float>(a.y), 0, 0, static_cast<float>(b.x), static_cast<float>(a.y), 1, 0,
-                          static_cast<float>(a.x), static_cast<float>(b.y), 0, 1, static_cast<float>(b.x), static_cast<float>(b.y), 1, 1};
-    const auto quad_bytes = std::as_bytes(std::span(quad));
-    if (!c.quad) {
-        c.quad = m_device.create_buffer(BufferKind::Vertex, quad_bytes);
-        const VertexAttrib qa[] = {{0, c.quad, 2, AttribType::Float, 16, 0, false}, {1, c.quad, 2, AttribType::Float, 16, 8, false}};
-        c.va = m_device.create_vertex_array(qa, {});
-    } else {
-        m_device.update_buffer(c.quad, quad_bytes);
-    }
+    set_quad(c.quad, c.va, c.box);
     c.valid = false;
     c.level = m_level;
     c.colors = m_colors_version;
@@ -721,17 +727,8 @@ void MapRenderer::advance_raster() {
         r.spec = *want;
         r.target = m_device.create_target(want->width, want->height, r.target, TextureFormat::Rg8);
         const gis::Box& b = m_scene.bounds;
-        const float x0 = static_cast<float>(b.min_x - m_scene.origin.x), y0 = static_cast<float>(b.min_y - m_scene.origin.y);
-        const float x1 = static_cast<float>(b.max_x - m_scene.origin.x), y1 = static_cast<float>(b.max_y - m_scene.origin.y);
-        const float quad[] = {x0, y0, 0, 0, x1, y0, 1, 0, x0, y1, 0, 1, x1, y1, 1, 1};
-        const auto quad_bytes = std::as_bytes(std::span(quad));
-        if (!r.quad) {
-            r.quad = m_device.create_buffer(BufferKind::Vertex, quad_bytes);
-            const VertexAttrib qa[] = {{0, r.quad, 2, AttribType::Float, 16, 0, false}, {1, r.quad, 2, AttribType::Float, 16, 8, false}};
-            r.va = m_device.create_vertex_array(qa, {});
-        } else {
-            m_device.update_buffer(r.quad, quad_bytes);
-        }
+        set_quad(r.quad, r.va,
+                 gis::Box{b.min_x - m_scene.origin.x, b.min_y - m_scene.origin.y, b.max_x - m_scene.origin.x, b.max_y - m_scene.origin.y});
         r.next = 0;
         r.total = static_cast<std::uint32_t>(m_scene.lod(r.spec.layer, r.spec.lod).indices.size());
         r.complete = false;

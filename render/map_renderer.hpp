@@ -150,6 +150,7 @@ private:
     void render_cached(const float view[4]);
     bool fits(const Picture& p) const;     // drawn for this window size
     bool current(const Picture& p) const;  // and of this level and these colours
+    void set_quad(BufferHandle& quad, VertexArrayHandle& va, const gis::Box& box);
     void start_picture();
     void advance_picture(bool to_the_end);
     void draw_picture(const Picture& p, const float view[4]);

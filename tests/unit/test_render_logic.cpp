@@ -110,15 +110,20 @@ gis::Scene grid_scene(int n, double s = 0.01) {
     opt.tolerances = {0.0, 0.002};
     return gis::build_scene(std::span(&layer, 1), opt);
 }
+
+// grid_scene(60) whole in a 1080p window
+void show_grid(MapRenderer& map) {
+    map.set_viewport(1920, 1080);
+    map.set_level(5);
+    map.camera().fit(gis::Box{-0.3, -0.3, 0.3, 0.3});
+}
 }  // namespace
 
 TEST(MapRenderer, DrawCallsStayBoundedAndRecolourUploadsOnlyColours) {
     const gis::Scene scene = grid_scene(60);  // 3,600 features
     NullDevice device;
     MapRenderer map(device, scene, nullptr);
-    map.set_viewport(1920, 1080);
-    map.set_level(5);
-    map.camera().fit(gis::Box{-0.3, -0.3, 0.3, 0.3});
+    show_grid(map);
     map.render();
     const FrameCounters whole = device.counters();
     EXPECT_GT(whole.draw_calls, 1u);
@@ -142,9 +147,7 @@ TEST(MapRenderer, FrameCachePicturesAreSlicedAndCompleteWithinEightFrames) {
     const gis::Scene scene = grid_scene(60);
     NullDevice device;
     MapRenderer map(device, scene, nullptr);
-    map.set_viewport(1920, 1080);
-    map.set_level(5);
-    map.camera().fit(gis::Box{-0.3, -0.3, 0.3, 0.3});
+    show_grid(map);
     map.set_frame_cache(true);
     map.set_frame_budget(1);  // one triangle a frame — but never less than an eighth of the picture
     map.camera().pan(0, 0);
@@ -187,9 +190,7 @@ TEST(MapRenderer, FeatureRasterDrawsZoomedOutFillsAsOneQuad) {
     const gis::Scene scene = grid_scene(60);  // 3,600 features, 7,200 triangles
     NullDevice device;
     MapRenderer map(device, scene, nullptr);
-    map.set_viewport(1920, 1080);
-    map.set_level(5);
-    map.camera().fit(gis::Box{-0.3, -0.3, 0.3, 0.3});
+    show_grid(map);
     map.render();
     const FrameCounters triangles = device.counters();
     EXPECT_FALSE(map.raster_pending()) << "off by default";
@@ -255,9 +256,7 @@ TEST(MapRenderer, FeatureRasterIsDrawnASliceAFrameWithTheFrameCache) {
     const gis::Scene scene = grid_scene(60);
     NullDevice device;
     MapRenderer map(device, scene, nullptr);
-    map.set_viewport(1920, 1080);
-    map.set_level(5);
-    map.camera().fit(gis::Box{-0.3, -0.3, 0.3, 0.3});
+    show_grid(map);
     map.set_frame_cache(true);
     map.set_frame_budget(1);
     map.set_feature_raster(true, 1000);
