@@ -74,12 +74,10 @@ Alert alert_from(const sql::Statement& st) {
     return a;
 }
 
-
-std::string where_clause(const AlertFilter& f) {
-    return " WHERE (?1 IS NULL OR county_code = ?1) AND (?2 IS NULL OR region_code = ?2) AND (?3 IS NULL OR status = ?3)"
-           " AND (?4 IS NULL OR kind = ?4) AND (?5 IS NULL OR substr(period, 1, length(?5)) = ?5)" +
-           std::string(f.limit ? fmt::format(" LIMIT {}", f.limit) : "");
-}
+// The filter's conditions; bind_filter gives their values (an unset one matches everything).
+constexpr std::string_view k_where =
+    " WHERE (?1 IS NULL OR county_code = ?1) AND (?2 IS NULL OR region_code = ?2) AND (?3 IS NULL OR status = ?3)"
+    " AND (?4 IS NULL OR kind = ?4) AND (?5 IS NULL OR substr(period, 1, length(?5)) = ?5)";
 
 void bind_filter(sql::Statement& st, const AlertFilter& f) {
     if (f.county_code) st.text(1, *f.county_code);
@@ -90,11 +88,9 @@ void bind_filter(sql::Statement& st, const AlertFilter& f) {
 }
 
 std::vector<AlertCount> count_by(const Bundle& bundle, const AlertFilter& filter, std::string_view column) {
-    AlertFilter f = filter;
-    f.limit = 0;
     sql::Statement st(bundle, fmt::format("SELECT {0}, count(*), sum(status <> 'resolved') FROM alerts{1} GROUP BY {0} ORDER BY {0}",
-                                          column, where_clause(f)));
-    bind_filter(st, f);
+                                          column, k_where));
+    bind_filter(st, filter);
     std::vector<AlertCount> out;
     while (st.step()) out.push_back({st.col_text(0), st.col_int(1), st.col_int(2)});
     return out;
@@ -219,7 +215,8 @@ void move_alert(Bundle& bundle, std::int64_t alert_id, AlertStatus to, std::stri
 }
 
 std::vector<Alert> read_alerts(const Bundle& bundle, const AlertFilter& filter) {
-    sql::Statement st(bundle, fmt::format("SELECT {} FROM alerts{}", alert_columns(filter.household_detail), where_clause(filter)));
+    sql::Statement st(bundle, fmt::format("SELECT {} FROM alerts{} ORDER BY alert_id{}{}", alert_columns(filter.household_detail), k_where,
+                                          filter.newest_first ? " DESC" : "", filter.limit ? fmt::format(" LIMIT {}", filter.limit) : ""));
     bind_filter(st, filter);
     std::vector<Alert> out;
     while (st.step()) out.push_back(alert_from(st));

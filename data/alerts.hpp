@@ -101,6 +101,7 @@ struct AlertFilter {
     std::optional<std::string> kind;
     std::optional<std::string> period_prefix;  // "2025" or "2025-03"
     std::size_t limit = 0;                     // 0: all
+    bool newest_first = false;                 // by alert id, the latest raised first (else the first raised first)
     // false: a household's alert is read without what concerns the household — subject 'household',
     // no household id, no detail, placed at its county (region_code = county_code) — what a screen
     // read from across a room may show (the wall); the desk's workflow reads them whole.

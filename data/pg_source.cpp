@@ -214,7 +214,7 @@ SELECT DISTINCT period FROM p WHERE period IS NOT NULL AND length(period) = 4 OR
     std::vector<Alert> read_alerts(const AlertFilter& f) const override {
         Params params = alert_params(f);
         params.push_back(f.limit ? std::optional<std::string>(std::to_string(f.limit)) : std::nullopt);
-        pg::Result r = query(alert_select(f.household_detail) + k_alert_where + "ORDER BY alert_id LIMIT $7::bigint", params);
+        pg::Result r = query(alert_select(f.household_detail) + k_alert_where + (f.newest_first ? "ORDER BY alert_id DESC" : "ORDER BY alert_id") + " LIMIT $7::bigint", params);
         std::vector<Alert> out;
         for (int i = 0; i < r.rows(); ++i) out.push_back(alert_from_row(r, i));
         return out;

@@ -982,6 +982,7 @@ private:
             af.status = data::AlertStatus::New;
             af.household_detail = false;
             af.limit = 200;
+            af.newest_first = true;
             std::vector<std::pair<std::string, std::string>> ticker;
             std::vector<int> counts;
             for (const auto& a : m_source->alerts(af)) {

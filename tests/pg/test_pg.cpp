@@ -579,6 +579,13 @@ TEST(Postgres, LiveSourceGivesWhatTheBundleSourceGives) {
     af = {};
     af.limit = 7;
     EXPECT_EQ(pg->alerts(af).size(), 7u);
+    af.newest_first = true;  // the wall's ticker: the same seven on both sources, the latest raised first
+    const auto newest = pg->alerts(af);
+    ASSERT_EQ(newest.size(), 7u);
+    EXPECT_EQ(newest.front().id, std::max_element(alerts.begin(), alerts.end(), [](const auto& a, const auto& b) { return a.id < b.id; })->id);
+    const auto newest_b = bundle->alerts(af);
+    ASSERT_EQ(newest_b.size(), 7u);
+    for (std::size_t i = 0; i < 7; ++i) EXPECT_EQ(newest[i].id, newest_b[i].id);
     // A wall's source (withhold_household_detail): the same on both, no household's subject, id, detail or village.
     {
         const auto wall_b = data::open_bundle_source(test_bundle());

@@ -8,6 +8,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include <sstream>
 
 using namespace onemap;
@@ -273,6 +275,27 @@ TEST(AlertWorkflow, ResolvingRecountsOpenAlertsOfTheRegionAndThoseAbove) {
 // The wall's source (withhold_household_detail): a household's alert comes without its subject,
 // household id, detail or village — placed at its county — whatever the filter asks; other alerts
 // whole. The desk's source (the default) reads them whole.
+TEST(AlertWorkflow, ALimitedReadTakesTheFirstOrTheNewestRaised) {
+    TinyBundle t("alert_order");
+    populate(t);
+    data::run_monitoring(t.b(), {});
+    const auto source = data::borrow_bundle_source(t.b());
+    const auto all = source->alerts({});
+    ASSERT_GE(all.size(), 3u);
+    EXPECT_TRUE(std::is_sorted(all.begin(), all.end(), [](const data::Alert& a, const data::Alert& b) { return a.id < b.id; }));
+    data::AlertFilter f;
+    f.limit = 2;
+    const auto first = source->alerts(f);
+    ASSERT_EQ(first.size(), 2u);
+    EXPECT_EQ(first[0].id, all[0].id);
+    EXPECT_EQ(first[1].id, all[1].id);
+    f.newest_first = true;  // the wall's ticker
+    const auto newest = source->alerts(f);
+    ASSERT_EQ(newest.size(), 2u);
+    EXPECT_EQ(newest[0].id, all.back().id);
+    EXPECT_EQ(newest[1].id, all[all.size() - 2].id);
+}
+
 TEST(AlertWorkflow, AWallsSourceReadsNoHouseholdDetail) {
     TinyBundle t("wall_alerts");
     populate(t);
