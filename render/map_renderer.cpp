@@ -213,8 +213,7 @@ std::vector<MapRenderer::MapItem> MapRenderer::plan_map(const gis::Box& vis, dou
         std::uint64_t triangles = 0;
         for (auto [first, count] : ranges) triangles += count / 3;
         const Raster& r = m_raster;
-        if (m_raster_on && r.complete && r.spec.layer == fill_layer && r.spec.scale * (1 + 1e-9) >= k_raster_oversample * ppd &&
-            triangles >= m_raster_min_triangles) {
+        if (m_raster_on && r.complete && r.spec.layer == fill_layer && raster_suits(r.spec.scale, ppd, triangles)) {
             // one quad; its cost is the pixels it covers, a unit per 128
             const double kx = std::cos(m_scene.origin.y * std::numbers::pi / 180);
             const gis::Box& b = m_scene.bounds;
@@ -706,9 +705,26 @@ bool MapRenderer::raster_serves(const RasterSpec& want) const {
     return r.target && r.spec.layer == want.layer && r.spec.scale >= 0.8 * want.scale && r.spec.scale <= 1.25 * want.scale;
 }
 
+// Fills from a raster of `scale` at `ppd`, in place of `triangles`: fine enough there, and worth it.
+bool MapRenderer::raster_suits(double scale, double ppd, std::uint64_t triangles) const {
+    return scale * (1 + 1e-9) >= k_raster_oversample * ppd && triangles >= m_raster_min_triangles;
+}
+
+// The current view would draw its fills from the raster `want`: a raster is begun only then, so a
+// screen that stays zoomed in (a kiosk at its village) never spends the memory or the time.
+bool MapRenderer::view_wants_raster(const RasterSpec& want) const {
+    const double ppd = m_camera.pixels_per_degree();
+    const std::size_t k = static_cast<std::size_t>(lod_index_at(m_scene.layers[want.layer], ppd));
+    std::uint64_t triangles = 0;
+    for (auto [first, count] : visible_ranges(m_scene.lod(want.layer, k).fill_chunks, m_camera.visible())) triangles += count / 3;
+    return raster_suits(want.scale, ppd, triangles);
+}
+
 bool MapRenderer::raster_pending() const {
     const auto want = raster_spec();
-    return want && !(raster_serves(*want) && m_raster.complete);
+    if (!want) return false;
+    if (raster_serves(*want)) return !m_raster.complete;
+    return view_wants_raster(*want);
 }
 
 bool MapRenderer::raster_ready() const {
@@ -724,6 +740,7 @@ void MapRenderer::advance_raster() {
     if (!want) return;
     Raster& r = m_raster;
     if (!raster_serves(*want)) {
+        if (!view_wants_raster(*want)) return;
         r.spec = *want;
         r.target = m_device.create_target(want->width, want->height, r.target, TextureFormat::Rg8);
         const gis::Box& b = m_scene.bounds;

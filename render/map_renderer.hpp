@@ -97,8 +97,8 @@ public:
     // The feature raster, for interactive screens (off by default). Where the drawn level has at least
     // `min_triangles` fill triangles in view, and the view is zoomed out far enough that a texel of the
     // raster is at most 1/1.5 of a pixel, the fills are one quad: a texture of feature indices over the
-    // whole level, drawn once per level and window size, looked up per pixel and coloured like a
-    // triangle. Colours, hover and selection still change nothing in it. While it is being drawn (with
+    // whole level, drawn once per level and window size (when a view first wants it), looked up per
+    // pixel and coloured like a triangle. Colours, hover and selection still change nothing in it. While it is being drawn (with
     // the frame cache on, a slice a frame while the view rests; else in one go) fills are triangles;
     // update() stays true.
     // Levels of more than 65,535 features are always drawn as triangles.
@@ -139,6 +139,8 @@ private:
     };
     std::optional<RasterSpec> raster_spec() const;  // the raster the drawn level and window want, if any
     bool raster_serves(const RasterSpec& want) const;
+    bool raster_suits(double scale, double pixels_per_degree, std::uint64_t triangles) const;
+    bool view_wants_raster(const RasterSpec& want) const;
     void advance_raster();
     struct Picture;
     int lod_index_at(const gis::SceneLayer& layer, double pixels_per_degree) const;

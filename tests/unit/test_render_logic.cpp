@@ -252,6 +252,27 @@ TEST(MapRenderer, FeatureRasterDrawsZoomedOutFillsAsOneQuad) {
     EXPECT_TRUE(draws_triangles(device));
 }
 
+TEST(MapRenderer, FeatureRasterIsBegunOnlyWhenAViewWantsIt) {
+    const gis::Scene scene = grid_scene(60);
+    NullDevice device;
+    MapRenderer map(device, scene, nullptr);
+    show_grid(map);
+    map.camera().zoom_about(8.0, {960, 540});  // a kiosk at its village: a few triangles in view
+    map.camera().settle();
+    map.set_feature_raster(true, 1000);
+    const int targets = device.targets_created;
+    map.render();
+    EXPECT_FALSE(map.raster_pending());
+    EXPECT_FALSE(map.update(0)) << "no frames asked for a raster no view needs";
+    EXPECT_EQ(device.targets_created, targets) << "nor its memory spent";
+    map.camera().fit(gis::Box{-0.3, -0.3, 0.3, 0.3});
+    EXPECT_TRUE(map.raster_pending()) << "zoomed out, it is wanted";
+    map.render();
+    EXPECT_TRUE(map.raster_ready());
+    map.camera().zoom_about(8.0, {960, 540});
+    EXPECT_TRUE(map.raster_ready()) << "and kept when the view zooms in again";
+}
+
 TEST(MapRenderer, FeatureRasterIsDrawnASliceAFrameWithTheFrameCache) {
     const gis::Scene scene = grid_scene(60);
     NullDevice device;
