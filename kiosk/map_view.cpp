@@ -81,6 +81,8 @@ MapView::MapView(const std::filesystem::path& bundle, SceneLoad scene) : m_bundl
     m->renderer->set_frame_time_target(30);
     // zoomed out over tens of thousands of villages, fills are one quad of the feature raster
     m->renderer->set_feature_raster(true);
+    // every LOD of a province is about 190 MB; on software GL (and integrated GPUs) that is RAM
+    m->renderer->set_gpu_budget(std::uint64_t{128} << 20);
     for (const auto& l : m->scene.scene.layers) {
         for (const auto& f : l.features) m->parent[f.code] = f.parent_code;
     }

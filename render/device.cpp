@@ -1,14 +1,30 @@
 #include "device.hpp"
 
+#include <algorithm>
+
 namespace onemap::render {
 
 std::size_t bytes_per_pixel(TextureFormat f) { return f == TextureFormat::Rgba8 ? 4 : 2; }
 
 BufferHandle NullDevice::create_buffer(BufferKind, std::span<const std::byte> data) {
     m_counters.bytes_uploaded += data.size();
+    m_buffer_bytes[m_next] = data.size();
     return {m_next++};
 }
-void NullDevice::update_buffer(BufferHandle, std::span<const std::byte> data) { m_counters.bytes_uploaded += data.size(); }
+void NullDevice::update_buffer(BufferHandle b, std::span<const std::byte> data) {
+    m_counters.bytes_uploaded += data.size();
+    auto& bytes = m_buffer_bytes[b.id];
+    bytes = std::max<std::uint64_t>(bytes, data.size());
+}
+void NullDevice::release(BufferHandle b) {
+    ++buffers_released;
+    m_buffer_bytes.erase(b.id);
+}
+std::uint64_t NullDevice::live_buffer_bytes() const {
+    std::uint64_t n = 0;
+    for (const auto& [id, bytes] : m_buffer_bytes) n += bytes;
+    return n;
+}
 VertexArrayHandle NullDevice::create_vertex_array(std::span<const VertexAttrib>, BufferHandle) { return {m_next++}; }
 TextureHandle NullDevice::create_texture(int w, int h, TextureFormat f, const void*) {
     m_counters.bytes_uploaded += static_cast<std::uint64_t>(w) * h * bytes_per_pixel(f);

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <span>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 namespace onemap::render {
@@ -77,6 +78,9 @@ public:
     virtual BufferHandle create_buffer(BufferKind kind, std::span<const std::byte> data) = 0;
     virtual void update_buffer(BufferHandle buffer, std::span<const std::byte> data) = 0;  // whole, may grow
     virtual VertexArrayHandle create_vertex_array(std::span<const VertexAttrib> attribs, BufferHandle index) = 0;
+    // Give back what a handle holds; the handle must not be used again.
+    virtual void release(BufferHandle buffer) = 0;
+    virtual void release(VertexArrayHandle va) = 0;
     // Re-point the per-instance attributes of `va` so instance 0 is element `first_instance`.
     virtual void set_instance_base(VertexArrayHandle va, std::span<const VertexAttrib> attribs, std::uint32_t first_instance) = 0;
     virtual TextureHandle create_texture(int width, int height, TextureFormat format, const void* pixels) = 0;
@@ -104,6 +108,9 @@ public:
     BufferHandle create_buffer(BufferKind, std::span<const std::byte> data) override;
     void update_buffer(BufferHandle, std::span<const std::byte> data) override;
     VertexArrayHandle create_vertex_array(std::span<const VertexAttrib>, BufferHandle) override;
+    void release(BufferHandle buffer) override;
+    void release(VertexArrayHandle) override { ++arrays_released; }
+    std::uint64_t live_buffer_bytes() const;  // created or grown, less released
     void set_instance_base(VertexArrayHandle, std::span<const VertexAttrib>, std::uint32_t) override {}
     TextureHandle create_texture(int w, int h, TextureFormat f, const void*) override;
     void update_texture(TextureHandle, int, int, int w, int h, TextureFormat f, const void*) override;
@@ -117,8 +124,10 @@ public:
     std::vector<DrawCall> calls;  // this object's history (uniform spans are not kept valid)
     TargetHandle bound_target;    // where draws go now (empty: the screen)
     int targets_created = 0;
+    int buffers_released = 0, arrays_released = 0;
 private:
     std::uint32_t m_next = 1;
+    std::unordered_map<std::uint32_t, std::uint64_t> m_buffer_bytes;
 };
 
 std::size_t bytes_per_pixel(TextureFormat f);

@@ -105,6 +105,22 @@ VertexArrayHandle GlDevice::create_vertex_array(std::span<const VertexAttrib> at
     return {va};
 }
 
+void GlDevice::release(BufferHandle buffer) {
+    if (!buffer) return;
+    GLuint b = buffer.id;
+    glDeleteBuffers(1, &b);
+    std::erase(m_buffers, b);
+    m_buffer_size.erase(b);
+    m_buffer_target.erase(b);
+}
+
+void GlDevice::release(VertexArrayHandle va) {
+    if (!va) return;
+    GLuint a = va.id;
+    glDeleteVertexArrays(1, &a);
+    std::erase(m_arrays, a);
+}
+
 void GlDevice::set_instance_base(VertexArrayHandle va, std::span<const VertexAttrib> attribs, std::uint32_t first_instance) {
     glBindVertexArray(va.id);
     point_attribs(attribs, first_instance, true);

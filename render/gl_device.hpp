@@ -25,6 +25,8 @@ public:
     BufferHandle create_buffer(BufferKind kind, std::span<const std::byte> data) override;
     void update_buffer(BufferHandle buffer, std::span<const std::byte> data) override;
     VertexArrayHandle create_vertex_array(std::span<const VertexAttrib> attribs, BufferHandle index) override;
+    void release(BufferHandle buffer) override;
+    void release(VertexArrayHandle va) override;
     void set_instance_base(VertexArrayHandle va, std::span<const VertexAttrib> attribs, std::uint32_t first_instance) override;
     TextureHandle create_texture(int width, int height, TextureFormat format, const void* pixels) override;
     void update_texture(TextureHandle t, int x, int y, int width, int height, TextureFormat format, const void* pixels) override;

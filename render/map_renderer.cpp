@@ -53,6 +53,7 @@ Uniform ui(const char* n, int a) { return {n, 1, {static_cast<float>(a), 0, 0, 0
 
 struct MapRenderer::LodGpu {
     bool uploaded = false;
+    std::uint64_t bytes = 0, last_frame = 0;
     BufferHandle fill_vertices, fill_indices, segments;
     VertexArrayHandle fill_va, line_va;
     std::vector<VertexAttrib> line_attribs;
@@ -148,6 +149,7 @@ void MapRenderer::set_points(std::vector<MapPoint> points, bool cluster) {
 
 MapRenderer::LodGpu& MapRenderer::lod_gpu(std::size_t li, std::size_t k) {
     LodGpu& g = m_layers[li]->lods[k];
+    g.last_frame = m_frame;
     if (g.uploaded) return g;
     const gis::SceneLod& lod = m_scene.lod(li, k);
     // interleave xy + feature
@@ -165,7 +167,27 @@ MapRenderer::LodGpu& MapRenderer::lod_gpu(std::size_t li, std::size_t k) {
     g.line_attribs = {{0, g.segments, 4, AttribType::Float, 16, 0, true}};
     g.line_va = m_device.create_vertex_array(g.line_attribs, {});
     g.uploaded = true;
+    g.bytes = interleaved.size() * 4 + lod.indices.size() * 4 + lod.segments.size() * 4;
+    m_gpu_bytes += g.bytes;
     return g;
+}
+
+void MapRenderer::evict_lods() {
+    constexpr std::uint64_t k_keep_frames = 60;
+    if (m_gpu_budget == 0 || m_gpu_bytes <= m_gpu_budget) return;
+    std::vector<LodGpu*> idle;
+    for (auto& layer : m_layers)
+        for (LodGpu& g : layer->lods)
+            if (g.uploaded && g.last_frame + k_keep_frames < m_frame) idle.push_back(&g);
+    std::sort(idle.begin(), idle.end(), [](const LodGpu* a, const LodGpu* b) { return a->last_frame < b->last_frame; });
+    for (LodGpu* g : idle) {
+        if (m_gpu_bytes <= m_gpu_budget) break;
+        for (BufferHandle b : {g->fill_vertices, g->fill_indices, g->segments}) m_device.release(b);
+        for (VertexArrayHandle va : {g->fill_va, g->line_va}) m_device.release(va);
+        m_gpu_bytes -= g->bytes;
+        *g = LodGpu{};
+        ++m_lods_evicted;
+    }
 }
 
 int MapRenderer::lod_index(const gis::SceneLayer& layer) const { return lod_index_at(layer, m_camera.pixels_per_degree()); }
@@ -469,6 +491,7 @@ void MapRenderer::draw_overlay() {
 }
 
 void MapRenderer::render() {
+    ++m_frame;
     m_device.begin_frame();
     m_device.viewport(m_camera.width(), m_camera.height());
     m_device.clear(m_background);
@@ -491,6 +514,7 @@ void MapRenderer::render() {
     }
     draw_points(view);
     draw_overlay();
+    evict_lods();
 }
 
 // Turning it off and on again keeps the pictures: they carry what they show and are checked against it.

@@ -110,6 +110,13 @@ public:
     bool raster_ready() const;                                     // complete for the drawn level
     std::uint64_t raster_builds() const { return m_raster_builds; } // rasters completed so far
 
+    // GPU memory for the levels' geometry (0: no limit). Over it, after a frame, the LODs drawn least
+    // recently — and not in the last 60 frames — are given back, oldest first; a LOD given back is
+    // uploaded again when next drawn.
+    void set_gpu_budget(std::uint64_t bytes) { m_gpu_budget = bytes; }
+    std::uint64_t gpu_bytes() const { return m_gpu_bytes; }      // geometry uploaded now
+    std::uint64_t lods_evicted() const { return m_lods_evicted; }
+
     int lod_index(const gis::SceneLayer& layer) const;  // the LOD the current zoom draws
     std::size_t placed_labels() const { return m_placed.size(); }
     double label_placement_ms() const { return m_label_ms; }  // the last placement (candidates, collisions, glyphs)
@@ -119,6 +126,7 @@ private:
     struct LodGpu;
     struct LayerGpu;
     LodGpu& lod_gpu(std::size_t layer, std::size_t lod);
+    void evict_lods();
     std::size_t layer_index(int level) const;
     void place_labels();
     void build_clusters();
@@ -232,6 +240,8 @@ private:
     Raster m_raster;
     ProgramHandle m_ids_program, m_raster_program;
     std::uint64_t m_raster_builds = 0;
+    // GPU geometry budget
+    std::uint64_t m_frame = 0, m_gpu_budget = 0, m_gpu_bytes = 0, m_lods_evicted = 0;
     std::uint64_t m_colors_version = 0, m_cache_redraws = 0;
 };
 

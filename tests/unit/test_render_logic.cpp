@@ -312,6 +312,49 @@ TEST(MapRenderer, FeatureRasterIsDrawnASliceAFrameWithTheFrameCache) {
     EXPECT_EQ(map.raster_builds(), 1u);
 }
 
+TEST(MapRenderer, GpuBudgetGivesBackTheLodsLeastRecentlyDrawn) {
+    const gis::Scene scene = grid_scene(10, 1.0);  // 10° square: zoomed out the coarse LOD, zoomed in the fine one
+    NullDevice device;
+    MapRenderer map(device, scene, nullptr);
+    map.set_viewport(640, 480);
+    map.set_level(5);
+    map.camera().fit(gis::Box{-5, -5, 5, 5});
+    map.set_gpu_budget(1);  // less than any LOD: only what was drawn lately stays
+    map.render();
+    const int coarse = map.lod_index(map.layer());
+    const std::uint64_t one_lod = map.gpu_bytes();
+    ASSERT_GT(one_lod, 0u);
+    EXPECT_EQ(map.lods_evicted(), 0u) << "what this frame drew is kept, over budget or not";
+    map.camera().zoom_about(400, {320, 240});
+    map.render();
+    ASSERT_NE(map.lod_index(map.layer()), coarse);
+    const std::uint64_t two_lods = map.gpu_bytes();
+    EXPECT_GT(two_lods, one_lod);
+    for (int i = 0; i < 61; ++i) map.render();
+    EXPECT_EQ(map.lods_evicted(), 1u) << "the coarse LOD, not drawn for 60 frames, is given back";
+    EXPECT_EQ(map.gpu_bytes(), two_lods - one_lod);
+    EXPECT_EQ(device.buffers_released, 3);
+    EXPECT_EQ(device.arrays_released, 2);
+    EXPECT_EQ(device.live_buffer_bytes() + one_lod, [&] {
+        NullDevice fresh;  // what the same frames leave without a budget
+        MapRenderer m(fresh, scene, nullptr);
+        m.set_viewport(640, 480);
+        m.set_level(5);
+        m.camera().fit(gis::Box{-5, -5, 5, 5});
+        m.render();
+        m.camera().zoom_about(400, {320, 240});
+        m.render();
+        return fresh.live_buffer_bytes();
+    }());
+    // zoomed out again, it is uploaded anew and drawn
+    map.camera().fit(gis::Box{-5, -5, 5, 5});
+    device.begin_frame();
+    map.render();
+    EXPECT_GE(device.counters().bytes_uploaded, one_lod);
+    EXPECT_GT(device.counters().draw_calls, 0u);
+    EXPECT_EQ(map.gpu_bytes(), two_lods);
+}
+
 TEST(MapRenderer, LodFollowsZoom) {
     const gis::Scene scene = grid_scene(10, 1.0);  // 10° square
     NullDevice device;
