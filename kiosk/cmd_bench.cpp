@@ -1,6 +1,5 @@
 // `onemap bench render`: the renderer's figures as a table (a benchmark, not a test).
 #include "data/bundle.hpp"
-#include "data/features.hpp"
 #include "data/region_index.hpp"
 #include "kiosk/commands.hpp"
 #include "kiosk/map_scene.hpp"
@@ -14,7 +13,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <cmath>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -183,7 +181,6 @@ struct BenchArgs {
 struct CountyView {
     std::string code, name;
     std::size_t villages = 0;
-    gis::Box box;          // the county's bounds, lon/lat
     std::string extent;    // the peers' --extent: same centre and north–south scale as onemap's view
 };
 CountyView county_view(const std::string& bundle_path, const std::string& wanted, int w, int h) {
@@ -196,19 +193,23 @@ CountyView county_view(const std::string& bundle_path, const std::string& wanted
             std::size_t n = 0;
             for (const std::string& t : c->children)
                 if (const data::RegionInfo* town = index.find(t)) n += town->children.size();
-            if (v.code.empty() || n > v.villages) v = CountyView{c->code, c->name, n, {}, {}};
+            if (v.code.empty() || n > v.villages) v = CountyView{c->code, c->name, n, {}};
         }
     }
     if (v.code.empty()) throw std::invalid_argument(wanted.empty() ? bundle_path + " has no counties" : "--peer-county " + wanted + ": no such county in " + bundle_path);
-    for (const data::Region& r : data::read_regions(bundle_path, data::Level::County))
-        if (r.code == v.code) v.box = gis::bounds(r.geometry);
-    // onemap fits the box with 24 px to spare, east–west scaled by cos(latitude) (render/camera.cpp);
-    // the peers draw degrees square, so they get the same centre and degrees per pixel north–south.
-    const double cy = (v.box.min_y + v.box.max_y) / 2, cx = (v.box.min_x + v.box.max_x) / 2;
-    const double kx = std::cos(cy * 3.14159265358979 / 180.0);
-    const double scale = std::min((w - 48) / (v.box.width() * kx), (h - 48) / v.box.height());  // px per degree north–south
-    const double hx = w / scale / 2, hy = h / scale / 2;
-    v.extent = fmt::format("{:.6f},{:.6f},{:.6f},{:.6f}", cx - hx, cy - hy, cx + hx, cy + hy);
+    // onemap's own view of the county (`render --region`), read off its camera; the peers draw degrees
+    // square, so they get its centre and its degrees per pixel north–south
+    MapRequest req;
+    req.bundle = bundle_path;
+    req.level = "village";
+    req.region = v.code;
+    req.width = w;
+    req.height = h;
+    MapSession s(req);
+    const render::Camera& cam = s.renderer().camera();
+    const gis::Point c = cam.to_scene({w / 2.0, h / 2.0}), o = s.scene().origin;
+    const double hx = w / cam.pixels_per_degree() / 2, hy = h / cam.pixels_per_degree() / 2;
+    v.extent = fmt::format("{:.6f},{:.6f},{:.6f},{:.6f}", o.x + c.x - hx, o.y + c.y - hy, o.x + c.x + hx, o.y + c.y + hy);
     return v;
 }
 

@@ -31,6 +31,7 @@ public:
     gis::Point to_scene(gis::Point screen_px) const;
     gis::Box visible() const;                 // scene coordinates
     double pixels_per_degree() const { return m_scale; }  // along latitude
+    double x_scale() const { return m_kx; }                // map units per degree of longitude: cos(origin latitude)
     int width() const { return m_width; }
     int height() const { return m_height; }
     // clip = position · (sx, sy) + (ox, oy): the vertex shader's view transform

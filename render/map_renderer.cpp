@@ -6,12 +6,11 @@
 #include <cmath>
 #include <cstring>
 #include <map>
-#include <numbers>
 #include <stdexcept>
 #include <string_view>
 
 namespace onemap::render::assets {
-extern const std::string_view fill_vert, fill_frag, ids_frag, raster_frag, line_vert, line_frag, point_vert, point_frag, overlay_vert,
+extern const std::string_view region_color_glsl, fill_vert, fill_frag, ids_frag, raster_frag, line_vert, line_frag, point_vert, point_frag, overlay_vert,
     overlay_frag, frame_vert, frame_frag;
 }
 
@@ -70,13 +69,16 @@ struct MapRenderer::LayerGpu {
 MapRenderer::MapRenderer(Device& device, const gis::Scene& scene, GlyphAtlas* atlas)
     : m_device(device), m_scene(scene), m_atlas(atlas) {
     if (scene.layers.empty()) throw std::invalid_argument("MapRenderer: the scene has no layers");
-    m_fill_program = device.create_program(assets::fill_vert, assets::fill_frag, "fill");
+    // the region colouring both fill shaders share comes first in each
+    const std::string fill_frag = std::string(assets::region_color_glsl) + std::string(assets::fill_frag);
+    const std::string raster_frag = std::string(assets::region_color_glsl) + std::string(assets::raster_frag);
+    m_fill_program = device.create_program(assets::fill_vert, fill_frag, "fill");
     m_line_program = device.create_program(assets::line_vert, assets::line_frag, "line");
     m_point_program = device.create_program(assets::point_vert, assets::point_frag, "point");
     m_overlay_program = device.create_program(assets::overlay_vert, assets::overlay_frag, "overlay");
     m_frame_program = device.create_program(assets::frame_vert, assets::frame_frag, "frame");
     m_ids_program = device.create_program(assets::fill_vert, assets::ids_frag, "ids");
-    m_raster_program = device.create_program(assets::frame_vert, assets::raster_frag, "raster");
+    m_raster_program = device.create_program(assets::frame_vert, raster_frag, "raster");
     for (const auto& l : scene.layers) {
         auto gpu = std::make_unique<LayerGpu>();
         gpu->lods.resize(l.lods.size());
@@ -88,10 +90,9 @@ MapRenderer::MapRenderer(Device& device, const gis::Scene& scene, GlyphAtlas* at
         gpu->mean_size_degrees = l.features.empty() ? 0 : std::sqrt(area / static_cast<double>(l.features.size()));
         m_layers.push_back(std::move(gpu));
     }
-    gis::Box local = scene.bounds;
-    local = gis::Box{local.min_x - scene.origin.x, local.min_y - scene.origin.y, local.max_x - scene.origin.x,
-                     local.max_y - scene.origin.y};
-    m_camera.set_limits(local, scene.origin.y);
+    const gis::Box& b = scene.bounds;
+    m_bounds = gis::Box{b.min_x - scene.origin.x, b.min_y - scene.origin.y, b.max_x - scene.origin.x, b.max_y - scene.origin.y};
+    m_camera.set_limits(m_bounds, scene.origin.y);
     m_level = scene.layers.front().level;
     if (m_atlas) m_atlas_texture = device.create_texture(GlyphAtlas::k_size, GlyphAtlas::k_size, TextureFormat::Rg8,
                                                          m_atlas->pixels().data());
@@ -237,11 +238,9 @@ std::vector<MapRenderer::MapItem> MapRenderer::plan_map(const gis::Box& vis, dou
         const Raster& r = m_raster;
         if (m_raster_on && r.complete && r.spec.layer == fill_layer && raster_suits(r.spec.scale, ppd, triangles)) {
             // one quad; its cost is the pixels it covers, a unit per 128
-            const double kx = std::cos(m_scene.origin.y * std::numbers::pi / 180);
-            const gis::Box& b = m_scene.bounds;
-            const double w = std::min(vis.max_x, b.max_x - m_scene.origin.x) - std::max(vis.min_x, b.min_x - m_scene.origin.x);
-            const double h = std::min(vis.max_y, b.max_y - m_scene.origin.y) - std::max(vis.min_y, b.min_y - m_scene.origin.y);
-            const double pixels = std::max(0.0, w) * kx * ppd * std::max(0.0, h) * ppd;
+            const double w = std::min(vis.max_x, m_bounds.max_x) - std::max(vis.min_x, m_bounds.min_x);
+            const double h = std::min(vis.max_y, m_bounds.max_y) - std::max(vis.min_y, m_bounds.min_y);
+            const double pixels = std::max(0.0, w) * m_camera.x_scale() * ppd * std::max(0.0, h) * ppd;
             items.push_back({Kind::Raster, fill_layer, r.spec.lod, 0, static_cast<std::uint32_t>(std::min(pixels / 128 + 1, 4e9)), 0});
         } else {
             for (auto [first, count] : ranges) items.push_back({Kind::Fill, fill_layer, k, first, count, 0});
@@ -706,8 +705,7 @@ std::optional<MapRenderer::RasterSpec> MapRenderer::raster_spec() const {
     const std::size_t li = layer_index(m_level);
     const gis::SceneLayer& l = m_scene.layers[li];
     if (l.features.empty() || l.features.size() > k_raster_max_features) return std::nullopt;
-    const double kx = std::cos(m_scene.origin.y * std::numbers::pi / 180);
-    const double bw = m_scene.bounds.width() * kx, bh = m_scene.bounds.height();
+    const double bw = m_bounds.width() * m_camera.x_scale(), bh = m_bounds.height();
     if (!(bw > 0 && bh > 0)) return std::nullopt;
     const double fit = std::min(m_camera.width() / bw, m_camera.height() / bh);
     const double side = std::min(m_device.max_texture_size(), k_raster_max_size);
@@ -767,9 +765,7 @@ void MapRenderer::advance_raster() {
         if (!view_wants_raster(*want)) return;
         r.spec = *want;
         r.target = m_device.create_target(want->width, want->height, r.target, TextureFormat::Rg8);
-        const gis::Box& b = m_scene.bounds;
-        set_quad(r.quad, r.va,
-                 gis::Box{b.min_x - m_scene.origin.x, b.min_y - m_scene.origin.y, b.max_x - m_scene.origin.x, b.max_y - m_scene.origin.y});
+        set_quad(r.quad, r.va, m_bounds);
         r.next = 0;
         r.total = static_cast<std::uint32_t>(m_scene.lod(r.spec.layer, r.spec.lod).indices.size());
         r.complete = false;
@@ -789,10 +785,10 @@ void MapRenderer::advance_raster() {
         const std::uint64_t triangles = std::max<std::uint64_t>(m_frame_budget, (r.total / 3 + k_max_picture_frames - 1) / k_max_picture_frames);
         take = static_cast<std::uint32_t>(std::min<std::uint64_t>(take, triangles * 3));
     }
-    const gis::Box& b = m_scene.bounds;
-    const double w = b.width(), h = b.height();
-    const float view[4] = {static_cast<float>(2 / w), static_cast<float>(2 / h), static_cast<float>(-1 - 2 * (b.min_x - m_scene.origin.x) / w),
-                           static_cast<float>(-1 - 2 * (b.min_y - m_scene.origin.y) / h)};
+    // the scene's bounds onto the whole target
+    const double w = m_bounds.width(), h = m_bounds.height();
+    const float view[4] = {static_cast<float>(2 / w), static_cast<float>(2 / h), static_cast<float>(-1 - 2 * m_bounds.min_x / w),
+                           static_cast<float>(-1 - 2 * m_bounds.min_y / h)};
     LodGpu& g = lod_gpu(r.spec.layer, r.spec.lod);
     const Uniform uniforms[] = {u4("u_view", view)};
     DrawCall call;

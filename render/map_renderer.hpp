@@ -172,6 +172,7 @@ private:
     const gis::Scene& m_scene;
     GlyphAtlas* m_atlas;
     Camera m_camera;
+    gis::Box m_bounds;  // the scene's extent, scene coordinates (lon/lat minus origin)
     int m_level = 0;
     int m_hover = -1, m_selected = -1;
     Rgba m_background{246, 246, 242, 255};

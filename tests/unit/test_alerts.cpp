@@ -272,9 +272,7 @@ TEST(AlertWorkflow, ResolvingRecountsOpenAlertsOfTheRegionAndThoseAbove) {
     EXPECT_EQ(value(test::k_b1), sibling) << "another village is left as it was";
 }
 
-// The wall's source (withhold_household_detail): a household's alert comes without its subject,
-// household id, detail or village — placed at its county — whatever the filter asks; other alerts
-// whole. The desk's source (the default) reads them whole.
+// A limited read takes the first raised alerts, or with newest_first (the wall's ticker) the latest.
 TEST(AlertWorkflow, ALimitedReadTakesTheFirstOrTheNewestRaised) {
     TinyBundle t("alert_order");
     populate(t);
@@ -296,6 +294,9 @@ TEST(AlertWorkflow, ALimitedReadTakesTheFirstOrTheNewestRaised) {
     EXPECT_EQ(newest[1].id, all[all.size() - 2].id);
 }
 
+// The wall's source (withhold_household_detail): a household's alert comes without its subject,
+// household id, detail or village — placed at its county — whatever the filter asks; other alerts
+// whole. The desk's source (the default) reads them whole.
 TEST(AlertWorkflow, AWallsSourceReadsNoHouseholdDetail) {
     TinyBundle t("wall_alerts");
     populate(t);
