@@ -403,7 +403,7 @@ void add_bench_command(CLI::App& app, ExitCode& exit) {
             std::string why;
             auto context = render::OffscreenContext::create(&why);
             if (!context) {
-                fmt::print(stderr, "onemap bench render: {} — run it under xvfb-run\n", why);
+                fmt::print(stderr, "onemap bench render: {} — it needs a display or EGL (ONEMAP_GL=window|egl)\n", why);
                 exit.value = 3;
                 return;
             }
@@ -413,7 +413,8 @@ void add_bench_command(CLI::App& app, ExitCode& exit) {
                 exit.value = 2;
                 return;
             }
-            fmt::print("onemap bench render — {}\n\n", args->bundle);
+            fmt::print("onemap bench render — {}\nGL: {} ({})\n\n", args->bundle, render::GlDevice().renderer_name(),
+                       context->description());
             // 1. cold scene build
             if (!args->skip_build && !args->peers) {
                 const data::Bundle bundle = data::Bundle::open(args->bundle, data::OpenMode::ReadOnly);

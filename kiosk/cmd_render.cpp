@@ -64,8 +64,8 @@ void add_render_command(CLI::App& app, ExitCode& exit) {
         std::string why;
         auto context = render::OffscreenContext::create(&why);
         if (!context) {
-            fmt::print(stderr, "onemap render: cannot render: {}. Run it under a display, or headless with "
-                               "xvfb-run -a -s \"-screen 0 1920x1080x24\" onemap render …\n", why);
+            fmt::print(stderr, "onemap render: cannot render: {}. It needs a display or EGL (Debian: libegl1 with "
+                               "libegl-mesa0 or a GPU driver); ONEMAP_GL=window|egl picks one\n", why);
             exit.value = 3;
             return;
         }

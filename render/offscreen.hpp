@@ -1,7 +1,8 @@
 #pragma once
-// Offscreen rendering: a hidden GLFW window supplies an OpenGL 3.3 core context (on Xvfb in
-// headless runs); a framebuffer object of any size is the target; read back as an Image. The
-// pixels are the ones the on-screen map shows — same renderer, same shaders.
+// Offscreen rendering: an OpenGL 3.3 core (or GLES 3.0) context without a visible window — a hidden
+// GLFW window where there is a display, EGL with no window system at all where there is none (a
+// server, a GPU machine, CI without Xvfb); a framebuffer object of any size is the target; read back
+// as an Image. The pixels are the ones the on-screen map shows — same renderer, same shaders.
 #include "render/image.hpp"
 
 #include <memory>
@@ -11,17 +12,32 @@ struct GLFWwindow;
 
 namespace onemap::render {
 
+// Where the context comes from. Auto: the environment variable ONEMAP_GL ("window" or "egl") if
+// set, else a hidden window when DISPLAY or WAYLAND_DISPLAY is set and EGL when neither is (or
+// when the window fails).
+enum class ContextSource { Auto, Window, Egl };
+
 class OffscreenContext {
 public:
-    // nullptr (and `why` filled) when no display or no GL 3.3 context can be had. `es`: an
-    // OpenGL ES 3.0 context instead (what ARM kiosks have), to check the shaders there.
-    static std::unique_ptr<OffscreenContext> create(std::string* why = nullptr, bool es = false);
+    // nullptr (and `why` filled) when no GL 3.3 context can be had. `es`: an OpenGL ES 3.0 context
+    // instead (what ARM kiosks have), to check the shaders there.
+    static std::unique_ptr<OffscreenContext> create(std::string* why = nullptr, bool es = false,
+                                                    ContextSource source = ContextSource::Auto);
     ~OffscreenContext();
     OffscreenContext(const OffscreenContext&) = delete;
     OffscreenContext& operator=(const OffscreenContext&) = delete;
+    ContextSource source() const { return m_window ? ContextSource::Window : ContextSource::Egl; }
+    // "hidden window", "EGL device (GPU)", "EGL device (software)", "EGL surfaceless", "EGL default display"
+    const std::string& description() const { return m_description; }
 private:
     OffscreenContext() = default;
+    static std::unique_ptr<OffscreenContext> create_window(std::string* why, bool es);
+    static std::unique_ptr<OffscreenContext> create_egl(std::string* why, bool es);
     GLFWwindow* m_window = nullptr;
+    void* m_egl_display = nullptr;
+    void* m_egl_context = nullptr;
+    void* m_egl_surface = nullptr;  // a 16×16 pbuffer, only where surfaceless contexts are missing
+    std::string m_description;
 };
 
 class OffscreenTarget {

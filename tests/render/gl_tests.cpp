@@ -1,5 +1,6 @@
 // GL tests that need a context but no bundle: the shaders compile and link both as GLSL 3.30 core
-// and as GLSL ES 3.00 (ARM kiosks), and a tiny scene draws the expected pixels through GlDevice.
+// and as GLSL ES 3.00 (ARM kiosks), in a hidden window and through EGL with no display, and a tiny
+// scene draws the expected pixels through GlDevice.
 #include "gis/scene.hpp"
 #include "render/gl_device.hpp"
 #include "render/map_renderer.hpp"
@@ -10,6 +11,8 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <optional>
+#include <string>
 
 using namespace onemap;
 using namespace onemap::render;
@@ -34,10 +37,17 @@ void show_two_squares(MapRenderer& map) {
     map.set_feature_colors(colors);
 }
 
-void draws_two_squares(bool es) {
+void draws_two_squares(bool es, ContextSource source = ContextSource::Auto) {
     std::string why;
-    auto ctx = OffscreenContext::create(&why, es);
+    auto ctx = OffscreenContext::create(&why, es, source);
+    // EGL needs no display: Debian's libegl-mesa0 (scripts/packages.txt) always gives one, so no skip
+    if (source == ContextSource::Egl) {
+        ASSERT_TRUE(ctx) << why;
+    }
     if (!ctx) GTEST_SKIP() << why << " — run inside xvfb-run -a -s \"-screen 0 1920x1080x24\"";
+    if (source != ContextSource::Auto) {
+        EXPECT_EQ(ctx->source(), source) << ctx->description();
+    }
     GlDevice device;
     EXPECT_EQ(device.es(), es) << device.renderer_name();
     const gis::Scene scene = two_squares();
@@ -257,3 +267,49 @@ TEST(Gl, FeatureRasterMatchesTrianglesGl33) { feature_raster_matches_triangles(f
 TEST(Gl, FeatureRasterMatchesTrianglesGles30) { feature_raster_matches_triangles(true); }
 TEST(Gl, ShadersAndFillsOnGl33Core) { draws_two_squares(false); }
 TEST(Gl, ShadersAndFillsOnGles30) { draws_two_squares(true); }
+TEST(Gl, ShadersAndFillsOnEglGl33Core) { draws_two_squares(false, ContextSource::Egl); }
+TEST(Gl, ShadersAndFillsOnEglGles30) { draws_two_squares(true, ContextSource::Egl); }
+
+namespace {
+// Sets (or, with nullptr, removes) an environment variable for one scope.
+class ScopedEnv {
+public:
+    ScopedEnv(const char* name, const char* value) : m_name(name) {
+        if (const char* old = std::getenv(name)) m_old = old;
+        if (value) setenv(name, value, 1);
+        else unsetenv(name);
+    }
+    ~ScopedEnv() {
+        if (m_old) setenv(m_name, m_old->c_str(), 1);
+        else unsetenv(m_name);
+    }
+private:
+    const char* m_name;
+    std::optional<std::string> m_old;
+};
+}  // namespace
+
+TEST(Gl, WithoutADisplayTheContextComesFromEgl) {
+    ScopedEnv x("DISPLAY", nullptr), wl("WAYLAND_DISPLAY", nullptr), forced("ONEMAP_GL", nullptr);
+    std::string why;
+    auto ctx = OffscreenContext::create(&why);
+    ASSERT_TRUE(ctx) << why;
+    EXPECT_EQ(ctx->source(), ContextSource::Egl);
+    EXPECT_NE(ctx->description().find("EGL"), std::string::npos) << ctx->description();
+    GlDevice device;
+    EXPECT_FALSE(device.es()) << device.renderer_name();
+}
+
+TEST(Gl, OnemapGlPicksTheSourceAndRejectsOtherWords) {
+    {
+        ScopedEnv forced("ONEMAP_GL", "egl");
+        std::string why;
+        auto ctx = OffscreenContext::create(&why);
+        ASSERT_TRUE(ctx) << why;
+        EXPECT_EQ(ctx->source(), ContextSource::Egl);
+    }
+    ScopedEnv forced("ONEMAP_GL", "vulkan");
+    std::string why;
+    EXPECT_FALSE(OffscreenContext::create(&why));
+    EXPECT_NE(why.find("ONEMAP_GL='vulkan'"), std::string::npos) << why;
+}

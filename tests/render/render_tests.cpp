@@ -5,7 +5,9 @@
 //
 //   ONEMAP_REBASELINE=1 ctest -R Render     rewrites every expected.png from what renders now
 //
-// Needs a display: CI runs the suite inside xvfb-run; without one the cases skip and say so.
+// Needs a display: CI runs the suite inside xvfb-run; without one the cases skip and say so. A few
+// cases run a second time with no display at all (DISPLAY and WAYLAND_DISPLAY removed), where
+// `onemap render` takes its context from EGL, and must match the same expected.png.
 #include "render/image.hpp"
 #include "render/offscreen.hpp"
 
@@ -74,20 +76,21 @@ protected:
     static inline fs::path s_dir, s_bundle;
 };
 
-TEST_P(RenderCase, MatchesExpected) {
-    if (!s_skip.empty()) GTEST_SKIP() << s_skip;
-    ASSERT_TRUE(s_setup_error.empty()) << s_setup_error;
-    const fs::path dir = fs::path(ONEMAP_RENDER_CASES) / GetParam();
+// Renders case `name` with `prefix` before the command (an environment) and compares; `tag` names
+// the failure pictures (actual<tag>.png, diff<tag>.png).
+void check_case(const fs::path& scratch, const fs::path& bundle, const std::string& name, const std::string& prefix,
+                const std::string& tag, bool may_rebaseline) {
+    const fs::path dir = fs::path(ONEMAP_RENDER_CASES) / name;
     const Case c = read_case(dir / "case.txt");
     ASSERT_FALSE(c.args.empty()) << dir << "/case.txt has no args line";
-    const fs::path actual_tmp = s_dir / (GetParam() + ".png");
-    const std::string err = run(std::string(ONEMAP_BINARY) + " render --quiet --bundle " + s_bundle.string() + " " + c.args +
-                                " --out " + actual_tmp.string());
+    const fs::path actual_tmp = scratch / (name + tag + ".png");
+    const std::string err = run(prefix + std::string(ONEMAP_BINARY) + " render --quiet --bundle " + bundle.string() + " " +
+                                c.args + " --out " + actual_tmp.string());
     ASSERT_TRUE(err.empty()) << err;
     const auto actual = read_png(actual_tmp);
     ASSERT_TRUE(actual) << "onemap render wrote no readable PNG";
     const char* rebaseline = std::getenv("ONEMAP_REBASELINE");
-    if (rebaseline && std::string(rebaseline) == "1") {
+    if (may_rebaseline && rebaseline && std::string(rebaseline) == "1") {
         ASSERT_TRUE(write_png(dir / "expected.png", *actual));
         GTEST_SKIP() << "rebaselined " << (dir / "expected.png");
     }
@@ -97,16 +100,31 @@ TEST_P(RenderCase, MatchesExpected) {
     ASSERT_TRUE(d.same_size) << "size " << actual->width << "×" << actual->height << ", expected " << expected->width << "×"
                              << expected->height;
     const double fraction = static_cast<double>(d.differing_pixels) / (static_cast<double>(actual->width) * actual->height);
+    const fs::path actual_png = dir / ("actual" + tag + ".png"), diff_png = dir / ("diff" + tag + ".png");
     if (fraction > c.allowed) {
-        write_png(dir / "actual.png", *actual);
-        write_png(dir / "diff.png", d.diff);
+        write_png(actual_png, *actual);
+        write_png(diff_png, d.diff);
     } else {
-        fs::remove(dir / "actual.png");
-        fs::remove(dir / "diff.png");
+        fs::remove(actual_png);
+        fs::remove(diff_png);
     }
     EXPECT_LE(fraction, c.allowed) << d.differing_pixels << " pixels differ (max channel difference "
-                                   << d.max_channel_difference << "); see " << (dir / "actual.png") << " and "
-                                   << (dir / "diff.png");
+                                   << d.max_channel_difference << "); see " << actual_png << " and " << diff_png;
+}
+
+TEST_P(RenderCase, MatchesExpected) {
+    if (!s_skip.empty()) GTEST_SKIP() << s_skip;
+    ASSERT_TRUE(s_setup_error.empty()) << s_setup_error;
+    check_case(s_dir, s_bundle, GetParam(), "", "", true);
+}
+
+// The same pictures from a process with no display: `onemap render` must find EGL by itself.
+class RenderWithoutDisplay : public RenderCase {};
+
+TEST_P(RenderWithoutDisplay, MatchesExpectedThroughEgl) {
+    if (!s_skip.empty()) GTEST_SKIP() << s_skip;
+    ASSERT_TRUE(s_setup_error.empty()) << s_setup_error;
+    check_case(s_dir, s_bundle, GetParam(), "env -u DISPLAY -u WAYLAND_DISPLAY -u ONEMAP_GL ", "-egl", false);
 }
 
 std::vector<std::string> cases() {
@@ -118,6 +136,9 @@ std::vector<std::string> cases() {
 }
 
 INSTANTIATE_TEST_SUITE_P(Render, RenderCase, testing::ValuesIn(cases()),
+                         [](const testing::TestParamInfo<std::string>& info) { return info.param; });
+INSTANTIATE_TEST_SUITE_P(Render, RenderWithoutDisplay,
+                         testing::Values("03_choropleth_village", "08_points_clusters", "09_chinese_labels"),
                          [](const testing::TestParamInfo<std::string>& info) { return info.param; });
 
 }  // namespace
