@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include <chrono>
 #include <memory>
 
 namespace onemap::app {
@@ -61,8 +62,12 @@ void add_render_command(CLI::App& app, ExitCode& exit) {
             req.points.push_back(rest.substr(0, comma));
             rest = comma == std::string::npos ? "" : rest.substr(comma + 1);
         }
+        using clock = std::chrono::steady_clock;
+        const auto seconds_since = [](clock::time_point t) { return std::chrono::duration<double>(clock::now() - t).count(); };
+        const auto t_context = clock::now();
         std::string why;
         auto context = render::OffscreenContext::create(&why);
+        const double context_seconds = seconds_since(t_context);
         if (!context) {
             fmt::print(stderr, "onemap render: cannot render: {}. It needs a display or EGL (Debian: libegl1 with "
                                "libegl-mesa0 or a GPU driver); ONEMAP_GL=window|egl picks one\n", why);
@@ -72,6 +77,7 @@ void add_render_command(CLI::App& app, ExitCode& exit) {
         try {
             MapSession session(req);
             const render::Image img = session.render_image();
+            const auto t_png = clock::now();
             if (!render::write_png(args->out, img)) {
                 fmt::print(stderr, "onemap render: cannot write {}\n", args->out);
                 exit.value = 2;
@@ -80,11 +86,13 @@ void add_render_command(CLI::App& app, ExitCode& exit) {
             if (!args->quiet) {
                 const auto& c = session.device().counters();
                 const auto& t = session.timings();
-                fmt::print("{} ({}×{}): open {:.2f} s, scene {} in {:.2f} s, values {:.3f} s, frame {:.3f} s; {} draw calls, "
-                           "{} vertices, {} visible features, {} labels\n",
-                           args->out, req.width, req.height, t.open_seconds, t.scene_from_cache ? "from cache" : "built",
-                           t.scene_seconds, t.values_seconds, t.first_frame_seconds, c.draw_calls, c.vertices,
-                           c.visible_features, session.renderer().placed_labels());
+                const double png_seconds = seconds_since(t_png);
+                fmt::print("{} ({}×{}): GL context {:.3f} s ({}), open {:.2f} s, scene {} in {:.2f} s, values {:.3f} s, "
+                           "frame {:.3f} s, PNG {:.3f} s; {} draw calls, {} vertices, {} visible features, {} labels\n",
+                           args->out, req.width, req.height, context_seconds, context->description(), t.open_seconds,
+                           t.scene_from_cache ? "from cache" : "built", t.scene_seconds, t.values_seconds,
+                           t.first_frame_seconds, png_seconds, c.draw_calls, c.vertices, c.visible_features,
+                           session.renderer().placed_labels());
             }
         } catch (const std::exception& e) {
             fmt::print(stderr, "onemap render: {}\n", e.what());

@@ -84,16 +84,11 @@ std::unique_ptr<OffscreenContext> OffscreenContext::create(std::string* why, boo
         if (f == "egl") return create_egl(why, es);
         if (f == "window") return create_window(why, es);
         if (!f.empty()) return none(why, "ONEMAP_GL='" + f + "' is neither 'window' nor 'egl'");
-        const char* x = std::getenv("DISPLAY");
-        const char* wl = std::getenv("WAYLAND_DISPLAY");
-        if ((x && *x) || (wl && *wl)) {
-            std::string window_why;
-            if (auto ctx = create_window(&window_why, es)) return ctx;
-            std::string egl_why;
-            if (auto ctx = create_egl(&egl_why, es)) return ctx;
-            return none(why, window_why + "; " + egl_why);
-        }
-        return create_egl(why, es);
+        std::string egl_why;
+        if (auto ctx = create_egl(&egl_why, es)) return ctx;
+        std::string window_why;
+        if (auto ctx = create_window(&window_why, es)) return ctx;
+        return none(why, egl_why + "; " + window_why);
     }
     return source == ContextSource::Window ? create_window(why, es) : create_egl(why, es);
 }

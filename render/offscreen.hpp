@@ -1,8 +1,7 @@
 #pragma once
-// Offscreen rendering: an OpenGL 3.3 core (or GLES 3.0) context without a visible window — a hidden
-// GLFW window where there is a display, EGL with no window system at all where there is none (a
-// server, a GPU machine, CI without Xvfb); a framebuffer object of any size is the target; read back
-// as an Image. The pixels are the ones the on-screen map shows — same renderer, same shaders.
+// Offscreen rendering: an OpenGL 3.3 core (or GLES 3.0) context without a visible window — EGL with
+// no window system at all (a server, a GPU machine, CI without Xvfb), or a hidden GLFW window; a
+// framebuffer object of any size is the target; read back as an Image. The pixels are the ones the on-screen map shows — same renderer, same shaders.
 #include "render/image.hpp"
 
 #include <memory>
@@ -12,9 +11,9 @@ struct GLFWwindow;
 
 namespace onemap::render {
 
-// Where the context comes from. Auto: the environment variable ONEMAP_GL ("window" or "egl") if
-// set, else a hidden window when DISPLAY or WAYLAND_DISPLAY is set and EGL when neither is (or
-// when the window fails).
+// Where the context comes from. Auto: as the environment variable ONEMAP_GL says ("window" or
+// "egl") if set, else EGL, and a hidden window where EGL gives no context. EGL needs no display
+// and starts faster (llvmpipe here: 0.15 s against 0.28 s for a window on Xvfb).
 enum class ContextSource { Auto, Window, Egl };
 
 class OffscreenContext {

@@ -40,7 +40,8 @@ void show_two_squares(MapRenderer& map) {
 void draws_two_squares(bool es, ContextSource source = ContextSource::Auto) {
     std::string why;
     auto ctx = OffscreenContext::create(&why, es, source);
-    // EGL needs no display: Debian's libegl-mesa0 (scripts/packages.txt) always gives one, so no skip
+    // EGL needs no display: Debian's libegl-mesa0 (scripts/packages.txt) always gives one, so no skip;
+    // a window skips where there is no display
     if (source == ContextSource::Egl) {
         ASSERT_TRUE(ctx) << why;
     }
@@ -265,8 +266,8 @@ TEST(Gl, FrameCacheMatchesFullFramesGl33) { frame_cache_matches_full_frames(fals
 TEST(Gl, FrameCacheMatchesFullFramesGles30) { frame_cache_matches_full_frames(true); }
 TEST(Gl, FeatureRasterMatchesTrianglesGl33) { feature_raster_matches_triangles(false); }
 TEST(Gl, FeatureRasterMatchesTrianglesGles30) { feature_raster_matches_triangles(true); }
-TEST(Gl, ShadersAndFillsOnGl33Core) { draws_two_squares(false); }
-TEST(Gl, ShadersAndFillsOnGles30) { draws_two_squares(true); }
+TEST(Gl, ShadersAndFillsOnGl33CoreInAWindow) { draws_two_squares(false, ContextSource::Window); }
+TEST(Gl, ShadersAndFillsOnGles30InAWindow) { draws_two_squares(true, ContextSource::Window); }
 TEST(Gl, ShadersAndFillsOnEglGl33Core) { draws_two_squares(false, ContextSource::Egl); }
 TEST(Gl, ShadersAndFillsOnEglGles30) { draws_two_squares(true, ContextSource::Egl); }
 
@@ -307,6 +308,14 @@ TEST(Gl, OnemapGlPicksTheSourceAndRejectsOtherWords) {
         auto ctx = OffscreenContext::create(&why);
         ASSERT_TRUE(ctx) << why;
         EXPECT_EQ(ctx->source(), ContextSource::Egl);
+    }
+    if (const char* display = std::getenv("DISPLAY"); display && *display) {
+        ScopedEnv forced("ONEMAP_GL", "window");
+        std::string why;
+        auto ctx = OffscreenContext::create(&why);
+        ASSERT_TRUE(ctx) << why;
+        EXPECT_EQ(ctx->source(), ContextSource::Window);
+        EXPECT_EQ(ctx->description(), "hidden window");
     }
     ScopedEnv forced("ONEMAP_GL", "vulkan");
     std::string why;
