@@ -58,6 +58,8 @@ Scene build_scene(std::span<const SceneInputLayer> layers, const SceneBuildOptio
     using clock = std::chrono::steady_clock;
     SceneBuildStats local;
     SceneBuildStats& st = stats ? *stats : local;
+    const int threads = options.threads > 0 ? options.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    st.threads = threads;
     Scene scene;
     for (const auto& layer : layers)
         for (const auto& f : layer.features) scene.bounds.expand(bounds(f.geometry));
@@ -119,14 +121,14 @@ Scene build_scene(std::span<const SceneInputLayer> layers, const SceneBuildOptio
             lod.tolerance = options.tolerances[k];
             t0 = clock::now();
             SimplifyStats ss;
-            const ArcSet arcs = lod.tolerance > 0 ? simplify_topology(topo, full, lod.tolerance, options.threads, &ss) : full;
+            const ArcSet arcs = lod.tolerance > 0 ? simplify_topology(topo, full, lod.tolerance, threads, &ss) : full;
             st.repaired_features += ss.repaired_features;
             st.seconds_simplify += seconds_since(t0);
 
             t0 = clock::now();
             std::vector<Mesh> meshes(nf);
             std::atomic<std::size_t> failed{0};
-            parallel_for(nf, options.threads, [&](GeosContext& geos, std::size_t i) {
+            parallel_for(nf, threads, [&](GeosContext& geos, std::size_t i) {
                 const MultiPolygon mp = rebuild(topo, arcs, i);
                 if (!triangulate(geos, mp, meshes[i])) ++failed;
             });
@@ -135,7 +137,7 @@ Scene build_scene(std::span<const SceneInputLayer> layers, const SceneBuildOptio
 
             if (static_cast<int>(k) == anchor_lod) {
                 t0 = clock::now();
-                parallel_for(nf, options.threads, [&](GeosContext& geos, std::size_t i) {
+                parallel_for(nf, threads, [&](GeosContext& geos, std::size_t i) {
                     const Anchor a = label_anchor(geos, rebuild(topo, arcs, i));
                     out.features[i].anchor = a.centre;
                     out.features[i].anchor_radius = a.radius;

@@ -94,7 +94,7 @@ struct SceneInputLayer {
 
 struct SceneBuildOptions {
     std::vector<double> tolerances{0.0002, 0.0004, 0.0008, 0.0016, 0.0032, 0.0064};  // degrees, finest first, ×2 apart
-    int threads = 2;
+    int threads = 0;                                      // 0: one per core
     int grid = 0;                                         // chunk grid per side; 0: by feature count
     static constexpr int k_features_per_chunk = 32, k_min_grid = 16, k_max_grid = 64;
 };
@@ -109,6 +109,7 @@ struct SceneBuildStats {
     std::size_t triangles = 0;
     std::size_t repaired_features = 0;
     std::size_t failed_triangulations = 0;
+    int threads = 0;  // worker threads it used
 };
 
 Scene build_scene(std::span<const SceneInputLayer> layers, const SceneBuildOptions& options = {},

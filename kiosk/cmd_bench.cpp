@@ -422,9 +422,9 @@ void add_bench_command(CLI::App& app, ExitCode& exit) {
                 const SceneLoad s = load_scene(bundle, false, false);
                 const double total = since(t0);
                 const auto& st = s.stats;
-                fmt::print("| scene build (cold, 2 threads) | {:.2f} s | read regions {:.2f} s, topology {:.2f} s, simplify {:.2f} s, "
+                fmt::print("| scene build (cold, {} threads) | {:.2f} s | read regions {:.2f} s, topology {:.2f} s, simplify {:.2f} s, "
                            "triangulate {:.2f} s, anchors {:.2f} s; {} input vertices, {} arcs, {} triangles |\n",
-                           total, s.seconds_read, st.seconds_topology, st.seconds_simplify, st.seconds_triangulate,
+                           st.threads, total, s.seconds_read, st.seconds_topology, st.seconds_simplify, st.seconds_triangulate,
                            st.seconds_anchors, st.input_vertices, st.arcs, st.triangles);
             }
             std::vector<std::pair<int, int>> sizes;

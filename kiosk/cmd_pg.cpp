@@ -67,7 +67,7 @@ void add_publish_command(CLI::App& app, ExitCode& exit) {
     struct Args {
         std::string url, region, out;
         bool no_prepare = false, no_households = false;
-        int threads = 2;
+        int threads = 0;
     };
     auto a = std::make_shared<Args>();
     CLI::App* cmd = app.add_subcommand("publish", "发布快照 / one kiosk's or wall's bundle from PostgreSQL: one consistent snapshot, "
@@ -77,7 +77,7 @@ void add_publish_command(CLI::App& app, ExitCode& exit) {
     cmd->add_option("--out", a->out, "bundle to write (.gpkg); replaced atomically")->required();
     cmd->add_flag("--no-households", a->no_households, "leave out the household look-up data and household alerts (a wall's snapshot)");
     cmd->add_flag("--no-prepare", a->no_prepare, "do not build the render cache (the kiosk builds it at start)");
-    cmd->add_option("--threads", a->threads, "threads for the render cache")->capture_default_str();
+    cmd->add_option("--threads", a->threads, "threads for the render cache (0: one per core)")->capture_default_str();
     cmd->callback([a, &exit] {
         try {
             data::pg::Connection c = data::pg::Connection::open(a->url);

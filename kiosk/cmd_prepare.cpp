@@ -12,13 +12,13 @@ void add_prepare_command(CLI::App& app, ExitCode& exit) {
     struct Args {
         std::string bundle;
         bool force = false;
-        int threads = 2;
+        int threads = 0;
     };
     auto args = std::make_shared<Args>();
     CLI::App* cmd = app.add_subcommand("prepare", "预处理地图 / build the render scene into the bundle's render cache");
     cmd->add_option("--bundle", args->bundle, "bundle file (.gpkg)")->required();
     cmd->add_flag("--force", args->force, "rebuild even when the cache is current");
-    cmd->add_option("--threads", args->threads, "worker threads")->capture_default_str();
+    cmd->add_option("--threads", args->threads, "worker threads (0: one per core)")->capture_default_str();
     cmd->callback([args, &exit] {
         try {
             const data::Bundle bundle = data::Bundle::open(args->bundle, data::OpenMode::ReadOnly);

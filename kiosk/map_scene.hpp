@@ -30,15 +30,15 @@ struct SceneLoad {
 // read-write; a read-only file is built in memory and left alone). A store that fails — e.g. another
 // screen is reading the same bundle for longer than SQLite's busy timeout — is not fatal: the scene is
 // returned and `store_error` says why it was not kept. Throws data::BundleError when it cannot read.
-SceneLoad load_scene(const data::Bundle& bundle, bool use_cache = true, bool write_cache = true, int threads = 2);
+SceneLoad load_scene(const data::Bundle& bundle, bool use_cache = true, bool write_cache = true, int threads = 0);
 // The same, opening the bundle read-only first (Bundle::open runs SQLite's quick_check).
-SceneLoad load_scene(const std::filesystem::path& bundle, bool use_cache = true, bool write_cache = true, int threads = 2);
+SceneLoad load_scene(const std::filesystem::path& bundle, bool use_cache = true, bool write_cache = true, int threads = 0);
 
 // From any data::Source (desk/wall --pg): its regions' scene, kept in a private cache folder
 // (`cache_dir`, made 0700; one blob file per source, named by a content hash of its regions) so a
 // second start with unchanged regions reads the blob instead of building. A blob that cannot be read
 // is rebuilt; one that cannot be stored is not fatal (store_error says why). Throws what the source throws.
-SceneLoad load_scene(const data::Source& source, const std::filesystem::path& cache_dir, int threads = 2);
+SceneLoad load_scene(const data::Source& source, const std::filesystem::path& cache_dir, int threads = 0);
 // $XDG_CACHE_HOME/onemap, else ~/.cache/onemap (made 0700).
 std::filesystem::path private_cache_dir();
 

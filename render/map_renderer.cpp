@@ -10,7 +10,7 @@
 #include <string_view>
 
 namespace onemap::render::assets {
-extern const std::string_view region_color_glsl, fill_vert, fill_frag, ids_frag, raster_frag, line_vert, line_frag, point_vert, point_frag, overlay_vert,
+extern const std::string_view region_color_glsl, region_finish_glsl, fill_vert, fill_frag, ids_frag, raster_frag, line_vert, line_frag, point_vert, point_frag, overlay_vert,
     overlay_frag, frame_vert, frame_frag;
 }
 
@@ -70,9 +70,13 @@ MapRenderer::MapRenderer(Device& device, const gis::Scene& scene, GlyphAtlas* at
     : m_device(device), m_scene(scene), m_atlas(atlas) {
     if (scene.layers.empty()) throw std::invalid_argument("MapRenderer: the scene has no layers");
     // the region colouring both fill shaders share comes first in each
-    const std::string fill_frag = std::string(assets::region_color_glsl) + std::string(assets::fill_frag);
-    const std::string raster_frag = std::string(assets::region_color_glsl) + std::string(assets::raster_frag);
-    m_fill_program = device.create_program(assets::fill_vert, fill_frag, "fill");
+    // region_color.glsl looks a region's paint up, region_finish.glsl colours a pixel with it: fills
+    // look up per vertex, the feature raster per pixel
+    const std::string fill_vert = "#define REGION_PAINT\n" + std::string(assets::region_color_glsl) + std::string(assets::fill_vert);
+    const std::string fill_frag = std::string(assets::region_finish_glsl) + std::string(assets::fill_frag);
+    const std::string raster_frag =
+        std::string(assets::region_color_glsl) + std::string(assets::region_finish_glsl) + std::string(assets::raster_frag);
+    m_fill_program = device.create_program(fill_vert, fill_frag, "fill");
     m_line_program = device.create_program(assets::line_vert, assets::line_frag, "line");
     m_point_program = device.create_program(assets::point_vert, assets::point_frag, "point");
     m_overlay_program = device.create_program(assets::overlay_vert, assets::overlay_frag, "overlay");

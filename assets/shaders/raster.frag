@@ -1,6 +1,6 @@
 // Fills from the feature raster: the region under the pixel is read from the texture of feature
-// indices (nearest texel) and coloured as fill.frag colours a triangle of it (region_color.glsl,
-// prepended), so a zoomed-out view of tens of thousands of regions is one quad.
+// indices (nearest texel) and coloured as a triangle of it is (region_color.glsl and
+// region_finish.glsl, prepended), so a zoomed-out view of tens of thousands of regions is one quad.
 in vec2 v_uv;
 uniform highp sampler2D u_raster;
 out vec4 o_color;
@@ -10,5 +10,7 @@ void main() {
     vec2 bytes = texelFetch(u_raster, texel, 0).rg * 255.0 + 0.5;
     int id = int(bytes.x) + 256 * int(bytes.y) - 1;
     if (id < 0) discard;
-    o_color = vec4(region_color(id), 1.0);
+    vec4 base, over;
+    region_paint(id, base, over);
+    o_color = vec4(region_finish(base, over), 1.0);
 }
