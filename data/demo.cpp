@@ -1,6 +1,7 @@
 #include "demo.hpp"
 
 #include "data/bundle.hpp"
+#include "data/household_glyphs.hpp"
 #include "data/catalogue.hpp"
 #include "data/demo_model.hpp"
 #include "data/privacy.hpp"
@@ -147,6 +148,7 @@ void write_tables(Bundle& b, const demo::Geography& geo, const demo::People& pp,
     b.exec("CREATE INDEX indicators_by_region ON indicators (region_code, period);"
            "CREATE INDEX benefits_by_household ON benefits (household_id, year);"
            "CREATE INDEX measures_by_household ON measures (household_id);");
+    store_household_card_glyphs(b);  // so a kiosk need not scan the household tables for its font atlas
     tx.commit();
     b.exec("PRAGMA analysis_limit = 1000; ANALYZE");
     report.seconds_tables = seconds_since(t0);

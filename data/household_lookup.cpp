@@ -11,7 +11,6 @@
 
 #include <algorithm>
 #include <cctype>
-#include <set>
 
 #include <sys/stat.h>
 
@@ -296,28 +295,6 @@ HouseholdCard HouseholdLookup::read_card(std::int64_t household, std::string_vie
         if (const auto line = targets.get("monitoring_line", year); line && *income / c.members <= *line) add("monitoring", false);
     }
     return c;
-}
-
-std::string household_card_glyphs(const Bundle& bundle) {
-    std::set<std::string> chars;
-    auto add = [&](std::string_view text) {
-        for (std::size_t i = 0; i < text.size();) {
-            const auto c = static_cast<unsigned char>(text[i]);
-            const std::size_t n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 1;
-            chars.emplace(text.substr(i, n));
-            i += n;
-        }
-    };
-    // Every table here is part of schema v1, so a bundle that opened has them.
-    for (const char* sql : {"SELECT DISTINCT head_name_masked FROM households", "SELECT DISTINCT household_type FROM households",
-                            "SELECT DISTINCT contact_name FROM households", "SELECT DISTINCT program FROM benefits",
-                            "SELECT DISTINCT family FROM measures", "SELECT DISTINCT description FROM measures"}) {
-        sql::Statement st(bundle, sql);
-        while (st.step()) add(st.col_view(0));
-    }
-    std::string out;
-    for (const auto& c : chars) out += c;
-    return out;
 }
 
 }  // namespace onemap::data

@@ -95,10 +95,6 @@ private:
     int m_year = 0;
 };
 
-// Every character a household card can show (names, programs, measures, contacts), so a kiosk's
-// font atlas holds them; returns the distinct characters only, never whole values.
-std::string household_card_glyphs(const Bundle& bundle);
-
 // Load the key file for a kiosk: missing, unreadable, readable by other users (group or other
 // permission bits), or not a key → nullopt, with the reason in `why` (the file's name, never its content).
 std::optional<Key> load_kiosk_key(const std::filesystem::path& path, std::string& why);

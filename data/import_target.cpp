@@ -2,6 +2,7 @@
 #include "import_target.hpp"
 
 #include "data/bundle.hpp"
+#include "data/household_glyphs.hpp"
 #include "data/bundle_swap.hpp"
 #include "data/import_common.hpp"
 #include "data/sql_statement.hpp"
@@ -99,6 +100,7 @@ public:
             b.set_meta("household_key_fingerprint", fingerprint);
             b.set_meta("second_factor_iterations", std::to_string(iterations));
             detail::mark_layer_real(b, "households");
+            store_household_card_glyphs(b);  // the upsert's triggers dropped the old set
             tx.commit();
         });
     }

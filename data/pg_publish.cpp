@@ -1,6 +1,7 @@
 #include "pg_publish.hpp"
 
 #include "data/bundle.hpp"
+#include "data/household_glyphs.hpp"
 #include "data/features.hpp"
 #include "data/pg_schema.hpp"
 #include "data/sql_statement.hpp"
@@ -211,6 +212,8 @@ PublishSummary publish_snapshot(pg::Connection& c, const std::string& region_cod
         b.set_meta("snapshot_pg", s.snapshot);
         if (!bbox.empty()) b.set_meta("bbox", bbox);
         if (!households) b.set_meta("snapshot_households", "0");
+        // After the copy: the snapshot's own households (none with --no-households), whatever meta came with it.
+        store_household_card_glyphs(b);
         wtx.commit();
     }
     tx.commit();

@@ -15,7 +15,10 @@ using data::json_string;
 
 std::string to_json(const AppState& s) {
     std::string widgets, anchors, ticker;
-    for (const auto& t : s.ticker) ticker += (ticker.empty() ? "" : ",") + json_string(t);
+    for (const auto& t : s.ticker) {  // appended, not `"," + json_string(t)`: GCC 12 -O3 -Wrestrict false positive (data/info.cpp)
+        if (!ticker.empty()) ticker += ',';
+        ticker += json_string(t);
+    }
     for (const auto& [name, r] : s.widgets) {
         widgets += fmt::format("{}{}:[{:.0f},{:.0f},{:.0f},{:.0f}]", widgets.empty() ? "" : ",", json_string(name), r[0], r[1], r[2], r[3]);
     }

@@ -1,10 +1,14 @@
 #include "data/bundle.hpp"
+#include "data/household_glyphs.hpp"
 #include "kiosk/commands.hpp"
 #include "kiosk/map_scene.hpp"
 
 #include <fmt/format.h>
 
+#include <chrono>
 #include <memory>
+
+#include <unistd.h>
 
 namespace onemap::app {
 
@@ -22,6 +26,21 @@ void add_prepare_command(CLI::App& app, ExitCode& exit) {
     cmd->callback([args, &exit] {
         try {
             const data::Bundle bundle = data::Bundle::open(args->bundle, data::OpenMode::ReadOnly);
+            // The household card's characters, so a kiosk need not scan the household tables at start
+            // (a bundle from before they were stored, or --force). Only a count is printed.
+            if (args->force || !data::household_card_glyphs_stored(bundle)) {
+                if (::access(args->bundle.c_str(), W_OK) == 0) {
+                    const auto t0 = std::chrono::steady_clock::now();
+                    data::Bundle writable = data::Bundle::open(args->bundle, data::OpenMode::ReadWrite);
+                    data::Transaction tx(writable);
+                    const std::size_t n = data::store_household_card_glyphs(writable);
+                    tx.commit();
+                    fmt::print("household card characters stored: {} in {:.2f} s\n", n,
+                               std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+                } else {
+                    fmt::print("household card characters not stored (bundle not writable): kiosks scan for them at start\n");
+                }
+            }
             const SceneLoad s = load_scene(bundle, !args->force, true, args->threads);
             if (!s.store_error.empty()) throw data::BundleError("render cache built but not stored: " + s.store_error);
             if (s.from_cache) {

@@ -30,6 +30,7 @@
 #include "data/rules.hpp"
 #include "data/snapshot_manifest.hpp"
 #include "data/text_format.hpp"
+#include "data/household_glyphs.hpp"
 #include "data/household_lookup.hpp"
 #include "data/lookup_guard.hpp"
 #include "kiosk/speech.hpp"

@@ -2,6 +2,7 @@
 // cluster that the ctest fixture pg_cluster starts (tests/pg/pg_cluster.sh) and stops.
 #include "data/bundle.hpp"
 #include "data/features.hpp"
+#include "data/household_glyphs.hpp"
 #include "data/household_key.hpp"
 #include "data/pg.hpp"
 #include "data/pg_publish.hpp"
@@ -163,6 +164,9 @@ TEST(Postgres, PublishRoundTripEqualsTheSource) {
         EXPECT_EQ(b.meta("household_key_fingerprint"), a.meta("household_key_fingerprint"));
         EXPECT_EQ(b.meta("synthetic"), a.meta("synthetic"));
         EXPECT_EQ(b.meta("snapshot_region"), "41");
+        // The card's characters travel as the snapshot's own set, stored for the kiosk's font atlas.
+        EXPECT_TRUE(data::household_card_glyphs_stored(b));
+        EXPECT_EQ(data::household_card_glyphs(b), data::scan_household_card_glyphs(a));
     }
     const auto ra = data::read_regions(src), rb = data::read_regions(out);
     ASSERT_EQ(ra.size(), rb.size());
@@ -214,6 +218,14 @@ TEST(Postgres, PublishCountyHoldsItsAncestorsDescendantsAndOnlyItsHouseholds) {
               bundle_count(src, "SELECT count(*) FROM indicators WHERE region_code = '41'"));
     EXPECT_EQ(bundle_count(out, "SELECT count(*) FROM projects WHERE county_code <> '410221'"), 0);
     EXPECT_LT(fs::file_size(out), fs::file_size(src));
+    {  // the county's households' characters, stored: no more than the province's
+        const data::Bundle b = data::Bundle::open(out, data::OpenMode::ReadOnly), a = data::Bundle::open(src, data::OpenMode::ReadOnly);
+        EXPECT_TRUE(data::household_card_glyphs_stored(b));
+        const std::string county = data::household_card_glyphs(b), province = data::scan_household_card_glyphs(a);
+        EXPECT_EQ(county, data::scan_household_card_glyphs(b));
+        EXPECT_LE(county.size(), province.size());
+        EXPECT_FALSE(county.empty());
+    }
     // A wall's snapshot: no people's data at all.
     const fs::path wall = out.parent_path() / "wall.gpkg";
     const CliRun w = run("publish --pg '" + url + "' --region 410221 --no-households --out '" + wall.string() + "' --no-prepare");
@@ -222,6 +234,7 @@ TEST(Postgres, PublishCountyHoldsItsAncestorsDescendantsAndOnlyItsHouseholds) {
         EXPECT_EQ(bundle_count(wall, std::string("SELECT count(*) FROM ") + t), 0) << t;
     }
     EXPECT_EQ(bundle_count(wall, "SELECT count(*) FROM alerts WHERE household_id IS NOT NULL"), 0);
+    EXPECT_EQ(data::household_card_glyphs(data::Bundle::open(wall, data::OpenMode::ReadOnly)), "") << "no card, no characters";
     EXPECT_EQ(bundle_count(wall, "SELECT count(*) FROM indicators"), bundle_count(out, "SELECT count(*) FROM indicators"));
     const CliRun bad = run("publish --pg '" + url + "' --region 419999 --out '" + out.string() + "' --no-prepare");
     EXPECT_EQ(bad.rc, 2);

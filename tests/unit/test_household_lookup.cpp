@@ -2,6 +2,7 @@
 // injected clock, counters that survive a restart, the audit, wiping, and the key file's rules.
 #include "data/bundle.hpp"
 #include "data/demo.hpp"
+#include "data/household_glyphs.hpp"
 #include "data/household_key.hpp"
 #include "data/household_lookup.hpp"
 #include "data/lookup_guard.hpp"
@@ -14,11 +15,16 @@
 
 #include <sqlite3.h>
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <set>
+#include <string_view>
 #include <thread>
+#include <vector>
 
 #include <sys/stat.h>
 
@@ -298,6 +304,159 @@ TEST(HouseholdLookup, CardGlyphsCoverNamesAndPrograms) {
     }
     EXPECT_NE(glyphs.find("雨"), std::string::npos);
     EXPECT_EQ(glyphs.find(lookup_bundle().samples[0].head_name_masked), std::string::npos) << "characters, not whole names";
+}
+
+namespace {
+// The characters of a text, one UTF-8 sequence each (the card's texts are well-formed).
+std::vector<std::string> characters(std::string_view text) {
+    std::vector<std::string> out;
+    for (std::size_t i = 0; i < text.size();) {
+        const auto c = static_cast<unsigned char>(text[i]);
+        const std::size_t n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : 4;
+        out.emplace_back(text.substr(i, n));
+        i += n;
+    }
+    return out;
+}
+// The set the slow way, as the kiosk once built it: SELECT DISTINCT of each card column.
+std::set<std::string> distinct_characters(const data::Bundle& b) {
+    std::set<std::string> out;
+    for (const char* sql : {"SELECT DISTINCT head_name_masked FROM households", "SELECT DISTINCT household_type FROM households",
+                            "SELECT DISTINCT contact_name FROM households", "SELECT DISTINCT program FROM benefits",
+                            "SELECT DISTINCT family FROM measures", "SELECT DISTINCT description FROM measures"}) {
+        sqlite3_stmt* st = nullptr;
+        EXPECT_EQ(sqlite3_prepare_v2(b.db(), sql, -1, &st, nullptr), SQLITE_OK) << sql;
+        while (sqlite3_step(st) == SQLITE_ROW) {
+            if (const auto* t = sqlite3_column_text(st, 0)) {
+                for (auto& c : characters(reinterpret_cast<const char*>(t))) out.insert(std::move(c));
+            }
+        }
+        sqlite3_finalize(st);
+    }
+    return out;
+}
+std::string joined(const std::set<std::string>& chars) {
+    std::string out;
+    for (const auto& c : chars) out += c;
+    return out;
+}
+}  // namespace
+
+TEST(HouseholdLookup, CardGlyphsHoldEveryCharacterOfEveryCardAndAreStoredByTheDemo) {
+    const auto& lb = lookup_bundle();
+    const data::Bundle bundle = data::Bundle::open(lb.bundle, data::OpenMode::ReadOnly);
+    EXPECT_TRUE(data::household_card_glyphs_stored(bundle)) << "the demo stores the set, so a kiosk need not scan";
+    const std::string glyphs = data::household_card_glyphs(bundle);
+    EXPECT_EQ(glyphs, data::scan_household_card_glyphs(bundle)) << "the stored set is the tables' own";
+    EXPECT_EQ(glyphs, joined(distinct_characters(bundle))) << "each distinct character once, in code point order";
+    EXPECT_GT(characters(glyphs).size(), 50u);
+
+    // What the card really shows, for each sample household.
+    FakeClock clock;
+    auto guard = data::LookupGuard::open(fresh("guard-glyphs.db"), clock.fn());
+    data::HouseholdLookup lookup(bundle, data::load_key_file(lb.key), guard);
+    for (const auto& s : lb.samples) {
+        const auto r = lookup.look_up(s.id_number, s.second_factor);
+        ASSERT_TRUE(r.card);
+        std::vector<std::string> texts{r.card->head_masked, r.card->household_type, r.card->contact_name};
+        for (const auto& b : r.card->benefits) texts.push_back(b.program);
+        for (const auto& m : r.card->measures) {
+            texts.push_back(m.family);
+            texts.push_back(m.description);
+        }
+        EXPECT_FALSE(r.card->benefits.empty() && r.card->measures.empty()) << "a sample with nothing on its card tests little";
+        for (const auto& text : texts) {
+            for (const auto& c : characters(text)) EXPECT_NE(glyphs.find(c), std::string::npos) << "a card character missing: " << c;
+        }
+    }
+}
+
+TEST(HouseholdLookup, StoredCardGlyphsGoWhenAnyProgramChangesTheCardsTables) {
+    const auto path = fresh("glyphs-triggers.gpkg");
+    fs::copy_file(lookup_bundle().bundle, path);
+    data::Bundle b = data::Bundle::open(path, data::OpenMode::ReadWrite);
+    ASSERT_TRUE(data::household_card_glyphs_stored(b));
+    auto restore = [&] {
+        data::Transaction tx(b);
+        EXPECT_EQ(data::store_household_card_glyphs(b), characters(data::scan_household_card_glyphs(b)).size());
+        tx.commit();
+        EXPECT_TRUE(data::household_card_glyphs_stored(b));
+    };
+    // Characters no demo name or measure uses.
+    const struct {
+        const char* sql;
+        const char* character;  // now on a card; "" for a change that removes one
+    } changes[] = {
+        {"UPDATE households SET head_name_masked = '龘*甲' WHERE household_id = 1", "龘"},
+        {"UPDATE households SET household_type = '一般脱贫户鬯' WHERE household_id = 2", "鬯"},
+        {"UPDATE households SET contact_name = '饕餮' WHERE household_id = 3", "饕"},
+        {"INSERT INTO benefits(household_id, year, program, amount, status) VALUES (1, 2025, '麤补贴', 100, 'pending')", "麤"},
+        {"UPDATE measures SET description = '魑魅魍魉' WHERE measure_id = (SELECT min(measure_id) FROM measures)", "魍"},
+        {"INSERT INTO measures(household_id, family, description, start_month) VALUES (1, '爨', '灶', '2025-01')", "爨"},
+        {"INSERT INTO households(id_hash, village_code, head_name_masked, members, labour, household_type, second_factor_salt, "
+         "second_factor_hash) VALUES ('ab', '0', '齉*', 1, 0, '一般脱贫户', 's', 'h')", "齉"},
+        {"DELETE FROM measures WHERE description = '魑魅魍魉'", ""},
+        {"DELETE FROM benefits WHERE program = '麤补贴'", ""},
+        {"DELETE FROM households WHERE id_hash = 'ab'", ""},
+    };
+    for (const auto& c : changes) {
+        b.exec(c.sql);
+        EXPECT_FALSE(data::household_card_glyphs_stored(b)) << c.sql;
+        const std::string glyphs = data::household_card_glyphs(b);
+        EXPECT_EQ(glyphs, data::scan_household_card_glyphs(b)) << c.sql;
+        if (*c.character) {
+            EXPECT_NE(glyphs.find(c.character), std::string::npos) << c.sql;
+        }
+        restore();
+        if (*c.character) {
+            EXPECT_NE(data::household_card_glyphs(b).find(c.character), std::string::npos) << c.sql;
+        }
+    }
+    EXPECT_EQ(data::household_card_glyphs(b).find("魍"), std::string::npos) << "a deleted row's characters go with it";
+
+    // Columns the card does not show leave the set alone.
+    b.exec("UPDATE households SET members = members + 1 WHERE household_id = 1; UPDATE benefits SET amount = amount + 1 WHERE benefit_id = 1;"
+           "UPDATE measures SET start_month = '2025-02' WHERE measure_id = 1");
+    EXPECT_TRUE(data::household_card_glyphs_stored(b));
+
+    // A stored row without its triggers (copied in from elsewhere, or a trigger dropped) is not trusted.
+    b.exec("DROP TRIGGER measures_glyphs_insert; UPDATE meta SET value = 'x' WHERE key = 'household_card_glyphs'");
+    EXPECT_FALSE(data::household_card_glyphs_stored(b));
+    EXPECT_EQ(data::household_card_glyphs(b), data::scan_household_card_glyphs(b));
+    restore();
+    EXPECT_NE(data::household_card_glyphs(b), "x");
+
+    // A read-only bundle cannot store it.
+    data::Bundle ro = data::Bundle::open(path, data::OpenMode::ReadOnly);
+    EXPECT_THROW(data::store_household_card_glyphs(ro), data::BundleError);
+}
+
+TEST(HouseholdLookup, PrepareStoresTheCardGlyphsOfABundleWithoutThem) {
+    // A bundle from before the set was stored: no row, no triggers.
+    const auto path = fresh("glyphs-prepare.gpkg");
+    fs::copy_file(lookup_bundle().bundle, path);
+    std::string expected;
+    {
+        data::Bundle b = data::Bundle::open(path, data::OpenMode::ReadWrite);
+        b.exec("DELETE FROM meta WHERE key = 'household_card_glyphs'");
+        sqlite3_stmt* st = nullptr;
+        ASSERT_EQ(sqlite3_prepare_v2(b.db(), "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE '%_glyphs_%'", -1, &st, nullptr), SQLITE_OK);
+        std::vector<std::string> triggers;
+        while (sqlite3_step(st) == SQLITE_ROW) triggers.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(st, 0)));
+        sqlite3_finalize(st);
+        EXPECT_EQ(triggers.size(), 9u);
+        for (const auto& t : triggers) b.exec("DROP TRIGGER " + t);
+        EXPECT_FALSE(data::household_card_glyphs_stored(b));
+        expected = data::household_card_glyphs(b);  // scanned
+    }
+    const auto r = test::run_onemap("prepare --bundle " + path.string());
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.out.find(fmt::format("household card characters stored: {} in", characters(expected).size())), std::string::npos) << r.out;
+    const data::Bundle b = data::Bundle::open(path, data::OpenMode::ReadOnly);
+    EXPECT_TRUE(data::household_card_glyphs_stored(b));
+    EXPECT_EQ(data::household_card_glyphs(b), expected);
+    const auto again = test::run_onemap("prepare --bundle " + path.string());
+    EXPECT_EQ(again.out.find("household card characters"), std::string::npos) << "a current set is left as it is";
 }
 
 TEST(HouseholdLookup, PolicyItemsFollowTheHouseholdsRecords) {

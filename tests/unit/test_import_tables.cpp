@@ -4,6 +4,7 @@
 #include "data/bundle.hpp"
 #include "data/export.hpp"
 #include "data/features.hpp"
+#include "data/household_glyphs.hpp"
 #include "data/household_key.hpp"
 #include "data/household_lookup.hpp"
 #include "data/lookup_guard.hpp"
@@ -260,6 +261,14 @@ TEST(ImportTables, HouseholdsAreHashedMaskedAndNeverLogged) {
     EXPECT_STREQ(reinterpret_cast<const char*>(sqlite3_column_text(st, 1)), "410102001001");
     sqlite3_finalize(st);
     EXPECT_EQ(b.meta("household_key_fingerprint"), data::key_fingerprint(key));
+    // The import stores the card's characters for the kiosk's font atlas: the masked names' and the
+    // types', never a whole name.
+    EXPECT_TRUE(data::household_card_glyphs_stored(b));
+    const std::string glyphs = data::household_card_glyphs(b);
+    EXPECT_EQ(glyphs, data::scan_household_card_glyphs(b));
+    for (const char* c : {"张", "丰", "欧", "娜", "一", "边"}) EXPECT_NE(glyphs.find(c), std::string::npos) << c;
+    EXPECT_EQ(glyphs.find("赵"), std::string::npos) << "a rejected row adds nothing";
+    EXPECT_EQ(glyphs.find("张*丰"), std::string::npos);
 
     // Another key is refused: the households already there would become unfindable.
     const auto other = dir / "other.key";
