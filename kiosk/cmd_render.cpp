@@ -1,5 +1,6 @@
 #include "data/bundle.hpp"
 #include "kiosk/commands.hpp"
+#include "kiosk/heap_pages.hpp"
 #include "kiosk/map_session.hpp"
 
 #include <fmt/format.h>
@@ -61,6 +62,7 @@ void add_render_command(CLI::App& app, ExitCode& exit) {
             req.points.push_back(rest.substr(0, comma));
             rest = comma == std::string::npos ? "" : rest.substr(comma + 1);
         }
+        use_huge_heap_pages();
         std::string why;
         auto context = render::OffscreenContext::create(&why);
         if (!context) {
