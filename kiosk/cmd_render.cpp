@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include <future>
 #include <memory>
 
 namespace onemap::app {
@@ -63,6 +64,9 @@ void add_render_command(CLI::App& app, ExitCode& exit) {
             rest = comma == std::string::npos ? "" : rest.substr(comma + 1);
         }
         use_huge_heap_pages();
+        // The bundle is read on a second thread while this one starts GL (both take a while, and
+        // neither needs the other until the first draw).
+        auto data = std::async(std::launch::async, [req] { return load_map_data(req); });
         std::string why;
         auto context = render::OffscreenContext::create(&why);
         if (!context) {
@@ -72,7 +76,7 @@ void add_render_command(CLI::App& app, ExitCode& exit) {
             return;
         }
         try {
-            MapSession session(req);
+            MapSession session(req, [&] { return data.get(); });
             const render::Image img = session.render_image();
             if (!render::write_png(args->out, img)) {
                 fmt::print(stderr, "onemap render: cannot write {}\n", args->out);
