@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include <cstdio>
+#include <cstdlib>
 #include <future>
 #include <memory>
 
@@ -92,6 +94,12 @@ void add_render_command(CLI::App& app, ExitCode& exit) {
                            t.scene_seconds, t.values_seconds, t.first_frame_seconds, c.draw_calls, c.vertices,
                            c.visible_features, session.renderer().placed_labels());
             }
+            // The PNG is written and closed. Taking down the renderer, the scene, Mesa and the GL
+            // context would cost a fresh process tens of ms more, for memory the kernel frees at
+            // exit anyway: end here.
+            std::fflush(stdout);
+            std::fflush(stderr);
+            std::_Exit(exit.value);
         } catch (const std::exception& e) {
             fmt::print(stderr, "onemap render: {}\n", e.what());
             exit.value = 2;
