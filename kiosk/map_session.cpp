@@ -33,94 +33,35 @@ gis::Box local_box(const gis::Box& b, gis::Point origin) {
 }
 }  // namespace
 
-MapSession::MapSession(const MapRequest& request) : m_req(request) {
-    const auto level = data::parse_level(request.level);
-    if (!level || *level < data::Level::County)
-        throw std::invalid_argument("unknown level '" + request.level + "' (county, township or village)");
-    m_level = static_cast<int>(*level);
+namespace {
+// The colours of `metric_key`/`period` at the drawn level: values, focus, classification (no GL).
+MapColors compute_colors(const MapData& d, const std::string& metric_key, const std::string& period, int classes,
+                         const std::string& method_key) {
     auto t0 = std::chrono::steady_clock::now();
-    m_bundle = std::make_unique<data::Bundle>(data::Bundle::open(request.bundle, data::OpenMode::ReadOnly));
-    m_timings.open_seconds = since(t0);
-    t0 = std::chrono::steady_clock::now();
-    m_scene = load_scene(*m_bundle, request.use_cache, request.use_cache);
-    m_timings.scene_seconds = since(t0);
-    m_timings.scene_from_cache = m_scene.from_cache;
-    if (!m_scene.scene.layer(m_level))
-        throw std::invalid_argument(fmt::format("the bundle has no {} regions", request.level));
-    m_synthetic = m_bundle->synthetic();
-
-    m_device = std::make_unique<render::GlDevice>();
-    const auto [font, index] = render::find_font();
-    if (!font.empty()) m_atlas = std::make_unique<render::GlyphAtlas>(font, index);
-    else fmt::print(stderr, "onemap: no CJK font found through fontconfig (:lang=zh-cn); drawing without text\n");
-    m_renderer = std::make_unique<render::MapRenderer>(*m_device, m_scene.scene, m_atlas.get());
-    m_target = std::make_unique<render::OffscreenTarget>(request.width, request.height);
-    m_renderer->set_viewport(request.width, request.height);
-    m_renderer->set_level(m_level);
-    const gis::Scene& scene = m_scene.scene;
-
-    // focus region: fit to it; features outside are faded
-    gis::Box view = local_box(scene.bounds, scene.origin);
-    if (!request.region.empty()) {
-        bool found = false;
-        for (const auto& l : scene.layers)
-            for (const auto& f : l.features)
-                if (f.code == request.region) {
-                    view = local_box(f.bounds, scene.origin);
-                    found = true;
-                }
-        if (!found) throw std::invalid_argument("no region with code " + request.region + " among the drawn levels");
-    }
-    m_renderer->camera().fit(view);
-    if (request.zoom != 1.0)
-        m_renderer->camera().zoom_about(request.zoom, {request.width / 2.0, request.height / 2.0});
-    m_renderer->camera().settle();
-
-    if (!request.select.empty()) {
-        const auto& feats = m_renderer->layer().features;
-        for (std::size_t i = 0; i < feats.size(); ++i)
-            if (feats[i].code == request.select) m_renderer->set_selection(static_cast<int>(i));
-    }
-    m_renderer->set_labels(request.labels, render::LabelStyle{m_level == 5 ? 12 : 14});
-
-    bool projects = false, sites = false;
-    for (const auto& kind : request.points) {
-        if (kind == "projects") projects = true;
-        else if (kind == "sites") sites = true;
-        else throw std::invalid_argument("unknown point layer '" + kind + "' (projects, sites)");
-    }
-    std::vector<render::MapPoint> points = load_map_points(request.bundle, projects, sites);
-    if (!points.empty()) m_renderer->set_points(std::move(points), request.cluster);
-    recolor(request.metric, request.period, request.classes, request.method);
-}
-
-MapSession::~MapSession() = default;
-
-void MapSession::recolor(const std::string& metric_key, const std::string& period, int classes, const std::string& method_key) {
-    auto t0 = std::chrono::steady_clock::now();
+    const MapRequest& req = d.request;
     const data::Metric* metric = data::find_metric(metric_key);
     if (!metric) throw std::invalid_argument("unknown metric '" + metric_key + "' (see `onemap info`)");
     auto method = render::parse_class_method(method_key);
     if (!method) throw std::invalid_argument("unknown classification '" + method_key + "' (quantile, equal, jenks, manual)");
-    if (*method == render::ClassMethod::Manual && m_req.breaks.size() < 2)
+    if (*method == render::ClassMethod::Manual && req.breaks.size() < 2)
         throw std::invalid_argument("--method manual needs --breaks with at least two values");
-    const data::Indicators indicators(*m_bundle);
+    const data::Indicators indicators(*d.bundle);
     const auto& values = indicators.values(metric_key, period);
-    const auto& feats = m_renderer->layer().features;
+    const auto& feats = d.scene.scene.layer(d.level)->features;
     std::vector<double> v(feats.size(), render::k_missing);
     for (std::size_t i = 0; i < feats.size(); ++i)
         if (auto it = values.find(feats[i].code); it != values.end()) v[i] = it->second;
     // focus: a feature is inside when the region is itself or an ancestor
     std::vector<char> inside(feats.size(), 1);
-    if (!m_req.region.empty()) {
+    if (!req.region.empty()) {
         std::unordered_map<std::string, std::string> parent;
-        for (const auto& l : m_scene.scene.layers)
+        for (const auto& l : d.scene.scene.layers)
             for (const auto& f : l.features) parent[f.code] = f.parent_code;
         for (std::size_t i = 0; i < feats.size(); ++i) {
             std::string c = feats[i].code;
             bool in = false;
             for (int guard = 0; guard < 8 && !c.empty(); ++guard) {
-                if (c == m_req.region) {
+                if (c == req.region) {
                     in = true;
                     break;
                 }
@@ -133,16 +74,113 @@ void MapSession::recolor(const std::string& metric_key, const std::string& perio
     std::vector<double> classified;  // classify what the focus shows
     for (std::size_t i = 0; i < v.size(); ++i)
         if (inside[i]) classified.push_back(v[i]);
-    m_class = render::classify(classified, classes, *method, metric->diverging, m_req.breaks);
-    std::vector<render::Rgba> colors(feats.size());
+    MapColors out;
+    out.classification = render::classify(classified, classes, *method, metric->diverging, req.breaks);
+    out.colors.resize(feats.size());
     for (std::size_t i = 0; i < feats.size(); ++i) {
-        colors[i] = m_class.color_of(v[i]);
-        if (!inside[i] && colors[i].a) colors[i].a = 128;
+        out.colors[i] = out.classification.color_of(v[i]);
+        if (!inside[i] && out.colors[i].a) out.colors[i].a = 128;
     }
-    m_renderer->set_feature_colors(colors);
-    m_metric_title = fmt::format("{}（{}）{}", metric->name_zh, metric->unit, period);
+    out.title = fmt::format("{}（{}）{}", metric->name_zh, metric->unit, period);
+    out.seconds = since(t0);
+    return out;
+}
+}  // namespace
+
+std::unique_ptr<MapData> load_map_data(const MapRequest& request) {
+    auto d = std::make_unique<MapData>();
+    d->request = request;
+    const auto level = data::parse_level(request.level);
+    if (!level || *level < data::Level::County)
+        throw std::invalid_argument("unknown level '" + request.level + "' (county, township or village)");
+    d->level = static_cast<int>(*level);
+    auto t0 = std::chrono::steady_clock::now();
+    d->bundle = std::make_unique<data::Bundle>(data::Bundle::open(request.bundle, data::OpenMode::ReadOnly));
+    d->timings.open_seconds = since(t0);
+    t0 = std::chrono::steady_clock::now();
+    d->scene = load_scene(*d->bundle, request.use_cache, request.use_cache);
+    d->timings.scene_seconds = since(t0);
+    d->timings.scene_from_cache = d->scene.from_cache;
+    const gis::Scene& scene = d->scene.scene;
+    if (!scene.layer(d->level)) throw std::invalid_argument(fmt::format("the bundle has no {} regions", request.level));
+    d->synthetic = d->bundle->synthetic();
+
+    // focus region: fit to it; features outside are faded
+    d->view = local_box(scene.bounds, scene.origin);
+    if (!request.region.empty()) {
+        bool found = false;
+        for (const auto& l : scene.layers)
+            for (const auto& f : l.features)
+                if (f.code == request.region) {
+                    d->view = local_box(f.bounds, scene.origin);
+                    found = true;
+                }
+        if (!found) throw std::invalid_argument("no region with code " + request.region + " among the drawn levels");
+    }
+    bool projects = false, sites = false;
+    for (const auto& kind : request.points) {
+        if (kind == "projects") projects = true;
+        else if (kind == "sites") sites = true;
+        else throw std::invalid_argument("unknown point layer '" + kind + "' (projects, sites)");
+    }
+    // the LODs the first frame draws, read now (the renderer's camera makes the same view)
+    render::Camera camera;
+    const gis::Box all = local_box(scene.bounds, scene.origin);
+    camera.set_limits(all, scene.origin.y);
+    camera.set_viewport(request.width, request.height);
+    camera.fit(d->view);
+    if (request.zoom != 1.0) camera.zoom_about(request.zoom, {request.width / 2.0, request.height / 2.0});
+    for (auto [li, k] : render::MapRenderer::lods_drawn(scene, d->level, camera.pixels_per_degree())) scene.lod(li, k);
+
+    d->points = load_map_points(request.bundle, projects, sites);
+    d->colors = compute_colors(*d, request.metric, request.period, request.classes, request.method);
+    return d;
+}
+
+MapSession::MapSession(const MapRequest& request) : MapSession(request, [&] { return load_map_data(request); }) {}
+
+MapSession::MapSession(const MapRequest& request, const std::function<std::unique_ptr<MapData>()>& data) : m_req(request) {
+    // what needs no data first, while `data` may still be on its way
+    m_device = std::make_unique<render::GlDevice>();
+    const auto [font, index] = render::find_font();
+    if (!font.empty()) m_atlas = std::make_unique<render::GlyphAtlas>(font, index);
+    else fmt::print(stderr, "onemap: no CJK font found through fontconfig (:lang=zh-cn); drawing without text\n");
+    m_target = std::make_unique<render::OffscreenTarget>(request.width, request.height);
+
+    m_data = data();
+    m_level = m_data->level;
+    m_timings = m_data->timings;
+    m_renderer = std::make_unique<render::MapRenderer>(*m_device, m_data->scene.scene, m_atlas.get());
+    m_renderer->set_viewport(request.width, request.height);
+    m_renderer->set_level(m_level);
+    m_renderer->camera().fit(m_data->view);
+    if (request.zoom != 1.0)
+        m_renderer->camera().zoom_about(request.zoom, {request.width / 2.0, request.height / 2.0});
+    m_renderer->camera().settle();
+
+    if (!request.select.empty()) {
+        const auto& feats = m_renderer->layer().features;
+        for (std::size_t i = 0; i < feats.size(); ++i)
+            if (feats[i].code == request.select) m_renderer->set_selection(static_cast<int>(i));
+    }
+    m_renderer->set_labels(request.labels, render::LabelStyle{m_level == 5 ? 12 : 14});
+    if (!m_data->points.empty()) m_renderer->set_points(std::move(m_data->points), request.cluster);
+    apply_colors(std::move(m_data->colors));
+}
+
+MapSession::~MapSession() = default;
+
+void MapSession::recolor(const std::string& metric_key, const std::string& period, int classes, const std::string& method_key) {
+    apply_colors(compute_colors(*m_data, metric_key, period, classes, method_key));
+}
+
+void MapSession::apply_colors(MapColors colors) {
+    auto t0 = std::chrono::steady_clock::now();
+    m_class = std::move(colors.classification);
+    m_renderer->set_feature_colors(colors.colors);
+    m_metric_title = std::move(colors.title);
     build_legend();
-    m_timings.values_seconds = since(t0);
+    m_timings.values_seconds = colors.seconds + since(t0);
 }
 
 void MapSession::build_legend() {
@@ -183,7 +221,7 @@ void MapSession::build_legend() {
             render::add_text(q, atlas, rows[i], x0 + pad + sw + pad, y + sh * 0.5f + row_px * 0.38f, row_px, ink, none);
         }
     }
-    if (m_synthetic) {
+    if (m_data->synthetic) {
         const std::string mark = "演示数据";
         const int px = static_cast<int>(std::lround(18 * scale));
         const float mw = atlas.measure(mark, px);

@@ -9,6 +9,7 @@
 #include "render/offscreen.hpp"
 
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -42,27 +43,58 @@ struct MapTimings {
     double first_frame_seconds = 0;
 };
 
+// The feature colours of one indicator, year and classification at the drawn level (no GL).
+struct MapColors {
+    std::vector<render::Rgba> colors;  // one per feature of the drawn level
+    render::Classification classification;
+    std::string title;                 // the legend's: metric name (unit) period
+    double seconds = 0;
+};
+
+// What a session reads from the bundle, made without GL, so that it may be made on another thread
+// while the GL context starts: the bundle, the scene's head with the LODs the first frame draws, the
+// view, the points and the feature colours.
+struct MapData {
+    MapRequest request;
+    std::unique_ptr<data::Bundle> bundle;  // opened once: Bundle::open checks the file (quick_check)
+    SceneLoad scene;
+    int level = 3;
+    bool synthetic = false;
+    gis::Box view;                         // scene coordinates the camera fits
+    std::vector<render::MapPoint> points;
+    MapColors colors;
+    MapTimings timings;
+};
+
+// Throws data::BundleError, std::invalid_argument (unknown level, metric, method, region or point
+// layer) with a message for the person running the command.
+std::unique_ptr<MapData> load_map_data(const MapRequest& request);
+
 class MapSession {
 public:
     // Needs a current GL context. Throws data::BundleError, render::GlError, std::invalid_argument
     // (unknown level/metric/method) with a message for the person running the command.
     explicit MapSession(const MapRequest& request);
+    // The same with the data from `data` (what load_map_data(request) returns), called once the GL
+    // objects that need none (device, text atlas, offscreen target) are made: it may wait for another
+    // thread that has been reading the bundle meanwhile.
+    MapSession(const MapRequest& request, const std::function<std::unique_ptr<MapData>()>& data);
     ~MapSession();
 
     void recolor(const std::string& metric, const std::string& period, int classes, const std::string& method);
     render::Image render_image();          // one frame into the offscreen target, read back
     render::MapRenderer& renderer() { return *m_renderer; }
     render::GlDevice& device() { return *m_device; }
-    const gis::Scene& scene() const { return m_scene.scene; }
+    const gis::Scene& scene() const { return m_data->scene.scene; }
     const MapTimings& timings() const { return m_timings; }
     const render::Classification& classification() const { return m_class; }
     int level() const { return m_level; }
 
 private:
+    void apply_colors(MapColors colors);
     void build_legend();
     MapRequest m_req;
-    std::unique_ptr<data::Bundle> m_bundle;  // opened once: Bundle::open checks the file (quick_check)
-    SceneLoad m_scene;
+    std::unique_ptr<MapData> m_data;  // the bundle and the scene
     int m_level = 3;
     std::unique_ptr<render::GlDevice> m_device;
     std::unique_ptr<render::GlyphAtlas> m_atlas;
@@ -70,8 +102,6 @@ private:
     std::unique_ptr<render::OffscreenTarget> m_target;
     render::Classification m_class;
     std::string m_metric_title;
-    bool m_synthetic = false;
-    int m_focus = -1;  // feature index of --region at this level or above
     MapTimings m_timings;
 };
 

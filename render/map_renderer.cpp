@@ -44,6 +44,31 @@ std::span<const std::byte> bytes(const std::vector<T>& v) {
 bool intersects(const gis::Box& a, const gis::Box& b) {
     return !(a.empty() || b.empty() || a.max_x < b.min_x || b.max_x < a.min_x || a.max_y < b.min_y || b.max_y < a.min_y);
 }
+// The coarsest LOD whose tolerance is at most k_lod_tolerance_px at `ppd`.
+std::size_t lod_for(const gis::SceneLayer& layer, double ppd) {
+    std::size_t best = 0;
+    for (std::size_t k = 0; k < layer.lods.size(); ++k)
+        if (layer.lods[k].tolerance * ppd <= k_lod_tolerance_px) best = k;
+    return best;
+}
+// Typical feature diameter of a layer: √(mean bounding-box area), degrees.
+double mean_size_degrees(const gis::SceneLayer& l) {
+    double area = 0;
+    for (const auto& f : l.features) area += f.bounds.width() * f.bounds.height();
+    return l.features.empty() ? 0 : std::sqrt(area / static_cast<double>(l.features.size()));
+}
+// Borders of regions only a few pixels across are noise, and most of the frame's vertices: they are
+// left out until the regions are large enough on screen (the fills still show them); the top level's
+// borders are always drawn.
+bool borders_shown(double mean_size_degrees, double ppd, bool top) { return top || mean_size_degrees * ppd >= k_min_border_spacing_px; }
+// Layers whose borders a frame of `level` draws: it and every level above, finest first.
+std::vector<std::size_t> border_order(const gis::Scene& scene, int level) {
+    std::vector<std::size_t> order;
+    for (std::size_t i = 0; i < scene.layers.size(); ++i)
+        if (scene.layers[i].level <= level) order.push_back(i);
+    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return scene.layers[a].level > scene.layers[b].level; });
+    return order;
+}
 Uniform u2(const char* n, float a, float b) { return {n, 2, {a, b, 0, 0}}; }
 Uniform u4(const char* n, const float v[4]) { return {n, 4, {v[0], v[1], v[2], v[3]}}; }
 Uniform u1(const char* n, float a) { return {n, 1, {a, 0, 0, 0}}; }
@@ -89,9 +114,7 @@ MapRenderer::MapRenderer(Device& device, const gis::Scene& scene, GlyphAtlas* at
         gpu->color_rows = static_cast<int>((l.features.size() + 1023) / 1024);
         gpu->color_data.assign(static_cast<std::size_t>(gpu->color_rows) * 1024, k_no_data_color);
         gpu->colors = device.create_texture(1024, std::max(1, gpu->color_rows), TextureFormat::Rgba8, gpu->color_data.data());
-        double area = 0;
-        for (const auto& f : l.features) area += f.bounds.width() * f.bounds.height();
-        gpu->mean_size_degrees = l.features.empty() ? 0 : std::sqrt(area / static_cast<double>(l.features.size()));
+        gpu->mean_size_degrees = mean_size_degrees(l);
         m_layers.push_back(std::move(gpu));
     }
     const gis::Box& b = scene.bounds;
@@ -197,11 +220,20 @@ void MapRenderer::evict_lods() {
 
 int MapRenderer::lod_index(const gis::SceneLayer& layer) const { return lod_index_at(layer, m_camera.pixels_per_degree()); }
 
-int MapRenderer::lod_index_at(const gis::SceneLayer& layer, double ppd) const {
-    int best = 0;
-    for (std::size_t k = 0; k < layer.lods.size(); ++k)
-        if (layer.lods[k].tolerance * ppd <= k_lod_tolerance_px) best = static_cast<int>(k);
-    return best;
+int MapRenderer::lod_index_at(const gis::SceneLayer& layer, double ppd) const { return static_cast<int>(lod_for(layer, ppd)); }
+
+std::vector<std::pair<std::size_t, std::size_t>> MapRenderer::lods_drawn(const gis::Scene& scene, int level, double ppd) {
+    std::vector<std::pair<std::size_t, std::size_t>> out;
+    const auto add = [&](std::size_t li) {
+        const std::pair<std::size_t, std::size_t> lod{li, lod_for(scene.layers[li], ppd)};
+        if (std::find(out.begin(), out.end(), lod) == out.end()) out.push_back(lod);
+    };
+    for (std::size_t li = 0; li < scene.layers.size(); ++li)
+        if (scene.layers[li].level == level) add(li);
+    const auto order = border_order(scene, level);
+    for (std::size_t li : order)
+        if (borders_shown(mean_size_degrees(scene.layers[li]), ppd, li == order.back())) add(li);
+    return out;
 }
 
 bool MapRenderer::update(double dt) {
@@ -250,14 +282,9 @@ std::vector<MapRenderer::MapItem> MapRenderer::plan_map(const gis::Box& vis, dou
             for (auto [first, count] : ranges) items.push_back({Kind::Fill, fill_layer, k, first, count, 0});
         }
     }
-    std::vector<std::size_t> order;
-    for (std::size_t i = 0; i < m_scene.layers.size(); ++i)
-        if (m_scene.layers[i].level <= m_level) order.push_back(i);
-    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return m_scene.layers[a].level > m_scene.layers[b].level; });
+    const std::vector<std::size_t> order = border_order(m_scene, m_level);
     for (std::size_t li : order) {
-        // borders of regions only a few pixels across are noise, and most of the frame's vertices:
-        // leave them out until the regions are large enough on screen (the fills still show them)
-        if (m_layers[li]->mean_size_degrees * ppd < k_min_border_spacing_px && li != order.back()) continue;
+        if (!borders_shown(m_layers[li]->mean_size_degrees, ppd, li == order.back())) continue;
         const std::size_t k = static_cast<std::size_t>(lod_index_at(m_scene.layers[li], ppd));
         for (auto [first, count] : visible_ranges(m_scene.lod(li, k).border_chunks, vis))
             items.push_back({Kind::Border, li, k, first, count, m_level - m_scene.layers[li].level});

@@ -118,6 +118,10 @@ public:
     std::uint64_t lods_evicted() const { return m_lods_evicted; }
 
     int lod_index(const gis::SceneLayer& layer) const;  // the LOD the current zoom draws
+    // The (layer index, LOD) pairs a full frame of `level` at `pixels_per_degree` draws from (the fills
+    // of the level, the borders of it and of the levels above drawn at that zoom), without GL: a caller
+    // may read them (gis::Scene::lod) ahead, e.g. on another thread before the renderer exists.
+    static std::vector<std::pair<std::size_t, std::size_t>> lods_drawn(const gis::Scene& scene, int level, double pixels_per_degree);
     std::size_t placed_labels() const { return m_placed.size(); }
     double label_placement_ms() const { return m_label_ms; }  // the last placement (candidates, collisions, glyphs)
     std::size_t visible_clusters() const { return m_cluster_count; }

@@ -369,6 +369,69 @@ TEST(MapRenderer, LodFollowsZoom) {
     EXPECT_LT(device.counters().visible_features, 10u);
 }
 
+namespace {
+// A scene read from its blob, each LOD when first asked for (as a bundle's render cache is).
+class BytesBlob final : public gis::SceneBlobReader {
+public:
+    explicit BytesBlob(std::vector<std::uint8_t> b) : m_b(std::move(b)) {}
+    std::uint64_t size() const override { return m_b.size(); }
+    std::vector<std::uint8_t> read(std::uint64_t offset, std::uint64_t size) const override {
+        return {m_b.begin() + static_cast<std::ptrdiff_t>(offset), m_b.begin() + static_cast<std::ptrdiff_t>(offset + size)};
+    }
+private:
+    std::vector<std::uint8_t> m_b;
+};
+std::vector<std::pair<std::size_t, std::size_t>> loaded_lods(const gis::Scene& scene) {
+    std::vector<std::pair<std::size_t, std::size_t>> out;
+    for (std::size_t li = 0; li < scene.layers.size(); ++li)
+        for (std::size_t k = 0; k < scene.layers[li].lods.size(); ++k)
+            if (scene.layers[li].lods[k].loaded) out.push_back({li, k});
+    return out;
+}
+}  // namespace
+
+// `onemap render` reads the LODs a frame will draw on another thread, before the renderer exists:
+// lods_drawn must name exactly those the frame then reads, at every zoom (townships' borders come and go).
+TEST(MapRenderer, LodsDrawnAreTheLodsAFrameReads) {
+    // villages of a 40×40 grid, 0.01° each, in townships of 4×4 villages
+    gis::SceneInputLayer towns, villages;
+    towns.level = 4;
+    villages.level = 5;
+    const double s = 0.01;
+    for (int y = 0; y < 40; ++y)
+        for (int x = 0; x < 40; ++x) {
+            gis::Ring r{{x * s, y * s}, {(x + 1) * s, y * s}, {(x + 1) * s, (y + 1) * s}, {x * s, (y + 1) * s}};
+            villages.features.push_back({std::to_string(y * 40 + x), "", "村", 1, {gis::Polygon{r, {}}}});
+            if (x % 4 == 0 && y % 4 == 0) {
+                const double t = 4 * s;
+                gis::Ring tr{{x * s, y * s}, {x * s + t, y * s}, {x * s + t, y * s + t}, {x * s, y * s + t}};
+                towns.features.push_back({"t" + std::to_string(y * 40 + x), "", "乡", 1, {gis::Polygon{tr, {}}}});
+            }
+        }
+    gis::SceneBuildOptions opt;
+    opt.tolerances = {0.0002, 0.001, 0.005};
+    const gis::SceneInputLayer layers[] = {towns, villages};
+    const auto blob = gis::serialize(gis::build_scene(layers, opt));
+    std::size_t shapes = 0;
+    for (const double zoom : {1.0, 4.0, 40.0}) {
+        const gis::Scene scene = gis::open_scene(std::make_shared<BytesBlob>(blob));
+        ASSERT_TRUE(loaded_lods(scene).empty());
+        NullDevice device;
+        MapRenderer map(device, scene, nullptr);
+        map.set_viewport(800, 600);
+        map.set_level(5);
+        map.camera().fit(gis::Box{-0.2, -0.2, 0.2, 0.2});
+        map.camera().zoom_about(zoom, {400, 300});
+        auto want = MapRenderer::lods_drawn(scene, 5, map.camera().pixels_per_degree());
+        map.render();
+        auto got = loaded_lods(scene);
+        std::sort(want.begin(), want.end());
+        EXPECT_EQ(want, got) << "zoom " << zoom;
+        shapes += got.size();
+    }
+    EXPECT_GT(shapes, 3u);  // somewhere the townships' borders were drawn too
+}
+
 TEST(Png, OpaqueAndTranslucentImagesRoundTrip) {
     const auto dir = std::filesystem::temp_directory_path() / ("onemap-png-" + std::to_string(::getpid()));
     std::filesystem::create_directories(dir);
