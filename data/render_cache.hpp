@@ -22,9 +22,20 @@
 namespace onemap::data {
 
 // A cheap fingerprint of the regions table: GeoPackage last_change, row count, highest fid, sum of fids
-// and total geometry bytes. Changes whenever
-// GDAL rewrites or edits the regions. Cost: one pass over the fid and geometry-length columns.
+// and total geometry bytes. Changes whenever GDAL rewrites or edits the regions. Computing it is one
+// pass over the table's leaf pages (about 126 MB of the demo province's 380 MB bundle, 90 ms here),
+// so writers store it: regions_fingerprint() reads the stored value when it is current (a meta row
+// and its triggers: microseconds), else computes it.
+//
+//   regions  ── any INSERT / UPDATE / DELETE ── triggers ── DELETE the row ──▶ meta.regions_fingerprint
+//      └── compute_regions_fingerprint ── store_regions_fingerprint (prepare, a scene built and stored) ──┘
 std::string regions_fingerprint(const Bundle& bundle);
+std::string compute_regions_fingerprint(const Bundle& bundle);
+// Creates the triggers, then computes and stores the fingerprint, in one write transaction (so no
+// writer comes between); returns it. Throws BundleError when the bundle is read-only.
+std::string store_regions_fingerprint(Bundle& bundle);
+// Whether a current fingerprint is stored (the meta row and all its triggers are there).
+bool regions_fingerprint_stored(const Bundle& bundle);
 
 // Whether a blob for `key` with that hash is stored (without reading it).
 bool has_render_cache(const Bundle& bundle, std::string_view key, std::string_view content_hash);

@@ -1,5 +1,6 @@
 #include "data/bundle.hpp"
 #include "data/household_glyphs.hpp"
+#include "data/render_cache.hpp"
 #include "kiosk/commands.hpp"
 #include "kiosk/map_scene.hpp"
 
@@ -43,6 +44,13 @@ void add_prepare_command(CLI::App& app, ExitCode& exit) {
             }
             const SceneLoad s = load_scene(bundle, !args->force, true, args->threads);
             if (!s.store_error.empty()) throw data::BundleError("render cache built but not stored: " + s.store_error);
+            // The cache's key, stored so that a start need not compute it (a bundle from before it was
+            // stored: its scene came from the cache, and nothing stored it)
+            if (!data::regions_fingerprint_stored(bundle) && ::access(args->bundle.c_str(), W_OK) == 0) {
+                data::Bundle writable = data::Bundle::open(args->bundle, data::OpenMode::ReadWrite);
+                data::store_regions_fingerprint(writable);
+                fmt::print("regions fingerprint stored\n");
+            }
             if (s.from_cache) {
                 fmt::print("render cache current ({:.1f} MiB), read in {:.3f} s\n", s.blob_bytes / 1048576.0, s.seconds_read);
                 return;

@@ -128,6 +128,8 @@ SceneLoad load_scene(const data::Bundle& bundle, bool use_cache, bool write_cach
                 data::store_render_cache(writable, k_scene_cache_key, hash, blob);
                 out.stored = true;
             }
+            // so that the next start finds the key without a pass over the regions table
+            if (!data::regions_fingerprint_stored(writable)) data::store_regions_fingerprint(writable);
         } catch (const data::BundleError& e) {
             out.store_error = e.what();
         }

@@ -4,10 +4,14 @@
 #include "fixtures.hpp"
 
 #include <sqlite3.h>
+#include <gdal.h>
+#include <ogr_api.h>
+#include <fmt/format.h>
 
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <functional>
 
 using namespace onemap;
 using namespace onemap::data;
@@ -257,4 +261,84 @@ TEST(RenderCache, ABlobIsReadInPiecesAndAReplacedOneIsRefused) {
     } catch (const BundleError& e) {
         EXPECT_NE(std::string(e.what()).find("replaced"), std::string::npos) << e.what();
     }
+}
+
+// The render cache's key is stored so that a start does not read the regions table for it, and any
+// change of a region by any program drops it: the key is the stored one only while it is the
+// computed one.
+TEST(RenderCache, StoredRegionsFingerprintGoesWhenAnyProgramChangesTheRegions) {
+    const auto path = make_bundle("fingerprint.gpkg");
+    Bundle b = Bundle::open(path, OpenMode::ReadWrite);
+    EXPECT_FALSE(regions_fingerprint_stored(b)) << "a new bundle has none";
+    const std::string computed = compute_regions_fingerprint(b);
+    EXPECT_EQ(regions_fingerprint(b), computed);
+    EXPECT_EQ(store_regions_fingerprint(b), computed);
+    EXPECT_TRUE(regions_fingerprint_stored(b));
+    b.set_meta("regions_fingerprint", "planted");  // what is read is what is stored
+    EXPECT_EQ(regions_fingerprint(b), "planted");
+    // every change through GDAL, as an editor (QGIS, ogr2ogr) would make it: the table's GeoPackage
+    // triggers need GDAL's SQL functions
+    auto edit = [&](const std::function<void(OGRLayerH)>& change) {
+        GDALDatasetH ds = GDALOpenEx(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_UPDATE, nullptr, nullptr, nullptr);
+        ASSERT_NE(ds, nullptr);
+        OGRLayerH layer = GDALDatasetGetLayerByName(ds, "regions");
+        ASSERT_NE(layer, nullptr);
+        change(layer);
+        GDALClose(ds);
+    };
+    auto feature_of = [](OGRLayerH layer, const char* code) {
+        OGR_L_SetAttributeFilter(layer, fmt::format("code = '{}'", code).c_str());
+        OGR_L_ResetReading(layer);
+        return OGR_L_GetNextFeature(layer);
+    };
+    const struct {
+        const char* what;
+        std::function<void(OGRLayerH)> change;
+    } changes[] = {
+        {"a new name", [&](OGRLayerH l) {
+             OGRFeatureH f = feature_of(l, "4102");
+             OGR_F_SetFieldString(f, OGR_F_GetFieldIndex(f, "name"), "改名");
+             EXPECT_EQ(OGR_L_SetFeature(l, f), OGRERR_NONE);
+             OGR_F_Destroy(f);
+         }},
+        {"a new outline", [&](OGRLayerH l) {
+             OGRFeatureH f = feature_of(l, "4102");
+             OGRGeometryH g = nullptr;
+             char wkt[] = "MULTIPOLYGON (((114.2 34,114.35 34,114.35 34.1,114.2 34.1,114.2 34)))";
+             char* p = wkt;
+             OGR_G_CreateFromWkt(&p, nullptr, &g);
+             OGR_F_SetGeometryDirectly(f, g);
+             EXPECT_EQ(OGR_L_SetFeature(l, f), OGRERR_NONE);
+             OGR_F_Destroy(f);
+         }},
+        {"a new region", [&](OGRLayerH l) {
+             OGRFeatureH f = feature_of(l, "4102");
+             OGR_F_SetFID(f, OGRNullFID);
+             OGR_F_SetFieldString(f, OGR_F_GetFieldIndex(f, "code"), "4103");
+             EXPECT_EQ(OGR_L_CreateFeature(l, f), OGRERR_NONE);
+             OGR_F_Destroy(f);
+         }},
+        {"a region deleted", [&](OGRLayerH l) {
+             OGRFeatureH f = feature_of(l, "4103");
+             EXPECT_EQ(OGR_L_DeleteFeature(l, OGR_F_GetFID(f)), OGRERR_NONE);
+             OGR_F_Destroy(f);
+         }},
+    };
+    for (const auto& c : changes) {
+        store_regions_fingerprint(b);
+        ASSERT_TRUE(regions_fingerprint_stored(b));
+        edit(c.change);
+        EXPECT_FALSE(regions_fingerprint_stored(b)) << c.what;
+        EXPECT_EQ(regions_fingerprint(b), compute_regions_fingerprint(b)) << c.what;
+    }
+    EXPECT_NE(compute_regions_fingerprint(b), computed) << "the geometry changed";
+    // a stored value without its triggers (a program re-created the table) is not trusted
+    store_regions_fingerprint(b);
+    b.exec("DROP TRIGGER regions_fingerprint_update");
+    b.set_meta("regions_fingerprint", "planted");
+    EXPECT_FALSE(regions_fingerprint_stored(b));
+    EXPECT_EQ(regions_fingerprint(b), compute_regions_fingerprint(b));
+    // and a read-only bundle stores nothing
+    Bundle ro = Bundle::open(path, OpenMode::ReadOnly);
+    EXPECT_THROW(store_regions_fingerprint(ro), BundleError);
 }
