@@ -1,5 +1,6 @@
 #include "data/household_glyphs.hpp"
 
+#include "data/derived_meta.hpp"
 #include "data/sql_statement.hpp"
 
 #include <fmt/format.h>
@@ -28,11 +29,11 @@ constexpr GlyphSource k_glyph_sources[] = {
     {"SELECT family, description FROM measures", 2},
 };
 
-// The triggers that keep meta.household_card_glyphs current: whichever program inserts, deletes or
-// changes a card column of a row drops the stored set, so household_card_glyphs() scans again until
-// store_household_card_glyphs() (import, publish, demo, prepare) stores it anew. One row costs one
-// primary-key delete on meta (some 0.4 µs).
-constexpr std::string_view k_glyph_triggers[][2] = {
+// The stored set is dropped by whichever program inserts, deletes or changes a card column of a row
+// (data/derived_meta.hpp), so household_card_glyphs() scans again until store_household_card_glyphs()
+// (import, publish, demo, prepare) stores it anew. One row costs one primary-key delete on meta (some
+// 0.4 µs).
+constexpr DerivedMetaTrigger k_glyph_triggers[] = {
     {"households_glyphs_insert", "AFTER INSERT ON households"},
     {"households_glyphs_update", "AFTER UPDATE OF head_name_masked, household_type, contact_name ON households"},
     {"households_glyphs_delete", "AFTER DELETE ON households"},
@@ -43,7 +44,7 @@ constexpr std::string_view k_glyph_triggers[][2] = {
     {"measures_glyphs_update", "AFTER UPDATE OF family, description ON measures"},
     {"measures_glyphs_delete", "AFTER DELETE ON measures"},
 };
-constexpr std::string_view k_glyph_meta = "household_card_glyphs";
+constexpr DerivedMeta k_glyph_meta{"household_card_glyphs", k_glyph_triggers};
 
 // The code points seen, one bit each over all of Unicode (136 KiB): a character costs a bit test,
 // whichever row it comes from, and no string is kept.
@@ -115,20 +116,9 @@ private:
     std::vector<std::uint64_t> m_bits = std::vector<std::uint64_t>(0x110000 / 64);
 };
 
-// The stored set when it is current: the row and every trigger there, read in one statement (one
-// read transaction, so a writer cannot come between the two).
-std::optional<std::string> stored_glyphs(const Bundle& bundle) {
-    std::string names;
-    for (const auto& t : k_glyph_triggers) names += fmt::format("{}'{}'", names.empty() ? "" : ",", t[0]);
-    sql::Statement st(bundle, fmt::format("SELECT (SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name IN ({})), "
-                                          "(SELECT value FROM meta WHERE key = '{}')", names, k_glyph_meta));
-    if (!st.step() || st.col_int(0) != static_cast<std::int64_t>(std::size(k_glyph_triggers)) || st.is_null(1)) return std::nullopt;
-    return st.col_text(1);
-}
-
 }  // namespace
 
-bool household_card_glyphs_stored(const Bundle& bundle) { return stored_glyphs(bundle).has_value(); }
+bool household_card_glyphs_stored(const Bundle& bundle) { return read_derived_meta(bundle, k_glyph_meta).has_value(); }
 
 std::string scan_household_card_glyphs(const Bundle& bundle) {
     CodePointSet set;
@@ -144,16 +134,14 @@ std::string scan_household_card_glyphs(const Bundle& bundle) {
 }
 
 std::string household_card_glyphs(const Bundle& bundle) {
-    if (auto stored = stored_glyphs(bundle)) return std::move(*stored);
+    if (auto stored = read_derived_meta(bundle, k_glyph_meta)) return std::move(*stored);
     return scan_household_card_glyphs(bundle);
 }
 
 std::size_t store_household_card_glyphs(Bundle& bundle) {
-    for (const auto& [name, when] : k_glyph_triggers) {
-        bundle.exec(fmt::format("CREATE TRIGGER IF NOT EXISTS {} {} BEGIN DELETE FROM meta WHERE key = '{}'; END;", name, when, k_glyph_meta));
-    }
+    guard_derived_meta(bundle, k_glyph_meta);
     const std::string glyphs = scan_household_card_glyphs(bundle);
-    bundle.set_meta(k_glyph_meta, glyphs);
+    bundle.set_meta(k_glyph_meta.key, glyphs);
     return static_cast<std::size_t>(std::count_if(glyphs.begin(), glyphs.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
 }
 

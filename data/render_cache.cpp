@@ -1,11 +1,11 @@
 #include "render_cache.hpp"
 
+#include "data/derived_meta.hpp"
+
 #include <sqlite3.h>
 
 #include <fmt/format.h>
 
-#include <iterator>
-#include <optional>
 
 namespace onemap::data {
 
@@ -23,47 +23,30 @@ struct Stmt {
 }  // namespace
 
 namespace {
-// The triggers that keep meta.regions_fingerprint current: whichever program inserts, changes or
-// deletes a region drops the stored value. A program that drops and re-creates the table drops
-// them with it, and then the stored value is not trusted either.
-constexpr std::string_view k_fingerprint_triggers[][2] = {
+// The stored fingerprint is dropped by whichever program inserts, changes or deletes a region
+// (data/derived_meta.hpp).
+constexpr DerivedMetaTrigger k_fingerprint_triggers[] = {
     {"regions_fingerprint_insert", "AFTER INSERT ON regions"},
     {"regions_fingerprint_update", "AFTER UPDATE ON regions"},
     {"regions_fingerprint_delete", "AFTER DELETE ON regions"},
 };
-constexpr std::string_view k_fingerprint_meta = "regions_fingerprint";
-
-// The stored value when it is current: the row and every trigger there, read in one statement (one
-// read transaction, so a writer cannot come between the two).
-std::optional<std::string> stored_fingerprint(const Bundle& bundle) {
-    std::string names;
-    for (const auto& t : k_fingerprint_triggers) names += fmt::format("{}'{}'", names.empty() ? "" : ",", t[0]);
-    const std::string sql = fmt::format("SELECT (SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'regions' "
-                                        "AND name IN ({})), (SELECT value FROM meta WHERE key = '{}')", names, k_fingerprint_meta);
-    Stmt st(bundle.db(), sql.c_str(), bundle);
-    if (sqlite3_step(st.s) != SQLITE_ROW || sqlite3_column_int64(st.s, 0) != static_cast<std::int64_t>(std::size(k_fingerprint_triggers)) ||
-        sqlite3_column_type(st.s, 1) == SQLITE_NULL)
-        return std::nullopt;
-    return std::string(reinterpret_cast<const char*>(sqlite3_column_text(st.s, 1)));
-}
+constexpr DerivedMeta k_fingerprint_meta{"regions_fingerprint", k_fingerprint_triggers};
 }  // namespace
 
 std::string regions_fingerprint(const Bundle& bundle) {
-    if (auto stored = stored_fingerprint(bundle)) return std::move(*stored);
+    if (auto stored = read_derived_meta(bundle, k_fingerprint_meta)) return std::move(*stored);
     return compute_regions_fingerprint(bundle);
 }
 
-bool regions_fingerprint_stored(const Bundle& bundle) { return stored_fingerprint(bundle).has_value(); }
+bool regions_fingerprint_stored(const Bundle& bundle) { return read_derived_meta(bundle, k_fingerprint_meta).has_value(); }
 
 std::string store_regions_fingerprint(Bundle& bundle) {
     if (bundle.read_only())
         throw BundleError(fmt::format("{}: opened read-only, cannot store the regions fingerprint", bundle.path().string()));
     Transaction tx(bundle);
-    for (const auto& [name, when] : k_fingerprint_triggers)
-        bundle.exec(fmt::format("CREATE TRIGGER IF NOT EXISTS {} {} BEGIN DELETE FROM meta WHERE key = '{}'; END;", name, when,
-                                k_fingerprint_meta));
+    guard_derived_meta(bundle, k_fingerprint_meta);
     std::string fingerprint = compute_regions_fingerprint(bundle);
-    bundle.set_meta(k_fingerprint_meta, fingerprint);
+    bundle.set_meta(k_fingerprint_meta.key, fingerprint);
     tx.commit();
     return fingerprint;
 }

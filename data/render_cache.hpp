@@ -24,11 +24,9 @@ namespace onemap::data {
 // A cheap fingerprint of the regions table: GeoPackage last_change, row count, highest fid, sum of fids
 // and total geometry bytes. Changes whenever GDAL rewrites or edits the regions. Computing it is one
 // pass over the table's leaf pages (about 126 MB of the demo province's 380 MB bundle, 90 ms here),
-// so writers store it: regions_fingerprint() reads the stored value when it is current (a meta row
-// and its triggers: microseconds), else computes it.
-//
-//   regions  ── any INSERT / UPDATE / DELETE ── triggers ── DELETE the row ──▶ meta.regions_fingerprint
-//      └── compute_regions_fingerprint ── store_regions_fingerprint (prepare, a scene built and stored) ──┘
+// so writers store it (prepare, a scene built and stored), kept current by triggers on the regions
+// table (data/derived_meta.hpp): regions_fingerprint() reads the stored value when it is current
+// (microseconds), else computes it.
 std::string regions_fingerprint(const Bundle& bundle);
 std::string compute_regions_fingerprint(const Bundle& bundle);
 // Creates the triggers, then computes and stores the fingerprint, in one write transaction (so no
