@@ -2,6 +2,7 @@
 
 #include "data/bundle.hpp"
 #include "data/household_glyphs.hpp"
+#include "data/household_lookup.hpp"
 #include "data/catalogue.hpp"
 #include "data/demo_model.hpp"
 #include "data/privacy.hpp"
@@ -149,6 +150,7 @@ void write_tables(Bundle& b, const demo::Geography& geo, const demo::People& pp,
            "CREATE INDEX benefits_by_household ON benefits (household_id, year);"
            "CREATE INDEX measures_by_household ON measures (household_id);");
     store_household_card_glyphs(b);  // so a kiosk need not scan the household tables for its font atlas
+    store_household_lookup_summary(b);  // nor for the second factor and the year
     tx.commit();
     b.exec("PRAGMA analysis_limit = 1000; ANALYZE");
     report.seconds_tables = seconds_since(t0);

@@ -1,5 +1,6 @@
 #include "data/household_lookup.hpp"
 
+#include "data/derived_meta.hpp"
 #include "data/household_key.hpp"
 #include "data/import_report.hpp"
 #include "data/sql_statement.hpp"
@@ -126,22 +127,66 @@ HouseholdLookup::HouseholdLookup(const Bundle& bundle, std::optional<Key> key, L
         m_reason = fmt::format("{}: meta.second_factor_iterations is missing or not a number", bundle.path().string());
         return;
     }
+    const LookupSummary summary = household_lookup_summary(bundle);
+    m_factor_kind = summary.factor_kind;
+    m_year = summary.year;
+    m_available = true;
+}
+
+namespace {
+// The stored summary is dropped by whichever program changes what it is derived from.
+constexpr DerivedMetaTrigger k_summary_triggers[] = {
+    {"households_lookup_insert", "AFTER INSERT ON households"},
+    {"households_lookup_update", "AFTER UPDATE OF second_factor_kind ON households"},
+    {"households_lookup_delete", "AFTER DELETE ON households"},
+    {"benefits_lookup_insert", "AFTER INSERT ON benefits"},
+    {"benefits_lookup_update", "AFTER UPDATE OF year ON benefits"},
+    {"benefits_lookup_delete", "AFTER DELETE ON benefits"},
+    {"income_lookup_insert", "AFTER INSERT ON household_income"},
+    {"income_lookup_update", "AFTER UPDATE OF year ON household_income"},
+    {"income_lookup_delete", "AFTER DELETE ON household_income"},
+};
+constexpr DerivedMeta k_summary_meta{"household_lookup_summary", k_summary_triggers};
+}  // namespace
+
+LookupSummary scan_household_lookup_summary(const Bundle& bundle) {
+    LookupSummary out;
     {
         sql::Statement st(bundle, "SELECT DISTINCT second_factor_kind FROM households LIMIT 2");
         std::vector<std::string> kinds;
         while (st.step()) kinds.push_back(st.col_text(0));
-        m_factor_kind = kinds.size() == 1 ? kinds.front() : kinds.empty() ? "phone4" : "mixed";
+        out.factor_kind = kinds.size() == 1 ? kinds.front() : kinds.empty() ? "phone4" : "mixed";
     }
-    {
-        sql::Statement st(bundle, "SELECT max(year) FROM benefits");
-        m_year = st.step() && !st.is_null(0) ? static_cast<int>(st.col_int(0)) : 0;
-        if (m_year == 0) {
-            sql::Statement inc(bundle, "SELECT max(year) FROM household_income");
-            m_year = inc.step() && !inc.is_null(0) ? static_cast<int>(inc.col_int(0)) : 0;
+    sql::Statement st(bundle, "SELECT max(year) FROM benefits");
+    out.year = st.step() && !st.is_null(0) ? static_cast<int>(st.col_int(0)) : 0;
+    if (out.year == 0) {
+        sql::Statement inc(bundle, "SELECT max(year) FROM household_income");
+        out.year = inc.step() && !inc.is_null(0) ? static_cast<int>(inc.col_int(0)) : 0;
+    }
+    return out;
+}
+
+// Stored as "KIND YEAR"; anything else is not trusted.
+LookupSummary household_lookup_summary(const Bundle& bundle) {
+    if (const auto stored = read_derived_meta(bundle, k_summary_meta)) {
+        const auto space = stored->find(' ');
+        if (space != std::string::npos && space > 0) {
+            try {
+                return LookupSummary{stored->substr(0, space), std::stoi(stored->substr(space + 1))};
+            } catch (const std::exception&) {
+            }
         }
     }
-    m_available = true;
+    return scan_household_lookup_summary(bundle);
 }
+
+void store_household_lookup_summary(Bundle& bundle) {
+    guard_derived_meta(bundle, k_summary_meta);
+    const LookupSummary s = scan_household_lookup_summary(bundle);
+    bundle.set_meta(k_summary_meta.key, fmt::format("{} {}", s.factor_kind, s.year));
+}
+
+bool household_lookup_summary_stored(const Bundle& bundle) { return read_derived_meta(bundle, k_summary_meta).has_value(); }
 
 HouseholdLookup::~HouseholdLookup() { OPENSSL_cleanse(m_key.data(), m_key.size()); }
 

@@ -69,6 +69,24 @@ struct LookupResult {
 // Upper-cases a trailing x and drops spaces; anything else is left for valid_id_number to refuse.
 std::string normalise_id_number(std::string_view typed);
 
+// What a look-up needs to know of the whole household tables: the second factor the bundle asks for
+// ("phone4", "pin", or "mixed" when households differ) and the year the cards show (the latest year
+// of benefits, else of income). Deriving it reads every household and every benefit (90–210 ms on
+// the demo province), so the writers of those tables store it, kept current by triggers
+// (data/derived_meta.hpp), and a kiosk reads it at start.
+struct LookupSummary {
+    std::string factor_kind = "phone4";
+    int year = 0;
+    bool operator==(const LookupSummary&) const = default;
+};
+// The stored summary when it is current, else scanned.
+LookupSummary household_lookup_summary(const Bundle& bundle);
+LookupSummary scan_household_lookup_summary(const Bundle& bundle);
+// Writers (demo, import, publish, prepare), inside their transaction after writing; throws
+// BundleError when the bundle is read-only.
+void store_household_lookup_summary(Bundle& bundle);
+bool household_lookup_summary_stored(const Bundle& bundle);
+
 class HouseholdLookup {
 public:
     // `key` is the household key (`onemap keygen`, loaded by the caller); nullopt or another bundle's
@@ -81,6 +99,7 @@ public:
     const std::string& unavailable_reason() const { return m_reason; }
     // What the bundle asks for as the second factor: "phone4", "pin", or "mixed" when households differ.
     const std::string& factor_kind() const { return m_factor_kind; }
+    int year() const { return m_year; }  // the year the cards show
 
     LookupResult look_up(std::string_view id_number, std::string_view factor);
 

@@ -3,6 +3,7 @@
 
 #include "data/bundle.hpp"
 #include "data/household_glyphs.hpp"
+#include "data/household_lookup.hpp"
 #include "data/bundle_swap.hpp"
 #include "data/import_common.hpp"
 #include "data/sql_statement.hpp"
@@ -101,6 +102,7 @@ public:
             b.set_meta("second_factor_iterations", std::to_string(iterations));
             detail::mark_layer_real(b, "households");
             store_household_card_glyphs(b);  // the upsert's triggers dropped the old set
+            store_household_lookup_summary(b);
             tx.commit();
         });
     }

@@ -2,6 +2,7 @@
 
 #include "data/bundle.hpp"
 #include "data/household_glyphs.hpp"
+#include "data/household_lookup.hpp"
 #include "data/features.hpp"
 #include "data/pg_schema.hpp"
 #include "data/sql_statement.hpp"
@@ -214,6 +215,7 @@ PublishSummary publish_snapshot(pg::Connection& c, const std::string& region_cod
         if (!households) b.set_meta("snapshot_households", "0");
         // After the copy: the snapshot's own households (none with --no-households), whatever meta came with it.
         store_household_card_glyphs(b);
+        store_household_lookup_summary(b);
         wtx.commit();
     }
     tx.commit();

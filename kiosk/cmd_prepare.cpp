@@ -1,5 +1,6 @@
 #include "data/bundle.hpp"
 #include "data/household_glyphs.hpp"
+#include "data/household_lookup.hpp"
 #include "data/render_cache.hpp"
 #include "kiosk/commands.hpp"
 #include "kiosk/map_scene.hpp"
@@ -41,6 +42,14 @@ void add_prepare_command(CLI::App& app, ExitCode& exit) {
                 } else {
                     fmt::print("household card characters not stored (bundle not writable): kiosks scan for them at start\n");
                 }
+            }
+            // What a household look-up needs of the whole tables (the second factor, the cards' year)
+            if ((args->force || !data::household_lookup_summary_stored(bundle)) && ::access(args->bundle.c_str(), W_OK) == 0) {
+                data::Bundle writable = data::Bundle::open(args->bundle, data::OpenMode::ReadWrite);
+                data::Transaction tx(writable);
+                data::store_household_lookup_summary(writable);
+                tx.commit();
+                fmt::print("household look-up summary stored\n");
             }
             const SceneLoad s = load_scene(bundle, !args->force, true, args->threads);
             if (!s.store_error.empty()) throw data::BundleError("render cache built but not stored: " + s.store_error);

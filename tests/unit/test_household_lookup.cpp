@@ -520,3 +520,40 @@ TEST(KioskConfig, LookUpKeysAreReadAndCheckedAgainstTheirRange) {
         EXPECT_NE(std::string(e.what()).find("kiosk.card_timeout_s"), std::string::npos) << e.what();
     }
 }
+
+// What a look-up needs of the whole tables is stored by the writers and read at a kiosk's start; any
+// change of what it is derived from drops it, and then it is derived again.
+TEST(HouseholdLookup, LookUpSummaryIsStoredAndGoesWhenItsTablesChange) {
+    const auto path = fresh("lookup-summary.gpkg");
+    fs::copy_file(lookup_bundle().bundle, path);
+    data::Bundle b = data::Bundle::open(path, data::OpenMode::ReadWrite);
+    ASSERT_TRUE(data::household_lookup_summary_stored(b)) << "the demo stores it";
+    const data::LookupSummary scanned = data::scan_household_lookup_summary(b);
+    EXPECT_GT(scanned.year, 2000);
+    EXPECT_EQ(data::household_lookup_summary(b), scanned);
+    b.set_meta("household_lookup_summary", "pin 1999");  // what is read is what is stored
+    EXPECT_EQ(data::household_lookup_summary(b), (data::LookupSummary{"pin", 1999}));
+    auto store = [&] {
+        data::Transaction tx(b);
+        data::store_household_lookup_summary(b);
+        tx.commit();
+        ASSERT_TRUE(data::household_lookup_summary_stored(b));
+    };
+    store();
+    b.exec("INSERT INTO benefits(household_id, year, program, amount, status) VALUES (1, 2031, '补贴', 100, 'pending')");
+    EXPECT_FALSE(data::household_lookup_summary_stored(b));
+    EXPECT_EQ(data::household_lookup_summary(b).year, 2031);
+    store();
+    b.exec("UPDATE households SET second_factor_kind = 'pin' WHERE household_id = 1");
+    EXPECT_FALSE(data::household_lookup_summary_stored(b));
+    EXPECT_EQ(data::household_lookup_summary(b).factor_kind, "mixed");
+    store();
+    b.exec("DELETE FROM benefits WHERE year = 2031");
+    EXPECT_FALSE(data::household_lookup_summary_stored(b));
+    EXPECT_EQ(data::household_lookup_summary(b).year, scanned.year);
+    store();
+    b.exec("UPDATE households SET members = members + 1 WHERE household_id = 1");
+    EXPECT_TRUE(data::household_lookup_summary_stored(b)) << "other columns leave it";
+    b.set_meta("household_lookup_summary", "garbled");
+    EXPECT_EQ(data::household_lookup_summary(b), data::scan_household_lookup_summary(b)) << "a value it cannot read is derived again";
+}
