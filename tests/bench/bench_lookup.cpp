@@ -9,6 +9,7 @@
 // Prints timings and counts only: nothing of any household.
 #include "data/bundle.hpp"
 #include "data/demo.hpp"
+#include "tests/bench/bench_demo_bundle.hpp"
 #include "data/household_glyphs.hpp"
 #include "data/household_key.hpp"
 #include "data/household_lookup.hpp"
@@ -49,16 +50,7 @@ int main(int argc, char** argv) {
     }
     bool built = false;
     if (path.empty()) {
-        data::DemoOptions opt;
-        opt.scale = data::DemoScale::Province;
-        opt.out = std::filesystem::temp_directory_path() / fmt::format("onemap-bench-lookup-{}.gpkg", ::getpid());
-        opt.overwrite = true;
-        fmt::print("building the province demo … ");
-        std::fflush(stdout);
-        const auto t0 = Clock::now();
-        data::generate_demo(opt);
-        fmt::print("{:.1f} s\n", since(t0));
-        path = opt.out;
+        path = bench::build_province_demo("lookup");
         built = true;
     }
     const std::filesystem::path key_path = path.string() + ".key";

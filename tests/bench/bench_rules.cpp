@@ -6,6 +6,7 @@
 //     period with data), then the monitoring over every month.
 #include "data/bundle.hpp"
 #include "data/demo.hpp"
+#include "tests/bench/bench_demo_bundle.hpp"
 #include "data/monitoring.hpp"
 #include "data/rules.hpp"
 
@@ -56,16 +57,7 @@ int main(int argc, char** argv) {
         if (!std::strcmp(argv[i], "--periods")) rule_options.periods = {argv[i + 1]};
     }
     if (path.empty()) {
-        data::DemoOptions opt;
-        opt.scale = data::DemoScale::Province;
-        opt.out = std::filesystem::temp_directory_path() / fmt::format("onemap-bench-rules-{}.gpkg", ::getpid());
-        opt.overwrite = true;
-        fmt::print("building the province demo … ");
-        std::fflush(stdout);
-        const auto t0 = Clock::now();
-        data::generate_demo(opt);
-        fmt::print("{:.1f} s\n", since(t0));
-        path = opt.out;
+        path = bench::build_province_demo("rules");
         built = true;
     }
     data::Bundle b = data::Bundle::open(path, data::OpenMode::ReadWrite);
