@@ -1,15 +1,9 @@
 #pragma once
-// The characters a household card can show, for a kiosk's font atlas (issue 7's card, kiosk/gui_app.cpp).
-//
-//   households.head_name_masked, household_type, contact_name ┐
-//   benefits.program                                          ├─ scan ─▶ distinct code points ─▶ UTF-8
-//   measures.family, description                              ┘              │
-//        │ any INSERT / DELETE / UPDATE of those columns                     ▼ store (writers, prepare)
-//        └──── triggers ──── DELETE the row ────────────────────▶ meta.household_card_glyphs
-//
-// A kiosk opens its bundle read-only and reads the stored row when there is one (it is current, or the
-// triggers have removed it); otherwise it scans. Only characters are kept, never a whole value, and
-// nothing here logs.
+// The characters a household card can show, for a kiosk's font atlas (issue 7's card, kiosk/gui_app.cpp):
+// derived from households (masked head name, type, contact), benefits (program) and measures (family,
+// description), stored in meta.household_card_glyphs and kept current by triggers on those columns
+// (data/derived_meta.hpp). A kiosk opens its bundle read-only and reads the stored set when there is
+// one; otherwise it scans. Only characters are kept, never a whole value, and nothing here logs.
 #include "data/bundle.hpp"
 
 #include <cstddef>

@@ -41,10 +41,8 @@ std::string regions_fingerprint(const Bundle& bundle) {
 bool regions_fingerprint_stored(const Bundle& bundle) { return read_derived_meta(bundle, k_fingerprint_meta).has_value(); }
 
 std::string store_regions_fingerprint(Bundle& bundle) {
-    if (bundle.read_only())
-        throw BundleError(fmt::format("{}: opened read-only, cannot store the regions fingerprint", bundle.path().string()));
     Transaction tx(bundle);
-    guard_derived_meta(bundle, k_fingerprint_meta);
+    guard_derived_meta(bundle, k_fingerprint_meta);  // throws when read-only
     std::string fingerprint = compute_regions_fingerprint(bundle);
     bundle.set_meta(k_fingerprint_meta.key, fingerprint);
     tx.commit();

@@ -28,28 +28,24 @@ void add_prepare_command(CLI::App& app, ExitCode& exit) {
     cmd->callback([args, &exit] {
         try {
             const data::Bundle bundle = data::Bundle::open(args->bundle, data::OpenMode::ReadOnly);
-            // The household card's characters, so a kiosk need not scan the household tables at start
-            // (a bundle from before they were stored, or --force). Only a count is printed.
-            if (args->force || !data::household_card_glyphs_stored(bundle)) {
-                if (::access(args->bundle.c_str(), W_OK) == 0) {
-                    const auto t0 = std::chrono::steady_clock::now();
-                    data::Bundle writable = data::Bundle::open(args->bundle, data::OpenMode::ReadWrite);
-                    data::Transaction tx(writable);
-                    const std::size_t n = data::store_household_card_glyphs(writable);
-                    tx.commit();
-                    fmt::print("household card characters stored: {} in {:.2f} s\n", n,
-                               std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
-                } else {
-                    fmt::print("household card characters not stored (bundle not writable): kiosks scan for them at start\n");
-                }
-            }
-            // What a household look-up needs of the whole tables (the second factor, the cards' year)
-            if ((args->force || !data::household_lookup_summary_stored(bundle)) && ::access(args->bundle.c_str(), W_OK) == 0) {
+            // What a kiosk would otherwise derive from the household tables at start: the card's
+            // characters and the look-up summary (a bundle from before they were stored, or --force).
+            // Only a count is printed.
+            const bool glyphs = args->force || !data::household_card_glyphs_stored(bundle);
+            const bool summary = args->force || !data::household_lookup_summary_stored(bundle);
+            if ((glyphs || summary) && ::access(args->bundle.c_str(), W_OK) == 0) {
+                const auto t0 = std::chrono::steady_clock::now();
                 data::Bundle writable = data::Bundle::open(args->bundle, data::OpenMode::ReadWrite);
                 data::Transaction tx(writable);
-                data::store_household_lookup_summary(writable);
+                const std::size_t n = glyphs ? data::store_household_card_glyphs(writable) : 0;
+                if (summary) data::store_household_lookup_summary(writable);
                 tx.commit();
-                fmt::print("household look-up summary stored\n");
+                const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+                if (glyphs) fmt::print("household card characters stored: {} in {:.2f} s\n", n, seconds);
+                if (summary) fmt::print("household look-up summary stored\n");
+            } else if (glyphs || summary) {
+                fmt::print("household card characters and look-up summary not stored (bundle not writable): kiosks derive "
+                           "them at start\n");
             }
             const SceneLoad s = load_scene(bundle, !args->force, true, args->threads);
             if (!s.store_error.empty()) throw data::BundleError("render cache built but not stored: " + s.store_error);

@@ -106,13 +106,13 @@ std::unique_ptr<MapData> load_map_data(const MapRequest& request) {
     d->synthetic = d->bundle->synthetic();
 
     // focus region: fit to it; features outside are faded
-    d->view = local_box(scene.bounds, scene.origin);
+    gis::Box view = local_box(scene.bounds, scene.origin);
     if (!request.region.empty()) {
         bool found = false;
         for (const auto& l : scene.layers)
             for (const auto& f : l.features)
                 if (f.code == request.region) {
-                    d->view = local_box(f.bounds, scene.origin);
+                    view = local_box(f.bounds, scene.origin);
                     found = true;
                 }
         if (!found) throw std::invalid_argument("no region with code " + request.region + " among the drawn levels");
@@ -123,14 +123,13 @@ std::unique_ptr<MapData> load_map_data(const MapRequest& request) {
         else if (kind == "sites") sites = true;
         else throw std::invalid_argument("unknown point layer '" + kind + "' (projects, sites)");
     }
-    // the LODs the first frame draws, read now (the renderer's camera makes the same view)
-    render::Camera camera;
-    const gis::Box all = local_box(scene.bounds, scene.origin);
-    camera.set_limits(all, scene.origin.y);
-    camera.set_viewport(request.width, request.height);
-    camera.fit(d->view);
-    if (request.zoom != 1.0) camera.zoom_about(request.zoom, {request.width / 2.0, request.height / 2.0});
-    for (auto [li, k] : render::MapRenderer::lods_drawn(scene, d->level, camera.pixels_per_degree())) scene.lod(li, k);
+    // the camera of the first frame, limited as the renderer limits its own, and the LODs it draws, read now
+    d->camera.set_limits(local_box(scene.bounds, scene.origin), scene.origin.y);
+    d->camera.set_viewport(request.width, request.height);
+    d->camera.fit(view);
+    if (request.zoom != 1.0) d->camera.zoom_about(request.zoom, {request.width / 2.0, request.height / 2.0});
+    d->camera.settle();
+    for (auto [li, k] : render::MapRenderer::lods_drawn(scene, d->level, d->camera.pixels_per_degree())) scene.lod(li, k);
 
     d->points = load_map_points(request.bundle, projects, sites);
     d->colors = compute_colors(*d, request.metric, request.period, request.classes, request.method);
@@ -153,10 +152,7 @@ MapSession::MapSession(const MapRequest& request, const std::function<std::uniqu
     m_renderer = std::make_unique<render::MapRenderer>(*m_device, m_data->scene.scene, m_atlas.get());
     m_renderer->set_viewport(request.width, request.height);
     m_renderer->set_level(m_level);
-    m_renderer->camera().fit(m_data->view);
-    if (request.zoom != 1.0)
-        m_renderer->camera().zoom_about(request.zoom, {request.width / 2.0, request.height / 2.0});
-    m_renderer->camera().settle();
+    m_renderer->camera() = m_data->camera;
 
     if (!request.select.empty()) {
         const auto& feats = m_renderer->layer().features;

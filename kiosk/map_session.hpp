@@ -53,14 +53,14 @@ struct MapColors {
 
 // What a session reads from the bundle, made without GL, so that it may be made on another thread
 // while the GL context starts: the bundle, the scene's head with the LODs the first frame draws, the
-// view, the points and the feature colours.
+// first frame's camera, the points and the feature colours.
 struct MapData {
     MapRequest request;
     std::unique_ptr<data::Bundle> bundle;  // opened once: Bundle::open checks the file (quick_check)
     SceneLoad scene;
     int level = 3;
     bool synthetic = false;
-    gis::Box view;                         // scene coordinates the camera fits
+    render::Camera camera;                 // the first frame's view (the focus region, or the whole scene)
     std::vector<render::MapPoint> points;
     MapColors colors;
     MapTimings timings;
