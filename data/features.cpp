@@ -111,14 +111,6 @@ gis::MultiPolygon from_ogr(const OGRGeometry* g) {
     return out;
 }
 
-DatasetPtr open_read(const std::filesystem::path& path) {
-    ensure_gdal();
-    const char* drivers[] = {"GPKG", nullptr};
-    DatasetPtr ds(static_cast<GDALDataset*>(GDALOpenEx(path.string().c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, drivers, nullptr, nullptr)));
-    if (!ds) throw BundleError(fmt::format("{}: cannot open as GeoPackage: {}", path.string(), CPLGetLastErrorMsg()));
-    return ds;
-}
-
 OGRLayer* need_layer(GDALDataset* ds, const char* name, const std::filesystem::path& path) {
     OGRLayer* layer = ds->GetLayerByName(name);
     if (!layer) throw BundleError(fmt::format("{}: bundle has no '{}' layer", path.string(), name));
@@ -347,23 +339,6 @@ DatasetPtr open_pg(const std::string& url, const std::string& shown) {
 
 }  // namespace
 
-std::vector<Region> read_regions(const std::filesystem::path& path, std::optional<Level> level) {
-    DatasetPtr ds = open_read(path);
-    OGRLayer* layer = need_layer(ds.get(), "regions", path);
-    if (level) layer->SetAttributeFilter(fmt::format("level = {}", static_cast<int>(*level)).c_str());
-    return regions_from_layer(layer);
-}
-
-std::vector<Project> read_projects(const std::filesystem::path& path) {
-    DatasetPtr ds = open_read(path);
-    return projects_from_layer(need_layer(ds.get(), "projects", path));
-}
-
-std::vector<Site> read_sites(const std::filesystem::path& path) {
-    DatasetPtr ds = open_read(path);
-    return sites_from_layer(need_layer(ds.get(), "sites", path));
-}
-
 std::vector<Region> read_pg_regions(const std::string& url, const std::string& shown, Level level, const std::vector<std::string>* codes) {
     DatasetPtr ds = open_pg(url, shown);
     OGRLayer* layer = need_layer(ds.get(), "regions", shown);
@@ -400,31 +375,10 @@ std::vector<unsigned char> export_wkb(const OGRGeometry& g) {
     g.exportToWkb(wkbNDR, out.data(), wkbVariantIso);
     return out;
 }
-std::unique_ptr<OGRGeometry> import_wkb(const unsigned char* wkb, std::size_t size) {
-    OGRGeometry* g = nullptr;
-    if (OGRGeometryFactory::createFromWkb(wkb, nullptr, &g, size, wkbVariantIso) != OGRERR_NONE || !g) {
-        delete g;
-        throw BundleError("malformed WKB geometry");
-    }
-    return std::unique_ptr<OGRGeometry>(g);
-}
 }  // namespace
 
 std::vector<unsigned char> to_wkb(const gis::MultiPolygon& geometry) { return export_wkb(*to_ogr(geometry)); }
 
 std::vector<unsigned char> to_wkb(const gis::Point& point) { return export_wkb(OGRPoint(point.x, point.y)); }
-
-gis::MultiPolygon multipolygon_from_wkb(const unsigned char* wkb, std::size_t size) {
-    const auto g = import_wkb(wkb, size);
-    const auto t = wkbFlatten(g->getGeometryType());
-    if (t != wkbPolygon && t != wkbMultiPolygon) throw BundleError(fmt::format("expected a (multi)polygon, got {}", g->getGeometryName()));
-    return from_ogr(g.get());
-}
-
-gis::Point point_from_wkb(const unsigned char* wkb, std::size_t size) {
-    const auto g = import_wkb(wkb, size);
-    if (wkbFlatten(g->getGeometryType()) != wkbPoint) throw BundleError(fmt::format("expected a point, got {}", g->getGeometryName()));
-    return {g->toPoint()->getX(), g->toPoint()->getY()};
-}
 
 }  // namespace onemap::data

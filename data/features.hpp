@@ -1,5 +1,7 @@
 #pragma once
-// The bundle's three GeoPackage feature tables, written and read through GDAL's GPKG driver.
+// The bundle's three GeoPackage feature tables: written through GDAL's GPKG driver (features.cpp),
+// read straight from SQLite with GEOS parsing the geometry (feature_read.cpp), so that a program
+// which only reads a bundle — `onemap render` — never loads GDAL and its hundred libraries.
 //
 //   regions   MultiPolygon, EPSG:4490: code (unique), parent_code, level 1…5, name, population …
 //   projects  Point: industrial assistance projects (产业帮扶项目)
@@ -80,8 +82,9 @@ std::vector<Region> read_pg_regions(const std::string& url, const std::string& s
 std::vector<Project> read_pg_projects(const std::string& url, const std::string& shown);
 std::vector<Site> read_pg_sites(const std::string& url, const std::string& shown);
 
-// Geometry as ISO WKB (little-endian), exact to the bit, through OGR; and back. The readers accept
-// Polygon or MultiPolygon (resp. Point) and throw BundleError on anything else or malformed bytes.
+// Geometry as ISO WKB (little-endian), exact to the bit: written through OGR, read through GEOS. The
+// readers accept Polygon or MultiPolygon (resp. Point) and throw BundleError on anything else or
+// malformed bytes.
 std::vector<unsigned char> to_wkb(const gis::MultiPolygon& geometry);
 std::vector<unsigned char> to_wkb(const gis::Point& point);
 gis::MultiPolygon multipolygon_from_wkb(const unsigned char* wkb, std::size_t size);

@@ -73,6 +73,7 @@ public:
         sqlite3_reset(m_st);
         sqlite3_clear_bindings(m_st);
     }
+    sqlite3_stmt* handle() const { return m_st; }
     bool is_null(int c) const { return sqlite3_column_type(m_st, c) == SQLITE_NULL; }
     std::int64_t col_int(int c) const { return sqlite3_column_int64(m_st, c); }
     double col_real(int c) const { return sqlite3_column_double(m_st, c); }

@@ -87,6 +87,32 @@ MultiPolygon GeosContext::to_multipolygon(const GeosGeometry& g) const {
     return out;
 }
 
+GeosGeometry GeosContext::read_wkb(const unsigned char* wkb, std::size_t size) const {
+    GEOSWKBReader* reader = GEOSWKBReader_create_r(m_ctx);
+    GEOSGeometry* g = GEOSWKBReader_read_r(m_ctx, reader, wkb, size);
+    GEOSWKBReader_destroy_r(m_ctx, reader);
+    return GeosGeometry(m_ctx, g);
+}
+
+bool GeosContext::is_polygonal(const GeosGeometry& g) const {
+    const int t = GEOSGeomTypeId_r(m_ctx, g.get());
+    return t == GEOS_POLYGON || t == GEOS_MULTIPOLYGON;
+}
+
+std::optional<Point> GeosContext::to_point(const GeosGeometry& g) const {
+    if (GEOSGeomTypeId_r(m_ctx, g.get()) != GEOS_POINT || GEOSisEmpty_r(m_ctx, g.get())) return std::nullopt;
+    Point p;
+    if (!GEOSGeomGetX_r(m_ctx, g.get(), &p.x) || !GEOSGeomGetY_r(m_ctx, g.get(), &p.y)) return std::nullopt;
+    return p;
+}
+
+std::string GeosContext::type_name(const GeosGeometry& g) const {
+    char* t = GEOSGeomType_r(m_ctx, g.get());
+    std::string out = t ? t : "unknown";
+    GEOSFree_r(m_ctx, t);
+    return out;
+}
+
 bool GeosContext::is_valid(const GeosGeometry& g, std::string* reason) const {
     const char valid = GEOSisValid_r(m_ctx, g.get());
     if (valid != 1 && reason) {

@@ -3,7 +3,9 @@
 // containment and union on onemap's own geometry types. One GeosContext per thread.
 #include "geometry.hpp"
 
+#include <cstddef>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -40,6 +42,10 @@ public:
 
     GeosGeometry make(const MultiPolygon& geometry) const;       // onemap → GEOS
     MultiPolygon to_multipolygon(const GeosGeometry& g) const;   // GEOS (Polygon/MultiPolygon) → onemap
+    GeosGeometry read_wkb(const unsigned char* wkb, std::size_t size) const;  // ISO/OGC WKB; empty if malformed
+    bool is_polygonal(const GeosGeometry& g) const;              // a Polygon or MultiPolygon
+    std::optional<Point> to_point(const GeosGeometry& g) const;  // a non-empty Point's coordinates
+    std::string type_name(const GeosGeometry& g) const;          // "Polygon", "LineString", …
     bool is_valid(const GeosGeometry& g, std::string* reason = nullptr) const;
     double area(const GeosGeometry& g) const;
     bool covers(const GeosGeometry& outer, const GeosGeometry& inner) const;

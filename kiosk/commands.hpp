@@ -3,6 +3,9 @@
 // nothing; the command's work runs from the callback, which sets the exit code.
 #include <CLI/CLI.hpp>
 
+#include <cstdio>
+#include <exception>
+
 namespace onemap::app {
 
 struct ExitCode {
@@ -25,5 +28,19 @@ void add_serve_db_command(CLI::App& app, ExitCode& exit); // kiosk/cmd_pg.cpp: P
 void add_publish_command(CLI::App& app, ExitCode& exit);  // kiosk/cmd_pg.cpp: PostgreSQL → kiosk bundle
 void add_manifest_command(CLI::App& app, ExitCode& exit); // kiosk/cmd_manifest.cpp: snapshot manifest
 void add_sync_command(CLI::App& app, ExitCode& exit);     // kiosk/cmd_sync.cpp: fetch and swap in a snapshot
+
+// Parse the command line and run the chosen command's callback: its exit code, CLI11's for a bad or
+// help command line, 1 with one line on stderr for anything else thrown. (main.cpp, main_render.cpp)
+inline int run_command_line(CLI::App& app, const ExitCode& exit, int argc, char** argv) {
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        return app.exit(e);
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "onemap: %s\n", e.what());
+        return 1;
+    }
+    return exit.value;
+}
 
 }  // namespace onemap::app

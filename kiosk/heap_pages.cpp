@@ -36,7 +36,14 @@ bool use_huge_heap_pages(std::size_t bytes) {
     const auto high = reinterpret_cast<std::uintptr_t>(sbrk(0));
     const std::uintptr_t from = (low + k_huge - 1) & ~(k_huge - 1), to = high & ~(k_huge - 1);
     if (to <= from) return false;
-    return madvise(reinterpret_cast<void*>(from), to - from, MADV_HUGEPAGE) == 0;
+    void* range = reinterpret_cast<void*>(from);
+    if (madvise(range, to - from, MADV_HUGEPAGE) != 0) return false;
+    // Growing the heap wrote a chunk header every piece, which mapped a small page in each of those
+    // 2 MiB stretches — and a stretch with a small page in it is never given a huge one. All of it is
+    // free top of the heap now (malloc keeps nothing there but the header below `from`): drop those
+    // pages so that every stretch starts empty.
+    madvise(range, to - from, MADV_DONTNEED);
+    return true;
 #else
     (void)bytes;
     return false;

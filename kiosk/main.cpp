@@ -1,9 +1,6 @@
 // onemap (一张图): Henan's action plan for raising the income of people lifted out of poverty, on one map.
 #include "kiosk/commands.hpp"
 
-#include <cstdio>
-#include <exception>
-
 int main(int argc, char** argv) {
     CLI::App app{"onemap 一张图 — 河南省脱贫人口增收行动的一张图 (income of people lifted out of poverty, on one map)"};
     app.set_version_flag("--version", "onemap 0.1.0");
@@ -25,13 +22,5 @@ int main(int argc, char** argv) {
     onemap::app::add_publish_command(app, exit);
     onemap::app::add_manifest_command(app, exit);
     onemap::app::add_sync_command(app, exit);
-    try {
-        app.parse(argc, argv);
-    } catch (const CLI::ParseError& e) {
-        return app.exit(e);
-    } catch (const std::exception& e) {
-        std::fprintf(stderr, "onemap: %s\n", e.what());
-        return 1;
-    }
-    return exit.value;
+    return onemap::app::run_command_line(app, exit, argc, argv);
 }

@@ -94,6 +94,72 @@ TEST(Bundle, SchemaRoundTrip) {
     EXPECT_EQ(sites[0].households, 12);
 }
 
+// The feature tables are written by GDAL and read back through SQLite and GEOS (no GDAL): parts,
+// holes and coordinates come back exactly; a bad row is named.
+TEST(Bundle, FeaturesReadBackExactlyAndABadRowIsNamed) {
+    const auto p = fresh("features-read.gpkg");
+    Region r = square_region("410225", "4102", Level::County, 114.5);
+    r.geometry[0].holes.push_back({{114.52, 34.02}, {114.52, 34.05}, {114.55, 34.05}, {114.55, 34.02}});
+    r.geometry.push_back(gis::Polygon{{{115.0, 34.0}, {115.0 + 1.0 / 3, 34.0}, {115.1, 34.0 + 1e-9}}, {}});
+    r.tp_population = 77;
+    r.tp_households = 21;
+    Site empty;
+    empty.name = "无坐标";
+    write_features(p, {square_region("41", "", Level::Province, 114), r}, {}, {empty});
+    Bundle::initialise(p);
+
+    const auto regions = read_regions(p, Level::County);
+    ASSERT_EQ(regions.size(), 1u);
+    EXPECT_EQ(regions[0].tp_population, 77);
+    EXPECT_EQ(regions[0].tp_households, 21);
+    ASSERT_EQ(regions[0].geometry.size(), 2u);
+    EXPECT_EQ(regions[0].geometry[0].outer, r.geometry[0].outer);
+    EXPECT_EQ(regions[0].geometry[0].holes, r.geometry[0].holes);
+    EXPECT_EQ(regions[0].geometry[1].outer, r.geometry[1].outer) << "to the bit";
+    EXPECT_TRUE(read_projects(p).empty());
+    ASSERT_EQ(read_sites(p).size(), 1u);
+    EXPECT_EQ(read_sites(p)[0].name, "无坐标");
+
+    const auto expect_error = [&](const std::function<void()>& read, const std::vector<std::string>& words) {
+        try {
+            read();
+            ADD_FAILURE() << "no error";
+        } catch (const BundleError& e) {
+            const std::string what = e.what();
+            EXPECT_NE(what.find(p.filename().string()), std::string::npos) << what;
+            for (const auto& w : words) EXPECT_NE(what.find(w), std::string::npos) << w << " in: " << what;
+        }
+    };
+    {
+        Bundle b = Bundle::open(p, OpenMode::ReadWrite);
+        // GDAL's R-tree triggers call SQL functions only GDAL registers
+        b.exec("DROP TRIGGER IF EXISTS rtree_regions_geom_update1; DROP TRIGGER IF EXISTS rtree_regions_geom_update2;"
+               "DROP TRIGGER IF EXISTS rtree_regions_geom_update3; DROP TRIGGER IF EXISTS rtree_regions_geom_update4;"
+               "DROP TRIGGER IF EXISTS rtree_regions_geom_update5; DROP TRIGGER IF EXISTS rtree_regions_geom_update6;"
+               "DROP TRIGGER IF EXISTS rtree_regions_geom_update7");
+        b.exec("UPDATE regions SET geom = X'47500001E6100000010300' WHERE code = '410225'");
+    }
+    expect_error([&] { read_regions(p); }, {"regions, code 410225", "malformed WKB"});
+    {
+        Bundle b = Bundle::open(p, OpenMode::ReadWrite);
+        b.exec("UPDATE regions SET geom = X'0103000000' WHERE code = '410225'");
+    }
+    expect_error([&] { read_regions(p); }, {"regions, code 410225", "not a GeoPackage geometry"});
+    {  // a point where a polygon belongs: GP header (no envelope) + WKB Point(114, 34)
+        Bundle b = Bundle::open(p, OpenMode::ReadWrite);
+        b.exec("UPDATE regions SET geom = X'47500001E6100000' || X'0101000000' || X'0000000000805C40' || X'0000000000004140' "
+               "WHERE code = '410225'");
+    }
+    expect_error([&] { read_regions(p, Level::County); }, {"regions, code 410225", "expected a (multi)polygon, got Point"});
+    EXPECT_EQ(read_regions(p, Level::Province).size(), 1u) << "only the rows read are checked";
+    {
+        Bundle b = Bundle::open(p, OpenMode::ReadWrite);
+        b.exec("DELETE FROM gpkg_geometry_columns WHERE table_name = 'projects'");
+    }
+    expect_error([&] { read_projects(p); }, {"no 'projects' layer"});
+    EXPECT_THROW(read_regions(test::temp_dir() / "no-such.gpkg"), BundleError);
+}
+
 TEST(Bundle, RegionCodesAreUnique) {
     const auto p = make_bundle("unique.gpkg");
     Bundle b = Bundle::open(p, OpenMode::ReadWrite);

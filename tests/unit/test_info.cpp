@@ -4,7 +4,13 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdlib>
+#include <filesystem>
 #include <fstream>
+#include <tuple>
+#include <utility>
+
+#include <sys/wait.h>
 
 using namespace onemap;
 
@@ -53,4 +59,45 @@ TEST(Cli, HelpListsTheCommands) {
     EXPECT_EQ(r.exit_code, 0);
     EXPECT_NE(r.out.find("demo"), std::string::npos);
     EXPECT_NE(r.out.find("info"), std::string::npos);
+}
+
+// `onemap` is a launcher: render goes to onemap-render, everything else to onemap-full, with the
+// arguments exactly as given and the program's exit status. Checked here with two stand-ins.
+TEST(Cli, TheLauncherHandsRenderAndEverythingElseToTheirPrograms) {
+    const auto dir = test::temp_dir() / "launcher";
+    std::filesystem::remove_all(dir);
+    std::filesystem::create_directories(dir);
+    std::filesystem::copy_file(ONEMAP_BINARY, dir / "onemap");
+    const auto stand_in = [&](const char* name, int status) {
+        std::ofstream(dir / name) << "#!/bin/sh\nprintf '%s' \"" << name << "\"; for a in \"$@\"; do printf '|%s' \"$a\"; done\nexit " << status << "\n";
+        std::filesystem::permissions(dir / name, std::filesystem::perms::owner_all);
+    };
+    const auto run = [&](const std::string& args) {
+        const auto out = dir / "out.txt";
+        const int status = std::system(("'" + (dir / "onemap").string() + "' " + args + " >'" + out.string() + "' 2>&1").c_str());
+        return std::pair{WIFEXITED(status) ? WEXITSTATUS(status) : -1, test::read_file(out)};
+    };
+    auto [code, out] = run("render --out 'a b.png'");
+    EXPECT_EQ(code, 127) << "nothing to run yet: " << out;
+    EXPECT_NE(out.find("onemap-render"), std::string::npos) << out;
+    stand_in("onemap-render", 0);
+    stand_in("onemap-full", 3);
+    std::tie(code, out) = run("render --out 'a b.png'");
+    EXPECT_EQ(code, 0);
+    EXPECT_EQ(out, "onemap-render|render|--out|a b.png");
+    std::tie(code, out) = run("info --json x.gpkg");
+    EXPECT_EQ(code, 3) << "the program's own exit status";
+    EXPECT_EQ(out, "onemap-full|info|--json|x.gpkg");
+    std::tie(code, out) = run("--version");
+    EXPECT_EQ(out, "onemap-full|--version");
+    std::tie(code, out) = run("");
+    EXPECT_EQ(out, "onemap-full");
+}
+
+TEST(Cli, RenderHelpComesFromTheRenderProgram) {
+    const auto r = test::run_onemap("render --help");
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.out.find("--bundle"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("--size"), std::string::npos) << r.out;
+    EXPECT_EQ(test::run_onemap("--version").out, "onemap 0.1.0\n");
 }

@@ -1,0 +1,193 @@
+// Reading the bundle's feature tables (features.hpp) straight from SQLite: a GeoPackage geometry is a
+// small header ("GP", flags, SRS id, optional envelope) in front of standard WKB, which GEOS parses.
+// Nothing here touches GDAL, so programs that only read a bundle (`onemap render`) don't load it.
+#include "data/features.hpp"
+
+#include "data/bundle.hpp"
+#include "data/sql_statement.hpp"
+#include "gis/geos.hpp"
+
+#include <sqlite3.h>
+
+#include <fmt/format.h>
+
+#include <cstring>
+#include <memory>
+#include <optional>
+
+namespace onemap::data {
+
+namespace {
+
+struct Connection {
+    sqlite3* db = nullptr;
+    ~Connection() { sqlite3_close_v2(db); }
+};
+
+std::unique_ptr<Connection> open_read(const std::filesystem::path& path) {
+    auto c = std::make_unique<Connection>();
+    if (sqlite3_open_v2(path.string().c_str(), &c->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nullptr) != SQLITE_OK) {
+        throw BundleError(fmt::format("{}: cannot open as GeoPackage: {}", path.string(), c->db ? sqlite3_errmsg(c->db) : "out of memory"));
+    }
+    sqlite3_busy_timeout(c->db, 5000);
+    return c;
+}
+
+// The layer's geometry column and its integer primary key, as GeoPackage records them.
+struct Layer {
+    std::string geometry, fid;
+};
+
+Layer need_layer(sqlite3* db, const std::filesystem::path& path, const char* name) {
+    Layer l;
+    {
+        sql::Statement st(db, path, "SELECT column_name FROM gpkg_geometry_columns WHERE table_name = ?");
+        st.text(1, name);
+        if (!st.step()) throw BundleError(fmt::format("{}: bundle has no '{}' layer", path.string(), name));
+        l.geometry = st.col_text(0);
+    }
+    sql::Statement st(db, path, "SELECT name FROM pragma_table_info(?) WHERE pk = 1");
+    st.text(1, name);
+    l.fid = st.step() ? st.col_text(0) : "rowid";
+    return l;
+}
+
+std::string quoted(const std::string& identifier) {
+    std::string out = "\"";
+    for (char c : identifier) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+    return out + "\"";
+}
+
+// The WKB inside a GeoPackage geometry blob (GeoPackage 1.x, "GP" header); empty for an empty
+// geometry; nullopt when the blob is not one.
+std::optional<std::pair<const unsigned char*, std::size_t>> gpkg_wkb(const unsigned char* blob, std::size_t size) {
+    if (size < 8 || blob[0] != 'G' || blob[1] != 'P') return std::nullopt;
+    const unsigned flags = blob[3];
+    const unsigned envelope = (flags >> 1) & 7;
+    static constexpr std::size_t k_envelope_bytes[] = {0, 32, 48, 48, 64};
+    if (envelope > 4) return std::nullopt;
+    const std::size_t head = 8 + k_envelope_bytes[envelope];
+    if (size < head) return std::nullopt;
+    if (flags & 0x10) return std::pair{blob + head, std::size_t{0}};  // empty geometry
+    return std::pair{blob + head, size - head};
+}
+
+// The geometry of column `c` of a row: GEOS parses the WKB; `what` names the row in errors.
+gis::GeosGeometry row_geometry(const gis::GeosContext& geos, sqlite3_stmt* st, int c, const std::filesystem::path& path,
+                               const std::string& what) {
+    if (sqlite3_column_type(st, c) == SQLITE_NULL) return {};
+    const auto* blob = static_cast<const unsigned char*>(sqlite3_column_blob(st, c));
+    const auto wkb = gpkg_wkb(blob, static_cast<std::size_t>(sqlite3_column_bytes(st, c)));
+    if (!wkb) throw BundleError(fmt::format("{}: {}: the geometry is not a GeoPackage geometry blob", path.string(), what));
+    if (wkb->second == 0) return {};
+    auto g = geos.read_wkb(wkb->first, wkb->second);
+    if (!g) throw BundleError(fmt::format("{}: {}: malformed WKB geometry", path.string(), what));
+    return g;
+}
+
+gis::MultiPolygon polygons(const gis::GeosContext& geos, const gis::GeosGeometry& g, const std::string& where) {
+    if (!g) return {};
+    if (!geos.is_polygonal(g)) throw BundleError(fmt::format("{}expected a (multi)polygon, got {}", where, geos.type_name(g)));
+    return geos.to_multipolygon(g);
+}
+
+gis::Point point(const gis::GeosContext& geos, const gis::GeosGeometry& g, const std::string& where) {
+    if (!g) return {};
+    const auto p = geos.to_point(g);
+    if (!p) throw BundleError(fmt::format("{}expected a point, got {}", where, geos.type_name(g)));
+    return *p;
+}
+
+}  // namespace
+
+std::vector<Region> read_regions(const std::filesystem::path& path, std::optional<Level> level) {
+    const auto c = open_read(path);
+    const Layer l = need_layer(c->db, path, "regions");
+    sql::Statement st(c->db, path,
+                      fmt::format("SELECT code, parent_code, level, name, population, tp_population, tp_households, {} FROM regions{} ORDER BY code",
+                                  quoted(l.geometry), level ? " WHERE level = ?" : ""));
+    if (level) st.integer(1, static_cast<int>(*level));
+    gis::GeosContext geos;
+    std::vector<Region> out;
+    while (st.step()) {
+        Region r;
+        r.code = st.col_text(0);
+        r.parent_code = st.col_text(1);
+        r.level = static_cast<Level>(st.col_int(2));
+        r.name = st.col_text(3);
+        r.population = st.col_int(4);
+        r.tp_population = st.col_int(5);
+        r.tp_households = st.col_int(6);
+        const std::string what = "regions, code " + r.code;
+        r.geometry = polygons(geos, row_geometry(geos, st.handle(), 7, path, what), fmt::format("{}: {}: ", path.string(), what));
+        out.push_back(std::move(r));
+    }
+    return out;
+}
+
+std::vector<Project> read_projects(const std::filesystem::path& path) {
+    const auto c = open_read(path);
+    const Layer l = need_layer(c->db, path, "projects");
+    sql::Statement st(c->db, path,
+                      fmt::format("SELECT {}, name, county_code, village_code, category, batch, farmer_linkage, operating, "
+                                  "beneficiary_households, investment, {} FROM projects ORDER BY 1",
+                                  quoted(l.fid), quoted(l.geometry)));
+    gis::GeosContext geos;
+    std::vector<Project> out;
+    while (st.step()) {
+        Project p;
+        p.fid = st.col_int(0);
+        p.name = st.col_text(1);
+        p.county_code = st.col_text(2);
+        p.village_code = st.col_text(3);
+        p.category = st.col_text(4);
+        p.batch = st.col_text(5);
+        p.farmer_linkage = st.col_int(6) != 0;
+        p.operating = st.col_int(7) != 0;
+        p.beneficiary_households = st.col_int(8);
+        p.investment = st.col_real(9);
+        const std::string what = fmt::format("projects, fid {}", p.fid);
+        p.location = point(geos, row_geometry(geos, st.handle(), 10, path, what), fmt::format("{}: {}: ", path.string(), what));
+        out.push_back(std::move(p));
+    }
+    return out;
+}
+
+std::vector<Site> read_sites(const std::filesystem::path& path) {
+    const auto c = open_read(path);
+    const Layer l = need_layer(c->db, path, "sites");
+    sql::Statement st(c->db, path,
+                      fmt::format("SELECT {}, name, county_code, households, persons, employed_households, {} FROM sites ORDER BY 1",
+                                  quoted(l.fid), quoted(l.geometry)));
+    gis::GeosContext geos;
+    std::vector<Site> out;
+    while (st.step()) {
+        Site s;
+        s.fid = st.col_int(0);
+        s.name = st.col_text(1);
+        s.county_code = st.col_text(2);
+        s.households = st.col_int(3);
+        s.persons = st.col_int(4);
+        s.employed_households = st.col_int(5);
+        const std::string what = fmt::format("sites, fid {}", s.fid);
+        s.location = point(geos, row_geometry(geos, st.handle(), 6, path, what), fmt::format("{}: {}: ", path.string(), what));
+        out.push_back(std::move(s));
+    }
+    return out;
+}
+
+gis::MultiPolygon multipolygon_from_wkb(const unsigned char* wkb, std::size_t size) {
+    gis::GeosContext geos;
+    const auto g = geos.read_wkb(wkb, size);
+    if (!g) throw BundleError("malformed WKB geometry");
+    return polygons(geos, g, "");
+}
+
+gis::Point point_from_wkb(const unsigned char* wkb, std::size_t size) {
+    gis::GeosContext geos;
+    const auto g = geos.read_wkb(wkb, size);
+    if (!g) throw BundleError("malformed WKB geometry");
+    return point(geos, g, "");
+}
+
+}  // namespace onemap::data
