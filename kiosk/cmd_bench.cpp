@@ -558,7 +558,11 @@ void add_bench_command(CLI::App& app, ExitCode& exit) {
             // end to end, as the peers are measured: whole processes writing a village PNG, onemap's and the peers'
             char self[4096] = {};
             const ssize_t n = ::readlink("/proc/self/exe", self, sizeof self - 1);
-            const std::string exe = n > 0 ? std::string(self, static_cast<std::size_t>(n)) : "onemap";
+            // `onemap` as people run it: the launcher beside this program (kiosk/launcher.cpp), which
+            // starts onemap-render for a PNG; this program itself where there is none
+            std::string exe = n > 0 ? std::string(self, static_cast<std::size_t>(n)) : "onemap";
+            const auto launcher = std::filesystem::path(exe).parent_path() / "onemap";
+            if (n > 0 && ::access(launcher.c_str(), X_OK) == 0) exe = launcher.string();
             side_by_side(*args, exe);
         } catch (const std::exception& e) {
             fmt::print(stderr, "onemap bench render: {}\n", e.what());
