@@ -19,6 +19,17 @@ namespace onemap::gis {
 
 namespace {
 
+// "a, b, c": the dataset's layers, for messages. Appended piece by piece, not with `+` on temporary
+// strings: the pattern GCC 12 at -O3 flags with false -Wrestrict warnings elsewhere.
+std::string layer_names(GDALDataset& ds) {
+    std::string names;
+    for (int i = 0; i < ds.GetLayerCount(); ++i) {
+        if (i) names += ", ";
+        names += ds.GetLayer(i)->GetName();
+    }
+    return names;
+}
+
 void ensure_gdal() {
     static std::once_flag once;
     std::call_once(once, [] { GDALAllRegister(); });
@@ -233,16 +244,14 @@ void read_source(const SourceOptions& opt, FeatureSink& sink) {
     if (!opt.layer.empty()) {
         layer = ds->GetLayerByName(opt.layer.c_str());
         if (!layer) {
-            std::string names;
-            for (int i = 0; i < ds->GetLayerCount(); ++i) names += (i ? ", " : "") + std::string(ds->GetLayer(i)->GetName());
+            const std::string names = layer_names(*ds);
             throw SourceError(fmt::format("{}: no layer '{}' (layers: {})", opt.path, opt.layer, names));
         }
     } else {
         if (ds->GetLayerCount() < 1) throw SourceError(fmt::format("{}: the file holds no layer", opt.path));
         layer = ds->GetLayer(0);
         if (ds->GetLayerCount() > 1) {
-            std::string names;
-            for (int i = 0; i < ds->GetLayerCount(); ++i) names += (i ? ", " : "") + std::string(ds->GetLayer(i)->GetName());
+            const std::string names = layer_names(*ds);
             info.notes.push_back(fmt::format("the file has {} layers ({}); read '{}' — choose another with --layer",
                                              ds->GetLayerCount(), names, layer->GetName()));
         }
