@@ -11,7 +11,6 @@
 
 #include <fmt/format.h>
 
-#include <cstring>
 #include <memory>
 #include <optional>
 
@@ -54,7 +53,10 @@ Layer need_layer(sqlite3* db, const std::filesystem::path& path, const char* nam
 
 std::string quoted(const std::string& identifier) {
     std::string out = "\"";
-    for (char c : identifier) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+    for (char c : identifier) {
+        if (c == '"') out += '"';
+        out += c;
+    }
     return out + "\"";
 }
 
@@ -72,31 +74,36 @@ std::optional<std::pair<const unsigned char*, std::size_t>> gpkg_wkb(const unsig
     return std::pair{blob + head, size - head};
 }
 
-// The geometry of column `c` of a row: GEOS parses the WKB; `what` names the row in errors.
-gis::GeosGeometry row_geometry(const gis::GeosContext& geos, sqlite3_stmt* st, int c, const std::filesystem::path& path,
-                               const std::string& what) {
+// The geometry of column `c` of a row; GEOS parses the WKB. `where()` ("file: table, row: ") names the
+// row in errors, made only when there is one.
+template <class Where>
+gis::GeosGeometry row_geometry(const gis::GeosContext& geos, sqlite3_stmt* st, int c, const Where& where) {
     if (sqlite3_column_type(st, c) == SQLITE_NULL) return {};
     const auto* blob = static_cast<const unsigned char*>(sqlite3_column_blob(st, c));
     const auto wkb = gpkg_wkb(blob, static_cast<std::size_t>(sqlite3_column_bytes(st, c)));
-    if (!wkb) throw BundleError(fmt::format("{}: {}: the geometry is not a GeoPackage geometry blob", path.string(), what));
+    if (!wkb) throw BundleError(where() + "the geometry is not a GeoPackage geometry blob");
     if (wkb->second == 0) return {};
     auto g = geos.read_wkb(wkb->first, wkb->second);
-    if (!g) throw BundleError(fmt::format("{}: {}: malformed WKB geometry", path.string(), what));
+    if (!g) throw BundleError(where() + "malformed WKB geometry");
     return g;
 }
 
-gis::MultiPolygon polygons(const gis::GeosContext& geos, const gis::GeosGeometry& g, const std::string& where) {
+template <class Where>
+gis::MultiPolygon polygons(const gis::GeosContext& geos, const gis::GeosGeometry& g, const Where& where) {
     if (!g) return {};
-    if (!geos.is_polygonal(g)) throw BundleError(fmt::format("{}expected a (multi)polygon, got {}", where, geos.type_name(g)));
+    if (!geos.is_polygonal(g)) throw BundleError(where() + "expected a (multi)polygon, got " + geos.type_name(g));
     return geos.to_multipolygon(g);
 }
 
-gis::Point point(const gis::GeosContext& geos, const gis::GeosGeometry& g, const std::string& where) {
+template <class Where>
+gis::Point point(const gis::GeosContext& geos, const gis::GeosGeometry& g, const Where& where) {
     if (!g) return {};
     const auto p = geos.to_point(g);
-    if (!p) throw BundleError(fmt::format("{}expected a point, got {}", where, geos.type_name(g)));
+    if (!p) throw BundleError(where() + "expected a point, got " + geos.type_name(g));
     return *p;
 }
+
+const auto k_nowhere = [] { return std::string(); };
 
 }  // namespace
 
@@ -118,8 +125,8 @@ std::vector<Region> read_regions(const std::filesystem::path& path, std::optiona
         r.population = st.col_int(4);
         r.tp_population = st.col_int(5);
         r.tp_households = st.col_int(6);
-        const std::string what = "regions, code " + r.code;
-        r.geometry = polygons(geos, row_geometry(geos, st.handle(), 7, path, what), fmt::format("{}: {}: ", path.string(), what));
+        const auto where = [&] { return fmt::format("{}: regions, code {}: ", path.string(), r.code); };
+        r.geometry = polygons(geos, row_geometry(geos, st.handle(), 7, where), where);
         out.push_back(std::move(r));
     }
     return out;
@@ -146,8 +153,8 @@ std::vector<Project> read_projects(const std::filesystem::path& path) {
         p.operating = st.col_int(7) != 0;
         p.beneficiary_households = st.col_int(8);
         p.investment = st.col_real(9);
-        const std::string what = fmt::format("projects, fid {}", p.fid);
-        p.location = point(geos, row_geometry(geos, st.handle(), 10, path, what), fmt::format("{}: {}: ", path.string(), what));
+        const auto where = [&] { return fmt::format("{}: projects, fid {}: ", path.string(), p.fid); };
+        p.location = point(geos, row_geometry(geos, st.handle(), 10, where), where);
         out.push_back(std::move(p));
     }
     return out;
@@ -169,8 +176,8 @@ std::vector<Site> read_sites(const std::filesystem::path& path) {
         s.households = st.col_int(3);
         s.persons = st.col_int(4);
         s.employed_households = st.col_int(5);
-        const std::string what = fmt::format("sites, fid {}", s.fid);
-        s.location = point(geos, row_geometry(geos, st.handle(), 6, path, what), fmt::format("{}: {}: ", path.string(), what));
+        const auto where = [&] { return fmt::format("{}: sites, fid {}: ", path.string(), s.fid); };
+        s.location = point(geos, row_geometry(geos, st.handle(), 6, where), where);
         out.push_back(std::move(s));
     }
     return out;
@@ -180,14 +187,14 @@ gis::MultiPolygon multipolygon_from_wkb(const unsigned char* wkb, std::size_t si
     gis::GeosContext geos;
     const auto g = geos.read_wkb(wkb, size);
     if (!g) throw BundleError("malformed WKB geometry");
-    return polygons(geos, g, "");
+    return polygons(geos, g, k_nowhere);
 }
 
 gis::Point point_from_wkb(const unsigned char* wkb, std::size_t size) {
     gis::GeosContext geos;
     const auto g = geos.read_wkb(wkb, size);
     if (!g) throw BundleError("malformed WKB geometry");
-    return point(geos, g, "");
+    return point(geos, g, k_nowhere);
 }
 
 }  // namespace onemap::data
