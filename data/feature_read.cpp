@@ -13,6 +13,8 @@
 
 #include <memory>
 #include <optional>
+#include <string>
+#include <string_view>
 
 namespace onemap::data {
 
@@ -105,18 +107,27 @@ gis::Point point(const gis::GeosContext& geos, const gis::GeosGeometry& g, const
 
 const auto k_nowhere = [] { return std::string(); };
 
+// The rows of layer `table` that `select` picks ({fid} and {geom}: the layer's key and geometry
+// columns, as GeoPackage records them; `level` binds its one parameter), each made into a T by `row`.
+template <class T, class Row>
+std::vector<T> read_rows(const std::filesystem::path& path, const char* table, std::string_view select,
+                         std::optional<Level> level, const Row& row) {
+    const auto c = open_read(path);
+    const Layer l = need_layer(c->db, path, table);
+    sql::Statement st(c->db, path, fmt::format(fmt::runtime(select), fmt::arg("fid", quoted(l.fid)), fmt::arg("geom", quoted(l.geometry))));
+    if (level) st.integer(1, static_cast<int>(*level));
+    gis::GeosContext geos;
+    std::vector<T> out;
+    while (st.step()) out.push_back(row(st, geos));
+    return out;
+}
+
 }  // namespace
 
 std::vector<Region> read_regions(const std::filesystem::path& path, std::optional<Level> level) {
-    const auto c = open_read(path);
-    const Layer l = need_layer(c->db, path, "regions");
-    sql::Statement st(c->db, path,
-                      fmt::format("SELECT code, parent_code, level, name, population, tp_population, tp_households, {} FROM regions{} ORDER BY code",
-                                  quoted(l.geometry), level ? " WHERE level = ?" : ""));
-    if (level) st.integer(1, static_cast<int>(*level));
-    gis::GeosContext geos;
-    std::vector<Region> out;
-    while (st.step()) {
+    const std::string select = std::string("SELECT code, parent_code, level, name, population, tp_population, tp_households, {geom} "
+                                           "FROM regions") + (level ? " WHERE level = ?" : "") + " ORDER BY code";
+    return read_rows<Region>(path, "regions", select, level, [&](const sql::Statement& st, const gis::GeosContext& geos) {
         Region r;
         r.code = st.col_text(0);
         r.parent_code = st.col_text(1);
@@ -127,21 +138,14 @@ std::vector<Region> read_regions(const std::filesystem::path& path, std::optiona
         r.tp_households = st.col_int(6);
         const auto where = [&] { return fmt::format("{}: regions, code {}: ", path.string(), r.code); };
         r.geometry = polygons(geos, row_geometry(geos, st.handle(), 7, where), where);
-        out.push_back(std::move(r));
-    }
-    return out;
+        return r;
+    });
 }
 
 std::vector<Project> read_projects(const std::filesystem::path& path) {
-    const auto c = open_read(path);
-    const Layer l = need_layer(c->db, path, "projects");
-    sql::Statement st(c->db, path,
-                      fmt::format("SELECT {}, name, county_code, village_code, category, batch, farmer_linkage, operating, "
-                                  "beneficiary_households, investment, {} FROM projects ORDER BY 1",
-                                  quoted(l.fid), quoted(l.geometry)));
-    gis::GeosContext geos;
-    std::vector<Project> out;
-    while (st.step()) {
+    const char* select = "SELECT {fid}, name, county_code, village_code, category, batch, farmer_linkage, operating, "
+                         "beneficiary_households, investment, {geom} FROM projects ORDER BY 1";
+    return read_rows<Project>(path, "projects", select, std::nullopt, [&](const sql::Statement& st, const gis::GeosContext& geos) {
         Project p;
         p.fid = st.col_int(0);
         p.name = st.col_text(1);
@@ -155,20 +159,13 @@ std::vector<Project> read_projects(const std::filesystem::path& path) {
         p.investment = st.col_real(9);
         const auto where = [&] { return fmt::format("{}: projects, fid {}: ", path.string(), p.fid); };
         p.location = point(geos, row_geometry(geos, st.handle(), 10, where), where);
-        out.push_back(std::move(p));
-    }
-    return out;
+        return p;
+    });
 }
 
 std::vector<Site> read_sites(const std::filesystem::path& path) {
-    const auto c = open_read(path);
-    const Layer l = need_layer(c->db, path, "sites");
-    sql::Statement st(c->db, path,
-                      fmt::format("SELECT {}, name, county_code, households, persons, employed_households, {} FROM sites ORDER BY 1",
-                                  quoted(l.fid), quoted(l.geometry)));
-    gis::GeosContext geos;
-    std::vector<Site> out;
-    while (st.step()) {
+    const char* select = "SELECT {fid}, name, county_code, households, persons, employed_households, {geom} FROM sites ORDER BY 1";
+    return read_rows<Site>(path, "sites", select, std::nullopt, [&](const sql::Statement& st, const gis::GeosContext& geos) {
         Site s;
         s.fid = st.col_int(0);
         s.name = st.col_text(1);
@@ -178,9 +175,8 @@ std::vector<Site> read_sites(const std::filesystem::path& path) {
         s.employed_households = st.col_int(5);
         const auto where = [&] { return fmt::format("{}: sites, fid {}: ", path.string(), s.fid); };
         s.location = point(geos, row_geometry(geos, st.handle(), 6, where), where);
-        out.push_back(std::move(s));
-    }
-    return out;
+        return s;
+    });
 }
 
 gis::MultiPolygon multipolygon_from_wkb(const unsigned char* wkb, std::size_t size) {
