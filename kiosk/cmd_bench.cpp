@@ -490,6 +490,9 @@ void add_bench_command(CLI::App& app, ExitCode& exit) {
                     // frames until the picture at rest is complete, and hovering at rest
                     map.set_frame_cache(true);
                     map.set_frame_time_target(30);  // as the GUI sets it (kiosk/map_view.cpp)
+                    // warm-up as for full frames: pictures drawn ahead of the zoom read finer LODs,
+                    // and a raster drawn in bands is a new shader variant to llvmpipe
+                    scripted_path(s);
                     map.camera().settle();
                     for (int i = 0; i < 1000 && (map.update(0), map.render(), map.picture_pending()); ++i) {}
                     s.device().finish();

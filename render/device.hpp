@@ -69,6 +69,8 @@ struct DrawCall {
     std::uint32_t instances = 0;      // 0: not instanced
     std::uint32_t first_instance = 0; // via attribute offsets (GL 3.3 has no base instance)
     bool blend = true;
+    // x, y, width, height in the target's pixels from its lower left: drawn only there (width 0: everywhere)
+    int scissor[4] = {0, 0, 0, 0};
     std::span<const Uniform> uniforms;
 };
 

@@ -271,6 +271,10 @@ void GlDevice::draw(const DrawCall& call) {
     } else {
         glDisable(GL_BLEND);
     }
+    if (call.scissor[2] > 0) {
+        glEnable(GL_SCISSOR_TEST);
+        glScissor(call.scissor[0], call.scissor[1], call.scissor[2], call.scissor[3]);
+    }
     glBindVertexArray(call.vertex_array.id);
     const GLenum mode = call.primitive == Primitive::Triangles ? GL_TRIANGLES : GL_TRIANGLE_STRIP;
     const auto count = static_cast<GLsizei>(call.count);
@@ -286,6 +290,7 @@ void GlDevice::draw(const DrawCall& call) {
         else
             glDrawArrays(mode, static_cast<GLint>(call.first), count);
     }
+    if (call.scissor[2] > 0) glDisable(GL_SCISSOR_TEST);  // clears fill the whole target
     ++m_counters.draw_calls;
     m_counters.vertices += static_cast<std::uint64_t>(call.count) * (call.instances ? call.instances : 1);
 }

@@ -8,6 +8,7 @@
 #include <map>
 #include <stdexcept>
 #include <string_view>
+#include <utility>
 
 namespace onemap::render::assets {
 extern const std::string_view region_color_glsl, region_finish_glsl, fill_vert, fill_frag, ids_frag, raster_frag, line_vert, line_frag, point_vert, point_frag, overlay_vert,
@@ -21,15 +22,27 @@ constexpr double k_min_border_spacing_px = 9.0;
 // The coarsest LOD whose simplification tolerance is at most this many pixels: 1.5 px costs a third
 // fewer vertices than 1 px at every zoom, and side by side the two pictures cannot be told apart.
 constexpr double k_lod_tolerance_px = 1.5;
-// The frame cache's picture: 1.5× the screen each way (a quarter screen of margin on every side), shown
-// for zooms up to ×2 in (slightly soft until the camera settles) and ×1/1.5 out (its edge reaches the screen's).
+// The frame cache's picture at rest or while panning: 1.5× the screen each way (a quarter screen of
+// margin on every side), shown for zooms up to ×2 in (slightly soft until the camera settles) and
+// ×1/1.5 out (its edge reaches the screen's).
 constexpr double k_cache_size = 1.5;
 constexpr double k_cache_zoom_in = 2.0;
 constexpr double k_cache_zoom_out = 1.0 / 1.5;
 // A new picture is begun before the old one reaches those limits.
 constexpr double k_cache_refresh_in = 1.4;
 constexpr double k_cache_refresh_out = 1.0 / 1.25;
+// While zooming, a picture leads, on a target of the same size (one made anew costs a frame): zooming
+// in, it is drawn k_cache_lead× finer around little more than the view (a view zooming in stays within
+// the one it began in: the picture covers half the ground of a panning one, and lasts from ×1/1.4 to
+// ×2 of its scale); zooming out, k_cache_lead× coarser around twice the view and more (shown until the
+// growing view reaches its edge).
+constexpr double k_cache_lead = 1.4;
 constexpr std::uint64_t k_max_picture_frames = 8;
+// Costs (MapItem::cost) in units of about 0.2 µs on llvmpipe, measured per draw over the bench's path:
+// a fill triangle is 2, a border segment 3, a pixel of the feature raster 1/k_raster_px_per_unit and
+// clearing a picture's target 1/k_picture_px_per_unit.
+constexpr double k_raster_px_per_unit = 32;
+constexpr std::uint64_t k_picture_px_per_unit = 512;
 // The feature raster is drawn at k_raster_reach × k_raster_oversample times the scale that fits the whole
 // scene in the window, and used while a texel is at most 1/k_raster_oversample of a pixel: up to
 // k_raster_reach × the whole-scene zoom. Its sides stay within k_raster_max_size (RG8: 2 bytes a texel).
@@ -273,11 +286,12 @@ std::vector<MapRenderer::MapItem> MapRenderer::plan_map(const gis::Box& vis, dou
         for (auto [first, count] : ranges) triangles += count / 3;
         const Raster& r = m_raster;
         if (m_raster_on && r.complete && r.spec.layer == fill_layer && raster_suits(r.spec.scale, ppd, triangles)) {
-            // one quad; its cost is the pixels it covers, a unit per 128
+            // one quad; its cost is the pixels it covers
             const double w = std::min(vis.max_x, m_bounds.max_x) - std::max(vis.min_x, m_bounds.min_x);
             const double h = std::min(vis.max_y, m_bounds.max_y) - std::max(vis.min_y, m_bounds.min_y);
             const double pixels = std::max(0.0, w) * m_camera.x_scale() * ppd * std::max(0.0, h) * ppd;
-            items.push_back({Kind::Raster, fill_layer, r.spec.lod, 0, static_cast<std::uint32_t>(std::min(pixels / 128 + 1, 4e9)), 0});
+            const auto units = static_cast<std::uint32_t>(std::min(pixels / k_raster_px_per_unit + 1, 4e9));
+            items.push_back({Kind::Raster, fill_layer, r.spec.lod, 0, units, 0, units});
         } else {
             for (auto [first, count] : ranges) items.push_back({Kind::Fill, fill_layer, k, first, count, 0});
         }
@@ -330,6 +344,16 @@ void MapRenderer::draw_item(const MapItem& item, const float view[4], int width,
         call.count = 4;
         call.blend = false;
         call.uniforms = uniforms;
+        if (item.count < item.whole) {
+            // a band of the target's rows, in proportion
+            const auto row = [&](std::uint64_t units) { return static_cast<int>(units * static_cast<std::uint64_t>(height) / item.whole); };
+            const int y0 = row(item.first), y1 = row(std::uint64_t{item.first} + item.count);
+            if (y1 <= y0) return;
+            call.scissor[0] = 0;
+            call.scissor[1] = y0;
+            call.scissor[2] = width;
+            call.scissor[3] = y1 - y0;
+        }
         m_device.draw(call);
         return;
     }
@@ -553,26 +577,34 @@ void MapRenderer::set_frame_cache(bool on) { m_cache_on = on; }
 bool MapRenderer::fits(const Picture& p) const { return p.valid && p.width == m_camera.width() && p.height == m_camera.height(); }
 bool MapRenderer::current(const Picture& p) const { return fits(p) && p.level == m_level && p.colors == m_colors_version; }
 
+std::optional<MapRenderer::PictureShown> MapRenderer::picture_shown() const {
+    if (!m_front.valid) return std::nullopt;
+    return PictureShown{m_front.scale, m_front.box};
+}
+
 void MapRenderer::render_cached(const float view[4]) {
     const auto now = std::chrono::steady_clock::now();
-    if (m_frame_target_ms > 0 && m_advanced_last_frame && m_last_render.time_since_epoch().count() != 0) {
-        const double ms = std::chrono::duration<double, std::milli>(now - m_last_render).count();
-        if (ms < 0.8 * m_frame_target_ms) m_frame_budget = std::min<std::uint64_t>(m_frame_budget + m_frame_budget / 4, 50'000'000);
-        else if (ms > 1.2 * m_frame_target_ms) m_frame_budget = std::max<std::uint64_t>(m_frame_budget * 3 / 4, 5000);
-    }
+    // the last frame's time, from its start to this one's
+    if (m_last_render.time_since_epoch().count() != 0)
+        m_budget.frame(std::chrono::duration<double, std::milli>(now - m_last_render).count(), m_spent_last_frame);
     m_last_render = now;
-    m_advanced_last_frame = false;
+    m_spent_last_frame = 0;
+    const double ppd = m_camera.pixels_per_degree();
+    const Lead lead = !m_camera.moving() || m_last_ppd <= 0 || std::abs(ppd / m_last_ppd - 1) < 1e-6 ? Lead::Still
+                      : ppd > m_last_ppd                                                               ? Lead::In
+                                                                                                       : Lead::Out;
+    m_last_ppd = ppd;
     const gis::Box v = m_camera.visible();
     const double ratio = m_front.valid ? m_camera.pixels_per_degree() / m_front.scale : 0;
     const gis::Box& box = m_front.box;
-    // the view within the picture less `shrink` of the margin it was drawn with (a sixth of it each side)
+    // the view within the picture less `shrink` of the margin it was begun with
     auto inside = [&](double shrink) {
-        const double mx = box.width() / 6 * shrink, my = box.height() / 6 * shrink;
+        const double mx = m_front.margin_x * shrink, my = m_front.margin_y * shrink;
         return v.min_x >= box.min_x + mx && v.max_x <= box.max_x - mx && v.min_y >= box.min_y + my && v.max_y <= box.max_y - my;
     };
     // a picture of another level or other colours is still shown until the new one is complete
     const bool usable = current(m_front) && ratio <= k_cache_zoom_in && ratio >= k_cache_zoom_out && inside(0);
-    const bool near_limits = !usable || ratio > k_cache_refresh_in || ratio < k_cache_refresh_out || !inside(0.5);
+    const bool near_limits = !usable || ratio > m_front.refresh_in || ratio < m_front.refresh_out || !inside(0.5);
     // so far off that the old picture would mislead rather than blur: finish the new one now
     const bool far = !fits(m_front) || ratio > 4 * k_cache_zoom_in || ratio < k_cache_zoom_out / 4 || !intersects(v, box);
     // pixel for pixel: same scale, and the view's corner on a whole pixel of the picture
@@ -583,7 +615,7 @@ void MapRenderer::render_cached(const float view[4]) {
                          m_back.colors != m_colors_version))
         m_job.active = false;  // drawing what is no longer wanted: begun anew below
     if (m_camera.moving()) {
-        if (!m_job.active && near_limits) start_picture();
+        if (!m_job.active && near_limits) start_picture(lead);
     } else if (!exact) {
         // at rest: a picture of exactly this view, unless the one under way is it
         float now[4];
@@ -591,12 +623,9 @@ void MapRenderer::render_cached(const float view[4]) {
         const bool same_view = m_job.active && std::equal(now, now + 4, m_job.view, [](float a, float b) {
                                    return std::abs(a - b) <= 1e-6f * std::max(1.0f, std::abs(a));
                                });
-        if (!same_view) start_picture();
+        if (!same_view) start_picture(Lead::Still);
     }
-    if (m_job.active) {
-        advance_picture(far);
-        m_advanced_last_frame = true;
-    }
+    if (m_job.active) advance_picture(far);
     draw_picture(m_front, view);
     draw_marks(view);
 }
@@ -616,36 +645,61 @@ void MapRenderer::set_quad(BufferHandle& quad, VertexArrayHandle& va, const gis:
     va = m_device.create_vertex_array(qa, {});
 }
 
-// A picture 1.5× the screen each way around the current view, same centre and scale; its draws are
-// planned now and done by advance_picture.
-void MapRenderer::start_picture() {
+// A picture around the current view, same centre; at rest or panning 1.5× the screen each way at its
+// scale, zooming ahead or behind it (k_cache_lead). Its draws are planned now and done by advance_picture.
+void MapRenderer::start_picture(Lead lead) {
     const int w = m_camera.width(), h = m_camera.height();
     const int max = m_device.max_texture_size();
-    // an even margin, so the view's corner falls on a whole pixel of the picture
+    // an even margin, so at rest the view's corner falls on a whole pixel of the picture
     int cw = std::min(max, w + 2 * static_cast<int>(std::lround((k_cache_size - 1) / 2 * w)));
     int ch = std::min(max, h + 2 * static_cast<int>(std::lround((k_cache_size - 1) / 2 * h)));
     cw -= (cw - w) % 2;
     ch -= (ch - h) % 2;
+    // zooming in, ahead only while the target still holds a little more than the view
+    const double lead_zoom = lead == Lead::In    ? std::clamp(std::min(static_cast<double>(cw) / w, static_cast<double>(ch) / h) / 1.05, 1.0, k_cache_lead)
+                             : lead == Lead::Out ? 1 / k_cache_lead
+                                                 : 1.0;
     Picture& c = m_back;
     if (!c.target || c.target.width != cw || c.target.height != ch) c.target = m_device.create_target(cw, ch, c.target);
     float view[4];
     m_camera.clip_transform(view);
-    const double mx = (cw - w) / 2.0, my = (ch - h) / 2.0;
+    // the target's pixels onto the screen's around the same centre, then to scene coordinates
+    const double mx = (cw / lead_zoom - w) / 2.0, my = (ch / lead_zoom - h) / 2.0;
     const gis::Point a = m_camera.to_scene({-mx, h + my}), b = m_camera.to_scene({w + mx, -my});
     c.box = gis::Box{a.x, a.y, b.x, b.y};
+    const gis::Box v = m_camera.visible();
+    c.margin_x = std::max(0.0, (c.box.width() - v.width()) / 2);
+    c.margin_y = std::max(0.0, (c.box.height() - v.height()) / 2);
+    // zooming in, one drawn ahead is at 1/1.4 of its scale now: only a zoom back out past it begins
+    // another; zooming out, likewise a zoom back in past the view it was begun for
+    c.refresh_in = lead == Lead::Out ? 1.15 / lead_zoom : k_cache_refresh_in;
+    c.refresh_out = lead == Lead::In ? 0.95 / lead_zoom : k_cache_refresh_out;
     set_quad(c.quad, c.va, c.box);
     c.valid = false;
     c.level = m_level;
     c.colors = m_colors_version;
     c.width = w;
     c.height = h;
-    c.scale = m_camera.pixels_per_degree();
+    c.scale = m_camera.pixels_per_degree() * lead_zoom;
     m_job.active = true;
     m_job.items = plan_map(c.box, c.scale);
     m_job.next = 0;
     m_job.total = 0;
+    m_job.start = static_cast<std::uint64_t>(cw) * static_cast<std::uint64_t>(ch) / k_picture_px_per_unit;
+    m_job.total = m_job.start;
     for (const MapItem& item : m_job.items) m_job.total += item.cost();
-    std::copy(view, view + 4, m_job.view);  // the camera's transform: the picture's follows, and a rest recognises it
+    std::copy(view, view + 4, m_job.view);  // the camera's transform: a rest recognises it
+    if (lead == Lead::Still) {
+        // the camera's, scaled to the larger target (exactly so: a picture at rest is shown pixel for pixel)
+        const float sx = static_cast<float>(w) / static_cast<float>(cw), sy = static_cast<float>(h) / static_cast<float>(ch);
+        const float pic[4] = {view[0] * sx, view[1] * sy, view[2] * sx, view[3] * sy};
+        std::copy(pic, pic + 4, m_job.picture);
+    } else {
+        const gis::Box& bx = c.box;
+        const float pic[4] = {static_cast<float>(2 / bx.width()), static_cast<float>(2 / bx.height()),
+                              static_cast<float>(-1 - 2 * bx.min_x / bx.width()), static_cast<float>(-1 - 2 * bx.min_y / bx.height())};
+        std::copy(pic, pic + 4, m_job.picture);
+    }
     m_job.width = w;
     m_job.height = h;
     m_device.bind_target(c.target);
@@ -660,25 +714,26 @@ void MapRenderer::start_picture() {
 void MapRenderer::advance_picture(bool to_the_end) {
     Picture& c = m_back;
     const int w = m_camera.width(), h = m_camera.height();
-    const float sx = static_cast<float>(w) / static_cast<float>(c.target.width), sy = static_cast<float>(h) / static_cast<float>(c.target.height);
-    const float picture[4] = {m_job.view[0] * sx, m_job.view[1] * sy, m_job.view[2] * sx, m_job.view[3] * sy};
-    const bool all = to_the_end || m_frame_budget == 0 || !fits(m_front);
+    const float* picture = m_job.picture;
+    const bool all = to_the_end || m_budget.units() == 0 || !fits(m_front);
     // however slow the frames, a picture is complete within k_max_picture_frames
-    const std::uint64_t budget = std::max(m_frame_budget, (m_job.total + k_max_picture_frames - 1) / k_max_picture_frames);
+    const std::uint64_t budget = std::max(m_budget.units(), (m_job.total + k_max_picture_frames - 1) / k_max_picture_frames);
     m_device.bind_target(c.target);
     m_device.viewport(c.target.width, c.target.height);
-    std::uint64_t spent = 0;
-    while (m_job.next < m_job.items.size()) {
+    std::uint64_t spent = std::exchange(m_job.start, 0);
+    while (m_job.next < m_job.items.size() && (all || spent < budget)) {
         MapItem& item = m_job.items[m_job.next];
-        if (!all && item.kind != Kind::Raster && item.cost() > budget - spent) {
-            // this frame's share of a long range; the rest stays for the next frames
+        if (!all && item.cost() > budget - spent) {
+            // this frame's share of a long range (or of the raster's rows); the rest stays for the next frames
             const std::uint64_t left = budget - spent;
             const std::uint32_t take = item.kind == Kind::Border ? static_cast<std::uint32_t>(std::max<std::uint64_t>(1, left / 3))
-                                                   : static_cast<std::uint32_t>(std::max<std::uint64_t>(1, left) * 3);
+                                       : item.kind == Kind::Fill ? static_cast<std::uint32_t>(std::max<std::uint64_t>(1, left) * 3)
+                                                                 : static_cast<std::uint32_t>(std::max<std::uint64_t>(1, left));
             if (take < item.count) {
                 MapItem part = item;
                 part.count = take;
                 draw_item(part, picture, c.target.width, c.target.height, -1, -1);
+                spent += part.cost();
                 item.first += take;
                 item.count -= take;
                 break;
@@ -691,6 +746,7 @@ void MapRenderer::advance_picture(bool to_the_end) {
     }
     m_device.bind_target({});
     m_device.viewport(w, h);
+    m_spent_last_frame += spent;
     if (m_job.next < m_job.items.size()) return;
     m_job.active = false;
     c.valid = true;
@@ -812,8 +868,9 @@ void MapRenderer::advance_raster() {
     // with the frame cache, only in frames with nothing else to do: the view at rest, no picture under way
     if (r.complete || (m_cache_on && (m_job.active || m_camera.moving()))) return;
     std::uint32_t take = r.total - r.next;
-    if (m_cache_on && m_frame_budget > 0) {
-        const std::uint64_t triangles = std::max<std::uint64_t>(m_frame_budget, (r.total / 3 + k_max_picture_frames - 1) / k_max_picture_frames);
+    if (m_cache_on && m_budget.units() > 0) {
+        // a triangle of the raster costs what one of the fills does
+        const std::uint64_t triangles = std::max<std::uint64_t>(m_budget.units() / 2, (r.total / 3 + k_max_picture_frames - 1) / k_max_picture_frames);
         take = static_cast<std::uint32_t>(std::min<std::uint64_t>(take, triangles * 3));
     }
     // the scene's bounds onto the whole target
@@ -836,7 +893,7 @@ void MapRenderer::advance_raster() {
     m_device.bind_target({});
     m_device.viewport(m_camera.width(), m_camera.height());
     r.next += take;
-    m_advanced_last_frame = m_advanced_last_frame || m_cache_on;
+    if (m_cache_on) m_spent_last_frame += std::max<std::uint32_t>(1, take / 3 * 2);
     if (r.next >= r.total) {
         r.complete = true;
         ++m_raster_builds;

@@ -13,6 +13,7 @@
 #include "render/camera.hpp"
 #include "render/classify.hpp"
 #include "render/device.hpp"
+#include "render/frame_budget.hpp"
 #include "render/text.hpp"
 
 #include <chrono>
@@ -80,18 +81,25 @@ public:
     // screen: begun when the view nears the old one's edges or zoom limits (×1.4 in, ×1/1.25 out),
     // when colours or level change, or when the view comes to rest where the old one does not match
     // it pixel for pixel; shown when complete. Only with no picture for this window size, or a view
-    // jumped far from it, is a picture drawn in one go.
+    // jumped far from it, is a picture drawn in one go. One begun while zooming leads the zoom: zooming
+    // in, 1.4× finer around little more than the view; zooming out, 1.4× coarser around twice the view.
     void set_frame_cache(bool on);
     bool frame_cache() const { return m_cache_on; }
-    // Primitive units a frame may spend on a picture in progress (a fill triangle 1, a border segment
-    // 3), but at least an eighth of the picture, so one is complete within 8 frames; 0 draws every
-    // picture in one go.
-    void set_frame_budget(std::uint64_t units) { m_frame_budget = units; }
-    std::uint64_t frame_budget() const { return m_frame_budget; }
-    // Let the budget follow the time between render() calls towards `ms` a frame (0: fixed budget):
-    // ×1.25 after a quicker frame that drew part of a picture, ×0.75 after a slower one.
-    void set_frame_time_target(double ms) { m_frame_target_ms = ms; }
+    // Cost units a frame may spend on a picture in progress (a fill triangle 2, a border segment 3,
+    // about 0.2 µs each on llvmpipe), but at least an eighth of the picture, so one is complete within
+    // 8 frames; 0 draws every picture in one go.
+    void set_frame_budget(std::uint64_t units) { m_budget.set(units); }
+    std::uint64_t frame_budget() const { return m_budget.units(); }
+    // Let the budget follow the time between render() calls towards `ms` a frame (0: fixed budget;
+    // render/frame_budget.hpp).
+    void set_frame_time_target(double ms) { m_budget.set_target(ms); }
     bool picture_pending() const { return m_job.active; }         // update() stays true meanwhile
+    // The picture shown, if any: the pixels per degree it was drawn at, the scene area it covers.
+    struct PictureShown {
+        double scale = 0;
+        gis::Box box;
+    };
+    std::optional<PictureShown> picture_shown() const;
     std::uint64_t cache_redraws() const { return m_cache_redraws; }  // pictures completed so far
 
     // The feature raster, for interactive screens (off by default). Where the drawn level has at least
@@ -135,14 +143,17 @@ private:
     void place_labels();
     void build_clusters();
     // One draw of the map: a range of fill triangles or border segments of one layer and LOD, or the
-    // feature raster's quad (count: its cost, a unit per 128 pixels).
+    // feature raster's quad (count: its cost, k_raster_px_per_unit pixels a unit; drawn whole or in
+    // bands of rows).
     enum class Kind { Fill, Border, Raster };
     struct MapItem {
         Kind kind = Kind::Fill;
         std::size_t layer = 0, lod = 0;
         std::uint32_t first = 0, count = 0;
         int rank = 0;  // borders: levels above the drawn one
-        std::uint64_t cost() const { return kind == Kind::Border ? 3ull * count : (kind == Kind::Fill ? count / 3 : count); }
+        // the raster: [first, first + count) of `whole` units, a band of the target's rows
+        std::uint32_t whole = 0;
+        std::uint64_t cost() const { return kind == Kind::Border ? 3ull * count : (kind == Kind::Fill ? count / 3 * 2 : count); }
     };
     struct RasterSpec {
         std::size_t layer = 0, lod = 0;
@@ -155,6 +166,9 @@ private:
     bool view_wants_raster(const RasterSpec& want) const;
     void advance_raster();
     struct Picture;
+    // Which way the camera zoomed when a picture was begun: a picture drawn while zooming in is drawn
+    // ahead (finer, around less than the view), zooming out behind (coarser, around more).
+    enum class Lead { Still, In, Out };
     int lod_index_at(const gis::SceneLayer& layer, double pixels_per_degree) const;
     std::vector<MapItem> plan_map(const gis::Box& visible, double pixels_per_degree) const;
     void draw_fill_range(std::size_t layer, std::size_t lod, std::uint32_t first, std::uint32_t count, const float view[4], int hover,
@@ -165,7 +179,7 @@ private:
     bool fits(const Picture& p) const;     // drawn for this window size
     bool current(const Picture& p) const;  // and of this level and these colours
     void set_quad(BufferHandle& quad, VertexArrayHandle& va, const gis::Box& box);
-    void start_picture();
+    void start_picture(Lead lead);
     void advance_picture(bool to_the_end);
     void draw_picture(const Picture& p, const float view[4]);
     void draw_marks(const float view[4]);
@@ -213,22 +227,26 @@ private:
         std::uint64_t colors = 0;
         double scale = 0;  // pixels per degree it was drawn at
         gis::Box box;      // scene area it covers
+        double margin_x = 0, margin_y = 0;  // around the view it was begun for (degrees)
+        double refresh_in = 0, refresh_out = 0;  // zooms (pixels per degree / scale) past which a new one is begun
     };
     struct PictureJob {
         bool active = false;
         std::vector<MapItem> items;
         std::size_t next = 0;
         std::uint64_t total = 0;  // cost of all its items
-        float view[4] = {};
+        std::uint64_t start = 0;  // and of clearing and filling its target, in its first frame
+        float view[4] = {};     // the camera's transform when it was begun
+        float picture[4] = {};  // the picture's own: its box onto its target
         int width = 0, height = 0;
     };
     bool m_cache_on = false;
     Picture m_front, m_back;  // shown; being drawn
     PictureJob m_job;
-    std::uint64_t m_frame_budget = 60000;
-    double m_frame_target_ms = 0;
+    FrameBudget m_budget;
+    std::uint64_t m_spent_last_frame = 0;  // cost units the last frame drew of a picture or the raster
     double m_label_ms = 0;
-    bool m_advanced_last_frame = false;
+    double m_last_ppd = 0;  // the zoom the last frame showed
     std::chrono::steady_clock::time_point m_last_render{};
     ProgramHandle m_frame_program;
     // feature raster (one, for the drawn level)

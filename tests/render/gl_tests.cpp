@@ -239,6 +239,23 @@ void feature_raster_matches_triangles(bool es) {
     };
     const int edges = differing(triangles, raster);
     EXPECT_LT(edges, w * h / 25) << "at most a few pixels along region edges differ";
+    {
+        // a frame-cache picture draws the raster a band of rows a frame: together the same pixels
+        map.set_frame_cache(true);
+        map.set_frame_budget(1);
+        frame();  // the first picture, in one go
+        map.set_feature_colors(colors);  // the same colours anew: a new picture, in slices
+        int frames = 0;
+        Image cached;
+        do {
+            cached = frame();
+            ++frames;
+        } while (map.picture_pending() && frames < 20);
+        EXPECT_GE(frames, 3) << "drawn over several frames";
+        cached = frame();
+        EXPECT_LE(differing(raster, cached), w * h / 400) << "the banded picture shows what one quad does";
+        map.set_frame_cache(false);
+    }
     // a selected or hovered region's middle is the same colour both ways
     auto centre_of = [&](int id) {
         const gis::Point c{(id % n + 0.3) * 0.01 - scene.origin.x, (id / n + 0.3) * 0.01 - scene.origin.y};

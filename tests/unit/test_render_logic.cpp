@@ -4,6 +4,7 @@
 #include "render/camera.hpp"
 #include "render/classify.hpp"
 #include "render/device.hpp"
+#include "render/frame_budget.hpp"
 #include "render/image.hpp"
 #include "render/map_renderer.hpp"
 
@@ -186,6 +187,97 @@ bool draws_triangles(const NullDevice& d) {
 }
 }  // namespace
 
+TEST(MapRenderer, PicturesBegunWhileZoomingLeadTheZoom) {
+    const gis::Scene scene = grid_scene(60);
+    NullDevice device;
+    MapRenderer map(device, scene, nullptr);
+    show_grid(map);
+    map.set_frame_cache(true);
+    map.set_frame_budget(0);  // every picture in one go, so the one shown is the one just begun
+    auto& cam = map.camera();
+    const gis::Point centre{960, 540};
+    cam.zoom_about(2, centre);
+    cam.settle();
+    map.render();
+    auto pic = map.picture_shown();
+    ASSERT_TRUE(pic);
+    EXPECT_DOUBLE_EQ(pic->scale, cam.pixels_per_degree()) << "at rest: the view's own scale";
+    EXPECT_NEAR(pic->box.width(), 1.5 * cam.visible().width(), 1e-9) << "and a quarter screen of margin each side";
+
+    // zooming in: drawn 1.4× finer, around little more than the view
+    int zoom_frames = 0;
+    const auto redraws = map.cache_redraws();
+    while (map.cache_redraws() == redraws && zoom_frames < 20) {
+        cam.zoom_about(1.072, centre);
+        map.render();
+        ++zoom_frames;
+    }
+    pic = map.picture_shown();
+    ASSERT_TRUE(pic);
+    EXPECT_NEAR(pic->scale, 1.4 * cam.pixels_per_degree(), 1e-6 * pic->scale);
+    const gis::Box v = cam.visible();
+    EXPECT_TRUE(pic->box.min_x <= v.min_x && pic->box.max_x >= v.max_x && pic->box.min_y <= v.min_y && pic->box.max_y >= v.max_y);
+    EXPECT_LT(pic->box.width(), 1.1 * v.width()) << "less than half the ground of a picture at rest";
+    // so a zoom in by ×8 needs about half the pictures it would at the view's own scale (6 or 7)
+    const auto before = map.cache_redraws();
+    for (int f = 0; f < 30; ++f) {
+        cam.zoom_about(1.072, centre);
+        map.render();
+    }
+    EXPECT_LE(map.cache_redraws() - before, 4u);
+
+    // zooming out: 1.4× coarser, around twice the view and more
+    const auto redraws_out = map.cache_redraws();
+    zoom_frames = 0;
+    while (map.cache_redraws() == redraws_out && zoom_frames < 20) {
+        cam.zoom_about(1 / 1.072, centre);
+        map.render();
+        ++zoom_frames;
+    }
+    pic = map.picture_shown();
+    ASSERT_TRUE(pic);
+    EXPECT_NEAR(pic->scale, cam.pixels_per_degree() / 1.4, 1e-6 * pic->scale);
+    EXPECT_NEAR(pic->box.width(), 2.1 * cam.visible().width(), 0.01 * pic->box.width());
+
+    // at rest again: a picture at the view's own scale
+    cam.settle();
+    map.render();
+    pic = map.picture_shown();
+    ASSERT_TRUE(pic);
+    EXPECT_DOUBLE_EQ(pic->scale, cam.pixels_per_degree());
+}
+
+TEST(FrameBudget, FollowsTheFrameTimesTowardsTheTarget) {
+    FrameBudget b;
+    b.set(60000);
+    b.frame(100, 60000);
+    EXPECT_EQ(b.units(), 60000u) << "no target: the budget stays as set";
+    b.set_target(30);
+    b.frame(50, 60000);
+    EXPECT_EQ(b.units(), 45000u) << "no base yet: a slow frame backs off";
+    for (int i = 0; i < 20; ++i) b.frame(10, 0);  // the picture shown alone: 10 ms
+    EXPECT_NEAR(b.base_ms(), 10, 1e-6);
+    b.frame(5000, 0);
+    EXPECT_NEAR(b.base_ms(), 10, 1e-6) << "a screen waiting for input is not a frame";
+    // drawing costs 0.4 µs a unit: 20 ms fit beside the base, 50,000 units
+    b.frame(10 + 45000 * 0.0004, 45000);
+    EXPECT_NEAR(static_cast<double>(b.units()), 50000, 50);
+    b.frame(10 + 50000 * 0.0004, 50000);
+    EXPECT_NEAR(static_cast<double>(b.units()), 50000, 50) << "steady at the target";
+    // the machine gets twice as slow: the budget halves within a few frames
+    for (int i = 0; i < 6; ++i) b.frame(10 + static_cast<double>(b.units()) * 0.0008, b.units());
+    EXPECT_NEAR(static_cast<double>(b.units()), 25000, 1000);
+    // a frame that drew little (a picture's last slice) says little: the budget stays
+    const auto units = b.units();
+    b.frame(11, 500);
+    EXPECT_EQ(b.units(), units);
+    // a frame drawing after a long wait counts as slow, not as slow as the wait
+    b.frame(60000, units);
+    EXPECT_GE(b.units(), FrameBudget::k_min);
+    for (int i = 0; i < 8; ++i) b.frame(10 + static_cast<double>(b.units()) * 0.0008, b.units());
+    EXPECT_NEAR(static_cast<double>(b.units()), 25000, 1000) << "and it recovers";
+}
+
 TEST(MapRenderer, FeatureRasterDrawsZoomedOutFillsAsOneQuad) {
     const gis::Scene scene = grid_scene(60);  // 3,600 features, 7,200 triangles
     NullDevice device;
@@ -297,18 +389,26 @@ TEST(MapRenderer, FeatureRasterIsDrawnASliceAFrameWithTheFrameCache) {
     EXPECT_TRUE(map.raster_ready());
     EXPECT_GE(frames, 2) << "drawn over several frames";
     EXPECT_LE(frames, 9) << "and complete within 8 frames of slices";
-    // the next picture's fills are the raster's quad: no triangles while it is drawn
+    // the next picture's fills are the raster's quad: no triangles while it is drawn, and the quad in
+    // bands of the picture's rows, a frame's share each, together all of them once
     map.camera().pan(400, 0);
     frames = 0;
+    std::vector<std::pair<int, int>> bands;
     do {
         device.begin_frame();
         device.calls.clear();
         map.camera().pan(0, 0);
         map.render();
         EXPECT_FALSE(draws_triangles(device)) << "frame " << frames;
+        for (const DrawCall& c : device.calls)
+            if (c.scissor[2] > 0) bands.emplace_back(c.scissor[1], c.scissor[1] + c.scissor[3]);
         ++frames;
     } while (map.picture_pending() && frames < 30);
     EXPECT_LE(frames, 9);
+    ASSERT_GE(bands.size(), 2u);
+    EXPECT_EQ(bands.front().first, 0);
+    for (std::size_t i = 1; i < bands.size(); ++i) EXPECT_EQ(bands[i].first, bands[i - 1].second) << "band " << i;
+    EXPECT_EQ(bands.back().second, 1080 + 2 * 270) << "the picture's height: 1.5× the window's";
     EXPECT_EQ(map.raster_builds(), 1u);
 }
 
