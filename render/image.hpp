@@ -1,5 +1,6 @@
 #pragma once
-// RGBA8 images: PNG in and out (libpng) and a pixel comparison for render tests.
+// RGBA8 images: PNG in (libpng) and out (zlib, compressed in bands on several threads) and a pixel
+// comparison for render tests.
 #include <cstdint>
 #include <filesystem>
 #include <optional>
@@ -13,7 +14,8 @@ struct Image {
     std::vector<std::uint8_t> rgba;  // top row first
 };
 
-bool write_png(const std::filesystem::path& path, const Image& image);
+// `threads` 0: one per core, at most 4.
+bool write_png(const std::filesystem::path& path, const Image& image, unsigned threads = 0);
 std::optional<Image> read_png(const std::filesystem::path& path);
 
 struct ImageDiff {
