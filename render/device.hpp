@@ -97,6 +97,9 @@ public:
     virtual int max_texture_size() const = 0;
     virtual void clear(Rgba color) = 0;
     virtual void draw(const DrawCall& call) = 0;
+    // Hand what is drawn so far to the GPU and go on: a software rasteriser starts rasterising it on
+    // its threads while this one sets up the next draws.
+    virtual void flush() = 0;
 
     void begin_frame() { m_counters = {}; }
     FrameCounters& counters() { return m_counters; }
@@ -123,7 +126,9 @@ public:
     int max_texture_size() const override { return 16384; }
     void clear(Rgba) override {}
     void draw(const DrawCall& call) override;
+    void flush() override { calls_at_flush.push_back(calls.size()); }
     std::vector<DrawCall> calls;  // this object's history (uniform spans are not kept valid)
+    std::vector<std::size_t> calls_at_flush;  // calls.size() at each flush
     TargetHandle bound_target;    // where draws go now (empty: the screen)
     int targets_created = 0;
     int buffers_released = 0, arrays_released = 0;

@@ -239,6 +239,8 @@ int GlDevice::max_texture_size() const {
     return size;
 }
 
+void GlDevice::flush() { glFlush(); }
+
 void GlDevice::clear(Rgba c) {
     glClearColor(c.r / 255.f, c.g / 255.f, c.b / 255.f, c.a / 255.f);
     glClear(GL_COLOR_BUFFER_BIT);

@@ -37,6 +37,7 @@ public:
     int max_texture_size() const override;
     void clear(Rgba color) override;
     void draw(const DrawCall& call) override;
+    void flush() override;
 
     void finish();  // wait until the GPU has drawn everything (benchmarks)
     bool es() const { return m_es; }

@@ -42,6 +42,8 @@ constexpr std::uint64_t k_max_picture_frames = 8;
 // a fill triangle is 2, a border segment 3, a pixel of the feature raster 1/k_raster_px_per_unit and
 // clearing a picture's target 1/k_picture_px_per_unit.
 constexpr double k_raster_px_per_unit = 32;
+// A full frame is handed to the GPU every this many units (about 12 ms on llvmpipe).
+constexpr std::uint64_t k_flush_units = 60000;
 constexpr std::uint64_t k_picture_px_per_unit = 512;
 // The feature raster is drawn at k_raster_reach × k_raster_oversample times the scale that fits the whole
 // scene in the window, and used while a texel is at most 1/k_raster_oversample of a pixel: up to
@@ -376,7 +378,24 @@ void MapRenderer::draw_item(const MapItem& item, const float view[4], int width,
 }
 
 void MapRenderer::draw_map(const float view[4], const gis::Box& visible, int width, int height) {
-    for (const MapItem& item : plan_map(visible, m_camera.pixels_per_degree())) draw_item(item, view, width, height, m_hover, m_selected);
+    // handed over every k_flush_units, so a software rasteriser's threads rasterise the first draws
+    // while this thread sets up the next (a long range of fills is cut for that)
+    std::uint64_t pending = 0;
+    for (const MapItem& whole : plan_map(visible, m_camera.pixels_per_degree())) {
+        MapItem item = whole;
+        while (item.count > 0) {
+            MapItem part = item;
+            if (item.kind == Kind::Fill && item.cost() > k_flush_units) part.count = static_cast<std::uint32_t>(k_flush_units / 2 * 3);
+            draw_item(part, view, width, height, m_hover, m_selected);
+            item.first += part.count;
+            item.count -= part.count;
+            pending += part.cost();
+            if (pending >= k_flush_units) {
+                m_device.flush();
+                pending = 0;
+            }
+        }
+    }
 }
 
 void MapRenderer::build_clusters() {

@@ -247,6 +247,30 @@ TEST(MapRenderer, PicturesBegunWhileZoomingLeadTheZoom) {
     EXPECT_DOUBLE_EQ(pic->scale, cam.pixels_per_degree());
 }
 
+TEST(MapRenderer, AFullFrameIsHandedOverInPartsSoRasterisingOverlapsSetUp) {
+    const gis::Scene scene = grid_scene(180, 0.002);  // 32,400 features, 64,800 triangles
+    NullDevice device;
+    MapRenderer map(device, scene, nullptr);
+    map.set_viewport(1920, 1080);
+    map.set_level(5);
+    map.camera().fit(gis::Box{-0.2, -0.2, 0.2, 0.2});
+    map.render();
+    std::uint64_t indices = 0;
+    std::size_t fills = 0;
+    for (const DrawCall& c : device.calls)
+        if (c.indexed) {
+            indices += c.count;
+            ++fills;
+            EXPECT_LE(c.count, 90000u) << "a part of at most 30,000 triangles";
+            EXPECT_EQ(c.count % 3, 0u);
+        }
+    const std::size_t k = static_cast<std::size_t>(map.lod_index(scene.layers[0]));
+    EXPECT_EQ(indices, scene.lod(0, k).indices.size()) << "every triangle once";
+    EXPECT_GE(fills, 3u);
+    ASSERT_GE(device.calls_at_flush.size(), 2u) << "handed over between parts";
+    EXPECT_LT(device.calls_at_flush.front(), device.calls.size()) << "before the frame's end";
+}
+
 TEST(FrameBudget, FollowsTheFrameTimesTowardsTheTarget) {
     FrameBudget b;
     b.set(60000);
