@@ -34,7 +34,8 @@ void put_chunk(std::vector<std::uint8_t>& out, const char type[4], const std::ui
 // Rows [y0, y1) as PNG scanlines with the Sub filter (a filter byte, then each byte less the one a
 // pixel before it), deflated as raw deflate blocks; all but the image's last band end on a byte
 // boundary (Z_SYNC_FLUSH), so the bands joined in order are one deflate stream. `adler` gets the
-// Adler-32 of the band's scanlines.
+// Adler-32 of the band's scanlines. Filtered and deflated 32 rows at a time: the filtered band is
+// never whole in memory (fresh memory is dear on a virtual machine: each new page is a fault).
 struct Band {
     std::vector<std::uint8_t> deflated;
     uLong adler = 0;
@@ -42,31 +43,43 @@ struct Band {
     bool ok = false;
 };
 void deflate_band(const Image& image, bool opaque, int y0, int y1, bool last, Band& band) {
+    constexpr int k_rows = 32;
     const int bpp = opaque ? 3 : 4;
     const std::size_t stride = 1 + static_cast<std::size_t>(image.width) * bpp;
-    std::vector<std::uint8_t> raw(stride * static_cast<std::size_t>(y1 - y0));
-    for (int y = y0; y < y1; ++y) {
-        const std::uint8_t* src = image.rgba.data() + static_cast<std::size_t>(y) * image.width * 4;
-        std::uint8_t* dst = raw.data() + stride * static_cast<std::size_t>(y - y0);
-        *dst++ = 1;  // Sub
-        std::uint8_t prev[4] = {0, 0, 0, 0};
-        for (int x = 0; x < image.width; ++x, src += 4, dst += bpp)
-            for (int c = 0; c < bpp; ++c) {
-                dst[c] = static_cast<std::uint8_t>(src[c] - prev[c]);
-                prev[c] = src[c];
-            }
-    }
-    band.raw_size = raw.size();
-    band.adler = adler32(adler32(0, nullptr, 0), raw.data(), static_cast<uInt>(raw.size()));
+    std::vector<std::uint8_t> raw(stride * k_rows);
     z_stream z{};
     if (deflateInit2(&z, 1, Z_DEFLATED, -15, 8, Z_RLE) != Z_OK) return;
-    band.deflated.resize(deflateBound(&z, static_cast<uLong>(raw.size())) + 16);
-    z.next_in = raw.data();
-    z.avail_in = static_cast<uInt>(raw.size());
-    z.next_out = band.deflated.data();
-    z.avail_out = static_cast<uInt>(band.deflated.size());
-    const int rc = deflate(&z, last ? Z_FINISH : Z_SYNC_FLUSH);
-    band.ok = last ? rc == Z_STREAM_END : rc == Z_OK && z.avail_in == 0;
+    band.adler = adler32(0, nullptr, 0);
+    band.deflated.resize(std::max<std::size_t>(4096, stride * static_cast<std::size_t>(y1 - y0) / 8));
+    int rc = Z_OK;
+    for (int r0 = y0; r0 < y1 && rc != Z_STREAM_ERROR; r0 += k_rows) {
+        const int r1 = std::min(y1, r0 + k_rows);
+        for (int y = r0; y < r1; ++y) {
+            const std::uint8_t* src = image.rgba.data() + static_cast<std::size_t>(y) * image.width * 4;
+            std::uint8_t* dst = raw.data() + stride * static_cast<std::size_t>(y - r0);
+            *dst++ = 1;  // Sub
+            std::uint8_t prev[4] = {0, 0, 0, 0};
+            for (int x = 0; x < image.width; ++x, src += 4, dst += bpp)
+                for (int c = 0; c < bpp; ++c) {
+                    dst[c] = static_cast<std::uint8_t>(src[c] - prev[c]);
+                    prev[c] = src[c];
+                }
+        }
+        const auto n = static_cast<uInt>(stride * static_cast<std::size_t>(r1 - r0));
+        band.adler = adler32(band.adler, raw.data(), n);
+        band.raw_size += n;
+        const int flush = r1 < y1 ? Z_NO_FLUSH : (last ? Z_FINISH : Z_SYNC_FLUSH);
+        z.next_in = raw.data();
+        z.avail_in = n;
+        // until deflate leaves room in the output: then it has taken all the input (zlib's usage)
+        do {
+            if (z.total_out == band.deflated.size()) band.deflated.resize(band.deflated.size() * 2);
+            z.next_out = band.deflated.data() + z.total_out;
+            z.avail_out = static_cast<uInt>(band.deflated.size() - z.total_out);
+            rc = deflate(&z, flush);
+        } while (rc != Z_STREAM_ERROR && z.avail_out == 0);
+    }
+    band.ok = z.avail_in == 0 && (last ? rc == Z_STREAM_END : rc == Z_OK || rc == Z_BUF_ERROR);
     band.deflated.resize(z.total_out);
     deflateEnd(&z);
 }

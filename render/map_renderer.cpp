@@ -42,8 +42,9 @@ constexpr std::uint64_t k_max_picture_frames = 8;
 // a fill triangle is 2, a border segment 3, a pixel of the feature raster 1/k_raster_px_per_unit and
 // clearing a picture's target 1/k_picture_px_per_unit.
 constexpr double k_raster_px_per_unit = 32;
-// A full frame is handed to the GPU every this many units (about 12 ms on llvmpipe).
-constexpr std::uint64_t k_flush_units = 60000;
+// A full frame is handed to the GPU every this many units (about 4 ms on llvmpipe; 20,000 against
+// 60,000: a province village frame 69 against 72 ms median, and a shorter tail).
+constexpr std::uint64_t k_flush_units = 20000;
 constexpr std::uint64_t k_picture_px_per_unit = 512;
 // The feature raster is drawn at k_raster_reach × k_raster_oversample times the scale that fits the whole
 // scene in the window, and used while a texel is at most 1/k_raster_oversample of a pixel: up to

@@ -261,7 +261,7 @@ TEST(MapRenderer, AFullFrameIsHandedOverInPartsSoRasterisingOverlapsSetUp) {
         if (c.indexed) {
             indices += c.count;
             ++fills;
-            EXPECT_LE(c.count, 90000u) << "a part of at most 30,000 triangles";
+            EXPECT_LE(c.count, 30000u) << "a part of at most 10,000 triangles";
             EXPECT_EQ(c.count % 3, 0u);
         }
     const std::size_t k = static_cast<std::size_t>(map.lod_index(scene.layers[0]));
