@@ -8,7 +8,10 @@
 // one arena for every thread, allocations up to 32 MiB from the heap) and asks the kernel for
 // transparent huge pages over it (MADV_HUGEPAGE; honoured where THP is `always` or `madvise`). The
 // reservation is address space only: memory is committed when first touched, as before, 2 MiB at a
-// time. Where glibc or madvise are missing it does nothing. Call it first thing, once.
+// time. Where glibc or madvise are missing it does nothing. Call it first thing, once, while the
+// process has one thread and no malloc interposer: it drops the pages of the heap's free top, and an
+// allocation made there between its frees and that (by another thread, or by a tracer such as
+// heaptrack) would be lost — under heaptrack the process aborts with "malloc(): invalid next size").
 #include <cstddef>
 
 namespace onemap::app {
