@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <vector>
 #include <stdexcept>
 
 namespace onemap::render {
@@ -82,18 +83,30 @@ const GlyphAtlas::Glyph& GlyphAtlas::glyph(char32_t code, int px) {
             for (unsigned r = 0; r < bm.rows; ++r)
                 for (unsigned c = 0; c < bm.width; ++c)
                     m_pixels[((g.y + pad + r) * k_size + g.x + pad + c) * 2] = bm.buffer[r * bm.pitch + c];
-            // halo: max of coverage over a disc, soft edge
+            // halo: max of coverage over a disc, soft edge — the disc's weights worked out once, and
+            // only the offsets inside it visited (a CJK name's glyphs are hundreds at a time)
+            struct Tap {
+                int dx, dy;
+                float fall;
+            };
+            static const std::vector<Tap> disc = [] {
+                std::vector<Tap> taps;
+                for (int dy = -(k_halo + 1); dy <= k_halo + 1; ++dy)
+                    for (int dx = -(k_halo + 1); dx <= k_halo + 1; ++dx) {
+                        const float dist = std::sqrt(static_cast<float>(dx * dx + dy * dy));
+                        const float fall = std::clamp(k_halo + 0.5f - dist, 0.0f, 1.0f);
+                        if (fall > 0) taps.push_back({dx, dy, fall});
+                    }
+                return taps;
+            }();
             for (int y = 0; y < h; ++y)
                 for (int x = 0; x < w; ++x) {
                     float best = 0;
-                    for (int dy = -pad; dy <= pad; ++dy)
-                        for (int dx = -pad; dx <= pad; ++dx) {
-                            const int sx = x + dx, sy = y + dy;
-                            if (sx < 0 || sy < 0 || sx >= w || sy >= h) continue;
-                            const float dist = std::sqrt(static_cast<float>(dx * dx + dy * dy));
-                            const float fall = std::clamp(k_halo + 0.5f - dist, 0.0f, 1.0f);
-                            best = std::max(best, fall * m_pixels[((g.y + sy) * k_size + g.x + sx) * 2] / 255.0f);
-                        }
+                    for (const Tap& t : disc) {
+                        const int sx = x + t.dx, sy = y + t.dy;
+                        if (sx < 0 || sy < 0 || sx >= w || sy >= h) continue;
+                        if (const std::uint8_t c = m_pixels[((g.y + sy) * k_size + g.x + sx) * 2]) best = std::max(best, t.fall * c / 255.0f);
+                    }
                     m_pixels[((g.y + y) * k_size + g.x + x) * 2 + 1] = static_cast<std::uint8_t>(std::lround(best * 255));
                 }
             m_pen_x += w + 1;
