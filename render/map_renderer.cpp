@@ -32,11 +32,13 @@ constexpr double k_cache_zoom_out = 1.0 / 1.5;
 constexpr double k_cache_refresh_in = 1.4;
 constexpr double k_cache_refresh_out = 1.0 / 1.25;
 // While zooming, a picture leads, on a target of the same size (one made anew costs a frame): zooming
-// in, it is drawn k_cache_lead× finer around little more than the view (a view zooming in stays within
-// the one it began in: the picture covers half the ground of a panning one, and lasts from ×1/1.4 to
-// ×2 of its scale); zooming out, k_cache_lead× coarser around twice the view and more (shown until the
-// growing view reaches its edge).
-constexpr double k_cache_lead = 1.4;
+// in, it is drawn finer around k_cache_size_in× the view — so 1.5 / 1.2 = 1.25× finer — since a view
+// zooming in stays within the one it began in: it covers 0.64 of the ground of a panning one and lasts
+// from ×0.8 to ×2 of its scale, and a tenth of a screen each side is left for a drag begun straight
+// after; zooming out, k_cache_lead_out× coarser around 2.1× the view (shown until the growing view
+// reaches its edge).
+constexpr double k_cache_size_in = 1.2;
+constexpr double k_cache_lead_out = 1.4;
 constexpr std::uint64_t k_max_picture_frames = 8;
 // Costs (MapItem::cost) in units of about 0.2 µs on llvmpipe, measured per draw over the bench's path:
 // a fill triangle is 2, a border segment 3, a pixel of the feature raster 1/k_raster_px_per_unit and
@@ -666,7 +668,7 @@ void MapRenderer::set_quad(BufferHandle& quad, VertexArrayHandle& va, const gis:
 }
 
 // A picture around the current view, same centre; at rest or panning 1.5× the screen each way at its
-// scale, zooming ahead or behind it (k_cache_lead). Its draws are planned now and done by advance_picture.
+// scale, zooming ahead or behind it (k_cache_size_in, k_cache_lead_out). Its draws are planned now and done by advance_picture.
 void MapRenderer::start_picture(Lead lead) {
     const int w = m_camera.width(), h = m_camera.height();
     const int max = m_device.max_texture_size();
@@ -675,9 +677,9 @@ void MapRenderer::start_picture(Lead lead) {
     int ch = std::min(max, h + 2 * static_cast<int>(std::lround((k_cache_size - 1) / 2 * h)));
     cw -= (cw - w) % 2;
     ch -= (ch - h) % 2;
-    // zooming in, ahead only while the target still holds a little more than the view
-    const double lead_zoom = lead == Lead::In    ? std::clamp(std::min(static_cast<double>(cw) / w, static_cast<double>(ch) / h) / 1.05, 1.0, k_cache_lead)
-                             : lead == Lead::Out ? 1 / k_cache_lead
+    // zooming in, as far ahead as the target holds k_cache_size_in× the view
+    const double lead_zoom = lead == Lead::In    ? std::max(1.0, std::min(static_cast<double>(cw) / w, static_cast<double>(ch) / h) / k_cache_size_in)
+                             : lead == Lead::Out ? 1 / k_cache_lead_out
                                                  : 1.0;
     Picture& c = m_back;
     if (!c.target || c.target.width != cw || c.target.height != ch) c.target = m_device.create_target(cw, ch, c.target);
@@ -690,7 +692,7 @@ void MapRenderer::start_picture(Lead lead) {
     const gis::Box v = m_camera.visible();
     c.margin_x = std::max(0.0, (c.box.width() - v.width()) / 2);
     c.margin_y = std::max(0.0, (c.box.height() - v.height()) / 2);
-    // zooming in, one drawn ahead is at 1/1.4 of its scale now: only a zoom back out past it begins
+    // zooming in, one drawn ahead is at 1/1.25 of its scale now: only a zoom back out past it begins
     // another; zooming out, likewise a zoom back in past the view it was begun for
     c.refresh_in = lead == Lead::Out ? 1.15 / lead_zoom : k_cache_refresh_in;
     c.refresh_out = lead == Lead::In ? 0.95 / lead_zoom : k_cache_refresh_out;

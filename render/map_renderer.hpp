@@ -82,7 +82,7 @@ public:
     // when colours or level change, or when the view comes to rest where the old one does not match
     // it pixel for pixel; shown when complete. Only with no picture for this window size, or a view
     // jumped far from it, is a picture drawn in one go. One begun while zooming leads the zoom: zooming
-    // in, 1.4× finer around little more than the view; zooming out, 1.4× coarser around twice the view.
+    // in, 1.25× finer around 1.2× the view; zooming out, 1.4× coarser around 2.1× the view.
     void set_frame_cache(bool on);
     bool frame_cache() const { return m_cache_on; }
     // Cost units a frame may spend on a picture in progress (a fill triangle 2, a border segment 3,
