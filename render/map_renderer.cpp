@@ -94,7 +94,7 @@ Uniform ui(const char* n, int a) { return {n, 1, {static_cast<float>(a), 0, 0, 0
 }  // namespace
 
 struct MapRenderer::LodGpu {
-    bool uploaded = false;
+    bool fills_uploaded = false, borders_uploaded = false;
     std::uint64_t bytes = 0, last_frame = 0;
     BufferHandle fill_vertices, fill_indices, segments;
     VertexArrayHandle fill_va, line_va;
@@ -193,28 +193,39 @@ void MapRenderer::set_points(std::vector<MapPoint> points, bool cluster) {
     m_points_dirty = true;
 }
 
-MapRenderer::LodGpu& MapRenderer::lod_gpu(std::size_t li, std::size_t k) {
+// A LOD's fills and its border segments are uploaded apart, each when first drawn: a level drawn
+// only for its borders (the counties over a village map) never uploads its triangles, and a level
+// too fine for its borders to show never uploads its segments.
+MapRenderer::LodGpu& MapRenderer::lod_gpu(std::size_t li, std::size_t k, Part part) {
     LodGpu& g = m_layers[li]->lods[k];
     g.last_frame = m_frame;
-    if (g.uploaded) return g;
+    if (part == Part::Fills ? g.fills_uploaded : g.borders_uploaded) return g;
     const gis::SceneLod& lod = m_scene.lod(li, k);
-    // interleave xy + feature
-    std::vector<std::uint32_t> interleaved(lod.vertex_feature.size() * 3);
-    for (std::size_t v = 0; v < lod.vertex_feature.size(); ++v) {
-        std::memcpy(&interleaved[v * 3], &lod.xy[v * 2], 8);
-        interleaved[v * 3 + 2] = lod.vertex_feature[v];
+    if (part == Part::Fills) {
+        // interleave xy + feature
+        std::vector<std::uint32_t> interleaved(lod.vertex_feature.size() * 3);
+        for (std::size_t v = 0; v < lod.vertex_feature.size(); ++v) {
+            std::memcpy(&interleaved[v * 3], &lod.xy[v * 2], 8);
+            interleaved[v * 3 + 2] = lod.vertex_feature[v];
+        }
+        g.fill_vertices = m_device.create_buffer(BufferKind::Vertex, bytes(interleaved));
+        g.fill_indices = m_device.create_buffer(BufferKind::Index, bytes(lod.indices));
+        const VertexAttrib fa[] = {{0, g.fill_vertices, 2, AttribType::Float, 12, 0, false},
+                                   {1, g.fill_vertices, 1, AttribType::UInt, 12, 8, false}};
+        g.fill_va = m_device.create_vertex_array(fa, g.fill_indices);
+        g.fills_uploaded = true;
+        const std::uint64_t n = interleaved.size() * 4 + lod.indices.size() * 4;
+        g.bytes += n;
+        m_gpu_bytes += n;
+    } else {
+        g.segments = m_device.create_buffer(BufferKind::Vertex, bytes(lod.segments));
+        g.line_attribs = {{0, g.segments, 4, AttribType::Float, 16, 0, true}};
+        g.line_va = m_device.create_vertex_array(g.line_attribs, {});
+        g.borders_uploaded = true;
+        const std::uint64_t n = lod.segments.size() * 4;
+        g.bytes += n;
+        m_gpu_bytes += n;
     }
-    g.fill_vertices = m_device.create_buffer(BufferKind::Vertex, bytes(interleaved));
-    g.fill_indices = m_device.create_buffer(BufferKind::Index, bytes(lod.indices));
-    const VertexAttrib fa[] = {{0, g.fill_vertices, 2, AttribType::Float, 12, 0, false},
-                               {1, g.fill_vertices, 1, AttribType::UInt, 12, 8, false}};
-    g.fill_va = m_device.create_vertex_array(fa, g.fill_indices);
-    g.segments = m_device.create_buffer(BufferKind::Vertex, bytes(lod.segments));
-    g.line_attribs = {{0, g.segments, 4, AttribType::Float, 16, 0, true}};
-    g.line_va = m_device.create_vertex_array(g.line_attribs, {});
-    g.uploaded = true;
-    g.bytes = interleaved.size() * 4 + lod.indices.size() * 4 + lod.segments.size() * 4;
-    m_gpu_bytes += g.bytes;
     return g;
 }
 
@@ -224,12 +235,18 @@ void MapRenderer::evict_lods() {
     std::vector<LodGpu*> idle;
     for (auto& layer : m_layers)
         for (LodGpu& g : layer->lods)
-            if (g.uploaded && g.last_frame + k_keep_frames < m_frame) idle.push_back(&g);
+            if ((g.fills_uploaded || g.borders_uploaded) && g.last_frame + k_keep_frames < m_frame) idle.push_back(&g);
     std::sort(idle.begin(), idle.end(), [](const LodGpu* a, const LodGpu* b) { return a->last_frame < b->last_frame; });
     for (LodGpu* g : idle) {
         if (m_gpu_bytes <= m_gpu_budget) break;
-        for (BufferHandle b : {g->fill_vertices, g->fill_indices, g->segments}) m_device.release(b);
-        for (VertexArrayHandle va : {g->fill_va, g->line_va}) m_device.release(va);
+        if (g->fills_uploaded) {
+            for (BufferHandle b : {g->fill_vertices, g->fill_indices}) m_device.release(b);
+            m_device.release(g->fill_va);
+        }
+        if (g->borders_uploaded) {
+            m_device.release(g->segments);
+            m_device.release(g->line_va);
+        }
         m_gpu_bytes -= g->bytes;
         *g = LodGpu{};
         ++m_lods_evicted;
@@ -315,7 +332,7 @@ std::vector<MapRenderer::MapItem> MapRenderer::plan_map(const gis::Box& vis, dou
 // as the selection's or the hover's mark over a cached picture.
 void MapRenderer::draw_fill_range(std::size_t li, std::size_t k, std::uint32_t first, std::uint32_t count, const float view[4],
                                   int hover, int selected, int only) {
-    LodGpu& g = lod_gpu(li, k);
+    LodGpu& g = lod_gpu(li, k, Part::Fills);
     const float highlight[4] = {1.0f, 0.85f, 0.1f, 0.75f};
     const Uniform uniforms[] = {u4("u_view", view), ui("u_colors", 0), ui("u_hover", hover), ui("u_selected", selected),
                                 u4("u_highlight", highlight), ui("u_only", only)};
@@ -362,7 +379,7 @@ void MapRenderer::draw_item(const MapItem& item, const float view[4], int width,
         m_device.draw(call);
         return;
     }
-    LodGpu& g = lod_gpu(item.layer, item.lod);
+    LodGpu& g = lod_gpu(item.layer, item.lod, Part::Borders);
     DrawCall call;
     const float half = 0.5f + 0.4f * static_cast<float>(item.rank);
     const float grey = item.rank == 0 ? 0.35f : (item.rank == 1 ? 0.28f : 0.15f);
@@ -899,7 +916,7 @@ void MapRenderer::advance_raster() {
     const double w = m_bounds.width(), h = m_bounds.height();
     const float view[4] = {static_cast<float>(2 / w), static_cast<float>(2 / h), static_cast<float>(-1 - 2 * m_bounds.min_x / w),
                            static_cast<float>(-1 - 2 * m_bounds.min_y / h)};
-    LodGpu& g = lod_gpu(r.spec.layer, r.spec.lod);
+    LodGpu& g = lod_gpu(r.spec.layer, r.spec.lod, Part::Fills);
     const Uniform uniforms[] = {u4("u_view", view)};
     DrawCall call;
     call.program = m_ids_program;

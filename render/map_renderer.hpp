@@ -137,7 +137,8 @@ public:
 private:
     struct LodGpu;
     struct LayerGpu;
-    LodGpu& lod_gpu(std::size_t layer, std::size_t lod);
+    enum class Part { Fills, Borders };
+    LodGpu& lod_gpu(std::size_t layer, std::size_t lod, Part part);
     void evict_lods();
     std::size_t layer_index(int level) const;
     void place_labels();

@@ -479,6 +479,50 @@ TEST(MapRenderer, GpuBudgetGivesBackTheLodsLeastRecentlyDrawn) {
     EXPECT_EQ(map.gpu_bytes(), two_lods);
 }
 
+TEST(MapRenderer, ALevelDrawnOnlyForItsBordersNeverUploadsItsTriangles) {
+    // counties: 2×2 squares over villages: a 180×180 grid, each village ≈ 5 px across at this zoom,
+    // too small for its borders to be drawn
+    gis::SceneInputLayer counties, villages;
+    counties.level = 3;
+    villages.level = 5;
+    const double s = 0.002, c = 90 * s;
+    for (int y = 0; y < 2; ++y)
+        for (int x = 0; x < 2; ++x) {
+            gis::Ring r{{x * c, y * c}, {(x + 1) * c, y * c}, {(x + 1) * c, (y + 1) * c}, {x * c, (y + 1) * c}};
+            counties.features.push_back({"c" + std::to_string(y * 2 + x), "", "县", 1, {gis::Polygon{r, {}}}});
+        }
+    for (int y = 0; y < 180; ++y)
+        for (int x = 0; x < 180; ++x) {
+            gis::Ring r{{x * s, y * s}, {(x + 1) * s, y * s}, {(x + 1) * s, (y + 1) * s}, {x * s, (y + 1) * s}};
+            villages.features.push_back({std::to_string(y * 180 + x), "c" + std::to_string((y / 90) * 2 + x / 90), "村", 1, {gis::Polygon{r, {}}}});
+        }
+    gis::SceneBuildOptions opt;
+    opt.tolerances = {0.0, 0.0004};
+    const gis::SceneInputLayer layers[] = {counties, villages};
+    const gis::Scene scene = gis::build_scene(layers, opt);
+    NullDevice device;
+    MapRenderer map(device, scene, nullptr);
+    map.set_viewport(1920, 1080);
+    map.set_level(5);
+    map.camera().fit(gis::Box{-0.2, -0.2, 0.2, 0.2});
+    const auto before = device.live_buffer_bytes();  // colour textures are not buffers
+    map.render();
+    std::size_t county = 0, village = 1;
+    if (scene.layers[0].level != 3) std::swap(county, village);
+    std::uint64_t expected = 0;
+    for (auto [li, k] : MapRenderer::lods_drawn(scene, 5, map.camera().pixels_per_degree())) {
+        const gis::SceneLod& lod = scene.lod(li, k);
+        if (li == village) expected += lod.vertex_feature.size() * 12 + lod.indices.size() * 4;  // fills only
+        if (li == county) expected += lod.segments.size() * 4;                                     // borders only
+    }
+    EXPECT_EQ(device.live_buffer_bytes() - before, expected);
+    EXPECT_EQ(map.gpu_bytes(), expected);
+    // the county level drawn: now its triangles, and the villages' stay as they were
+    map.set_level(3);
+    map.render();
+    EXPECT_GT(map.gpu_bytes(), expected);
+}
+
 TEST(MapRenderer, LodFollowsZoom) {
     const gis::Scene scene = grid_scene(10, 1.0);  // 10° square
     NullDevice device;
