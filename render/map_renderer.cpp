@@ -44,10 +44,10 @@ constexpr std::uint64_t k_max_picture_frames = 8;
 // a fill triangle is 2, a border segment 3, a pixel of the feature raster 1/k_raster_px_per_unit and
 // clearing a picture's target 1/k_picture_px_per_unit.
 constexpr double k_raster_px_per_unit = 32;
+constexpr std::uint64_t k_picture_px_per_unit = 512;
 // A full frame is handed to the GPU every this many units (about 4 ms on llvmpipe; 20,000 against
 // 60,000: a province village frame 69 against 72 ms median, and a shorter tail).
 constexpr std::uint64_t k_flush_units = 20000;
-constexpr std::uint64_t k_picture_px_per_unit = 512;
 // The feature raster is drawn at k_raster_reach × k_raster_oversample times the scale that fits the whole
 // scene in the window, and used while a texel is at most 1/k_raster_oversample of a pixel: up to
 // k_raster_reach × the whole-scene zoom. Its sides stay within k_raster_max_size (RG8: 2 bytes a texel).
@@ -684,8 +684,9 @@ void MapRenderer::set_quad(BufferHandle& quad, VertexArrayHandle& va, const gis:
     va = m_device.create_vertex_array(qa, {});
 }
 
-// A picture around the current view, same centre; at rest or panning 1.5× the screen each way at its
-// scale, zooming ahead or behind it (k_cache_size_in, k_cache_lead_out). Its draws are planned now and done by advance_picture.
+// A picture around the current view, same centre: at rest or panning 1.5× the screen each way at its
+// scale; zooming, ahead of it or behind (k_cache_size_in, k_cache_lead_out). Its draws are planned
+// now and done by advance_picture.
 void MapRenderer::start_picture(Lead lead) {
     const int w = m_camera.width(), h = m_camera.height();
     const int max = m_device.max_texture_size();
