@@ -287,9 +287,10 @@ std::vector<std::string> MapView::drawn_codes() const {
 
 bool MapView::update(double dt) {
     const bool moving = m->renderer->update(dt);
-    // The scene opened with only what the first frame draws; while the view rests, read one more
-    // LOD a frame, so a zoom never waits on the disk and a cache rewritten later cannot pull the rug.
-    if (!moving) m->scene.scene.read_next_lod();
+    // The scene opened with only what the first frame draws; while the view rests, upload a piece of
+    // what a zoom step would draw, else read one more LOD, a frame: so a zoom never waits on the
+    // disk or on an upload, and a cache rewritten later cannot pull the rug.
+    if (!moving && !m->renderer->upload_ahead()) m->scene.scene.read_next_lod();
     return moving;
 }
 

@@ -229,6 +229,27 @@ MapRenderer::LodGpu& MapRenderer::lod_gpu(std::size_t li, std::size_t k, Part pa
     return g;
 }
 
+bool MapRenderer::upload_ahead() {
+    const gis::Box v = m_camera.visible();
+    const double cx = (v.min_x + v.max_x) / 2, cy = (v.min_y + v.max_y) / 2;
+    for (const double f : {2.0, 0.5}) {
+        const double hw = v.width() / 2 / f, hh = v.height() / 2 / f;
+        for (const MapItem& item : plan_map(gis::Box{cx - hw, cy - hh, cx + hw, cy + hh}, m_camera.pixels_per_degree() * f)) {
+            if (item.kind == Kind::Raster) continue;
+            const Part part = item.kind == Kind::Fill ? Part::Fills : Part::Borders;
+            const LodGpu& g = m_layers[item.layer]->lods[item.lod];
+            if (part == Part::Fills ? g.fills_uploaded : g.borders_uploaded) continue;
+            // what is fetched ahead must fit: else it would be given back unused, and fetched again
+            const gis::SceneLod& lod = m_scene.lod(item.layer, item.lod);
+            const std::uint64_t bytes = part == Part::Fills ? lod.vertex_feature.size() * 12 + lod.indices.size() * 4 : lod.segments.size() * 4;
+            if (m_gpu_budget > 0 && m_gpu_bytes + bytes > m_gpu_budget) continue;
+            lod_gpu(item.layer, item.lod, part);
+            return true;
+        }
+    }
+    return false;
+}
+
 void MapRenderer::evict_lods() {
     constexpr std::uint64_t k_keep_frames = 60;
     if (m_gpu_budget == 0 || m_gpu_bytes <= m_gpu_budget) return;

@@ -523,6 +523,35 @@ TEST(MapRenderer, ALevelDrawnOnlyForItsBordersNeverUploadsItsTriangles) {
     EXPECT_GT(map.gpu_bytes(), expected);
 }
 
+TEST(MapRenderer, UploadingAheadLeavesAZoomStepNothingToUpload) {
+    const gis::Scene scene = grid_scene(10, 1.0);  // 10° square: zoomed out the coarse LOD, zoomed in the fine one
+    for (const bool budget : {false, true}) {
+        NullDevice device;
+        MapRenderer map(device, scene, nullptr);
+        map.set_viewport(640, 480);
+        map.set_level(5);
+        map.camera().fit(gis::Box{-5, -5, 5, 5});
+        map.camera().zoom_about(10, {320, 240});  // the coarse LOD's last zoom: a step in draws the fine one
+        map.render();
+        const int here = map.lod_index(map.layer());
+        if (budget) map.set_gpu_budget(map.gpu_bytes());  // nothing more fits
+        int pieces = 0;
+        while (map.upload_ahead() && pieces < 20) ++pieces;
+        EXPECT_FALSE(map.upload_ahead()) << "done: nothing left to fetch ahead";
+        map.camera().zoom_about(2, {320, 240});
+        device.begin_frame();
+        map.render();
+        ASSERT_NE(map.lod_index(map.layer()), here) << "the zoom step draws another LOD";
+        if (!budget) {
+            EXPECT_GE(pieces, 1);
+            EXPECT_EQ(device.counters().bytes_uploaded, 0u) << "the zoom step's geometry was already there";
+        } else {
+            EXPECT_EQ(pieces, 0) << "over the budget nothing is fetched ahead";
+            EXPECT_GT(device.counters().bytes_uploaded, 0u);
+        }
+    }
+}
+
 TEST(MapRenderer, LodFollowsZoom) {
     const gis::Scene scene = grid_scene(10, 1.0);  // 10° square
     NullDevice device;
