@@ -91,6 +91,12 @@ Uniform u2(const char* n, float a, float b) { return {n, 2, {a, b, 0, 0}}; }
 Uniform u4(const char* n, const float v[4]) { return {n, 4, {v[0], v[1], v[2], v[3]}}; }
 Uniform u1(const char* n, float a) { return {n, 1, {a, 0, 0, 0}}; }
 Uniform ui(const char* n, int a) { return {n, 1, {static_cast<float>(a), 0, 0, 0}, true}; }
+// GPU bytes of a LOD's fills (xy + feature interleaved, 12 bytes a vertex, and the indices) or of its
+// border segments.
+std::uint64_t part_bytes(const gis::SceneLod& lod, bool fills) {
+    return fills ? lod.vertex_feature.size() * 12 + lod.indices.size() * 4 : lod.segments.size() * 4;
+}
+
 }  // namespace
 
 struct MapRenderer::LodGpu {
@@ -214,18 +220,15 @@ MapRenderer::LodGpu& MapRenderer::lod_gpu(std::size_t li, std::size_t k, Part pa
                                    {1, g.fill_vertices, 1, AttribType::UInt, 12, 8, false}};
         g.fill_va = m_device.create_vertex_array(fa, g.fill_indices);
         g.fills_uploaded = true;
-        const std::uint64_t n = interleaved.size() * 4 + lod.indices.size() * 4;
-        g.bytes += n;
-        m_gpu_bytes += n;
     } else {
         g.segments = m_device.create_buffer(BufferKind::Vertex, bytes(lod.segments));
         g.line_attribs = {{0, g.segments, 4, AttribType::Float, 16, 0, true}};
         g.line_va = m_device.create_vertex_array(g.line_attribs, {});
         g.borders_uploaded = true;
-        const std::uint64_t n = lod.segments.size() * 4;
-        g.bytes += n;
-        m_gpu_bytes += n;
     }
+    const std::uint64_t n = part_bytes(lod, part == Part::Fills);
+    g.bytes += n;
+    m_gpu_bytes += n;
     return g;
 }
 
@@ -241,8 +244,7 @@ bool MapRenderer::upload_ahead() {
             if (part == Part::Fills ? g.fills_uploaded : g.borders_uploaded) continue;
             // what is fetched ahead must fit: else it would be given back unused, and fetched again
             const gis::SceneLod& lod = m_scene.lod(item.layer, item.lod);
-            const std::uint64_t bytes = part == Part::Fills ? lod.vertex_feature.size() * 12 + lod.indices.size() * 4 : lod.segments.size() * 4;
-            if (m_gpu_budget > 0 && m_gpu_bytes + bytes > m_gpu_budget) continue;
+            if (m_gpu_budget > 0 && m_gpu_bytes + part_bytes(lod, part == Part::Fills) > m_gpu_budget) continue;
             lod_gpu(item.layer, item.lod, part);
             return true;
         }
