@@ -127,6 +127,9 @@ std::unique_ptr<MapData> load_map_data(const MapRequest& request) {
     for (auto [li, k] : render::MapRenderer::lods_drawn(scene, d->level, d->camera.pixels_per_degree())) scene.lod(li, k);
 
     d->points = load_map_points(request.bundle, projects, sites);
+    const auto [font, index] = render::find_font();
+    if (!font.empty()) d->atlas = std::make_unique<render::GlyphAtlas>(font, index);
+    else fmt::print(stderr, "onemap: no CJK font found through fontconfig (:lang=zh-cn); drawing without text\n");
     d->colors = compute_colors(*d, request.metric, request.period, request.classes, request.method);
     return d;
 }
@@ -136,12 +139,10 @@ MapSession::MapSession(const MapRequest& request) : MapSession(request, [&] { re
 MapSession::MapSession(const MapRequest& request, const std::function<std::unique_ptr<MapData>()>& data) : m_req(request) {
     // what needs no data first, while `data` may still be on its way
     m_device = std::make_unique<render::GlDevice>();
-    const auto [font, index] = render::find_font();
-    if (!font.empty()) m_atlas = std::make_unique<render::GlyphAtlas>(font, index);
-    else fmt::print(stderr, "onemap: no CJK font found through fontconfig (:lang=zh-cn); drawing without text\n");
     m_target = std::make_unique<render::OffscreenTarget>(request.width, request.height);
 
     m_data = data();
+    m_atlas = std::move(m_data->atlas);
     m_level = m_data->level;
     m_timings = m_data->timings;
     m_renderer = std::make_unique<render::MapRenderer>(*m_device, m_data->scene.scene, m_atlas.get());

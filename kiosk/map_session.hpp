@@ -63,6 +63,9 @@ struct MapData {
     render::Camera camera;                 // the first frame's view (the focus region, or the whole scene)
     std::vector<render::MapPoint> points;
     MapColors colors;
+    // the CJK font's glyph atlas (null where fontconfig finds none): opening the font and drawing the
+    // first glyphs needs no GL, so it is done here, off the thread that makes the GL context
+    std::unique_ptr<render::GlyphAtlas> atlas;
     MapTimings timings;
 };
 
@@ -76,7 +79,7 @@ public:
     // (unknown level/metric/method) with a message for the person running the command.
     explicit MapSession(const MapRequest& request);
     // The same with the data from `data` (what load_map_data(request) returns), called once the GL
-    // objects that need none (device, text atlas, offscreen target) are made: it may wait for another
+    // objects that need none (device, offscreen target) are made: it may wait for another
     // thread that has been reading the bundle meanwhile.
     MapSession(const MapRequest& request, const std::function<std::unique_ptr<MapData>()>& data);
     ~MapSession();
