@@ -116,6 +116,7 @@ std::vector<std::uint8_t> RenderCacheBlob::read(std::uint64_t offset, std::uint6
         throw BundleError(fmt::format("{}: render cache {}: a read beyond the end of the stored blob", m_path.string(), m_key));
     // straight into the result, part by part (no copy of each part on the way)
     std::vector<std::uint8_t> out(size);
+    std::lock_guard lock(m_mutex);
     for (const Part& p : m_parts) {
         if (p.offset + p.size <= offset || p.offset >= offset + size) continue;
         const std::uint64_t from = std::max(offset, p.offset), to = std::min(offset + size, p.offset + p.size);

@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <span>
 #include <string>
@@ -41,7 +42,8 @@ bool has_render_cache(const Bundle& bundle, std::string_view key, std::string_vi
 // A stored blob read piece by piece (SQLite's incremental blob I/O) through a read-only connection of
 // its own, so a large scene opens by reading only the parts it draws. Holding it open takes no lock;
 // each read is its own short read transaction and first checks that the file still holds a blob of
-// the same size for the key and content hash it was opened with.
+// the same size for the key and content hash it was opened with. Reads from several threads take turns
+// (one connection).
 class RenderCacheBlob {
 public:
     // nullptr when the file has no blob for `key` with that hash; throws BundleError when it cannot read.
@@ -56,6 +58,7 @@ public:
 private:
     RenderCacheBlob() = default;
     ::sqlite3* m_db = nullptr;
+    mutable std::mutex m_mutex;  // the connection, one read at a time
     struct Part {
         std::string key;
         mutable std::int64_t rowid = 0;

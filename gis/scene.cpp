@@ -470,15 +470,25 @@ Scene deserialize_scene(std::span<const std::uint8_t> blob) {
     return scene;
 }
 
+SceneLod read_scene_lod(const SceneBlobReader& reader, const SceneLod& where) {
+    const auto bytes = reader.read(where.blob_offset, where.blob_size);
+    if (lod_checksum(bytes) != where.blob_checksum)
+        throw std::runtime_error("scene blob: a LOD's checksum does not match (damaged, or the cache was rewritten while open)");
+    SceneLod lod;
+    lod.tolerance = where.tolerance;
+    lod.blob_offset = where.blob_offset;
+    lod.blob_size = where.blob_size;
+    lod.blob_checksum = where.blob_checksum;
+    read_lod_payload(bytes, lod);
+    lod.loaded = true;
+    return lod;
+}
+
 const SceneLod& Scene::lod(std::size_t li, std::size_t k) const {
     SceneLod& lod = layers.at(li).lods.at(k);
     if (lod.loaded) return lod;
     if (!reader) throw std::runtime_error("scene: a LOD was never read and the scene has no blob to read it from");
-    const auto bytes = reader->read(lod.blob_offset, lod.blob_size);
-    if (lod_checksum(bytes) != lod.blob_checksum)
-        throw std::runtime_error("scene blob: a LOD's checksum does not match (damaged, or the cache was rewritten while open)");
-    read_lod_payload(bytes, lod);
-    lod.loaded = true;
+    lod = read_scene_lod(*reader, lod);
     return lod;
 }
 

@@ -62,7 +62,8 @@ class SceneBlobReader {
 public:
     virtual ~SceneBlobReader() = default;
     virtual std::uint64_t size() const = 0;
-    // `size` bytes at `offset`; throws std::runtime_error when they cannot be read.
+    // `size` bytes at `offset`; throws std::runtime_error when they cannot be read. Safe to call from
+    // two threads at once (gis::LodPrefetch reads on its own).
     virtual std::vector<std::uint8_t> read(std::uint64_t offset, std::uint64_t size) const = 0;
 };
 
@@ -78,6 +79,11 @@ struct Scene {
     // Reads one LOD not read yet (layer by layer, LOD by LOD); false when every LOD is in memory.
     bool read_next_lod() const;
 };
+
+// The arrays of the LOD stored where `where` says (its blob offset, size and checksum; its tolerance
+// is kept), read and checked: safe on any thread, it touches no scene. Throws std::runtime_error on a
+// damaged or changed blob.
+SceneLod read_scene_lod(const SceneBlobReader& reader, const SceneLod& where);
 
 struct SceneInputFeature {
     std::string code;

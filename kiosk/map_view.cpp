@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "data/features.hpp"
+#include "gis/lod_prefetch.hpp"
 #include "gis/scene_pick.hpp"
 #include "kiosk/map_scene.hpp"
 #include "render/gl_device.hpp"
@@ -50,6 +51,7 @@ std::vector<render::MapPoint> map_points(const std::vector<data::Project>& proje
 
 struct MapView::Impl {
     SceneLoad scene;
+    std::unique_ptr<gis::LodPrefetch> prefetch;  // reads the scene's LODs off the drawing thread (declared after it)
     std::unique_ptr<render::GlDevice> device;
     std::unique_ptr<render::GlyphAtlas> atlas;
     std::unique_ptr<render::MapRenderer> renderer;
@@ -83,6 +85,11 @@ MapView::MapView(const std::filesystem::path& bundle, SceneLoad scene) : m_bundl
     m->renderer->set_feature_raster(true);
     // every LOD of a province is about 190 MB; on software GL (and integrated GPUs) that is RAM
     m->renderer->set_gpu_budget(std::uint64_t{128} << 20);
+    // a LOD not in memory yet is read on a thread of its own; a picture meanwhile draws the nearest one at hand
+    if (m->scene.scene.reader) {
+        m->prefetch = std::make_unique<gis::LodPrefetch>(m->scene.scene);
+        m->renderer->set_lod_prefetch(m->prefetch.get());
+    }
     for (const auto& l : m->scene.scene.layers) {
         for (const auto& f : l.features) m->parent[f.code] = f.parent_code;
     }
@@ -287,10 +294,16 @@ std::vector<std::string> MapView::drawn_codes() const {
 
 bool MapView::update(double dt) {
     const bool moving = m->renderer->update(dt);
-    // The scene opened with only what the first frame draws; while the view rests, upload a piece of
-    // what a zoom step would draw, else read one more LOD, a frame: so a zoom never waits on the
-    // disk or on an upload, and a cache rewritten later cannot pull the rug.
-    if (!moving && !m->renderer->upload_ahead()) m->scene.scene.read_next_lod();
+    // The scene opened with only what the first frame draws; while the view rests, the geometry a zoom
+    // step would draw goes up a slice a frame, else one more LOD is read (off this thread, one at a
+    // time): a zoom seldom finds a LOD missing, and a cache rewritten later cannot pull the rug.
+    if (!moving && !m->renderer->upload_ahead()) {
+        if (m->prefetch) {
+            if (!m->prefetch->busy()) m->prefetch->want_next();
+        } else {
+            m->scene.scene.read_next_lod();
+        }
+    }
     return moving;
 }
 

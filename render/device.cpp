@@ -1,6 +1,7 @@
 #include "device.hpp"
 
 #include <algorithm>
+#include <stdexcept>
 
 namespace onemap::render {
 
@@ -15,6 +16,16 @@ void NullDevice::update_buffer(BufferHandle b, std::span<const std::byte> data) 
     m_counters.bytes_uploaded += data.size();
     auto& bytes = m_buffer_bytes[b.id];
     bytes = std::max<std::uint64_t>(bytes, data.size());
+}
+BufferHandle NullDevice::create_buffer(BufferKind, std::uint64_t size) {
+    m_buffer_bytes[m_next] = size;
+    return {m_next++};
+}
+void NullDevice::write_buffer(BufferHandle b, std::uint64_t offset, std::span<const std::byte> data) {
+    const auto it = m_buffer_bytes.find(b.id);
+    if (it == m_buffer_bytes.end() || offset > it->second || data.size() > it->second - offset)
+        throw std::out_of_range("NullDevice::write_buffer: outside the buffer");
+    m_counters.bytes_uploaded += data.size();
 }
 void NullDevice::release(BufferHandle b) {
     ++buffers_released;

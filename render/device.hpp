@@ -79,6 +79,11 @@ public:
     virtual ~Device() = default;
     virtual BufferHandle create_buffer(BufferKind kind, std::span<const std::byte> data) = 0;
     virtual void update_buffer(BufferHandle buffer, std::span<const std::byte> data) = 0;  // whole, may grow
+    // A buffer of `size` bytes whose contents are written later, a piece at a time (write_buffer):
+    // a large upload spread over several frames.
+    virtual BufferHandle create_buffer(BufferKind kind, std::uint64_t size) = 0;
+    // `data` into the buffer at `offset`; the range must lie within the buffer's size.
+    virtual void write_buffer(BufferHandle buffer, std::uint64_t offset, std::span<const std::byte> data) = 0;
     virtual VertexArrayHandle create_vertex_array(std::span<const VertexAttrib> attribs, BufferHandle index) = 0;
     // Give back what a handle holds; the handle must not be used again.
     virtual void release(BufferHandle buffer) = 0;
@@ -112,6 +117,8 @@ class NullDevice final : public Device {
 public:
     BufferHandle create_buffer(BufferKind, std::span<const std::byte> data) override;
     void update_buffer(BufferHandle, std::span<const std::byte> data) override;
+    BufferHandle create_buffer(BufferKind, std::uint64_t size) override;
+    void write_buffer(BufferHandle, std::uint64_t offset, std::span<const std::byte> data) override;
     VertexArrayHandle create_vertex_array(std::span<const VertexAttrib>, BufferHandle) override;
     void release(BufferHandle buffer) override;
     void release(VertexArrayHandle) override { ++arrays_released; }

@@ -65,6 +65,30 @@ BufferHandle GlDevice::create_buffer(BufferKind kind, std::span<const std::byte>
     return {b};
 }
 
+BufferHandle GlDevice::create_buffer(BufferKind kind, std::uint64_t size) {
+    GLuint b = 0;
+    glGenBuffers(1, &b);
+    const GLenum target = kind == BufferKind::Vertex ? GL_ARRAY_BUFFER : GL_ELEMENT_ARRAY_BUFFER;
+    if (kind == BufferKind::Index) glBindVertexArray(0);
+    glBindBuffer(target, b);
+    glBufferData(target, static_cast<GLsizeiptr>(size), nullptr, GL_STATIC_DRAW);
+    m_buffer_size[b] = size;
+    m_buffer_target[b] = target;
+    m_buffers.push_back(b);
+    return {b};
+}
+
+void GlDevice::write_buffer(BufferHandle buffer, std::uint64_t offset, std::span<const std::byte> data) {
+    const auto size = m_buffer_size.find(buffer.id);
+    if (size == m_buffer_size.end() || offset > size->second || data.size() > size->second - offset)
+        throw GlError("write_buffer: the range lies outside the buffer");
+    const GLenum target = m_buffer_target[buffer.id];
+    if (target == GL_ELEMENT_ARRAY_BUFFER) glBindVertexArray(0);
+    glBindBuffer(target, buffer.id);
+    glBufferSubData(target, static_cast<GLintptr>(offset), static_cast<GLsizeiptr>(data.size()), data.data());
+    m_counters.bytes_uploaded += data.size();
+}
+
 void GlDevice::update_buffer(BufferHandle buffer, std::span<const std::byte> data) {
     const GLenum target = m_buffer_target[buffer.id];
     if (target == GL_ELEMENT_ARRAY_BUFFER) glBindVertexArray(0);

@@ -24,6 +24,8 @@ public:
 
     BufferHandle create_buffer(BufferKind kind, std::span<const std::byte> data) override;
     void update_buffer(BufferHandle buffer, std::span<const std::byte> data) override;
+    BufferHandle create_buffer(BufferKind kind, std::uint64_t size) override;
+    void write_buffer(BufferHandle buffer, std::uint64_t offset, std::span<const std::byte> data) override;
     VertexArrayHandle create_vertex_array(std::span<const VertexAttrib> attribs, BufferHandle index) override;
     void release(BufferHandle buffer) override;
     void release(VertexArrayHandle va) override;

@@ -1,10 +1,12 @@
 #include "map_renderer.hpp"
 
+#include "gis/lod_prefetch.hpp"
 #include "gis/scene_pick.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <limits>
 #include <map>
 #include <stdexcept>
 #include <string_view>
@@ -52,6 +54,10 @@ constexpr std::uint64_t k_flush_units = 20000;
 // scene in the window, and used while a texel is at most 1/k_raster_oversample of a pixel: up to
 // k_raster_reach × the whole-scene zoom. Its sides stay within k_raster_max_size (RG8: 2 bytes a texel).
 constexpr double k_raster_reach = 3.5;
+// A LOD part the view wants and the GPU lacks goes up this many bytes a frame (glBufferSubData: a copy
+// into the driver's memory; the province's finest village fills are 40 MB), while a coarser or finer
+// part already there stands in for it. A part this small or smaller is uploaded when first drawn.
+constexpr std::uint64_t k_upload_slice = std::uint64_t{4} << 20;
 constexpr double k_raster_oversample = 1.5;
 constexpr int k_raster_max_size = 8192;
 constexpr std::size_t k_raster_max_features = 65535;
@@ -91,20 +97,53 @@ Uniform u2(const char* n, float a, float b) { return {n, 2, {a, b, 0, 0}}; }
 Uniform u4(const char* n, const float v[4]) { return {n, 4, {v[0], v[1], v[2], v[3]}}; }
 Uniform u1(const char* n, float a) { return {n, 1, {a, 0, 0, 0}}; }
 Uniform ui(const char* n, int a) { return {n, 1, {static_cast<float>(a), 0, 0, 0}, true}; }
-// GPU bytes of a LOD's fills (xy + feature interleaved, 12 bytes a vertex, and the indices) or of its
-// border segments.
+// The arrays of a LOD's fills (xy, feature per vertex, indices: one buffer each) or of its border
+// segments, as uploaded, in that order.
+struct PartArrays {
+    std::span<const std::byte> arrays[3];
+    BufferKind kinds[3] = {BufferKind::Vertex, BufferKind::Vertex, BufferKind::Vertex};
+    int count = 0;
+};
+
+PartArrays part_arrays(const gis::SceneLod& lod, bool fills) {
+    PartArrays p;
+    if (fills) {
+        p.arrays[0] = bytes(lod.xy);
+        p.arrays[1] = bytes(lod.vertex_feature);
+        p.arrays[2] = bytes(lod.indices);
+        p.kinds[2] = BufferKind::Index;
+        p.count = 3;
+    } else {
+        p.arrays[0] = bytes(lod.segments);
+        p.count = 1;
+    }
+    return p;
+}
+
+// GPU bytes of a LOD's fills or border segments.
 std::uint64_t part_bytes(const gis::SceneLod& lod, bool fills) {
-    return fills ? lod.vertex_feature.size() * 12 + lod.indices.size() * 4 : lod.segments.size() * 4;
+    const PartArrays p = part_arrays(lod, fills);
+    std::uint64_t n = 0;
+    for (int i = 0; i < p.count; ++i) n += p.arrays[i].size();
+    return n;
 }
 
 }  // namespace
 
+struct MapRenderer::PartGpu {
+    bool created = false;        // its buffers exist (their bytes count against the GPU budget)
+    bool uploaded = false;       // and are written: drawn from
+    std::uint64_t written = 0;   // bytes written so far, through the arrays in order
+    BufferHandle buffers[3];     // as part_arrays lists them
+};
+
 struct MapRenderer::LodGpu {
-    bool fills_uploaded = false, borders_uploaded = false;
+    PartGpu parts[2];  // by Part
     std::uint64_t bytes = 0, last_frame = 0;
-    BufferHandle fill_vertices, fill_indices, segments;
     VertexArrayHandle fill_va, line_va;
     std::vector<VertexAttrib> line_attribs;
+    PartGpu& part(Part p) { return parts[p == Part::Fills ? 0 : 1]; }
+    const PartGpu& part(Part p) const { return parts[p == Part::Fills ? 0 : 1]; }
 };
 
 struct MapRenderer::LayerGpu {
@@ -175,7 +214,7 @@ const gis::SceneLayer& MapRenderer::layer() const { return m_scene.layers[layer_
 
 int MapRenderer::pick(gis::Point local) const {
     const std::size_t li = layer_index(m_level);
-    return gis::pick_feature(m_scene.lod(li, static_cast<std::size_t>(lod_index(m_scene.layers[li]))), local);
+    return gis::pick_feature(m_scene.lod(li, nearest_loaded(li, static_cast<std::size_t>(lod_index(m_scene.layers[li])))), local);
 }
 
 void MapRenderer::set_viewport(int width, int height) { m_camera.set_viewport(width, height); }
@@ -201,38 +240,126 @@ void MapRenderer::set_points(std::vector<MapPoint> points, bool cluster) {
 
 // A LOD's fills and its border segments are uploaded apart, each when first drawn: a level drawn
 // only for its borders (the counties over a village map) never uploads its triangles, and a level
-// too fine for its borders to show never uploads its segments.
+// too fine for its borders to show never uploads its segments. Drawn now, so whatever of it is not
+// on the GPU yet goes up now.
 MapRenderer::LodGpu& MapRenderer::lod_gpu(std::size_t li, std::size_t k, Part part) {
     LodGpu& g = m_layers[li]->lods[k];
     g.last_frame = m_frame;
-    if (part == Part::Fills ? g.fills_uploaded : g.borders_uploaded) return g;
-    const gis::SceneLod& lod = m_scene.lod(li, k);
-    if (part == Part::Fills) {
-        // interleave xy + feature
-        std::vector<std::uint32_t> interleaved(lod.vertex_feature.size() * 3);
-        for (std::size_t v = 0; v < lod.vertex_feature.size(); ++v) {
-            std::memcpy(&interleaved[v * 3], &lod.xy[v * 2], 8);
-            interleaved[v * 3 + 2] = lod.vertex_feature[v];
-        }
-        g.fill_vertices = m_device.create_buffer(BufferKind::Vertex, bytes(interleaved));
-        g.fill_indices = m_device.create_buffer(BufferKind::Index, bytes(lod.indices));
-        const VertexAttrib fa[] = {{0, g.fill_vertices, 2, AttribType::Float, 12, 0, false},
-                                   {1, g.fill_vertices, 1, AttribType::UInt, 12, 8, false}};
-        g.fill_va = m_device.create_vertex_array(fa, g.fill_indices);
-        g.fills_uploaded = true;
-    } else {
-        g.segments = m_device.create_buffer(BufferKind::Vertex, bytes(lod.segments));
-        g.line_attribs = {{0, g.segments, 4, AttribType::Float, 16, 0, true}};
-        g.line_va = m_device.create_vertex_array(g.line_attribs, {});
-        g.borders_uploaded = true;
-    }
-    const std::uint64_t n = part_bytes(lod, part == Part::Fills);
-    g.bytes += n;
-    m_gpu_bytes += n;
+    const std::uint64_t before = g.part(part).written;
+    std::uint64_t all = std::numeric_limits<std::uint64_t>::max();
+    upload_part(li, k, part, all);
+    // counted against this frame's slice, so a part that fits it is not followed by another
+    m_upload_left -= std::min(m_upload_left, g.part(part).written - before);
     return g;
 }
 
+// Up to `allowance` more bytes of a LOD part onto the GPU (its buffers made first, at their full
+// size), taken off `allowance`; true once the whole part is there.
+bool MapRenderer::upload_part(std::size_t li, std::size_t k, Part part, std::uint64_t& allowance) {
+    LodGpu& g = m_layers[li]->lods[k];
+    PartGpu& p = g.part(part);
+    if (p.uploaded) return true;
+    const bool fills = part == Part::Fills;
+    const gis::SceneLod& lod = m_scene.lod(li, k);
+    const PartArrays arrays = part_arrays(lod, fills);
+    if (!p.created) {
+        for (int i = 0; i < arrays.count; ++i) p.buffers[i] = m_device.create_buffer(arrays.kinds[i], arrays.arrays[i].size());
+        p.created = true;
+        const std::uint64_t n = part_bytes(lod, fills);
+        g.bytes += n;
+        m_gpu_bytes += n;
+    }
+    std::uint64_t at = 0;  // where array i begins in the part
+    for (int i = 0; i < arrays.count && allowance > 0; ++i) {
+        const std::span<const std::byte> a = arrays.arrays[i];
+        if (p.written < at + a.size()) {
+            const std::uint64_t from = p.written - at;
+            const std::uint64_t n = std::min<std::uint64_t>(a.size() - from, allowance);
+            m_device.write_buffer(p.buffers[i], from, a.subspan(from, n));
+            p.written += n;
+            allowance -= n;
+        }
+        at += a.size();
+    }
+    if (p.written < at) return false;
+    if (fills) {
+        const VertexAttrib fa[] = {{0, p.buffers[0], 2, AttribType::Float, 8, 0, false},
+                                   {1, p.buffers[1], 1, AttribType::UInt, 4, 0, false}};
+        g.fill_va = m_device.create_vertex_array(fa, p.buffers[2]);
+    } else {
+        g.line_attribs = {{0, p.buffers[0], 4, AttribType::Float, 16, 0, true}};
+        g.line_va = m_device.create_vertex_array(g.line_attribs, {});
+    }
+    p.uploaded = true;
+    return true;
+}
+
+// Drawn from without waiting: read, and on the GPU or what is left of it fits what is left of this
+// frame's upload slice.
+bool MapRenderer::part_ready(std::size_t li, std::size_t k, Part part) const {
+    const gis::SceneLod& lod = m_scene.layers[li].lods[k];
+    if (!lod.loaded) return false;
+    const PartGpu& p = m_layers[li]->lods[k].part(part);
+    return p.uploaded || part_bytes(lod, part == Part::Fills) - p.written <= m_upload_left;
+}
+
+void MapRenderer::want(std::size_t li, std::size_t k, Part part) {
+    const Wanted w{li, k, part};
+    if (std::find(m_wanted.begin(), m_wanted.end(), w) == m_wanted.end()) m_wanted.push_back(w);
+}
+
+// The LOD to draw in place of `k` in a picture: `k` itself when ready; else it is wanted (read on the
+// prefetch thread, uploaded a slice a frame) and the nearest ready one stands in, coarser first; `k`
+// when none is (then it is read and uploaded now).
+std::size_t MapRenderer::stand_in(std::size_t li, std::size_t k, Part part) {
+    if (part_ready(li, k, part)) return k;
+    want(li, k, part);
+    const std::size_t n = m_scene.layers[li].lods.size();
+    for (std::size_t d = 1; d < n; ++d) {
+        if (k + d < n && part_ready(li, k + d, part)) return k + d;
+        if (d <= k && part_ready(li, k - d, part)) return k - d;
+    }
+    return k;
+}
+
+// The nearest LOD to `k` in memory (for looking things up, not drawing), `k` when none is.
+std::size_t MapRenderer::nearest_loaded(std::size_t li, std::size_t k) const {
+    const auto& lods = m_scene.layers[li].lods;
+    for (std::size_t d = 0; d < lods.size(); ++d) {
+        if (k + d < lods.size() && lods[k + d].loaded) return k + d;
+        if (d <= k && lods[k - d].loaded) return k - d;
+    }
+    return k;
+}
+
+// Once a frame: LODs read on the prefetch thread go into the scene; what the views wanted is read (on
+// that thread, or here at rest when there is none) and uploaded, k_upload_slice bytes a frame.
+void MapRenderer::pump_wanted() {
+    if (m_prefetch) m_prefetch->install();
+    m_upload_left = k_upload_slice;
+    std::uint64_t& allowance = m_upload_left;
+    for (auto it = m_wanted.begin(); it != m_wanted.end() && allowance > 0;) {
+        if (!m_scene.layers[it->layer].lods[it->lod].loaded) {
+            if (m_prefetch) {
+                m_prefetch->want(it->layer, it->lod);
+            } else if (!m_camera.moving()) {
+                m_scene.lod(it->layer, it->lod);
+                allowance = 0;  // a read is this frame's share
+                break;
+            }
+            ++it;
+            continue;
+        }
+        m_layers[it->layer]->lods[it->lod].last_frame = m_frame;
+        if (upload_part(it->layer, it->lod, it->part, allowance))
+            it = m_wanted.erase(it);
+        else
+            ++it;
+    }
+}
+
 bool MapRenderer::upload_ahead() {
+    if (!m_wanted.empty()) return true;  // one piece at a time, and what a view wants first
     const gis::Box v = m_camera.visible();
     const double cx = (v.min_x + v.max_x) / 2, cy = (v.min_y + v.max_y) / 2;
     for (const double f : {2.0, 0.5}) {
@@ -240,12 +367,12 @@ bool MapRenderer::upload_ahead() {
         for (const MapItem& item : plan_map(gis::Box{cx - hw, cy - hh, cx + hw, cy + hh}, m_camera.pixels_per_degree() * f)) {
             if (item.kind == Kind::Raster) continue;
             const Part part = item.kind == Kind::Fill ? Part::Fills : Part::Borders;
-            const LodGpu& g = m_layers[item.layer]->lods[item.lod];
-            if (part == Part::Fills ? g.fills_uploaded : g.borders_uploaded) continue;
+            if (m_layers[item.layer]->lods[item.lod].part(part).uploaded) continue;
             // what is fetched ahead must fit: else it would be given back unused, and fetched again
-            const gis::SceneLod& lod = m_scene.lod(item.layer, item.lod);
-            if (m_gpu_budget > 0 && m_gpu_bytes + part_bytes(lod, part == Part::Fills) > m_gpu_budget) continue;
-            lod_gpu(item.layer, item.lod, part);
+            const gis::SceneLod& lod = m_scene.layers[item.layer].lods[item.lod];
+            const std::uint64_t size = lod.loaded ? part_bytes(lod, part == Part::Fills) : lod.blob_size;
+            if (m_gpu_budget > 0 && m_gpu_bytes + size > m_gpu_budget) continue;
+            want(item.layer, item.lod, part);
             return true;
         }
     }
@@ -258,18 +385,15 @@ void MapRenderer::evict_lods() {
     std::vector<LodGpu*> idle;
     for (auto& layer : m_layers)
         for (LodGpu& g : layer->lods)
-            if ((g.fills_uploaded || g.borders_uploaded) && g.last_frame + k_keep_frames < m_frame) idle.push_back(&g);
+            if ((g.parts[0].created || g.parts[1].created) && g.last_frame + k_keep_frames < m_frame) idle.push_back(&g);
     std::sort(idle.begin(), idle.end(), [](const LodGpu* a, const LodGpu* b) { return a->last_frame < b->last_frame; });
     for (LodGpu* g : idle) {
         if (m_gpu_bytes <= m_gpu_budget) break;
-        if (g->fills_uploaded) {
-            for (BufferHandle b : {g->fill_vertices, g->fill_indices}) m_device.release(b);
-            m_device.release(g->fill_va);
-        }
-        if (g->borders_uploaded) {
-            m_device.release(g->segments);
-            m_device.release(g->line_va);
-        }
+        for (const PartGpu& p : g->parts)
+            for (BufferHandle b : p.buffers)
+                if (b) m_device.release(b);
+        if (g->fill_va) m_device.release(g->fill_va);
+        if (g->line_va) m_device.release(g->line_va);
         m_gpu_bytes -= g->bytes;
         *g = LodGpu{};
         ++m_lods_evicted;
@@ -302,7 +426,7 @@ bool MapRenderer::update(double dt) {
         m_points_dirty = true;
     }
     m_was_moving = moving;
-    return moving || (m_cache_on && m_job.active) || raster_pending();
+    return moving || (m_cache_on && m_job.active) || raster_pending() || !m_wanted.empty();
 }
 
 // Ranges of visible chunks, neighbours merged.
@@ -321,11 +445,18 @@ static std::vector<std::pair<std::uint32_t, std::uint32_t>> visible_ranges(const
 
 // Fills of the drawn level, then the borders of it and of every level above, finest first, each
 // level above wider and darker on top.
-std::vector<MapRenderer::MapItem> MapRenderer::plan_map(const gis::Box& vis, double ppd) const {
+std::vector<MapRenderer::MapItem> MapRenderer::plan_map(const gis::Box& vis, double ppd, std::vector<Wanted>* stood_in) {
     std::vector<MapItem> items;
+    // the LOD to draw: with `stood_in`, one ready now in place of one still on its way (recorded)
+    const auto drawn = [&](std::size_t li, std::size_t k, Part part) {
+        if (!stood_in) return k;
+        const std::size_t d = stand_in(li, k, part);
+        if (d != k) stood_in->push_back({li, k, part});
+        return d;
+    };
     const std::size_t fill_layer = layer_index(m_level);
     {
-        const std::size_t k = static_cast<std::size_t>(lod_index_at(m_scene.layers[fill_layer], ppd));
+        const std::size_t k = drawn(fill_layer, static_cast<std::size_t>(lod_index_at(m_scene.layers[fill_layer], ppd)), Part::Fills);
         const auto ranges = visible_ranges(m_scene.lod(fill_layer, k).fill_chunks, vis);
         std::uint64_t triangles = 0;
         for (auto [first, count] : ranges) triangles += count / 3;
@@ -344,7 +475,7 @@ std::vector<MapRenderer::MapItem> MapRenderer::plan_map(const gis::Box& vis, dou
     const std::vector<std::size_t> order = border_order(m_scene, m_level);
     for (std::size_t li : order) {
         if (!borders_shown(m_layers[li]->mean_size_degrees, ppd, li == order.back())) continue;
-        const std::size_t k = static_cast<std::size_t>(lod_index_at(m_scene.layers[li], ppd));
+        const std::size_t k = drawn(li, static_cast<std::size_t>(lod_index_at(m_scene.layers[li], ppd)), Part::Borders);
         for (auto [first, count] : visible_ranges(m_scene.lod(li, k).border_chunks, vis))
             items.push_back({Kind::Border, li, k, first, count, m_level - m_scene.layers[li].level});
     }
@@ -609,6 +740,7 @@ void MapRenderer::draw_overlay() {
 void MapRenderer::render() {
     ++m_frame;
     m_device.begin_frame();
+    pump_wanted();
     m_device.viewport(m_camera.width(), m_camera.height());
     m_device.clear(m_background);
     if (m_points_dirty && !m_camera.moving() && !m_points.empty()) build_clusters();
@@ -641,7 +773,7 @@ bool MapRenderer::current(const Picture& p) const { return fits(p) && p.level ==
 
 std::optional<MapRenderer::PictureShown> MapRenderer::picture_shown() const {
     if (!m_front.valid) return std::nullopt;
-    return PictureShown{m_front.scale, m_front.box};
+    return PictureShown{m_front.scale, m_front.box, !m_front.stood_in.empty()};
 }
 
 void MapRenderer::render_cached(const float view[4]) {
@@ -666,7 +798,10 @@ void MapRenderer::render_cached(const float view[4]) {
     };
     // a picture of another level or other colours is still shown until the new one is complete
     const bool usable = current(m_front) && ratio <= k_cache_zoom_in && ratio >= k_cache_zoom_out && inside(0);
-    const bool near_limits = !usable || ratio > m_front.refresh_in || ratio < m_front.refresh_out || !inside(0.5);
+    // drawn with stand-ins for LODs that have arrived since
+    const bool stale = std::any_of(m_front.stood_in.begin(), m_front.stood_in.end(),
+                                   [&](const Wanted& w) { return part_ready(w.layer, w.lod, w.part); });
+    const bool near_limits = !usable || stale || ratio > m_front.refresh_in || ratio < m_front.refresh_out || !inside(0.5);
     // so far off that the old picture would mislead rather than blur: finish the new one now
     const bool far = !fits(m_front) || ratio > 4 * k_cache_zoom_in || ratio < k_cache_zoom_out / 4 || !intersects(v, box);
     // pixel for pixel: same scale, and the view's corner on a whole pixel of the picture
@@ -678,7 +813,7 @@ void MapRenderer::render_cached(const float view[4]) {
         m_job.active = false;  // drawing what is no longer wanted: begun anew below
     if (m_camera.moving()) {
         if (!m_job.active && near_limits) start_picture(lead);
-    } else if (!exact) {
+    } else if (!exact || stale) {
         // at rest: a picture of exactly this view, unless the one under way is it
         float now[4];
         m_camera.clip_transform(now);
@@ -745,7 +880,8 @@ void MapRenderer::start_picture(Lead lead) {
     c.height = h;
     c.scale = m_camera.pixels_per_degree() * lead_zoom;
     m_job.active = true;
-    m_job.items = plan_map(c.box, c.scale);
+    c.stood_in.clear();
+    m_job.items = plan_map(c.box, c.scale, &c.stood_in);
     m_job.next = 0;
     m_job.total = 0;
     m_job.start = static_cast<std::uint64_t>(cw) * static_cast<std::uint64_t>(ch) / k_picture_px_per_unit;
@@ -813,6 +949,7 @@ void MapRenderer::advance_picture(bool to_the_end) {
     if (m_job.next < m_job.items.size()) return;
     m_job.active = false;
     c.valid = true;
+    if (!c.stood_in.empty()) ++m_stand_in_pictures;
     std::swap(m_front, m_back);
     ++m_cache_redraws;
 }
@@ -837,7 +974,7 @@ void MapRenderer::draw_picture(const Picture& p, const float view[4]) {
 void MapRenderer::draw_marks(const float view[4]) {
     const gis::SceneLayer& l = layer();
     const std::size_t li = layer_index(m_level);
-    const std::size_t k = static_cast<std::size_t>(lod_index(l));
+    const std::size_t k = stand_in(li, static_cast<std::size_t>(lod_index(l)), Part::Fills);
     for (const int id : {m_selected, m_hover == m_selected ? -1 : m_hover}) {
         if (id < 0 || static_cast<std::size_t>(id) >= l.features.size()) continue;
         const gis::Box& fb = l.features[static_cast<std::size_t>(id)].bounds;
@@ -886,7 +1023,7 @@ bool MapRenderer::raster_suits(double scale, double ppd, std::uint64_t triangles
 // screen that stays zoomed in (a kiosk at its village) never spends the memory or the time.
 bool MapRenderer::view_wants_raster(const RasterSpec& want) const {
     const double ppd = m_camera.pixels_per_degree();
-    const std::size_t k = static_cast<std::size_t>(lod_index_at(m_scene.layers[want.layer], ppd));
+    const std::size_t k = nearest_loaded(want.layer, static_cast<std::size_t>(lod_index_at(m_scene.layers[want.layer], ppd)));
     std::uint64_t triangles = 0;
     for (auto [first, count] : visible_ranges(m_scene.lod(want.layer, k).fill_chunks, m_camera.visible())) triangles += count / 3;
     return raster_suits(want.scale, ppd, triangles);

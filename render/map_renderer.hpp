@@ -22,6 +22,10 @@
 #include <string>
 #include <vector>
 
+namespace onemap::gis {
+class LodPrefetch;
+}
+
 namespace onemap::render {
 
 struct MapPoint {
@@ -98,6 +102,7 @@ public:
     struct PictureShown {
         double scale = 0;
         gis::Box box;
+        bool stand_ins = false;  // drawn with LODs standing in for ones not ready (set_lod_prefetch)
     };
     std::optional<PictureShown> picture_shown() const;
     std::uint64_t cache_redraws() const { return m_cache_redraws; }  // pictures completed so far
@@ -124,11 +129,20 @@ public:
     void set_gpu_budget(std::uint64_t bytes) { m_gpu_budget = bytes; }
     std::uint64_t gpu_bytes() const { return m_gpu_bytes; }      // geometry uploaded now
     std::uint64_t lods_evicted() const { return m_lods_evicted; }
-    // For a frame with time to spare (the view at rest): uploads one piece of geometry that a zoom by
-    // ×2 in or out about the view's centre would draw and that is not on the GPU yet (read from the
-    // scene's blob if need be), within the GPU budget. False when there is none: then a zoom step
-    // never waits on an upload (the province's finest village LOD: 0.4 s in one frame on llvmpipe).
+    // For a frame with time to spare (the view at rest): wants one piece of geometry that a zoom by
+    // ×2 in or out about the view's centre would draw and that is not on the GPU yet, within the GPU
+    // budget; the frames that follow read it (set_lod_prefetch) and upload it a slice a frame. True
+    // while that is under way; false when there is nothing left to fetch: then a zoom step never waits
+    // on an upload (the province's finest village fills: 40 MB, 0.2 s and more in one frame on llvmpipe).
     bool upload_ahead();
+    // Where LODs not in memory are read while the frame cache is on (may be null; must outlive the
+    // renderer or be reset first): a picture wanting one draws with the nearest LOD at hand meanwhile,
+    // and is drawn again when it has arrived and is on the GPU, so no frame waits for the disk. Without
+    // one, such a LOD is read in a frame at rest.
+    void set_lod_prefetch(gis::LodPrefetch* prefetch) { m_prefetch = prefetch; }
+    // LOD parts wanted (for a picture, or ahead) and not on the GPU yet; update() is true meanwhile.
+    std::size_t lods_wanted() const { return m_wanted.size(); }
+    std::uint64_t pictures_with_stand_ins() const { return m_stand_in_pictures; }  // completed so far
 
     int lod_index(const gis::SceneLayer& layer) const;  // the LOD the current zoom draws
     // The (layer index, LOD) pairs a full frame of `level` at `pixels_per_degree` draws from (the fills
@@ -143,7 +157,19 @@ private:
     struct LodGpu;
     struct LayerGpu;
     enum class Part { Fills, Borders };
+    struct PartGpu;
+    struct Wanted {
+        std::size_t layer = 0, lod = 0;
+        Part part = Part::Fills;
+        bool operator==(const Wanted&) const = default;
+    };
     LodGpu& lod_gpu(std::size_t layer, std::size_t lod, Part part);
+    bool upload_part(std::size_t layer, std::size_t lod, Part part, std::uint64_t& allowance);
+    bool part_ready(std::size_t layer, std::size_t lod, Part part) const;
+    void want(std::size_t layer, std::size_t lod, Part part);
+    std::size_t stand_in(std::size_t layer, std::size_t lod, Part part);
+    std::size_t nearest_loaded(std::size_t layer, std::size_t lod) const;
+    void pump_wanted();
     void evict_lods();
     std::size_t layer_index(int level) const;
     void place_labels();
@@ -176,7 +202,9 @@ private:
     // ahead (finer, around less than the view), zooming out behind (coarser, around more).
     enum class Lead { Still, In, Out };
     int lod_index_at(const gis::SceneLayer& layer, double pixels_per_degree) const;
-    std::vector<MapItem> plan_map(const gis::Box& visible, double pixels_per_degree) const;
+    // The draws of a full frame of `visible` at that zoom. With `stood_in`, each LOD not ready is
+    // wanted and a ready one drawn in its place (stand_in); the ones stood in for are added there.
+    std::vector<MapItem> plan_map(const gis::Box& visible, double pixels_per_degree, std::vector<Wanted>* stood_in = nullptr);
     void draw_fill_range(std::size_t layer, std::size_t lod, std::uint32_t first, std::uint32_t count, const float view[4], int hover,
                          int selected, int only);
     void draw_item(const MapItem& item, const float view[4], int width, int height, int hover, int selected);
@@ -235,6 +263,7 @@ private:
         gis::Box box;      // scene area it covers
         double margin_x = 0, margin_y = 0;  // around the view it was begun for (degrees)
         double refresh_in = 0, refresh_out = 0;  // zooms (pixels per degree / scale) past which a new one is begun
+        std::vector<Wanted> stood_in;  // LOD parts drawn with stand-ins: once one is ready, it is drawn again
     };
     struct PictureJob {
         bool active = false;
@@ -271,6 +300,10 @@ private:
     std::uint64_t m_raster_builds = 0;
     // GPU geometry budget
     std::uint64_t m_frame = 0, m_gpu_budget = 0, m_gpu_bytes = 0, m_lods_evicted = 0;
+    std::vector<Wanted> m_wanted;  // parts to read and upload, first first (pump_wanted)
+    std::uint64_t m_stand_in_pictures = 0;
+    std::uint64_t m_upload_left = 0;  // bytes this frame may still upload of LODs wanted (pump_wanted)
+    gis::LodPrefetch* m_prefetch = nullptr;
     std::uint64_t m_colors_version = 0, m_cache_redraws = 0;
 };
 

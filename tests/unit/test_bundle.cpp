@@ -10,8 +10,10 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <fstream>
 #include <functional>
+#include <thread>
 
 using namespace onemap;
 using namespace onemap::data;
@@ -265,6 +267,36 @@ TEST(Bundle, RefusesTruncatedFileWithoutTouchingIt) {
         EXPECT_NE(std::string(e.what()).find("truncated.gpkg"), std::string::npos);
     }
     EXPECT_EQ(test::read_file(p), before);
+}
+
+// The GUI reads LODs on a thread of its own while the drawing thread may read one too (one connection).
+TEST(RenderCache, ABlobIsReadFromTwoThreadsAtOnce) {
+    const auto p = make_bundle("blob-threads.gpkg");
+    std::vector<std::uint8_t> data(k_render_cache_part + 200000);  // two parts
+    for (std::size_t i = 0; i < data.size(); ++i) data[i] = static_cast<std::uint8_t>(i * 13 + i / 1013);
+    {
+        Bundle b = Bundle::open(p, OpenMode::ReadWrite);
+        store_render_cache(b, "scene/v1", "hash-1", data);
+    }
+    const auto blob = RenderCacheBlob::open(p, "scene/v1", "hash-1");
+    ASSERT_NE(blob, nullptr);
+    std::atomic<int> wrong{0}, failed{0};
+    const auto reader = [&](std::uint64_t seed) {
+        for (int i = 0; i < 40; ++i) {
+            const std::uint64_t offset = (seed * 7919 + static_cast<std::uint64_t>(i) * 104729) % (data.size() - 70000);
+            try {
+                const auto got = blob->read(offset, 70000);
+                if (!std::equal(got.begin(), got.end(), data.begin() + static_cast<std::ptrdiff_t>(offset))) ++wrong;
+            } catch (const std::exception&) {
+                ++failed;
+            }
+        }
+    };
+    std::thread a(reader, 1), b(reader, 2);
+    a.join();
+    b.join();
+    EXPECT_EQ(failed.load(), 0);
+    EXPECT_EQ(wrong.load(), 0);
 }
 
 TEST(RenderCache, ABlobIsReadInPiecesAndAReplacedOneIsRefused) {

@@ -1,5 +1,6 @@
 // Renderer logic without a GL context: classification on known data, the camera, and what the map
 // renderer draws and uploads (through NullDevice's counters).
+#include "gis/lod_prefetch.hpp"
 #include "gis/scene.hpp"
 #include "render/camera.hpp"
 #include "render/classify.hpp"
@@ -13,6 +14,7 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <thread>
 #include <unistd.h>
 
 using namespace onemap;
@@ -457,7 +459,7 @@ TEST(MapRenderer, GpuBudgetGivesBackTheLodsLeastRecentlyDrawn) {
     for (int i = 0; i < 61; ++i) map.render();
     EXPECT_EQ(map.lods_evicted(), 1u) << "the coarse LOD, not drawn for 60 frames, is given back";
     EXPECT_EQ(map.gpu_bytes(), two_lods - one_lod);
-    EXPECT_EQ(device.buffers_released, 3);
+    EXPECT_EQ(device.buffers_released, 4) << "fills: xy, feature, indices; borders: segments";
     EXPECT_EQ(device.arrays_released, 2);
     EXPECT_EQ(device.live_buffer_bytes() + one_lod, [&] {
         NullDevice fresh;  // what the same frames leave without a budget
@@ -536,8 +538,12 @@ TEST(MapRenderer, UploadingAheadLeavesAZoomStepNothingToUpload) {
         const int here = map.lod_index(map.layer());
         if (budget) map.set_gpu_budget(map.gpu_bytes());  // nothing more fits
         int pieces = 0;
-        while (map.upload_ahead() && pieces < 20) ++pieces;
+        while (map.upload_ahead() && pieces < 20) {
+            ++pieces;
+            map.render();  // a frame at rest uploads what was wanted
+        }
         EXPECT_FALSE(map.upload_ahead()) << "done: nothing left to fetch ahead";
+        EXPECT_EQ(map.lods_wanted(), 0u);
         map.camera().zoom_about(2, {320, 240});
         device.begin_frame();
         map.render();
@@ -586,6 +592,128 @@ std::vector<std::pair<std::size_t, std::size_t>> loaded_lods(const gis::Scene& s
     return out;
 }
 }  // namespace
+
+// A zoom into a LOD not read yet: no frame of the gesture waits for it. The picture begun for the zoom
+// draws the nearest LOD at hand in its place; once the LOD has been read (on the prefetch thread while
+// the view moves, or without one in a frame at rest) and uploaded, the picture is drawn again with it.
+TEST(MapRenderer, AZoomMeetingALodNotReadYetDrawsAStandInUntilItHasArrived) {
+    const auto blob = gis::serialize(grid_scene(10, 1.0));  // 10° square: zoomed out the coarse LOD, zoomed in the fine one
+    for (const bool prefetching : {false, true}) {
+        SCOPED_TRACE(prefetching ? "LODs read on the prefetch thread" : "no prefetch thread");
+        const gis::Scene scene = gis::open_scene(std::make_shared<BytesBlob>(blob));
+        std::unique_ptr<gis::LodPrefetch> prefetch;
+        if (prefetching) prefetch = std::make_unique<gis::LodPrefetch>(scene);
+        NullDevice device;
+        MapRenderer map(device, scene, nullptr);
+        map.set_lod_prefetch(prefetch.get());
+        map.set_viewport(640, 480);
+        map.set_level(5);
+        map.set_frame_cache(true);
+        map.set_frame_budget(0);  // every picture in one go
+        auto& cam = map.camera();
+        const gis::Point centre{320, 240};
+        cam.fit(gis::Box{-5, -5, 5, 5});
+        cam.zoom_about(10, centre);  // the coarse LOD's last zoom
+        cam.settle();
+        map.render();
+        ASSERT_EQ(map.lod_index(map.layer()), 1);
+        ASSERT_FALSE(scene.layers[0].lods[0].loaded);
+        EXPECT_EQ(map.pictures_with_stand_ins(), 0u);
+
+        cam.zoom_about(2.5, centre);  // into the fine LOD's zooms
+        ASSERT_EQ(map.lod_index(map.layer()), 0);
+        const auto redraws = map.cache_redraws();
+        map.render();
+        EXPECT_EQ(map.cache_redraws(), redraws + 1);
+        EXPECT_EQ(map.pictures_with_stand_ins(), 1u) << "the coarse LOD stood in for the fine one";
+        ASSERT_TRUE(map.picture_shown());
+        EXPECT_TRUE(map.picture_shown()->stand_ins);
+        EXPECT_EQ(map.lods_wanted(), 2u) << "the fine LOD's fills and borders";
+        EXPECT_TRUE(map.update(0)) << "frames go on while a LOD is wanted";
+        if (!prefetching) {
+            EXPECT_FALSE(scene.layers[0].lods[0].loaded) << "not read in a frame while the view moves";
+            for (int f = 0; f < 5; ++f) {
+                cam.zoom_about(1.01, centre);
+                map.render();
+            }
+            EXPECT_FALSE(scene.layers[0].lods[0].loaded);
+            EXPECT_EQ(map.pictures_with_stand_ins(), 1u) << "nothing new to draw until it arrives";
+            cam.settle();
+        }
+        // frames (moving with the prefetch thread, at rest without) until it is read and uploaded
+        for (int f = 0; f < 2000 && map.lods_wanted() > 0; ++f) {
+            if (prefetching) cam.zoom_about(1.0001, centre);
+            map.update(0);
+            map.render();
+            if (prefetching && map.lods_wanted() > 0) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        }
+        ASSERT_EQ(map.lods_wanted(), 0u);
+        EXPECT_TRUE(scene.layers[0].lods[0].loaded);
+        map.render();
+        EXPECT_GT(map.cache_redraws(), redraws + 1) << "drawn again with the fine LOD";
+        ASSERT_TRUE(map.picture_shown());
+        EXPECT_FALSE(map.picture_shown()->stand_ins) << "and that picture needed none";
+        const auto after = map.cache_redraws();
+        for (int f = 0; f < 3; ++f) map.render();
+        if (!prefetching) {
+            EXPECT_EQ(map.cache_redraws(), after) << "at rest, nothing more to draw";
+        }
+        map.set_lod_prefetch(nullptr);
+    }
+}
+
+// A LOD part larger than a slice goes up a slice a frame (4 MiB), a smaller one standing in meanwhile.
+TEST(MapRenderer, ALargeLodIsUploadedASliceAFrameWhileASmallerOneStandsIn) {
+    gis::Scene scene;
+    scene.bounds = gis::Box{0, 0, 1, 1};
+    gis::SceneLayer layer;
+    layer.level = 5;
+    gis::SceneFeature f;
+    f.code = "1";
+    f.bounds = gis::Box{0, 0, 1, 1};
+    f.anchor = {0.5, 0.5};
+    layer.features.push_back(f);
+    for (const double tolerance : {0.0, 0.01}) {
+        gis::SceneLod lod;
+        lod.tolerance = tolerance;
+        const std::uint32_t n = tolerance == 0 ? 600000 : 3;  // fine: 9.6 MB of fills (xy, feature, index)
+        lod.xy.assign(std::size_t{n} * 2, 0.5f);
+        lod.vertex_feature.assign(n, 0);
+        for (std::uint32_t i = 0; i < n; ++i) lod.indices.push_back(i);
+        lod.fill_chunks = {{gis::Box{0, 0, 1, 1}, 0, n}};
+        lod.segments = {0, 0, 1, 1};
+        lod.border_chunks = {{gis::Box{0, 0, 1, 1}, 0, 1}};
+        layer.lods.push_back(std::move(lod));
+    }
+    scene.layers.push_back(std::move(layer));
+    NullDevice device;
+    MapRenderer map(device, scene, nullptr);
+    map.set_viewport(640, 480);
+    map.set_level(5);
+    map.set_frame_cache(true);
+    map.set_frame_budget(0);
+    map.camera().fit(gis::Box{0, 0, 1, 1});  // 480 px a degree: 0.01° is 4.8 px, so the fine LOD
+    ASSERT_EQ(map.lod_index(map.layer()), 0);
+    map.render();
+    EXPECT_EQ(map.pictures_with_stand_ins(), 1u) << "the first picture: the small LOD, at once";
+    const std::uint64_t slice = std::uint64_t{4} << 20, fills = 600000ull * 16;
+    const auto redraws = map.cache_redraws();
+    int frames = 0;
+    while (map.lods_wanted() > 0 && frames < 10) {
+        device.begin_frame();
+        map.render();
+        ++frames;
+        EXPECT_LE(device.counters().bytes_uploaded, slice);
+    }
+    EXPECT_EQ(frames, static_cast<int>((fills + slice - 1) / slice)) << "9.6 MB in slices of 4 MiB";
+    EXPECT_GE(map.gpu_bytes(), fills);
+    EXPECT_EQ(map.cache_redraws(), redraws + 1) << "drawn again with the fine LOD in the frame it was all there";
+    EXPECT_EQ(map.pictures_with_stand_ins(), 1u);
+    ASSERT_TRUE(map.picture_shown());
+    EXPECT_FALSE(map.picture_shown()->stand_ins);
+    map.render();
+    EXPECT_EQ(map.cache_redraws(), redraws + 1) << "and then nothing more";
+}
 
 // `onemap render` reads the LODs a frame will draw on another thread, before the renderer exists:
 // lods_drawn must name exactly those the frame then reads, at every zoom (townships' borders come and go).

@@ -1,6 +1,7 @@
 // Scene build: coverage topology, topology-preserving simplification, triangulation, anchors,
 // serialisation. Fixtures are small synthetic coverages built here, so the tests are fast.
 #include "gis/geos.hpp"
+#include "gis/lod_prefetch.hpp"
 #include "gis/random.hpp"
 #include "gis/scene.hpp"
 #include "gis/simplify.hpp"
@@ -9,9 +10,11 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <cmath>
 #include <map>
 #include <set>
+#include <thread>
 
 using namespace onemap::gis;
 
@@ -320,13 +323,91 @@ TEST(Scene, OpensWithTheHeadAndReadsEachLodOnceWhenFirstAsked) {
     EXPECT_EQ(serialize(lazy), blob);  // a lazy scene serialises to the same bytes
 }
 
+namespace {
+// two_layer_scene's blob with a byte of the villages' finest LOD flipped
+std::vector<std::uint8_t> damaged_fine_lod() {
+    auto blob = serialize(two_layer_scene());
+    const Scene probe = open_scene(std::make_shared<CountingBlob>(blob));
+    const SceneLod& fine = probe.layers[1].lods[0];
+    blob[fine.blob_offset + fine.blob_size / 2] ^= 0x5A;
+    return blob;
+}
+}  // namespace
+
+// The GUI reads LODs on a thread of its own (gis/lod_prefetch.hpp) and puts them into the scene
+// between frames: each asked-for LOD once, read exactly as Scene::lod reads it.
+TEST(LodPrefetch, ReadsTheLodsAskedForOnItsThreadAndInstallsThemBetweenFrames) {
+    const Scene built = two_layer_scene();
+    const auto blob = serialize(built);
+    auto source = std::make_shared<CountingBlob>(blob);
+    const Scene lazy = open_scene(source);
+    const auto install_all = [](LodPrefetch& p) {
+        std::size_t n = 0;
+        for (int i = 0; i < 2000 && p.busy(); ++i) {  // waits for the thread, up to 10 s
+            n += p.install();
+            std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        }
+        return n + p.install();
+    };
+    {
+        LodPrefetch prefetch(lazy);
+        EXPECT_FALSE(prefetch.busy());
+        prefetch.want(1, 0);
+        prefetch.want(1, 0);  // once
+        prefetch.want(0, 2);
+        EXPECT_EQ(install_all(prefetch), 2u);
+        EXPECT_EQ(source->reads, 4) << "prefix, head and the two LODs";
+        ASSERT_TRUE(lazy.layers[1].lods[0].loaded);
+        EXPECT_EQ(lazy.layers[1].lods[0].xy, built.layers[1].lods[0].xy);
+        EXPECT_EQ(lazy.layers[1].lods[0].indices, built.layers[1].lods[0].indices);
+        EXPECT_EQ(lazy.layers[1].lods[0].border_chunks.size(), built.layers[1].lods[0].border_chunks.size());
+        EXPECT_EQ(lazy.layers[0].lods[2].segments, built.layers[0].lods[2].segments);
+        EXPECT_DOUBLE_EQ(lazy.layers[1].lods[0].tolerance, built.layers[1].lods[0].tolerance);
+        prefetch.want(1, 0);  // in the scene already: nothing
+        EXPECT_FALSE(prefetch.busy());
+        // the rest, one at a time, as the GUI asks while idle
+        int more = 0;
+        while (prefetch.want_next()) {
+            ++more;
+            EXPECT_EQ(install_all(prefetch), 1u);
+        }
+        EXPECT_EQ(more, 4) << "the six LODs less the two read";
+        EXPECT_EQ(source->reads, 8);
+    }
+    EXPECT_EQ(serialize(lazy), blob);
+    {  // a LOD asked for and never installed is simply dropped with the prefetcher
+        const Scene other = open_scene(std::make_shared<CountingBlob>(blob));
+        LodPrefetch prefetch(other);
+        prefetch.want(1, 0);
+    }
+    // a scene with nothing to read LODs from has no use for one
+    EXPECT_THROW(LodPrefetch{built}, std::invalid_argument);
+}
+
+TEST(LodPrefetch, ADamagedLodIsReportedWhenInstalledAndLeftUnread) {
+    const Scene lazy = open_scene(std::make_shared<CountingBlob>(damaged_fine_lod()));
+    LodPrefetch prefetch(lazy);
+    prefetch.want(1, 1);
+    prefetch.want(1, 0);
+    for (int i = 0; i < 2000 && prefetch.busy(); ++i) {
+        try {
+            prefetch.install();
+        } catch (const std::runtime_error& e) {
+            EXPECT_NE(std::string(e.what()).find("checksum"), std::string::npos) << e.what();
+            EXPECT_FALSE(lazy.layers[1].lods[0].loaded);
+            EXPECT_TRUE(lazy.layers[1].lods[1].loaded) << "the sound one read with it is kept";
+            return;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    FAIL() << "the damaged LOD was not reported";
+}
+
 TEST(Scene, ADamagedLodIsRefusedWhenRead) {
     const auto blob = serialize(two_layer_scene());
     const Scene probe = open_scene(std::make_shared<CountingBlob>(blob));
     const SceneLod& fine = probe.layers[1].lods[0];
-    auto damaged = blob;
-    damaged[fine.blob_offset + fine.blob_size / 2] ^= 0x5A;
-    const Scene lazy = open_scene(std::make_shared<CountingBlob>(damaged));
+    const Scene lazy = open_scene(std::make_shared<CountingBlob>(damaged_fine_lod()));
     EXPECT_NO_THROW(lazy.lod(1, 2));  // the others are sound
     try {
         lazy.lod(1, 0);
