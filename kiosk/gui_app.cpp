@@ -1161,17 +1161,24 @@ std::vector<ImWchar> glyph_ranges(const Strings& tr, const std::vector<PolicyCar
 }
 
 // Frame-time percentiles and resident memory, for soak runs (a benchmark, not a test).
-void write_perf(const std::filesystem::path& path, std::size_t frames, std::vector<double> ms) {
-    std::sort(ms.begin(), ms.end());
-    auto pct = [&](double p) { return ms.empty() ? 0.0 : ms[std::min(ms.size() - 1, static_cast<std::size_t>(p * static_cast<double>(ms.size())))]; };
+// Frame-time percentiles of the latest frames (up to 5,000) and, apart, of the frames since the last
+// write: over days the first list is what a wall is like, the second what the last few seconds were.
+void write_perf(const std::filesystem::path& path, std::size_t frames, std::vector<double> ms, std::vector<double> recent) {
+    const auto pct = [](std::vector<double>& v, double p) {
+        std::sort(v.begin(), v.end());
+        return v.empty() ? 0.0 : v[std::min(v.size() - 1, static_cast<std::size_t>(p * static_cast<double>(v.size())))];
+    };
     long rss_kb = 0;
     std::ifstream status("/proc/self/status");
     for (std::string line; std::getline(status, line);) {
         if (line.rfind("VmRSS:", 0) == 0) rss_kb = std::stol(line.substr(6));
     }
     const auto tmp = path.string() + ".tmp";
-    std::ofstream(tmp) << fmt::format("{{\"frames\":{},\"p50_ms\":{:.2f},\"p95_ms\":{:.2f},\"p99_ms\":{:.2f},\"max_ms\":{:.2f},\"rss_kb\":{}}}\n",
-                                      frames, pct(0.5), pct(0.95), pct(0.99), ms.empty() ? 0.0 : ms.back(), rss_kb);
+    const double p50 = pct(ms, 0.5), p95 = pct(ms, 0.95), p99 = pct(ms, 0.99), recent_p95 = pct(recent, 0.95);
+    std::ofstream(tmp) << fmt::format("{{\"frames\":{},\"p50_ms\":{:.2f},\"p95_ms\":{:.2f},\"p99_ms\":{:.2f},\"max_ms\":{:.2f},\"rss_kb\":{},"
+                                      "\"recent\":{{\"frames\":{},\"p95_ms\":{:.2f},\"max_ms\":{:.2f}}}}}\n",
+                                      frames, p50, p95, p99, ms.empty() ? 0.0 : ms.back(), rss_kb, recent.size(), recent_p95,
+                                      recent.empty() ? 0.0 : recent.back());
     std::filesystem::rename(tmp, path);
 }
 
@@ -1392,6 +1399,7 @@ int run_gui(const GuiOptions& options) {
         auto last = Clock::now();
         auto last_perf = Clock::now();
         std::vector<double> frame_ms;  // the latest frames' CPU time (map + panels + swap), a ring
+        std::vector<double> recent_ms;  // the frames since the perf file was last written
         std::size_t frames = 0;
         int settle = 3;  // frames to draw after an event: ImGui needs a couple to settle
         while (!glfwWindowShouldClose(window) && !app->leave_requested()) {
@@ -1433,10 +1441,12 @@ int run_gui(const GuiOptions& options) {
             if (!options.perf_file.empty()) {
                 const double ms = std::chrono::duration<double, std::milli>(Clock::now() - now).count();
                 if (frame_ms.size() < 5000) frame_ms.push_back(ms); else frame_ms[frames % frame_ms.size()] = ms;
+                recent_ms.push_back(ms);
                 ++frames;
                 if (std::chrono::duration<double>(Clock::now() - last_perf).count() > 5) {
                     last_perf = Clock::now();
-                    write_perf(options.perf_file, frames, frame_ms);
+                    write_perf(options.perf_file, frames, frame_ms, std::move(recent_ms));
+                    recent_ms.clear();
                 }
             }
             if (animating || settle > 0) {

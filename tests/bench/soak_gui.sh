@@ -52,7 +52,7 @@ echo "|---|---:|---:|---:|---:|---:|---:|---:|"
 for p in wall desk; do
   start_var=${p}_start; end_var=${p}_end
   perf=$(cat "$work/$p.perf" 2>/dev/null || echo '{}')
-  get() { grep -o "\"$1\":[0-9.]*" <<<"$perf" | cut -d: -f2; }
+  get() { grep -o "\"$1\":[0-9.]*" <<<"$perf" | head -1 | cut -d: -f2; }  # the first: the whole run, not "recent"
   printf '| %s | %.0f | %.0f | %s | %s | %s | %s | %s |\n' "$p" "$(bc -l <<<"${!start_var}/1024")" "$(bc -l <<<"${!end_var}/1024")" \
     "$(get frames)" "$(get p50_ms)" "$(get p95_ms)" "$(get p99_ms)" "$(get max_ms)"
 done
