@@ -175,17 +175,16 @@ std::string first_gesture(const MapRequest& req) {
     // at rest until its picture is drawn, as a window is before the first touch
     for (int i = 0; i < 1000 && (map.update(0), map.render(), map.picture_pending()); ++i) {}
     s.device().finish();
-    std::size_t loaded_before = 0, loaded_after = 0;
     const auto count_loaded = [&] {
         std::size_t n = 0;
         for (const auto& l : s.scene().layers)
             for (const auto& lod : l.lods) n += lod.loaded ? 1 : 0;
         return n;
     };
-    loaded_before = count_loaded();
+    const std::size_t loaded_before = count_loaded();
     const auto redraws = map.cache_redraws();
     const PathStats p = scripted_path(s);
-    loaded_after = count_loaded();
+    const std::size_t loaded_after = count_loaded();
     map.set_lod_prefetch(nullptr);
     return fmt::format("{:.1f} / {:.1f} / {:.1f} ({} read, {} pictures, {} with stand-ins)", p.median_ms, p.p95_ms, p.max_ms,
                        loaded_after - loaded_before, map.cache_redraws() - redraws, map.pictures_with_stand_ins());

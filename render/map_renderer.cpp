@@ -5,7 +5,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstring>
 #include <limits>
 #include <map>
 #include <stdexcept>
@@ -131,10 +130,10 @@ std::uint64_t part_bytes(const gis::SceneLod& lod, bool fills) {
 }  // namespace
 
 struct MapRenderer::PartGpu {
-    bool created = false;        // its buffers exist (their bytes count against the GPU budget)
-    bool uploaded = false;       // and are written: drawn from
+    bool uploaded = false;       // its buffers made (their bytes count against the GPU budget) and written: drawn from
     std::uint64_t written = 0;   // bytes written so far, through the arrays in order
-    BufferHandle buffers[3];     // as part_arrays lists them
+    BufferHandle buffers[3];     // as part_arrays lists them; none until first uploaded
+    bool created() const { return static_cast<bool>(buffers[0]); }
 };
 
 struct MapRenderer::LodGpu {
@@ -262,9 +261,8 @@ bool MapRenderer::upload_part(std::size_t li, std::size_t k, Part part, std::uin
     const bool fills = part == Part::Fills;
     const gis::SceneLod& lod = m_scene.lod(li, k);
     const PartArrays arrays = part_arrays(lod, fills);
-    if (!p.created) {
+    if (!p.created()) {
         for (int i = 0; i < arrays.count; ++i) p.buffers[i] = m_device.create_buffer(arrays.kinds[i], arrays.arrays[i].size());
-        p.created = true;
         const std::uint64_t n = part_bytes(lod, fills);
         g.bytes += n;
         m_gpu_bytes += n;
@@ -314,20 +312,21 @@ void MapRenderer::want(std::size_t li, std::size_t k, Part part) {
 std::size_t MapRenderer::stand_in(std::size_t li, std::size_t k, Part part) {
     if (part_ready(li, k, part)) return k;
     want(li, k, part);
-    const std::size_t n = m_scene.layers[li].lods.size();
-    for (std::size_t d = 1; d < n; ++d) {
-        if (k + d < n && part_ready(li, k + d, part)) return k + d;
-        if (d <= k && part_ready(li, k - d, part)) return k - d;
-    }
-    return k;
+    return nearest_lod(li, k, [&](std::size_t j) { return part_ready(li, j, part); });
 }
 
 // The nearest LOD to `k` in memory (for looking things up, not drawing), `k` when none is.
 std::size_t MapRenderer::nearest_loaded(std::size_t li, std::size_t k) const {
-    const auto& lods = m_scene.layers[li].lods;
-    for (std::size_t d = 0; d < lods.size(); ++d) {
-        if (k + d < lods.size() && lods[k + d].loaded) return k + d;
-        if (d <= k && lods[k - d].loaded) return k - d;
+    return nearest_lod(li, k, [&](std::size_t j) { return m_scene.layers[li].lods[j].loaded; });
+}
+
+// The LOD of layers[li] nearest to `k` (`k` itself first, then coarser before finer at each step)
+// that `ok` accepts; `k` when none does.
+std::size_t MapRenderer::nearest_lod(std::size_t li, std::size_t k, const std::function<bool(std::size_t)>& ok) const {
+    const std::size_t n = m_scene.layers[li].lods.size();
+    for (std::size_t d = 0; d < n; ++d) {
+        if (k + d < n && ok(k + d)) return k + d;
+        if (d > 0 && d <= k && ok(k - d)) return k - d;
     }
     return k;
 }
@@ -385,7 +384,7 @@ void MapRenderer::evict_lods() {
     std::vector<LodGpu*> idle;
     for (auto& layer : m_layers)
         for (LodGpu& g : layer->lods)
-            if ((g.parts[0].created || g.parts[1].created) && g.last_frame + k_keep_frames < m_frame) idle.push_back(&g);
+            if ((g.parts[0].created() || g.parts[1].created()) && g.last_frame + k_keep_frames < m_frame) idle.push_back(&g);
     std::sort(idle.begin(), idle.end(), [](const LodGpu* a, const LodGpu* b) { return a->last_frame < b->last_frame; });
     for (LodGpu* g : idle) {
         if (m_gpu_bytes <= m_gpu_budget) break;

@@ -17,6 +17,7 @@
 #include "render/text.hpp"
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -169,6 +170,7 @@ private:
     void want(std::size_t layer, std::size_t lod, Part part);
     std::size_t stand_in(std::size_t layer, std::size_t lod, Part part);
     std::size_t nearest_loaded(std::size_t layer, std::size_t lod) const;
+    std::size_t nearest_lod(std::size_t layer, std::size_t lod, const std::function<bool(std::size_t)>& ok) const;
     void pump_wanted();
     void evict_lods();
     std::size_t layer_index(int level) const;
