@@ -32,6 +32,9 @@ public:
     std::map<std::string, double> indicator_series(std::string_view code, std::string_view metric) const override {
         return bundle_indicators::series(*m_bundle, code, metric);
     }
+    std::optional<double> indicator_value(std::string_view code, std::string_view metric, std::string_view period) const override {
+        return bundle_indicators::value(*m_bundle, code, metric, period);
+    }
     std::vector<std::string> periods() const override { return bundle_indicators::periods(*m_bundle); }
     std::vector<std::string> metrics() const override { return bundle_indicators::metrics(*m_bundle); }
 

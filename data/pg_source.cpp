@@ -104,6 +104,16 @@ public:
         }
         return out;
     }
+    std::optional<double> indicator_value(std::string_view code, std::string_view metric, std::string_view period) const override {
+        try {
+            pg::Result r = query("SELECT value FROM indicators WHERE metric = $1 AND period = $2 AND region_code = $3 "
+                                 "AND ($4::text[] IS NULL OR region_code = ANY($4::text[]))",
+                                 {std::string(metric), std::string(period), std::string(code), m_all});
+            if (r.rows() > 0) return r.real(0, 0);
+        } catch (const pg::PgError&) {
+        }
+        return std::nullopt;
+    }
     std::map<std::string, double> indicator_series(std::string_view code, std::string_view metric) const override {
         std::map<std::string, double> out;
         try {

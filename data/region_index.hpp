@@ -59,17 +59,23 @@ public:
     std::map<std::string, double> series(std::string_view code, std::string_view metric) const;  // period → value
     std::vector<std::string> periods() const;     // years present, sorted
     std::vector<std::string> metrics() const;     // keys present, catalogue order first
-    void forget() const { m_layers.clear(); }
+    void forget() const {
+        m_layers.clear();
+        m_values.clear();
+    }
 private:
     std::shared_ptr<const Source> m_owned;        // Indicators(const Bundle&): a source borrowing it
     const Source* m_source = nullptr;
     mutable std::map<std::string, std::map<std::string, double, std::less<>>, std::less<>> m_layers;  // "metric|period"
+    // values asked for one by one while their layer is not read: "metric|period|code"
+    mutable std::map<std::string, std::optional<double>, std::less<>> m_values;
 };
 
 // The bundle's indicator readers behind Indicators (and the bundle Source).
 namespace bundle_indicators {
 std::map<std::string, double, std::less<>> layer(const Bundle& bundle, std::string_view metric, std::string_view period);
 std::map<std::string, double> series(const Bundle& bundle, std::string_view code, std::string_view metric);
+std::optional<double> value(const Bundle& bundle, std::string_view code, std::string_view metric, std::string_view period);
 std::vector<std::string> periods(const Bundle& bundle);
 std::vector<std::string> metrics(const Bundle& bundle);
 }  // namespace bundle_indicators

@@ -45,6 +45,8 @@ public:
     // ── indicators (data::Indicators caches layers over these) ────────────────────────────────────
     virtual std::map<std::string, double, std::less<>> indicator_layer(std::string_view metric, std::string_view period) const = 0;
     virtual std::map<std::string, double> indicator_series(std::string_view code, std::string_view metric) const = 0;
+    // One region's value (a key look-up, where a layer reads every region of the level).
+    virtual std::optional<double> indicator_value(std::string_view code, std::string_view metric, std::string_view period) const = 0;
     virtual std::vector<std::string> periods() const = 0;   // years with indicators, sorted
     virtual std::vector<std::string> metrics() const = 0;   // keys present, catalogue order first
 

@@ -542,6 +542,8 @@ TEST(Postgres, LiveSourceGivesWhatTheBundleSourceGives) {
     EXPECT_GT(values, 1000u);
     for (const char* code : {"41", "410221", "410221001"}) {
         EXPECT_EQ(pg->indicator_series(code, "tp_income_pc"), bundle->indicator_series(code, "tp_income_pc")) << code;
+        for (const auto& period : periods)
+            EXPECT_EQ(pg->indicator_value(code, "tp_income_growth", period), bundle->indicator_value(code, "tp_income_growth", period)) << code;
         EXPECT_FALSE(bundle->indicator_series(code, "tp_income_pc").empty()) << code;
     }
     // Rule results, the map's rule layer, the wall's summary, the monthly rule's latest month.
@@ -672,6 +674,8 @@ TEST(Postgres, LiveSourceOfOneRegionHoldsItsAncestorsAndDescendantsOnly) {
     EXPECT_EQ(r.find("410222"), nullptr) << "a neighbouring county is not shown";
     for (const auto& v : pg->regions_with_geometry(data::Level::Village)) EXPECT_EQ(v.code.rfind("410221", 0), 0u) << v.code;
     EXPECT_EQ(pg->indicator_layer("tp_income_pc", pg->periods().back()).count("410222"), 0u);
+    EXPECT_FALSE(pg->indicator_value("410222", "tp_income_pc", pg->periods().back()).has_value()) << "nor is its value";
+    EXPECT_TRUE(pg->indicator_value("410221", "tp_income_pc", pg->periods().back()).has_value());
     for (const auto& a : pg->alerts({})) EXPECT_EQ(a.region_code.rfind("410221", 0) == 0 || a.region_code == "41" || a.region_code == "4102", true) << a.region_code;
     for (const auto& p : pg->projects()) EXPECT_TRUE(p.county_code == "410221" || p.village_code.rfind("410221", 0) == 0) << p.county_code;
     EXPECT_THROW(data::open_pg_source(url, "419999"), data::pg::PgError);

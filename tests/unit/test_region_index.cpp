@@ -63,3 +63,35 @@ TEST(Indicators, ValuesBySeriesAndLayer) {
     ASSERT_EQ(series.size(), 4u);
     EXPECT_DOUBLE_EQ(series.at("2025"), *ind.value("410225", "tp_income_pc", "2025"));
 }
+
+// A region's value looked up alone (the desk's panel, before any layer of that indicator is read) is
+// the value its layer holds, and "no data" where the layer has none.
+TEST(Indicators, AValueLookedUpAloneIsTheOneItsLayerHolds) {
+    Bundle b = Bundle::open(test::test_bundle(), OpenMode::ReadOnly);
+    const RegionIndex idx = RegionIndex::load(b);
+    const Indicators alone(b), whole(b);
+    std::size_t present = 0, missing = 0;
+    for (const char* metric : {"tp_income_pc", "tp_income_growth", "growth_gap", "no_such_metric"}) {
+        for (const char* period : {"2022", "2025", "1999"}) {
+            const auto& layer = whole.values(metric, period);
+            for (const auto level : {Level::Province, Level::County, Level::Township, Level::Village}) {
+                for (const RegionInfo* r : idx.layer(level)) {
+                    const auto v = alone.value(r->code, metric, period);
+                    const auto it = layer.find(r->code);
+                    ASSERT_EQ(v.has_value(), it != layer.end()) << metric << " " << period << " " << r->code;
+                    if (v) {
+                        EXPECT_EQ(*v, it->second) << metric << " " << period << " " << r->code;
+                    }
+                    (v ? present : missing) += 1;
+                }
+            }
+        }
+    }
+    EXPECT_GT(present, 100u);
+    EXPECT_GT(missing, 100u) << "growth has no 2022, nothing has 1999";
+    // and once the layer is read, from it
+    alone.values("tp_income_pc", "2025");
+    const RegionInfo* village = idx.layer(Level::Village).front();
+    EXPECT_EQ(alone.value(village->code, "tp_income_pc", "2025"), whole.value(village->code, "tp_income_pc", "2025"));
+    EXPECT_FALSE(alone.value("999999", "tp_income_pc", "2025").has_value());
+}
