@@ -138,6 +138,7 @@ std::optional<double> Indicators::value(std::string_view code, std::string_view 
     key += "|";
     key += code;
     if (auto it = m_values.find(key); it != m_values.end()) return it->second;
+    if (m_values.size() >= 4096) m_values.clear();  // a desk clicked through for days keeps no more than this
     return m_values[key] = m_source->indicator_value(code, metric, period);
 }
 
