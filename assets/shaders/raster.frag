@@ -10,7 +10,5 @@ void main() {
     vec2 bytes = texelFetch(u_raster, texel, 0).rg * 255.0 + 0.5;
     int id = int(bytes.x) + 256 * int(bytes.y) - 1;
     if (id < 0) discard;
-    vec4 base, over;
-    region_paint(id, base, over);
-    o_color = vec4(region_finish(base, over), 1.0);
+    o_color = vec4(region_finish(region_paint(id)), 1.0);
 }

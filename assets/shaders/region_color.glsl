@@ -7,11 +7,13 @@ uniform sampler2D u_colors;
 uniform int u_hover;
 uniform int u_selected;
 uniform vec4 u_highlight;
-// base: the colour (a = 1: hatched instead); over: what is mixed over it (a = how much)
-void region_paint(int id, out vec4 base, out vec4 over) {
+// One vec4, so a fill triangle carries a single varying (llvmpipe stores each varying's planes for
+// every triangle it bins). a < 0: the colour is rgb, highlight mixed in. a >= 0: hatched; the pixel
+// is the hatching's grey times a plus rgb (the highlight, premultiplied by how much of it shows).
+vec4 region_paint(int id) {
     vec4 c = texelFetch(u_colors, ivec2(id & 1023, id >> 10), 0);  // no integer division: llvmpipe does it lane by lane
-    base = vec4(c.rgb, 0.0);
-    if (c.a < 0.25) base = vec4(0.0, 0.0, 0.0, 1.0);
-    else if (c.a < 0.75) base.rgb = mix(c.rgb, vec3(0.96), 0.65);
-    over = id == u_selected ? u_highlight : (id == u_hover ? vec4(1.0, 1.0, 1.0, 0.35) : vec4(0.0));
+    vec4 over = id == u_selected ? u_highlight : (id == u_hover ? vec4(1.0, 1.0, 1.0, 0.35) : vec4(0.0));
+    if (c.a < 0.25) return vec4(over.rgb * over.a, 1.0 - over.a);
+    vec3 rgb = c.a < 0.75 ? mix(c.rgb, vec3(0.96), 0.65) : c.rgb;
+    return vec4(mix(rgb, over.rgb, over.a), -1.0);
 }
