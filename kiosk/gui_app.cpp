@@ -49,7 +49,10 @@
 #include <imgui.h>
 #include <imgui_freetype.h>
 #include <imgui_internal.h>
+#include <fcntl.h>
 #include <malloc.h>
+#include <sys/mman.h>
+#include <unistd.h>
 #include <openssl/crypto.h>
 #include <toml++/toml.h>
 
@@ -153,6 +156,7 @@ struct BundleLoad {
     data::RegionIndex regions;
     SceneLoad scene;
     std::vector<std::string> periods;  // the years with indicators (a scan of the table: seconds for a province)
+    std::string card_glyphs;           // kiosk: the characters a household card can show (for the font atlas)
 };
 
 BundleLoad load_pg(const GuiOptions& options) {
@@ -160,7 +164,7 @@ BundleLoad load_pg(const GuiOptions& options) {
     data::RegionIndex regions = source->regions();
     SceneLoad scene = load_scene(*source, private_cache_dir());
     std::vector<std::string> periods = source->periods();
-    return {std::move(source), std::move(regions), std::move(scene), std::move(periods)};
+    return {std::move(source), std::move(regions), std::move(scene), std::move(periods), {}};
 }
 
 BundleLoad load_data(const GuiOptions& options) {
@@ -175,7 +179,8 @@ BundleLoad load_data(const GuiOptions& options) {
     const bool snapshot = std::filesystem::exists(data::manifest_path(cfg.bundle));
     SceneLoad scene = load_scene(bundle, true, cfg.mode != Mode::Kiosk && !snapshot);
     std::vector<std::string> periods = source->periods();
-    return {std::move(source), std::move(regions), std::move(scene), std::move(periods)};
+    std::string card_glyphs = cfg.mode == Mode::Kiosk ? data::household_card_glyphs(bundle) : std::string();
+    return {std::move(source), std::move(regions), std::move(scene), std::move(periods), std::move(card_glyphs)};
 }
 
 struct Pointer {
@@ -223,6 +228,9 @@ public:
         if (m_cfg.mode == Mode::Kiosk) {
             m_map.set_points(true, false);
             m_project_list = m_source->projects();
+            // the card's characters are in the font atlas whether or not the look-up works, so the
+            // atlas built before this application (run_gui) is the one it needs
+            m_card_glyphs = std::move(loaded.card_glyphs);
             open_lookup();
         }
         load_alerts();
@@ -847,7 +855,6 @@ private:
             m_lookup = std::make_unique<data::HouseholdLookup>(*m_source->bundle(), std::move(key), *m_guard);
             if (!m_lookup->available() && why.empty()) why = m_lookup->unavailable_reason();
             set_pause();  // the counters outlive a restart: a paused keypad stays paused
-            if (m_lookup->available()) m_card_glyphs = data::household_card_glyphs(*m_source->bundle());
         } catch (const std::exception& e) {
             why = e.what();
             m_lookup.reset();
@@ -1175,6 +1182,34 @@ UiGlyphs glyph_ranges(const Strings& tr, const std::vector<PolicyCard>& policy, 
     return out;
 }
 
+// The UI font file mapped into memory once: the atlas's three sizes read it in place (each
+// AddFontFromFileTTF would read the whole file, 20 MB for Noto Sans CJK, into memory of its own).
+// Private and writable, so nothing can reach the file, though nothing writes.
+class FontFile {
+public:
+    FontFile() = default;
+    FontFile(const FontFile&) = delete;
+    FontFile& operator=(const FontFile&) = delete;
+    ~FontFile() {
+        if (m_data != MAP_FAILED) munmap(m_data, m_size);
+    }
+    void open(const std::filesystem::path& path) {
+        const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+        if (fd < 0) throw std::runtime_error("cannot open the UI font " + path.string());
+        const off_t size = ::lseek(fd, 0, SEEK_END);
+        if (size > 0 && size < (off_t{1} << 31)) m_data = mmap(nullptr, static_cast<std::size_t>(size), PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+        ::close(fd);
+        if (m_data == MAP_FAILED) throw std::runtime_error("cannot read the UI font " + path.string());
+        m_size = static_cast<std::size_t>(size);
+    }
+    void* data() const { return m_data; }
+    int size() const { return static_cast<int>(m_size); }
+
+private:
+    void* m_data = MAP_FAILED;
+    std::size_t m_size = 0;
+};
+
 // Frame-time percentiles and resident memory, for soak runs (a benchmark, not a test).
 // Frame-time percentiles of the latest frames (up to 5,000) and, apart, of the frames since the last
 // write: over days the first list is what a wall is like, the second what the last few seconds were.
@@ -1287,18 +1322,71 @@ int run_gui(const GuiOptions& options) {
         if (auto* app = static_cast<Application*>(glfwGetWindowUserPointer(win))) app->key_pressed(key, mods);
     });
 
-    IMGUI_CHECKVERSION();
-    ImGui::CreateContext();
-    ImGuiIO& io = ImGui::GetIO();
-    io.IniFilename = nullptr;  // nothing written next to the program
-    ImGui_ImplGlfw_InitForOpenGL(window, true);
-    ImGui_ImplOpenGL3_Init("#version 330 core");
+    // Sizes from the screen: the same layout reads on a 1080p kiosk and an 8K wall.
+    int fbw = 0, fbh = 0;
+    glfwGetFramebufferSize(window, &fbw, &fbh);
+    const float base = cfg.mode == Mode::Desk ? 18.0f : cfg.mode == Mode::Kiosk ? 30.0f : 28.0f;
+    const float scale = std::clamp(static_cast<float>(std::min(fbh, fbw * 9 / 16)) / 1080.0f, 0.75f, 6.0f);
+    float touch_px = 64 * scale;
+    int mm_w = 0, mm_h = 0;
+    if (monitor) glfwGetMonitorPhysicalSize(monitor, &mm_w, &mm_h);
+    if (mm_h > 50 && vm) touch_px = std::max(touch_px, 15.0f * static_cast<float>(vm->height) / static_cast<float>(mm_h));
 
+    // The UI's font atlas is ours, handed to ImGui's context (which is made once the atlas is built),
+    // so it outlives the context.
+    FontFile font_file;  // what the atlas's fonts read
+    ImFontAtlas atlas;
+    atlas.FontBuilderIO = ImGuiFreeType::GetBuilderForFreeType();
+    bool imgui_on = false;
     int code = 0;
     try {
         const bool pg = !options.pg_url.empty();
-        auto app_ptr = std::make_unique<Application>(options, window, first_load.get());
+        const auto [font, face] = render::find_font();
+        if (font.empty()) throw std::runtime_error("no CJK font found through fontconfig (install fonts-noto-cjk)");
+        font_file.open(font);
+        static UiGlyphs ranges;  // ImGui keeps a pointer to the ranges until the atlas is rebuilt
+        UiFonts fonts;
+        // The atlas holds the glyphs of this application's strings and region names (rebuilt when a
+        // reloaded bundle brings other names).
+        auto build_fonts = [&, font = font, face = face](UiGlyphs glyphs) {
+            ranges = std::move(glyphs);
+            atlas.Clear();
+            ImFontConfig fc;
+            fc.FontNo = static_cast<unsigned>(face);
+            fc.OversampleH = fc.OversampleV = 1;
+            // ImGui copies font data it is not given to own (three sizes: 60 MB). The mapping is handed
+            // over as its own, read in place, then marked not its own, so Clear() never frees it.
+            const auto add = [&](float px, const std::vector<ImWchar>& glyphs) {
+                ImFont* f = atlas.AddFontFromMemoryTTF(font_file.data(), font_file.size(), std::round(px), &fc, glyphs.data());
+                atlas.ConfigData.back().FontDataOwnedByAtlas = false;
+                return f;
+            };
+            fonts.body = add(base * scale, ranges.typed);
+            fonts.title = add(base * 1.45f * scale, ranges.shown);
+            fonts.huge = add(base * 2.4f * scale, ranges.shown);
+            if (!fonts.body || !atlas.Build()) throw std::runtime_error("cannot build the UI font atlas from " + font.string());
+        };
+        // The first atlas is built on a second thread while this one makes the application (its map's
+        // GL objects): a few tenths of a second each on a small machine. Its glyphs are those the
+        // application will have, from what it is made of. No ImGui context exists until both are
+        // done, so ImGui's allocation counter is not shared between threads.
+        BundleLoad first = first_load.get();
+        std::future<void> first_fonts =
+            std::async(std::launch::async, build_fonts,
+                       glyph_ranges(Strings::load(cfg.language), load_policy(cfg.language), first.regions, cfg.mode == Mode::Desk,
+                                    load_household_items(cfg.language), cfg.mode == Mode::Kiosk ? first.card_glyphs : std::string()));
+        auto app_ptr = std::make_unique<Application>(options, window, std::move(first));
         Application* app = app_ptr.get();
+        first_fonts.get();
+
+        IMGUI_CHECKVERSION();
+        ImGui::CreateContext(&atlas);
+        imgui_on = true;
+        ImGui::GetIO().IniFilename = nullptr;  // nothing written next to the program
+        ImGui_ImplGlfw_InitForOpenGL(window, true);
+        ImGui_ImplOpenGL3_Init("#version 330 core");
+        apply_theme(cfg.theme, scale);
+        app->set_fonts(fonts, scale, touch_px);
         app->set_bundle_file(shown.inode);
         std::optional<BundleWatch> watch;
         std::optional<BundlePoke> poke;
@@ -1317,36 +1405,6 @@ int run_gui(const GuiOptions& options) {
             poke.emplace(cfg.bundle, [] { glfwPostEmptyEvent(); });  // wakes the idle wait below
         }
         glfwSetWindowUserPointer(window, app);
-        // Sizes from the screen: the same layout reads on a 1080p kiosk and an 8K wall.
-        int fbw = 0, fbh = 0;
-        glfwGetFramebufferSize(window, &fbw, &fbh);
-        const float base = cfg.mode == Mode::Desk ? 18.0f : cfg.mode == Mode::Kiosk ? 30.0f : 28.0f;
-        const float scale = std::clamp(static_cast<float>(std::min(fbh, fbw * 9 / 16)) / 1080.0f, 0.75f, 6.0f);
-        float touch_px = 64 * scale;
-        int mm_w = 0, mm_h = 0;
-        if (monitor) glfwGetMonitorPhysicalSize(monitor, &mm_w, &mm_h);
-        if (mm_h > 50 && vm) touch_px = std::max(touch_px, 15.0f * static_cast<float>(vm->height) / static_cast<float>(mm_h));
-        const auto [font, face] = render::find_font();
-        if (font.empty()) throw std::runtime_error("no CJK font found through fontconfig (install fonts-noto-cjk)");
-        static UiGlyphs ranges;  // ImGui keeps a pointer to the ranges until the atlas is rebuilt
-        io.Fonts->FontBuilderIO = ImGuiFreeType::GetBuilderForFreeType();
-        UiFonts fonts;
-        // The atlas holds the glyphs of this application's strings and region names (rebuilt when a
-        // reloaded bundle brings other names).
-        auto build_fonts = [&](UiGlyphs glyphs) {
-            ranges = std::move(glyphs);
-            io.Fonts->Clear();
-            ImFontConfig fc;
-            fc.FontNo = static_cast<unsigned>(face);
-            fc.OversampleH = fc.OversampleV = 1;
-            fonts.body = io.Fonts->AddFontFromFileTTF(font.c_str(), std::round(base * scale), &fc, ranges.typed.data());
-            fonts.title = io.Fonts->AddFontFromFileTTF(font.c_str(), std::round(base * 1.45f * scale), &fc, ranges.shown.data());
-            fonts.huge = io.Fonts->AddFontFromFileTTF(font.c_str(), std::round(base * 2.4f * scale), &fc, ranges.shown.data());
-            if (!fonts.body || !io.Fonts->Build()) throw std::runtime_error("cannot build the UI font atlas from " + font.string());
-        };
-        build_fonts(glyph_ranges(app->strings(), app->policy(), app->regions(), cfg.mode == Mode::Desk, app->household_items(), app->card_glyphs()));
-        apply_theme(cfg.theme, scale);
-        app->set_fonts(fonts, scale, touch_px);
 
         // A new file at the bundle path: read it on a worker thread (BundleLoad, which wakes the loop
         // when done), then build a new Application on it here (GL); only when all that worked does it
@@ -1490,9 +1548,11 @@ int run_gui(const GuiOptions& options) {
         code = 1;
     }
     glfwSetWindowUserPointer(window, nullptr);
-    ImGui_ImplOpenGL3_Shutdown();
-    ImGui_ImplGlfw_Shutdown();
-    ImGui::DestroyContext();
+    if (imgui_on) {
+        ImGui_ImplOpenGL3_Shutdown();
+        ImGui_ImplGlfw_Shutdown();
+        ImGui::DestroyContext();
+    }
     glfwDestroyWindow(window);
     glfwTerminate();
     return code;
