@@ -1553,6 +1553,7 @@ int run_gui(const GuiOptions& options) {
         ImGui_ImplGlfw_Shutdown();
         ImGui::DestroyContext();
     }
+    atlas.Locked = false;  // a frame ended by an exception leaves it locked (ImGui unlocks only the atlases it owns)
     glfwDestroyWindow(window);
     glfwTerminate();
     return code;
