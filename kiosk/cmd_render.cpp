@@ -39,7 +39,7 @@ void add_render_command(CLI::App& app, ExitCode& exit) {
     cmd->add_option("--level", args->req.level, "county | township | village")->capture_default_str();
     cmd->add_option("--metric", args->req.metric, "indicator key (onemap info lists them)")->capture_default_str();
     cmd->add_option("--period", args->req.period, "YYYY")->capture_default_str();
-    cmd->add_option("--region", args->req.region, "fit the view to this region code and fade the rest");
+    cmd->add_option("--region", args->req.region, "fit the view to this region (any level: a city or the province as the counties under it) and fade the rest");
     cmd->add_option("--select", args->req.select, "highlight this region (code at the drawn level)");
     cmd->add_flag("--labels", args->req.labels, "region names (Chinese), placed by priority without overlap");
     cmd->add_option("--points", args->points, "point layers: projects,sites");

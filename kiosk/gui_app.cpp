@@ -359,7 +359,7 @@ public:
         if (m_cfg.mode == Mode::Wall && m_regions.find(old.m_tour_city)) {
             m_tour_city = old.m_tour_city;
             m_state.selected = m_state.camera_target = m_tour_city;
-            m_map.fly_to(m_tour_city, 0.0);
+            m_map.fly_to(m_tour_city, m_regions, 0.0);
         }
     }
     data::Source& source() { return *m_source; }
@@ -507,7 +507,7 @@ private:
         m_state.selected = m_tour_city;
         m_state.camera_target = m_tour_city;
         m_map.set_selected("");
-        m_map.fly_to(m_tour_city, 2.0);
+        m_map.fly_to(m_tour_city, m_regions, 2.0);
     }
 
     void attract_step() {
@@ -516,7 +516,7 @@ private:
         m_last_tour = Clock::now();
         if (!home || home->children.empty()) return;
         m_attract = (m_attract + 1) % home->children.size();
-        m_map.fly_to(home->children[m_attract], 3.0);
+        m_map.fly_to(home->children[m_attract], m_regions, 3.0);
         m_state.camera_target = home->children[m_attract];
     }
 
@@ -550,7 +550,7 @@ private:
         m_state.selected = code;
         m_map.set_selected(code);
         recolor();
-        if (r == m_regions.root()) m_map.fit_all(seconds); else m_map.fly_to(code, seconds);
+        if (r == m_regions.root()) m_map.fit_all(seconds); else m_map.fly_to(code, m_regions, seconds);
     }
 
     void go_home(double seconds) { focus(home_code(), seconds); }

@@ -1,6 +1,7 @@
 #include "kiosk/map_session.hpp"
 
 #include "kiosk/map_view.hpp"
+#include "kiosk/stand_ins.hpp"
 
 #include "data/bundle.hpp"
 #include "data/catalogue.hpp"
@@ -60,7 +61,7 @@ MapColors compute_colors(const MapData& d, const std::string& metric_key, const 
         std::vector<const gis::SceneLayer*> top_down;
         for (const auto& l : d.scene.scene.layers) top_down.push_back(&l);
         std::stable_sort(top_down.begin(), top_down.end(), [](const gis::SceneLayer* a, const gis::SceneLayer* b) { return a->level < b->level; });
-        std::unordered_set<std::string_view> in{req.region};
+        std::unordered_set<std::string_view> in(d.focus.begin(), d.focus.end());
         for (const gis::SceneLayer* l : top_down)
             for (const auto& f : l->features)
                 if (in.count(f.parent_code)) in.insert(f.code);
@@ -103,14 +104,20 @@ std::unique_ptr<MapData> load_map_data(const MapRequest& request) {
     // focus region: fit to it; features outside are faded
     gis::Box view = local_box(scene.bounds, scene.origin);
     if (!request.region.empty()) {
-        bool found = false;
+        std::unordered_set<std::string_view> drawn;
+        for (const auto& l : scene.layers)
+            for (const auto& f : l.features) drawn.insert(f.code);
+        const auto is_drawn = [&](std::string_view c) { return drawn.count(c) > 0; };
+        // a city, or the province, is drawn as its counties: the region index says which
+        d->focus = is_drawn(request.region) ? std::vector<std::string>{request.region}
+                                            : drawn_stand_ins(request.region, data::RegionIndex::load(*d->bundle), is_drawn);
+        if (d->focus.empty()) throw std::invalid_argument("no region with code " + request.region + " in the bundle (nor any drawn region under it)");
+        const std::unordered_set<std::string_view> focus(d->focus.begin(), d->focus.end());
+        gis::Box b;
         for (const auto& l : scene.layers)
             for (const auto& f : l.features)
-                if (f.code == request.region) {
-                    view = local_box(f.bounds, scene.origin);
-                    found = true;
-                }
-        if (!found) throw std::invalid_argument("no region with code " + request.region + " among the drawn levels");
+                if (focus.count(f.code)) b.expand(f.bounds);
+        view = local_box(b, scene.origin);
     }
     bool projects = false, sites = false;
     for (const auto& kind : request.points) {

@@ -61,6 +61,7 @@ struct MapData {
     int level = 3;
     bool synthetic = false;
     render::Camera camera;                 // the first frame's view (the focus region, or the whole scene)
+    std::vector<std::string> focus;        // --region's drawn stand-ins: itself, or its drawn descendants (a city: its counties)
     std::vector<render::MapPoint> points;
     MapColors colors;
     // the CJK font's glyph atlas (null where fontconfig finds none): opening the font and drawing the

@@ -6,6 +6,7 @@
 #include "gis/lod_prefetch.hpp"
 #include "gis/scene_pick.hpp"
 #include "kiosk/map_scene.hpp"
+#include "kiosk/stand_ins.hpp"
 #include "render/gl_device.hpp"
 #include "render/offscreen.hpp"
 #include "render/text.hpp"
@@ -256,10 +257,12 @@ void MapView::build_overlay(int width, int height) {
     m->renderer->set_overlay(std::move(q));
 }
 
-void MapView::fly_to(const std::string& code, double seconds) {
-    const gis::SceneFeature* f = find(code);
-    if (!f) return;
-    const gis::Box box = local_box(f->bounds, scene().origin);
+void MapView::fly_to(const std::string& code, const data::RegionIndex& regions, double seconds) {
+    gis::Box bounds;
+    for (const std::string& c : drawn_stand_ins(code, regions, [&](std::string_view d) { return m->parent.count(std::string(d)) > 0; }))
+        if (const gis::SceneFeature* f = find(c)) bounds.expand(f->bounds);
+    if (bounds.empty()) return;
+    const gis::Box box = local_box(bounds, scene().origin);
     if (seconds <= 0) m->renderer->camera().fit(box, 48); else m->renderer->camera().fly_to(box, seconds, 48);
 }
 

@@ -70,7 +70,9 @@ public:
     void set_labels(bool on, int px);
     void set_mark(std::string text);      // drawn in the map itself (so exports carry it), e.g. 演示数据
 
-    void fly_to(const std::string& code, double seconds = 0.8);  // any level of the scene
+    // Any region: the box around it where the map draws it, else around its drawn descendants (a
+    // city: its counties; drawn_stand_ins). Nothing moves when neither is drawn.
+    void fly_to(const std::string& code, const data::RegionIndex& regions, double seconds = 0.8);
     void fit_all(double seconds = 0.0);
     void pan(double dx, double dy);
     void zoom_about(double factor, double x, double y);

@@ -1,7 +1,13 @@
 #include "data/region_index.hpp"
 #include "fixtures.hpp"
+#include "kiosk/stand_ins.hpp"
 
 #include <gtest/gtest.h>
+
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
 
 using namespace onemap;
 using namespace onemap::data;
@@ -95,3 +101,35 @@ TEST(Indicators, AValueLookedUpAloneIsTheOneItsLayerHolds) {
     EXPECT_EQ(alone.value(village->code, "tp_income_pc", "2025"), whole.value(village->code, "tp_income_pc", "2025"));
     EXPECT_FALSE(alone.value("999999", "tp_income_pc", "2025").has_value());
 }
+
+// A region the map does not draw (a city, the province) stands there as its nearest drawn descendants.
+TEST(RegionIndex, DrawnStandInsOfARegionTheMapDoesNotDraw) {
+    using onemap::data::Level;
+    using onemap::data::RegionInfo;
+    const auto row = [](std::string code, std::string parent, Level level) {
+        RegionInfo r;
+        r.code = std::move(code);
+        r.parent_code = std::move(parent);
+        r.level = level;
+        return r;
+    };
+    const auto index = onemap::data::RegionIndex::from_rows({row("41", "", Level::Province), row("4101", "41", Level::City),
+                                                             row("410102", "4101", Level::County), row("410103", "4101", Level::County),
+                                                             row("4102", "41", Level::City), row("410221", "4102", Level::County),
+                                                             row("410221001", "410221", Level::Township), row("419001", "41", Level::City)});
+    // the map draws counties, townships and 419001 (a city without counties, in the county view)
+    const std::set<std::string, std::less<>> drawn{"410102", "410103", "410221", "410221001", "419001"};
+    const auto is_drawn = [&](std::string_view c) { return drawn.count(c) > 0; };
+    using V = std::vector<std::string>;
+    EXPECT_EQ(onemap::app::drawn_stand_ins("410221", index, is_drawn), V{"410221"}) << "a drawn region is itself";
+    EXPECT_EQ(onemap::app::drawn_stand_ins("4101", index, is_drawn), (V{"410102", "410103"})) << "a city: its counties";
+    EXPECT_EQ(onemap::app::drawn_stand_ins("41", index, is_drawn), (V{"410102", "410103", "410221", "419001"}))
+        << "the province: every county and the city drawn as one, never a township under a drawn county";
+    EXPECT_TRUE(onemap::app::drawn_stand_ins("4199", index, is_drawn).empty()) << "unknown";
+    EXPECT_TRUE(onemap::app::drawn_stand_ins("4102", index, [](std::string_view) { return false; }).empty()) << "nothing drawn";
+
+    // a damaged tree with a loop in it (each the other's parent) ends
+    const auto loop = onemap::data::RegionIndex::from_rows({row("4103", "4104", Level::City), row("4104", "4103", Level::City)});
+    EXPECT_TRUE(onemap::app::drawn_stand_ins("4103", loop, [](std::string_view) { return false; }).empty());
+}
+
