@@ -159,6 +159,20 @@ TEST(DeskE2E, ClickACountyThenDrillToAVillageAndBackByBreadcrumb) {
     s = app.wait_for([&](const State& st) { return st.str("focus") == county.first; });
     EXPECT_EQ(s.str("focus"), county.first) << "back up by the breadcrumb";
     EXPECT_EQ(s.str("level"), "township");
+
+    // Up to the city, which the map draws as its counties: the view moves out to show them, not only
+    // the county it was on (a city is no feature of the map).
+    const std::string city = regions.find(county.first)->parent_code;
+    ASSERT_GE(regions.find(city)->children.size(), 2u);
+    s = app.settled();
+    click_widget(s, "breadcrumb:" + city);
+    const std::size_t counties = regions.find(city)->children.size();
+    s = app.wait_for([&](const State& st) { return st.str("focus") == city && st.anchors().size() >= counties; });
+    EXPECT_EQ(s.str("focus"), city) << s.json;
+    EXPECT_EQ(s.str("level"), "county");
+    // (left where it was, the view showed the county and one neighbour)
+    EXPECT_EQ(s.anchors().size(), counties) << "every one of the city's counties in view: " << s.json;
+    for (const auto& [code, xy] : s.anchors()) EXPECT_EQ(regions.find(code)->parent_code, city) << code;
     EXPECT_TRUE(app.alive());
 }
 
