@@ -119,6 +119,12 @@ std::unique_ptr<MapData> load_map_data(const MapRequest& request) {
                 if (focus.count(f.code)) b.expand(f.bounds);
         view = local_box(b, scene.origin);
     }
+    if (!request.select.empty()) {
+        const auto& feats = scene.layer(d->level)->features;
+        if (std::none_of(feats.begin(), feats.end(), [&](const gis::SceneFeature& f) { return f.code == request.select; }))
+            throw std::invalid_argument(fmt::format("--select {}: no {} region has that code (it highlights one region of the drawn level)",
+                                                    request.select, request.level));
+    }
     bool projects = false, sites = false;
     for (const auto& kind : request.points) {
         if (kind == "projects") projects = true;

@@ -101,3 +101,28 @@ TEST(Cli, RenderHelpComesFromTheRenderProgram) {
     EXPECT_NE(r.out.find("--size"), std::string::npos) << r.out;
     EXPECT_EQ(test::run_onemap("--version").out, "onemap 0.1.0\n");
 }
+
+// Bad input to `onemap render`: a clear message naming what was wrong, exit 2, no picture.
+TEST(Cli, RenderRefusesWhatItCannotDraw) {
+    const auto out = test::temp_dir() / "refused.png";
+    const std::string bundle = " --bundle '" + test::test_bundle().string() + "' --out '" + out.string() + "'";
+    const auto refused = [&](const std::string& args, const std::string& says) {
+        std::filesystem::remove(out);
+        const auto r = test::run_onemap("render" + bundle + (args.find("--size") == std::string::npos ? " --size 320x200 " : " ") + args);
+        EXPECT_EQ(r.exit_code, 2) << args << ": " << r.err;
+        EXPECT_NE(r.err.find(says), std::string::npos) << args << ": " << r.err;
+        EXPECT_FALSE(std::filesystem::exists(out)) << args;
+    };
+    refused("--region 4199", "no region with code 4199");
+    refused("--metric no_such_metric", "unknown metric 'no_such_metric'");
+    refused("--level city", "unknown level 'city'");
+    refused("--level county --select 4102", "--select 4102: no county region has that code");
+    refused("--size 10x10", "--size '10x10' is not WIDTHxHEIGHT");
+
+    // a city is drawn as its counties (the test bundle's only city: the whole map)
+    std::filesystem::remove(out);
+    const auto city = test::run_onemap("render" + bundle + " --size 320x200 --region 4102 --quiet");
+    EXPECT_EQ(city.exit_code, 0) << city.err;
+    EXPECT_TRUE(std::filesystem::exists(out));
+}
+
