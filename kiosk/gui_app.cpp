@@ -1374,7 +1374,7 @@ int run_gui(const GuiOptions& options) {
         std::future<void> first_fonts =
             std::async(std::launch::async, build_fonts,
                        glyph_ranges(Strings::load(cfg.language), load_policy(cfg.language), first.regions, cfg.mode == Mode::Desk,
-                                    load_household_items(cfg.language), cfg.mode == Mode::Kiosk ? first.card_glyphs : std::string()));
+                                    load_household_items(cfg.language), first.card_glyphs));
         auto app_ptr = std::make_unique<Application>(options, window, std::move(first));
         Application* app = app_ptr.get();
         first_fonts.get();
