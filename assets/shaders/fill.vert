@@ -20,7 +20,7 @@ void main() {
     } else {
         // a triangle's three vertices are of one feature: those of the others go outside the clip
         // volume together, and the triangle is dropped before it is binned
-        v_paint = id == u_selected ? u_highlight : vec4(1.0, 1.0, 1.0, 0.35);
+        v_paint = region_over(id);  // u_only is the selected or the hovered region
         if (id != u_only) gl_Position = vec4(2.0, 2.0, 2.0, 1.0);
     }
 #else
