@@ -46,6 +46,9 @@ struct AppState {
     std::vector<std::string> ticker; // wall: the alert ticker's items as shown (place, kind, risk category, ×count)
     std::vector<std::pair<std::string, std::array<double, 4>>> widgets;  // named UI rectangles: x, y, w, h (window pixels)
     std::vector<std::pair<std::string, std::array<double, 2>>> anchors;  // children of the focus on screen: x, y
+    std::array<double, 4> map_area{};   // the part of the window the panels leave to the map: x, y, w, h (window pixels)
+    int missing_glyphs = 0;             // characters of bundle text on screen the UI font atlas lacks (drawn as '?')
+    std::array<double, 4> view_rect{};  // camera_target's box on screen while the view rests (x, y, w, h); zeros otherwise
 
     friend bool operator==(const AppState&, const AppState&) = default;
 };

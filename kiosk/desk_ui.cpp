@@ -448,6 +448,7 @@ std::vector<Intent> desk_panels(const Ui& ui, DeskLocal& local, WidgetRects& wid
     top_bar(ui, local, widgets, out);
     const float top = ImGui::GetFrameHeightWithSpacing() + ImGui::GetStyle().WindowPadding.y * 2;
     info_panel(ui, local, widgets, out, top);
+    widgets.map_insets = {0, top, info_panel_width(ui), 0};
     legend_panel(ui, widgets, out);
     // Hover tooltip over the map.
     if (!ui.hover.empty() && !ImGui::GetIO().WantCaptureMouse) {
@@ -464,9 +465,12 @@ std::vector<Intent> desk_panels(const Ui& ui, DeskLocal& local, WidgetRects& wid
             ImGui::EndTooltip();
         }
     }
-    synthetic_mark(ui);
-    // Under the top bar, over the map beside the info panel: the breadcrumbs, search, indicator and year stay usable.
-    source_banner(ui, widgets, 0, ImGui::GetIO().DisplaySize.x - info_panel_width(ui), top + 8 * ui.scale);
+    // The mark in the map's top-right corner, beside the info panel (not over its table); the banner
+    // under the top bar, over the map to the mark's left: the breadcrumbs, search, indicator and
+    // year stay usable.
+    const float map_right = ImGui::GetIO().DisplaySize.x - info_panel_width(ui) - 10 * ui.scale;
+    const float mark_left = synthetic_mark(ui, map_right, top + 8 * ui.scale);
+    source_banner(ui, widgets, 0, mark_left - 10 * ui.scale, top + 8 * ui.scale);
     ImGui::PopFont();
     return out;
 }

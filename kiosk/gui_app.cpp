@@ -156,7 +156,10 @@ struct BundleLoad {
     data::RegionIndex regions;
     SceneLoad scene;
     std::vector<std::string> periods;  // the years with indicators (a scan of the table: seconds for a province)
-    std::string card_glyphs;           // kiosk: the characters a household card can show (for the font atlas)
+    // kiosk: the characters it shows beyond its own texts and the region names, for the font atlas:
+    // those a household card can show and those of the project list
+    std::string extra_glyphs;
+    std::vector<data::Project> projects;  // kiosk: the project list (身边的项目)
 };
 
 BundleLoad load_pg(const GuiOptions& options) {
@@ -164,7 +167,7 @@ BundleLoad load_pg(const GuiOptions& options) {
     data::RegionIndex regions = source->regions();
     SceneLoad scene = load_scene(*source, private_cache_dir());
     std::vector<std::string> periods = source->periods();
-    return {std::move(source), std::move(regions), std::move(scene), std::move(periods), {}};
+    return {std::move(source), std::move(regions), std::move(scene), std::move(periods), {}, {}};
 }
 
 BundleLoad load_data(const GuiOptions& options) {
@@ -179,8 +182,14 @@ BundleLoad load_data(const GuiOptions& options) {
     const bool snapshot = std::filesystem::exists(data::manifest_path(cfg.bundle));
     SceneLoad scene = load_scene(bundle, true, cfg.mode != Mode::Kiosk && !snapshot);
     std::vector<std::string> periods = source->periods();
-    std::string card_glyphs = cfg.mode == Mode::Kiosk ? data::household_card_glyphs(bundle) : std::string();
-    return {std::move(source), std::move(regions), std::move(scene), std::move(periods), std::move(card_glyphs)};
+    std::string extra_glyphs;
+    std::vector<data::Project> projects;
+    if (cfg.mode == Mode::Kiosk) {
+        extra_glyphs = data::household_card_glyphs(bundle);
+        projects = source->projects();
+        for (const auto& p : projects) extra_glyphs += p.name + p.category + p.batch;
+    }
+    return {std::move(source), std::move(regions), std::move(scene), std::move(periods), std::move(extra_glyphs), std::move(projects)};
 }
 
 struct Pointer {
@@ -227,10 +236,10 @@ public:
         m_map.set_labels(m_labels, static_cast<int>(14 * m_scale));
         if (m_cfg.mode == Mode::Kiosk) {
             m_map.set_points(true, false);
-            m_project_list = m_source->projects();
-            // the card's characters are in the font atlas whether or not the look-up works, so the
-            // atlas built before this application (run_gui) is the one it needs
-            m_card_glyphs = std::move(loaded.card_glyphs);
+            m_project_list = std::move(loaded.projects);
+            // the card's and the project list's characters are in the font atlas whether or not the
+            // look-up works, so the atlas built before this application (run_gui) is the one it needs
+            m_extra_glyphs = std::move(loaded.extra_glyphs);
             open_lookup();
         }
         load_alerts();
@@ -297,6 +306,9 @@ public:
         }
         for (const Intent& in : intents) apply(in);
         if (m_playing) play_step();
+        const ImVec2 px = io.DisplayFramebufferScale;
+        const auto& in = widgets.map_insets;
+        m_map.set_insets({in[0] * px.x, in[1] * px.y, in[2] * px.x, in[3] * px.y});
 
         const bool moving = m_map.update(dt) || std::hypot(m_pointer.vx, m_pointer.vy) > 5;
         ImGui::Render();
@@ -405,7 +417,7 @@ public:
     const std::vector<PolicyCard>& policy() const { return m_policy; }
     const data::RegionIndex& regions() const { return m_regions; }
     const std::map<std::string, PolicyCard, std::less<>>& household_items() const { return m_household_items; }
-    const std::string& card_glyphs() const { return m_card_glyphs; }
+    const std::string& extra_glyphs() const { return m_extra_glyphs; }
 
     // Key presses from GLFW's callback, so a press and release within one poll are not lost.
     void key_pressed(int key, int mods) { m_keys.emplace_back(key, mods); }
@@ -1046,11 +1058,17 @@ private:
         // Where drawn regions inside the focus are on screen (a few), so a test can click one — only
         // while the view rests: mid-flight they would be elsewhere by the time a click lands.
         s.anchors.clear();
+        int fbw = 0, fbh = 0, ww = 0, wh = 0;
+        glfwGetFramebufferSize(m_window, &fbw, &fbh);
+        glfwGetWindowSize(m_window, &ww, &wh);
+        const double sx = fbw > 0 ? static_cast<double>(ww) / fbw : 1.0, sy = fbh > 0 ? static_cast<double>(wh) / fbh : 1.0;
+        const auto& in = widgets.map_insets;
+        s.map_area = {in[0], in[1], ww - in[0] - in[2], wh - in[1] - in[3]};
+        s.missing_glyphs = widgets.missing_glyphs;
+        s.view_rect = {};
         if (!moving) {
-            int fbw = 0, fbh = 0, ww = 0, wh = 0;
-            glfwGetFramebufferSize(m_window, &fbw, &fbh);
-            glfwGetWindowSize(m_window, &ww, &wh);
-            const double sx = fbw > 0 ? static_cast<double>(ww) / fbw : 1.0, sy = fbh > 0 ? static_cast<double>(wh) / fbh : 1.0;
+            if (const auto b = m_map.screen_box(m_state.camera_target, m_regions))
+                s.view_rect = {(*b)[0] * sx, (*b)[1] * sy, ((*b)[2] - (*b)[0]) * sx, ((*b)[3] - (*b)[1]) * sy};
             const std::string prefix = m_focus == (m_regions.root() ? m_regions.root()->code : "") ? std::string() : m_focus;
             for (const auto& code : m_map.drawn_codes()) {
                 if (s.anchors.size() >= 5) break;
@@ -1105,7 +1123,7 @@ private:
     std::optional<data::LookupGuard> m_guard;
     std::unique_ptr<data::HouseholdLookup> m_lookup;
     std::optional<data::HouseholdCard> m_card;
-    std::string m_lookup_message, m_lookup_outcome, m_card_glyphs;
+    std::string m_lookup_message, m_lookup_outcome, m_extra_glyphs;
     std::string m_card_digest;  // for the state file: a digest of the card's masked name, never the name
     Clock::time_point m_pause_until{};
     bool m_big = false, m_scrub = false;
@@ -1374,7 +1392,7 @@ int run_gui(const GuiOptions& options) {
         std::future<void> first_fonts =
             std::async(std::launch::async, build_fonts,
                        glyph_ranges(Strings::load(cfg.language), load_policy(cfg.language), first.regions, cfg.mode == Mode::Desk,
-                                    load_household_items(cfg.language), first.card_glyphs));
+                                    load_household_items(cfg.language), first.extra_glyphs));
         auto app_ptr = std::make_unique<Application>(options, window, std::move(first));
         Application* app = app_ptr.get();
         first_fonts.get();
@@ -1433,7 +1451,7 @@ int run_gui(const GuiOptions& options) {
                 next->take_over(*app);
                 // The font atlas last: rebuilding it invalidates the running application's fonts.
                 auto glyphs = glyph_ranges(next->strings(), next->policy(), next->regions(), cfg.mode == Mode::Desk, next->household_items(),
-                                           next->card_glyphs());
+                                           next->extra_glyphs());
                 const bool new_glyphs = glyphs != ranges;
                 if (new_glyphs) {
                     UiGlyphs old = ranges;

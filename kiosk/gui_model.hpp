@@ -118,6 +118,10 @@ struct Ui {
 struct WidgetRects {
     std::vector<std::pair<std::string, std::array<float, 4>>> rects;  // name → x, y, w, h
     void add(const std::string& name);  // the last ImGui item
+    // What the mode's panels cover along the window's edges (left, top, right, bottom; ImGui
+    // units): the map centres the region it shows in the rest.
+    std::array<float, 4> map_insets{};
+    int missing_glyphs = 0;  // characters of shown bundle text the font atlas has no glyph for (missing_glyphs())
 };
 
 struct DeskLocal {   // widget-only state (what is typed, how a table is sorted)
@@ -138,7 +142,12 @@ std::vector<Intent> wall_panels(const Ui& ui, WidgetRects& widgets);
 
 // Shared drawing helpers.
 std::string format_value(double value, const data::Metric* metric);
-void synthetic_mark(const Ui& ui);
+// How many characters of `text` `font` has no glyph for (ImGui draws them as '?'): the atlas holds
+// only the characters the application gathered before building it.
+int missing_glyphs(const ImFont* font, std::string_view text);
+// The 演示数据 mark, at the window's bottom-right corner, or with its top-right corner at
+// (right, top) when those are given. Returns its left edge (the right edge given when none is drawn).
+float synthetic_mark(const Ui& ui, float right = -1, float top = -1);
 // --pg: the lost connection, centred in [x0, x1] with its top at y (above: its bottom), clear of the
 // panels the mode draws there; recorded as the widget "source_banner".
 void source_banner(const Ui& ui, WidgetRects& w, float x0, float x1, float y, bool above = false);

@@ -2,6 +2,7 @@
 #include "kiosk/gui_model.hpp"
 
 #include <imgui.h>
+#include <imgui_internal.h>  // ImTextCharFromUtf8
 
 #include <fmt/format.h>
 
@@ -29,19 +30,34 @@ std::string format_value(double v, const data::Metric* m) {
     return fmt::format("{:.2f} {}", v, unit);
 }
 
-void synthetic_mark(const Ui& ui) {
-    // The map draws the mark too (so exported pictures carry it); this one stays clear of the panels.
-    if (!ui.state.synthetic) return;
+int missing_glyphs(const ImFont* font, std::string_view text) {
+    if (!font) return 0;
+    int missing = 0;
+    for (const char *p = text.data(), *end = text.data() + text.size(); p < end;) {
+        unsigned int c = 0;
+        const int n = ImTextCharFromUtf8(&c, p, end);
+        if (n <= 0) break;
+        p += n;
+        if (c >= 0x20 && c <= 0xFFFF && !font->FindGlyphNoFallback(static_cast<ImWchar>(c))) ++missing;
+    }
+    return missing;
+}
+
+float synthetic_mark(const Ui& ui, float right, float top) {
+    // Exported pictures carry the map's own mark (MapView::set_mark); this one stays clear of the panels.
     const ImVec2 display = ImGui::GetIO().DisplaySize;
+    if (!ui.state.synthetic) return right >= 0 ? right : display.x;
     ImDrawList* dl = ImGui::GetForegroundDrawList();
     ImFont* font = ui.fonts.title ? ui.fonts.title : ImGui::GetFont();
     const std::string text = !ui.synthetic_text.empty() ? ui.synthetic_text : ui.tr(ui.partly_real ? "synthetic_partial" : "synthetic_mark");
     const ImVec2 size = font->CalcTextSizeA(font->FontSize, 1e9f, 0, text.c_str());
     const float pad = 8 * ui.scale;
-    const ImVec2 pos(display.x - size.x - 2 * pad - 10 * ui.scale, display.y - size.y - 2 * pad - 10 * ui.scale);
+    const ImVec2 pos = right >= 0 ? ImVec2(right - size.x - 2 * pad, top)
+                                  : ImVec2(display.x - size.x - 2 * pad - 10 * ui.scale, display.y - size.y - 2 * pad - 10 * ui.scale);
     dl->AddRectFilled(pos, ImVec2(pos.x + size.x + 2 * pad, pos.y + size.y + 2 * pad), IM_COL32(255, 255, 255, 220), 4 * ui.scale);
     dl->AddRect(pos, ImVec2(pos.x + size.x + 2 * pad, pos.y + size.y + 2 * pad), IM_COL32(190, 30, 30, 255), 4 * ui.scale, 0, 2 * ui.scale);
     dl->AddText(font, font->FontSize, ImVec2(pos.x + pad, pos.y + pad), IM_COL32(190, 30, 30, 255), text.c_str());
+    return pos.x;
 }
 
 void source_banner(const Ui& ui, WidgetRects& w, float x0, float x1, float y, bool above) {

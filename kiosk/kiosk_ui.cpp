@@ -360,6 +360,7 @@ std::vector<Intent> kiosk_panels(const Ui& ui, KioskLocal& local, WidgetRects& w
 
     // Left column: the screens, as large buttons.
     const float column = std::max(display.x * 0.26f, ui.touch_px * 5);
+    w.map_insets = {column, 0, 0, 0};
     ImGui::SetNextWindowPos(ImVec2(0, 0));
     ImGui::SetNextWindowSize(ImVec2(column, display.y));
     ImGui::Begin("##nav", nullptr, k_panel);
@@ -392,6 +393,8 @@ std::vector<Intent> kiosk_panels(const Ui& ui, KioskLocal& local, WidgetRects& w
         ImGui::SetNextWindowSize(ImVec2(panel_w, 0));
         ImGui::Begin("##facts", nullptr, k_panel | ImGuiWindowFlags_AlwaysAutoResize);
         village_facts(ui, ui.state.selected.empty() ? ui.focus : ui.state.selected);
+        // the facts lie across the top: the place is shown below them (beside them, it would be narrow)
+        w.map_insets[1] = ImGui::GetWindowPos().y + ImGui::GetWindowSize().y;
         ImGui::End();
     } else if (ui.state.screen == "policy") {
         ImGui::SetNextWindowPos(ImVec2(column, 0));
@@ -414,6 +417,7 @@ std::vector<Intent> kiosk_panels(const Ui& ui, KioskLocal& local, WidgetRects& w
         ImGui::SetNextWindowPos(ImVec2(display.x - panel_w - 16 * ui.scale, 16 * ui.scale));
         ImGui::SetNextWindowSize(ImVec2(panel_w, display.y - 32 * ui.scale));
         ImGui::Begin("##projects", nullptr, k_panel);
+        w.map_insets[2] = panel_w + 16 * ui.scale;
         ImGui::PushFont(ui.fonts.title);
         ImGui::TextUnformatted(ui.tr("kiosk_projects").c_str());
         ImGui::PopFont();
@@ -422,7 +426,9 @@ std::vector<Intent> kiosk_panels(const Ui& ui, KioskLocal& local, WidgetRects& w
             for (const auto& p : *ui.projects_list) {
                 if (home.size() >= 6 ? p.county_code != home.substr(0, 6) && p.village_code.rfind(home, 0) != 0 : p.county_code.rfind(home, 0) != 0) continue;
                 ImGui::Bullet();
-                ImGui::TextWrapped("%s · %s · %s", p.name.c_str(), p.category.c_str(), p.batch.c_str());
+                const std::string line = fmt::format("{} · {} · {}", p.name, p.category, p.batch);
+                ImGui::TextWrapped("%s", line.c_str());
+                w.missing_glyphs += missing_glyphs(ImGui::GetFont(), line);
                 if (++shown >= 30) break;
             }
         }

@@ -242,12 +242,15 @@ void MapView::set_mark(std::string text) {
     m_overlay_w = m_overlay_h = 0;
 }
 
-void MapView::build_overlay(int width, int height) {
-    if (width == m_overlay_w && height == m_overlay_h) return;
+void MapView::set_insets(const render::Insets& insets) { m->renderer->camera().set_insets(insets); }
+
+void MapView::build_overlay(int width, int height, bool with_mark) {
+    if (width == m_overlay_w && height == m_overlay_h && with_mark == m_overlay_mark) return;
     m_overlay_w = width;
     m_overlay_h = height;
+    m_overlay_mark = with_mark;
     std::vector<render::OverlayVertex> q;
-    if (!m_mark.empty() && m->atlas) {
+    if (with_mark && !m_mark.empty() && m->atlas) {
         const float scale = std::clamp(static_cast<float>(std::min(width, height)) / 800.0f, 0.8f, 4.0f);
         const int px = static_cast<int>(std::lround(20 * scale));
         const float w = m->atlas->measure(m_mark, px);
@@ -257,13 +260,26 @@ void MapView::build_overlay(int width, int height) {
     m->renderer->set_overlay(std::move(q));
 }
 
-void MapView::fly_to(const std::string& code, const data::RegionIndex& regions, double seconds) {
+gis::Box MapView::region_bounds(const std::string& code, const data::RegionIndex& regions) const {
     gis::Box bounds;
     for (const std::string& c : drawn_stand_ins(code, regions, [&](std::string_view d) { return m->parent.count(std::string(d)) > 0; }))
         if (const gis::SceneFeature* f = find(c)) bounds.expand(f->bounds);
+    return bounds;
+}
+
+void MapView::fly_to(const std::string& code, const data::RegionIndex& regions, double seconds) {
+    const gis::Box bounds = region_bounds(code, regions);
     if (bounds.empty()) return;
     const gis::Box box = local_box(bounds, scene().origin);
     if (seconds <= 0) m->renderer->camera().fit(box, 48); else m->renderer->camera().fly_to(box, seconds, 48);
+}
+
+std::optional<std::array<double, 4>> MapView::screen_box(const std::string& code, const data::RegionIndex& regions) const {
+    const gis::Box bounds = region_bounds(code, regions);
+    if (bounds.empty()) return std::nullopt;
+    const gis::Box box = local_box(bounds, scene().origin);
+    const gis::Point a = m->renderer->camera().to_screen({box.min_x, box.max_y}), b = m->renderer->camera().to_screen({box.max_x, box.min_y});
+    return std::array<double, 4>{a.x, a.y, b.x, b.y};
 }
 
 void MapView::fit_all(double seconds) {
@@ -313,15 +329,18 @@ bool MapView::update(double dt) {
 void MapView::render(int width, int height) {
     glBindFramebuffer(GL_FRAMEBUFFER, 0);
     if (width != m->renderer->camera().width() || height != m->renderer->camera().height()) m->renderer->set_viewport(width, height);
-    build_overlay(width, height);
+    build_overlay(width, height, false);
     m->renderer->render();
 }
 
 render::Image MapView::snapshot(int width, int height) {
-    const int w0 = m->renderer->camera().width(), h0 = m->renderer->camera().height();
+    // The picture has no panels over it: a view fitted to a region is fitted again to the picture
+    // whole; the screen's view comes back as it was.
+    const render::Camera screen_view = m->renderer->camera();
     render::OffscreenTarget target(width, height);
+    m->renderer->camera().set_insets({});
     m->renderer->set_viewport(width, height);
-    build_overlay(width, height);
+    build_overlay(width, height, true);
     target.bind();
     // an exported picture is always the full map, drawn from triangles as `onemap render` draws it
     m->renderer->set_frame_cache(false);
@@ -331,8 +350,7 @@ render::Image MapView::snapshot(int width, int height) {
     m->renderer->set_frame_cache(true);
     render::Image img = target.read();
     glBindFramebuffer(GL_FRAMEBUFFER, 0);
-    m->renderer->set_viewport(w0, h0);
-    build_overlay(w0, h0);
+    m->renderer->camera() = screen_view;
     return img;
 }
 

@@ -15,10 +15,12 @@
 #include "render/image.hpp"
 #include "render/map_renderer.hpp"
 
+#include <array>
 #include <filesystem>
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -68,11 +70,18 @@ public:
     void set_point_source(std::function<std::vector<render::MapPoint>(bool projects, bool sites)> points) { m_points = std::move(points); }
     void reload_points();
     void set_labels(bool on, int px);
-    void set_mark(std::string text);      // drawn in the map itself (so exports carry it), e.g. 演示数据
+    // Drawn into exported pictures (snapshot), e.g. 演示数据. On screen each mode draws its own mark,
+    // clear of its panels, which would hide one drawn in the map's corner.
+    void set_mark(std::string text);
+    // What the mode's panels cover along the window's edges: fly_to and fit_all centre the region in
+    // the rest, and a view fitted to a region is fitted again when they change.
+    void set_insets(const render::Insets& insets);
 
     // Any region: the box around it where the map draws it, else around its drawn descendants (a
     // city: its counties; drawn_stand_ins). Nothing moves when neither is drawn.
     void fly_to(const std::string& code, const data::RegionIndex& regions, double seconds = 0.8);
+    // That box on screen (pixels: x0, y0, x1, y1); none when neither it nor a stand-in is drawn.
+    std::optional<std::array<double, 4>> screen_box(const std::string& code, const data::RegionIndex& regions) const;
     void fit_all(double seconds = 0.0);
     void pan(double dx, double dy);
     void zoom_about(double factor, double x, double y);
@@ -93,10 +102,12 @@ private:
     render::Classification m_class;
     std::vector<int> m_counts;
     std::vector<double> m_values;  // per feature of the drawn level
-    void build_overlay(int width, int height);
+    void build_overlay(int width, int height, bool with_mark);
+    gis::Box region_bounds(const std::string& code, const data::RegionIndex& regions) const;  // scene coordinates; empty: not drawn
     std::string m_focus, m_selected, m_hover, m_mark;
     std::function<std::vector<render::MapPoint>(bool, bool)> m_points;
     int m_overlay_w = 0, m_overlay_h = 0;
+    bool m_overlay_mark = false;
 };
 
 }  // namespace onemap::app

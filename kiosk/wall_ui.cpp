@@ -143,6 +143,8 @@ std::vector<Intent> wall_panels(const Ui& ui, WidgetRects& w) {
 
     // Ticker of the newest alerts, moving right to left.
     const float ticker_h = ImGui::GetTextLineHeightWithSpacing() * 1.6f;
+    // the lists hang from the tiles on both sides: the province sits between them, under the tiles
+    w.map_insets = {list_w, tile_h + 8 * ui.scale, list_w, ticker_h};
     ImGui::SetNextWindowPos(ImVec2(0, display.y - ticker_h));
     ImGui::SetNextWindowSize(ImVec2(display.x, ticker_h));
     ImGui::SetNextWindowBgAlpha(0.9f);

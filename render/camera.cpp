@@ -11,12 +11,49 @@ void Camera::set_limits(const gis::Box& bounds, double origin_lat) {
 }
 
 void Camera::set_viewport(int width, int height) {
-    m_width = std::max(1, width);
-    m_height = std::max(1, height);
-    clamp();
+    width = std::max(1, width);
+    height = std::max(1, height);
+    if (width == m_width && height == m_height) return;
+    m_width = width;
+    m_height = height;
+    refit();
+}
+
+void Camera::set_insets(const Insets& insets) {
+    if (insets == m_insets) return;
+    m_insets = insets;
+    refit();
+}
+
+void Camera::refit() {
+    if (!m_fit) {
+        clamp();
+        return;
+    }
+    if (m_flight_t >= 1.0) {
+        place(*m_fit);
+        return;
+    }
+    // steer the flight: same start, same progress, the new end
+    const gis::Point c = m_center;
+    const double s = m_scale;
+    place(*m_fit);
+    m_to_center = m_center;
+    m_to_scale = m_scale;
+    m_center = c;
+    m_scale = s;
+}
+
+gis::Box Camera::free_px() const {
+    // Insets that would leave less than a third of the viewport are ignored (a window made very small).
+    const double l = std::max(0.0, m_insets.left), r = std::max(0.0, m_insets.right);
+    const double t = std::max(0.0, m_insets.top), b = std::max(0.0, m_insets.bottom);
+    const bool use_x = m_width - l - r >= m_width / 3.0, use_y = m_height - t - b >= m_height / 3.0;
+    return {use_x ? l : 0.0, use_y ? t : 0.0, use_x ? m_width - r : m_width, use_y ? m_height - b : m_height};
 }
 
 void Camera::pan(double dx_px, double dy_px) {
+    m_fit.reset();
     m_flight_t = 1.0;
     m_idle = 0;
     m_center.x -= dx_px / m_scale;
@@ -25,6 +62,7 @@ void Camera::pan(double dx_px, double dy_px) {
 }
 
 void Camera::zoom_about(double factor, gis::Point screen_px) {
+    m_fit.reset();
     m_flight_t = 1.0;
     m_idle = 0;
     const gis::Point before = to_scene(screen_px);
@@ -38,9 +76,18 @@ void Camera::zoom_about(double factor, gis::Point screen_px) {
 
 void Camera::fit(const gis::Box& box, double padding_px) {
     m_flight_t = 1.0;
-    const double w = std::max(1e-9, box.width() * m_kx), h = std::max(1e-9, box.height());
-    m_scale = std::min((m_width - 2 * padding_px) / w, (m_height - 2 * padding_px) / h);
-    m_center = {(box.min_x + box.max_x) / 2 * m_kx, (box.min_y + box.max_y) / 2};
+    m_fit = Fit{box, padding_px};
+    place(*m_fit);
+}
+
+void Camera::place(const Fit& fit) {
+    const gis::Box free_box = free_px();
+    const gis::Point free{(free_box.min_x + free_box.max_x) / 2, (free_box.min_y + free_box.max_y) / 2};
+    const double w = std::max(1e-9, fit.box.width() * m_kx), h = std::max(1e-9, fit.box.height());
+    m_scale = std::max(1e-9, std::min((free_box.width() - 2 * fit.padding_px) / w, (free_box.height() - 2 * fit.padding_px) / h));
+    // the box's middle at the middle of the free part
+    m_center = {(fit.box.min_x + fit.box.max_x) / 2 * m_kx - (free.x - m_width / 2.0) / m_scale,
+                (fit.box.min_y + fit.box.max_y) / 2 + (free.y - m_height / 2.0) / m_scale};
     clamp();
 }
 
@@ -96,8 +143,12 @@ void Camera::clamp() {
     const double w = std::max(1e-9, m_bounds.width() * m_kx), h = std::max(1e-9, m_bounds.height());
     const double fit_scale = std::min(m_width / w, m_height / h);
     m_scale = std::clamp(m_scale, fit_scale * 0.5, fit_scale * 4096);
-    m_center.x = std::clamp(m_center.x, m_bounds.min_x * m_kx, m_bounds.max_x * m_kx);
-    m_center.y = std::clamp(m_center.y, m_bounds.min_y, m_bounds.max_y);
+    // the middle of the free part stays over the province
+    const gis::Box free_box = free_px();
+    const gis::Point free{(free_box.min_x + free_box.max_x) / 2, (free_box.min_y + free_box.max_y) / 2};
+    const double dx = (free.x - m_width / 2.0) / m_scale, dy = -(free.y - m_height / 2.0) / m_scale;
+    m_center.x = std::clamp(m_center.x + dx, m_bounds.min_x * m_kx, m_bounds.max_x * m_kx) - dx;
+    m_center.y = std::clamp(m_center.y + dy, m_bounds.min_y, m_bounds.max_y) - dy;
 }
 
 }  // namespace onemap::render

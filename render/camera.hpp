@@ -7,15 +7,30 @@
 //
 // Frame API (tangram style): input calls pan/zoom_about/fly_to; each frame `update(dt)` advances an
 // animation and returns whether the view is still changing; the renderer reads the current view.
+//
+// Insets: the strips along the viewport's edges that other things cover (a side panel, a bar of
+// tiles). The map is still drawn under them, but fit and fly_to centre a box in what is left, and
+// the limits keep the middle of what is left over the province. A view fitted to a box stays fitted
+// to it (until the next pan or zoom) when the viewport or the insets change: it is fitted again, or
+// an unfinished flight is steered to the new fit.
 #include "gis/geometry.hpp"
 
+#include <optional>
+
 namespace onemap::render {
+
+struct Insets {
+    double left = 0, top = 0, right = 0, bottom = 0;  // pixels
+    bool operator==(const Insets&) const = default;
+};
 
 class Camera {
 public:
     // `bounds`: the scene's extent (scene coordinates); `origin_lat`: latitude of the scene origin.
     void set_limits(const gis::Box& bounds, double origin_lat);
     void set_viewport(int width, int height);
+    void set_insets(const Insets& insets);
+    const Insets& insets() const { return m_insets; }
 
     void pan(double dx_px, double dy_px);                   // drag by pixels
     void zoom_about(double factor, gis::Point screen_px);   // > 1 zooms in; the point stays put
@@ -38,8 +53,17 @@ public:
     void clip_transform(float out[4]) const;
 
 private:
+    struct Fit {
+        gis::Box box;
+        double padding_px = 0;
+    };
     void clamp();
+    void place(const Fit& fit);  // centre and scale that show fit.box in the free part of the viewport
+    void refit();                // after the viewport or the insets changed
+    gis::Box free_px() const;  // the viewport less the insets, in pixels (y down)
     gis::Box m_bounds;
+    Insets m_insets;
+    std::optional<Fit> m_fit;  // the box last fitted or flown to, until a pan or zoom
     double m_kx = 1;
     int m_width = 1, m_height = 1;
     gis::Point m_center;   // map units

@@ -62,6 +62,15 @@ struct State {
         if (!std::regex_search(json, m, std::regex("\"" + esc + "\":\\[(-?[0-9]+),(-?[0-9]+),([0-9]+),([0-9]+)\\]"))) return std::nullopt;
         return std::array<double, 4>{std::stod(m[1]), std::stod(m[2]), std::stod(m[3]), std::stod(m[4])};
     }
+    std::optional<std::array<double, 4>> rect(const std::string& key) const {  // "key":[x,y,w,h]
+        std::smatch m;
+        if (!std::regex_search(json, m, std::regex("\"" + key + "\":\\[(-?[0-9]+),(-?[0-9]+),(-?[0-9]+),(-?[0-9]+)\\]"))) return std::nullopt;
+        return std::array<double, 4>{std::stod(m[1]), std::stod(m[2]), std::stod(m[3]), std::stod(m[4])};
+    }
+    bool view_at_rest() const {  // camera_target's box is published only while the view rests
+        const auto v = rect("view_rect");
+        return v && (*v)[2] > 0 && (*v)[3] > 0;
+    }
     std::vector<std::pair<std::string, std::array<double, 2>>> anchors() const {
         std::vector<std::pair<std::string, std::array<double, 2>>> out;
         const auto start = json.find("\"anchors\":{");
@@ -149,6 +158,22 @@ private:
     bool m_exited = false;
     int m_status = 0;
 };
+
+// The region the camera shows (camera_target, at rest) lies in the part of the window the panels
+// leave to the map, with its middle at that part's middle: no panel hides any of it.
+[[maybe_unused]] void expect_view_in_map_area(const State& s) {
+    const auto area = s.rect("map_area"), view = s.rect("view_rect");
+    ASSERT_TRUE(area && view) << s.json;
+    ASSERT_TRUE(s.view_at_rest()) << "the view never came to rest: " << s.json;
+    const auto [ax, ay, aw, ah] = *area;
+    const auto [vx, vy, vw, vh] = *view;
+    EXPECT_GE(vx, ax - 1) << s.json;
+    EXPECT_GE(vy, ay - 1) << s.json;
+    EXPECT_LE(vx + vw, ax + aw + 1) << s.json;
+    EXPECT_LE(vy + vh, ay + ah + 1) << s.json;
+    EXPECT_NEAR(vx + vw / 2, ax + aw / 2, 2) << s.json;
+    EXPECT_NEAR(vy + vh / 2, ay + ah / 2, 2) << s.json;
+}
 
 void click(double x, double y) {
     xdo("mousemove " + std::to_string(static_cast<int>(x)) + " " + std::to_string(static_cast<int>(y)));

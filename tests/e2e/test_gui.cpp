@@ -4,6 +4,7 @@
 #include "data/bundle.hpp"
 #include "data/privacy.hpp"
 #include "data/region_index.hpp"
+#include "data/source.hpp"
 #include "data/demo.hpp"
 #include "data/household_key.hpp"
 #include "data/lookup_guard.hpp"
@@ -140,6 +141,13 @@ TEST(DeskE2E, ClickACountyThenDrillToAVillageAndBackByBreadcrumb) {
     const auto regions = onemap::data::RegionIndex::load(b);
     EXPECT_EQ(s.str("panel_title"), regions.find(county.first)->name) << "the panel shows the county's name";
     EXPECT_EQ(s.str("level"), "township");
+    // The county fills the map beside the info panel and under the top bar, not under them.
+    s = app.wait_for([&](const State& st) { return st.view_at_rest() && st.str("camera_target") == county.first; });
+    const auto area = s.rect("map_area");
+    ASSERT_TRUE(area) << s.json;
+    EXPECT_GT((*area)[1], 0) << "the top bar covers the window's top";
+    EXPECT_LT((*area)[2], 1400 - 300) << "the info panel covers the window's right";
+    expect_view_in_map_area(s);
 
     const auto township = s.anchors().front();
     click(township.second[0], township.second[1]);
@@ -401,6 +409,12 @@ TEST(WallE2E, TourMovesToTheNextCityInTime) {
     EXPECT_TRUE(s.widget("wall:top10").has_value());
     const std::string first = s.str("tour_city");
     const auto t0 = std::chrono::steady_clock::now();
+    // The city the tour shows sits between the tiles above, the ticker below and the lists at the sides.
+    const State at_city = app.wait_for([&](const State& st) { return st.view_at_rest() && st.str("camera_target") == first; }, 10s);
+    expect_view_in_map_area(at_city);
+    const auto tile = at_city.widget("tile:R2");  // the tile's last line (its progress bar)
+    ASSERT_TRUE(tile) << at_city.json;
+    EXPECT_GE((*at_city.rect("map_area"))[1], (*tile)[1] + (*tile)[3]) << "the map area starts below the tiles";
     s = app.wait_for([&](const State& st) { return !st.str("tour_city").empty() && st.str("tour_city") != first; }, 20s);
     EXPECT_NE(s.str("tour_city"), first) << "the tour moves on";
     EXPECT_LT(std::chrono::steady_clock::now() - t0, 8s) << "within about one interval (3 s)";
@@ -542,4 +556,38 @@ TEST(WallE2E, TourGoesOnAcrossASyncedSnapshot) {
     s = app.wait_for([&](const State& st) { return st.str("tour_city") != at_swap; }, 20s);
     EXPECT_NE(s.str("tour_city"), at_swap) << "the tour goes on after the swap";
     EXPECT_TRUE(app.alive());
+}
+
+TEST(KioskE2E, TheMapShowsTheHomeRegionBesideThePanelsAndTheProjectListIsDrawnWhole) {
+    NEED_DISPLAY();
+    const auto bundle = bundle_copy("kiosk-projects.gpkg");
+    const std::string home = "410225";
+    std::size_t listed = 0;
+    for (const auto& p : onemap::data::open_bundle_source(bundle)->projects()) listed += p.county_code == home;
+    ASSERT_GT(listed, 0u) << "the test bundle has projects in " << home;
+    const auto cfg = work_dir() / "kiosk-projects.toml";
+    std::ofstream(cfg) << "[app]\nhome_region = \"" << home << "\"\n";
+    App app({"kiosk", "--bundle", bundle.string(), "--config", cfg.string()}, work_dir() / "kiosk-projects.json");
+    // Home: the county between the button column on the left and the facts across the top.
+    State s = app.wait_for([&](const State& st) { return st.widget("kiosk:projects").has_value() && st.view_at_rest() && st.str("camera_target") == home; });
+    const auto nav = s.widget("kiosk:projects");
+    ASSERT_TRUE(nav) << s.json;
+    const auto area = s.rect("map_area");
+    ASSERT_TRUE(area) << s.json;
+    EXPECT_GE((*area)[0], (*nav)[0] + (*nav)[2]) << "the map area starts right of the buttons";
+    EXPECT_GT((*area)[1], 0) << "the facts cover the top";
+    expect_view_in_map_area(s);
+    // 身边的项目: the list on the right, every character of it in the font atlas (none drawn as '?'),
+    // the county left of it.
+    click_widget(s, "kiosk:projects");
+    s = app.wait_for([&](const State& st) {
+        return st.str("screen") == "projects" && st.widget("kiosk:project_list").has_value() && st.view_at_rest() &&
+               st.rect("map_area") && (*st.rect("map_area"))[1] == 0;
+    });
+    ASSERT_EQ(s.str("screen"), "projects") << s.json;
+    EXPECT_EQ(state_number(s, "missing_glyphs"), 0) << "project names drawn with missing characters: " << s.json;
+    const auto list = s.widget("kiosk:project_list");
+    ASSERT_TRUE(list) << s.json;
+    EXPECT_LE((*s.rect("map_area"))[0] + (*s.rect("map_area"))[2], (*list)[0]) << "the map area ends left of the list";
+    expect_view_in_map_area(s);
 }

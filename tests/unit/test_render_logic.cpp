@@ -100,6 +100,56 @@ TEST(Camera, ZoomAboutKeepsThePointAndFlightsSettle) {
     EXPECT_TRUE(cam.visible().max_x > -2);
 }
 
+TEST(Camera, FitsIntoWhatThePanelsLeaveAndStaysFittedWhenTheyChange) {
+    Camera cam;
+    const gis::Box province{-3, -2, 3, 2};
+    cam.set_limits(province, 0.0);  // cos 0 = 1: a degree is as wide as it is tall
+    cam.set_viewport(1920, 1080);
+    // a side panel 480 px wide on the right, a bar 40 px high on top
+    cam.set_insets({0, 40, 480, 0});
+    const gis::Box county{1.0, 0.5, 2.0, 1.5};
+    cam.fit(county, 48);
+    const gis::Point lo = cam.to_screen({county.min_x, county.max_y}), hi = cam.to_screen({county.max_x, county.min_y});
+    // the county's middle is the free part's middle, and its box keeps the padding inside the free part
+    EXPECT_NEAR((lo.x + hi.x) / 2, (1920 - 480) / 2.0, 1e-6);
+    EXPECT_NEAR((lo.y + hi.y) / 2, 40 + (1080 - 40) / 2.0, 1e-6);
+    EXPECT_NEAR(hi.y - lo.y, 1080 - 40 - 2 * 48, 1e-6);  // height-limited
+    EXPECT_GE(lo.x, 48 - 1e-6);
+    EXPECT_LE(hi.x, 1920 - 480 - 48 + 1e-6);
+
+    // The window grows and the panels change: the view is fitted to the county again.
+    cam.set_viewport(2560, 1440);
+    cam.set_insets({600, 0, 0, 100});
+    const gis::Point lo2 = cam.to_screen({county.min_x, county.max_y}), hi2 = cam.to_screen({county.max_x, county.min_y});
+    EXPECT_NEAR((lo2.x + hi2.x) / 2, 600 + (2560 - 600) / 2.0, 1e-6);
+    EXPECT_NEAR((lo2.y + hi2.y) / 2, (1440 - 100) / 2.0, 1e-6);
+    EXPECT_NEAR(hi2.y - lo2.y, 1440 - 100 - 2 * 48, 1e-6);
+
+    // A flight under way is steered to the new fit and ends there.
+    cam.fly_to(province, 1.0, 24);
+    cam.update(0.3);
+    cam.set_insets({0, 0, 0, 0});
+    while (cam.update(1.0 / 60)) {
+    }
+    const gis::Point a = cam.to_screen({province.min_x, province.max_y}), b = cam.to_screen({province.max_x, province.min_y});
+    EXPECT_NEAR((a.x + b.x) / 2, 1280, 1e-6);
+    EXPECT_NEAR((a.y + b.y) / 2, 720, 1e-6);
+    EXPECT_NEAR(b.y - a.y, 1440 - 48, 1e-6);
+
+    // Once the view is panned it is the user's: new insets move nothing.
+    cam.pan(100, 0);
+    const gis::Point before = cam.to_screen({0, 0});
+    cam.set_insets({0, 40, 480, 0});
+    const gis::Point after = cam.to_screen({0, 0});
+    EXPECT_NEAR(before.x, after.x, 1e-9);
+    EXPECT_NEAR(before.y, after.y, 1e-9);
+
+    // The limits keep the free part's middle over the province: a pan far east stops with the
+    // province's east edge at the middle of the free part, not of the whole viewport.
+    cam.pan(-1e7, 0);
+    EXPECT_NEAR(cam.to_screen({province.max_x, 0}).x, (2560 - 480) / 2.0, 1e-6);
+}
+
 namespace {
 gis::Scene grid_scene(int n, double s = 0.01) {
     gis::SceneInputLayer layer;
