@@ -359,52 +359,31 @@ void info_panel(const Ui& ui, DeskLocal& local, WidgetRects& w, std::vector<Inte
 
 void legend_panel(const Ui& ui, WidgetRects& w, std::vector<Intent>& out) {
     const ImVec2 display = ImGui::GetIO().DisplaySize;
-    const auto& cls = ui.map.classification();
     const auto& counts = ui.map.class_counts();
-    const data::Metric* metric = data::find_metric(ui.state.metric);
     ImGui::SetNextWindowPos(ImVec2(10 * ui.scale, display.y - 10 * ui.scale), 0, ImVec2(0, 1));
     ImGui::SetNextWindowBgAlpha(0.9f);
     ImGui::Begin("##legend", nullptr, k_panel | ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_AlwaysAutoResize);
     ImDrawList* dl = ImGui::GetWindowDrawList();
     const float s = ImGui::GetTextLineHeight();
-    if (const data::RuleInfo* rule = ui.state.metric.rfind("rule:", 0) == 0 ? data::find_rule(ui.state.metric.substr(5)) : nullptr) {
-        ImGui::TextUnformatted(fmt::format("{} {} · {}", rule->id, rule->name_zh, ui.state.period).c_str());
+    const MapLegend legend = map_legend(ui);
+    ImGui::TextUnformatted(legend.title.c_str());
+    if (const data::RuleInfo* rule = ui.state.metric.rfind("rule:", 0) == 0 ? data::find_rule(ui.state.metric.substr(5)) : nullptr)
         ImGui::TextWrapped("%s", std::string(rule->text_zh).c_str());
-        const data::RuleStatus order[] = {data::RuleStatus::Pass, data::RuleStatus::Fail, data::RuleStatus::NotApplicable, data::RuleStatus::NoData};
-        for (int k = 0; k < 4; ++k) {
-            const ImVec2 c = ImGui::GetCursorScreenPos();
-            const render::Rgba col = MapView::status_color(k);
-            dl->AddRectFilled(c, ImVec2(c.x + s * 1.6f, c.y + s), k == 3 ? IM_COL32(217, 217, 217, 255) : to_u32(col));
-            ImGui::Dummy(ImVec2(s * 1.8f, s));
-            ImGui::SameLine();
-            ImGui::Text("%s  (%d)", std::string(data::status_name_zh(order[k])).c_str(),
-                        static_cast<std::size_t>(k) < counts.size() ? counts[static_cast<std::size_t>(k)] : 0);
-        }
-        w.add("legend");
-    } else {
-    ImGui::TextUnformatted(fmt::format("{}（{}）{}", metric ? metric->name_zh : "", metric ? metric->unit : "", ui.state.period).c_str());
-    for (int k = 0; k <= cls.classes(); ++k) {
+    for (std::size_t k = 0; k < legend.rows.size(); ++k) {
+        const render::LegendRow& row = legend.rows[k];
         const ImVec2 c = ImGui::GetCursorScreenPos();
-        std::string label;
-        if (k < cls.classes()) {
-            dl->AddRectFilled(c, ImVec2(c.x + s * 1.6f, c.y + s), to_u32(cls.colors[static_cast<std::size_t>(k)]));
-            label = fmt::format("{} – {}", format_value(cls.breaks[static_cast<std::size_t>(k)], metric),
-                                format_value(cls.breaks[static_cast<std::size_t>(k) + 1], metric));
-        } else {  // no data: grey with hatching, as on the map
-            dl->AddRectFilled(c, ImVec2(c.x + s * 1.6f, c.y + s), IM_COL32(217, 217, 217, 255));
+        dl->AddRectFilled(c, ImVec2(c.x + s * 1.6f, c.y + s), row.hatched ? IM_COL32(217, 217, 217, 255) : to_u32(row.color));
+        if (row.hatched) {  // no data: grey with hatching, as on the map
             for (float d = 0; d < s * 2.6f; d += s * 0.35f) {
                 dl->AddLine(ImVec2(c.x + std::max(0.0f, d - s), c.y + std::min(s, d)), ImVec2(c.x + std::min(s * 1.6f, d), c.y + std::max(0.0f, d - s * 1.6f)),
                             IM_COL32(150, 150, 150, 255));
             }
-            label = ui.tr("no_data");
         }
         ImGui::Dummy(ImVec2(s * 1.8f, s));
         ImGui::SameLine();
-        const int n = static_cast<std::size_t>(k) < counts.size() ? counts[static_cast<std::size_t>(k)] : 0;
-        ImGui::Text("%s  (%d)", label.c_str(), n);
+        ImGui::Text("%s  (%d)", row.label.c_str(), k < counts.size() ? counts[k] : 0);
     }
     w.add("legend");
-    }
     ImGui::Separator();
     static const char* k_methods[] = {"method_quantile", "method_equal", "method_jenks"};
     ImGui::SetNextItemWidth(140 * ui.scale);

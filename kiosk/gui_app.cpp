@@ -751,7 +751,8 @@ private:
     void export_png() {
         int fbw = 0, fbh = 0;
         glfwGetFramebufferSize(m_window, &fbw, &fbh);
-        const render::Image img = m_map.snapshot(fbw, fbh);
+        const MapLegend legend = map_legend(make_ui());
+        const render::Image img = m_map.snapshot(fbw, fbh, legend.title, legend.rows);
         const auto path = m_opt.export_dir / fmt::format("onemap-{}-{}-{}.png", m_focus, m_state.metric, m_state.period);
         if (render::write_png(path, img)) {
             m_message = m_tr("exported") + " " + path.string();

@@ -142,6 +142,14 @@ std::vector<Intent> wall_panels(const Ui& ui, WidgetRects& widgets);
 
 // Shared drawing helpers.
 std::string format_value(double value, const data::Metric* metric);
+// The legend of what the map shows, for the desk's legend panel and exported pictures: the
+// metric's classes and "no data", or a rule's four statuses.
+struct MapLegend {
+    std::string title;
+    std::vector<render::LegendRow> rows;
+};
+MapLegend map_legend(const Ui& ui);
+
 // How many characters of `text` `font` has no glyph for (ImGui draws them as '?'): the atlas holds
 // only the characters the application gathered before building it.
 int missing_glyphs(const ImFont* font, std::string_view text);

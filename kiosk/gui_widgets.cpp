@@ -30,6 +30,20 @@ std::string format_value(double v, const data::Metric* m) {
     return fmt::format("{:.2f} {}", v, unit);
 }
 
+MapLegend map_legend(const Ui& ui) {
+    MapLegend out;
+    if (const data::RuleInfo* rule = ui.state.metric.rfind("rule:", 0) == 0 ? data::find_rule(ui.state.metric.substr(5)) : nullptr) {
+        out.title = fmt::format("{} {} · {}", rule->id, rule->name_zh, ui.state.period);
+        const data::RuleStatus order[] = {data::RuleStatus::Pass, data::RuleStatus::Fail, data::RuleStatus::NotApplicable, data::RuleStatus::NoData};
+        for (int k = 0; k < 4; ++k) out.rows.push_back({std::string(data::status_name_zh(order[k])), MapView::status_color(k), k == 3});
+        return out;
+    }
+    const data::Metric* metric = data::find_metric(ui.state.metric);
+    out.title = fmt::format("{}（{}）{}", metric ? metric->name_zh : "", metric ? metric->unit : "", ui.state.period);
+    out.rows = render::class_rows(ui.map.classification(), ui.tr("no_data"), [metric](double v) { return format_value(v, metric); });
+    return out;
+}
+
 int missing_glyphs(const ImFont* font, std::string_view text) {
     if (!font) return 0;
     int missing = 0;

@@ -7,6 +7,7 @@
 #include "data/catalogue.hpp"
 #include "data/features.hpp"
 #include "data/region_index.hpp"
+#include "render/legend.hpp"
 
 #include <fmt/format.h>
 
@@ -191,49 +192,13 @@ void MapSession::apply_colors(MapColors colors) {
 void MapSession::build_legend() {
     std::vector<render::OverlayVertex> q;
     if (!m_atlas) return;
-    render::GlyphAtlas& atlas = *m_atlas;
-    const render::Rgba ink{35, 35, 35, 255}, none{0, 0, 0, 0};
-    const float h = static_cast<float>(m_req.height), w = static_cast<float>(m_req.width);
-    const float scale = std::clamp(std::min(w, h) / 600.0f, 0.7f, 2.0f);
     std::vector<gis::Box> exclusions;
-    const int title_px = static_cast<int>(std::lround(14 * scale)), row_px = static_cast<int>(std::lround(12 * scale));
     if (m_req.legend) {
-        const int k = m_class.classes();
-        const float row = row_px * 1.5f, sw = row_px * 1.6f, pad = 8 * scale;
-        std::vector<std::string> rows;
         const double span = m_class.breaks.empty() ? 0 : m_class.breaks.back() - m_class.breaks.front();
-        for (int i = 0; i < k; ++i)
-            rows.push_back(format_value(m_class.breaks[i], span) + " – " + format_value(m_class.breaks[i + 1], span));
-        rows.push_back("无数据");
-        float text_w = atlas.measure(m_metric_title, title_px);
-        for (const auto& r : rows) text_w = std::max(text_w, sw + pad + atlas.measure(r, row_px));
-        const float box_w = text_w + 2 * pad, box_h = title_px * 1.6f + row * static_cast<float>(rows.size()) + pad * 2;
-        const float x0 = 10 * scale, y0 = h - box_h - 10 * scale;
-        render::add_rect(q, x0, y0, box_w, box_h, render::Rgba{255, 255, 255, 215});
-        exclusions.push_back(gis::Box{x0, y0, x0 + box_w, y0 + box_h});
-        render::add_text(q, atlas, m_metric_title, x0 + pad, y0 + pad + title_px, title_px, ink, none);
-        for (std::size_t i = 0; i < rows.size(); ++i) {
-            const float y = y0 + pad + title_px * 1.6f + row * static_cast<float>(i);
-            const float sh = row * 0.75f;
-            if (static_cast<int>(i) < k) {
-                render::add_rect(q, x0 + pad, y, sw, sh, m_class.colors[i]);
-            } else {  // no data: grey with hatching, as on the map
-                render::add_rect(q, x0 + pad, y, sw, sh, render::Rgba{217, 217, 217, 255});
-                for (int yy = 0; yy < static_cast<int>(sh); ++yy)
-                    for (int xx = 0; xx < static_cast<int>(sw); ++xx)
-                        if ((xx + yy) % 7 < 2) render::add_rect(q, x0 + pad + xx, y + yy, 1, 1, render::Rgba{153, 153, 153, 255});
-            }
-            render::add_text(q, atlas, rows[i], x0 + pad + sw + pad, y + sh * 0.5f + row_px * 0.38f, row_px, ink, none);
-        }
+        const auto rows = render::class_rows(m_class, "无数据", [span](double v) { return format_value(v, span); });
+        exclusions.push_back(render::add_legend(q, *m_atlas, m_metric_title, rows, m_req.width, m_req.height));
     }
-    if (m_data->synthetic) {
-        const std::string mark = "演示数据";
-        const int px = static_cast<int>(std::lround(18 * scale));
-        const float mw = atlas.measure(mark, px);
-        render::add_text(q, atlas, mark, w - mw - 12 * scale, 12 * scale + px, px, render::Rgba{190, 30, 30, 255},
-                         render::Rgba{255, 255, 255, 230});
-        exclusions.push_back(gis::Box{w - mw - 16 * scale, 8 * scale, w, 16 * scale + px * 1.3});
-    }
+    if (m_data->synthetic) exclusions.push_back(render::add_mark(q, *m_atlas, "演示数据", m_req.width, m_req.height));
     m_renderer->set_label_exclusions(std::move(exclusions));
     m_renderer->set_overlay(std::move(q));
 }

@@ -8,6 +8,7 @@
 #include "kiosk/map_scene.hpp"
 #include "kiosk/stand_ins.hpp"
 #include "render/gl_device.hpp"
+#include "render/legend.hpp"
 #include "render/offscreen.hpp"
 #include "render/text.hpp"
 
@@ -237,28 +238,9 @@ void MapView::reload_points() {
 
 void MapView::set_labels(bool on, int px) { m->renderer->set_labels(on, render::LabelStyle{px}); }
 
-void MapView::set_mark(std::string text) {
-    m_mark = std::move(text);
-    m_overlay_w = m_overlay_h = 0;
-}
+void MapView::set_mark(std::string text) { m_mark = std::move(text); }
 
 void MapView::set_insets(const render::Insets& insets) { m->renderer->camera().set_insets(insets); }
-
-void MapView::build_overlay(int width, int height, bool with_mark) {
-    if (width == m_overlay_w && height == m_overlay_h && with_mark == m_overlay_mark) return;
-    m_overlay_w = width;
-    m_overlay_h = height;
-    m_overlay_mark = with_mark;
-    std::vector<render::OverlayVertex> q;
-    if (with_mark && !m_mark.empty() && m->atlas) {
-        const float scale = std::clamp(static_cast<float>(std::min(width, height)) / 800.0f, 0.8f, 4.0f);
-        const int px = static_cast<int>(std::lround(20 * scale));
-        const float w = m->atlas->measure(m_mark, px);
-        render::add_text(q, *m->atlas, m_mark, static_cast<float>(width) - w - 16 * scale, 16 * scale + static_cast<float>(px), px,
-                         render::Rgba{190, 30, 30, 255}, render::Rgba{255, 255, 255, 230});
-    }
-    m->renderer->set_overlay(std::move(q));
-}
 
 gis::Box MapView::region_bounds(const std::string& code, const data::RegionIndex& regions) const {
     gis::Box bounds;
@@ -329,18 +311,20 @@ bool MapView::update(double dt) {
 void MapView::render(int width, int height) {
     glBindFramebuffer(GL_FRAMEBUFFER, 0);
     if (width != m->renderer->camera().width() || height != m->renderer->camera().height()) m->renderer->set_viewport(width, height);
-    build_overlay(width, height, false);
     m->renderer->render();
 }
 
-render::Image MapView::snapshot(int width, int height) {
+render::Image MapView::snapshot(int width, int height, const std::string& legend_title, const std::vector<render::LegendRow>& legend) {
     // The picture has no panels over it: a view fitted to a region is fitted again to the picture
-    // whole; the screen's view comes back as it was.
+    // whole; the screen's view comes back as it was. The legend and the mark are drawn into it.
     const render::Camera screen_view = m->renderer->camera();
     render::OffscreenTarget target(width, height);
     m->renderer->camera().set_insets({});
     m->renderer->set_viewport(width, height);
-    build_overlay(width, height, true);
+    std::vector<render::OverlayVertex> q;
+    if (m->atlas && !legend.empty()) render::add_legend(q, *m->atlas, legend_title, legend, width, height);
+    if (m->atlas && !m_mark.empty()) render::add_mark(q, *m->atlas, m_mark, width, height);
+    m->renderer->set_overlay(std::move(q));
     target.bind();
     // an exported picture is always the full map, drawn from triangles as `onemap render` draws it
     m->renderer->set_frame_cache(false);
@@ -351,6 +335,7 @@ render::Image MapView::snapshot(int width, int height) {
     render::Image img = target.read();
     glBindFramebuffer(GL_FRAMEBUFFER, 0);
     m->renderer->camera() = screen_view;
+    m->renderer->set_overlay({});
     return img;
 }
 

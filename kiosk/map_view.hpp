@@ -13,6 +13,7 @@
 #include "render/classify.hpp"
 #include "render/device.hpp"
 #include "render/image.hpp"
+#include "render/legend.hpp"
 #include "render/map_renderer.hpp"
 
 #include <array>
@@ -91,7 +92,9 @@ public:
 
     bool update(double dt);                          // true while the view is still changing
     void render(int framebuffer_width, int framebuffer_height);
-    render::Image snapshot(int width, int height);   // the current view, offscreen, same pixels
+    // The current view, offscreen (same pixels), fitted to the picture whole when the view is fitted
+    // to a region; with the legend (when rows are given) and the mark drawn in.
+    render::Image snapshot(int width, int height, const std::string& legend_title = {}, const std::vector<render::LegendRow>& legend = {});
     const render::FrameCounters& counters() const;
 
 private:
@@ -102,12 +105,9 @@ private:
     render::Classification m_class;
     std::vector<int> m_counts;
     std::vector<double> m_values;  // per feature of the drawn level
-    void build_overlay(int width, int height, bool with_mark);
     gis::Box region_bounds(const std::string& code, const data::RegionIndex& regions) const;  // scene coordinates; empty: not drawn
     std::string m_focus, m_selected, m_hover, m_mark;
     std::function<std::vector<render::MapPoint>(bool, bool)> m_points;
-    int m_overlay_w = 0, m_overlay_h = 0;
-    bool m_overlay_mark = false;
 };
 
 }  // namespace onemap::app

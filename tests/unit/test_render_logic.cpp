@@ -7,6 +7,7 @@
 #include "render/device.hpp"
 #include "render/frame_budget.hpp"
 #include "render/image.hpp"
+#include "render/legend.hpp"
 #include "render/map_renderer.hpp"
 
 #include <gtest/gtest.h>
@@ -148,6 +149,46 @@ TEST(Camera, FitsIntoWhatThePanelsLeaveAndStaysFittedWhenTheyChange) {
     // province's east edge at the middle of the free part, not of the whole viewport.
     cam.pan(-1e7, 0);
     EXPECT_NEAR(cam.to_screen({province.max_x, 0}).x, (2560 - 480) / 2.0, 1e-6);
+}
+
+TEST(Legend, ABoxAtTheBottomLeftWithASwatchPerClassAndNoDataHatched) {
+    const auto [font, index] = find_font();
+    ASSERT_FALSE(font.empty()) << "no CJK font (scripts/setup installs fonts-noto-cjk)";
+    GlyphAtlas atlas(font, index);
+    Classification c;
+    c.breaks = {0, 1.5, 3, 4.5};
+    c.colors = {Rgba{10, 20, 30, 255}, Rgba{40, 50, 60, 255}, Rgba{70, 80, 90, 255}};
+    const auto rows = class_rows(c, "无数据", [](double v) { return std::to_string(static_cast<int>(v * 10)); });
+    ASSERT_EQ(rows.size(), 4u);
+    EXPECT_EQ(rows[1].label, "15 – 30");
+    EXPECT_EQ(rows[1].color, c.colors[1]);
+    EXPECT_FALSE(rows[2].hatched);
+    EXPECT_EQ(rows[3].label, "无数据");
+    EXPECT_TRUE(rows[3].hatched);
+
+    std::vector<OverlayVertex> q;
+    const gis::Box box = add_legend(q, atlas, "脱贫人口人均纯收入（元）2024", rows, 1200, 600);
+    // bottom-left, inside the picture, a margin from both edges
+    EXPECT_GT(box.min_x, 0);
+    EXPECT_LT(box.min_x, 30);
+    EXPECT_LT(box.max_y, 600);
+    EXPECT_GT(box.max_y, 570);
+    EXPECT_LT(box.max_x, 600);
+    EXPECT_GT(box.height(), 4 * 12.0 * 1.5);  // a title and four rows
+    // every class's swatch, and the no-data swatch's hatching, inside the box
+    const auto drawn = [&](Rgba color) {
+        return std::any_of(q.begin(), q.end(), [&](const OverlayVertex& v) { return v.color == color && box.contains({v.x, v.y}); });
+    };
+    for (const Rgba& color : c.colors) EXPECT_TRUE(drawn(color));
+    EXPECT_TRUE(drawn(Rgba{153, 153, 153, 255})) << "the no-data swatch is hatched";
+
+    std::vector<OverlayVertex> m;
+    const gis::Box mark = add_mark(m, atlas, "演示数据", 1200, 600);
+    EXPECT_FALSE(m.empty());
+    EXPECT_EQ(mark.max_x, 1200);
+    EXPECT_LT(mark.min_y, 20);
+    EXPECT_GT(mark.min_x, 1000);
+    for (const auto& v : m) EXPECT_TRUE(v.x >= mark.min_x - 1 && v.x <= mark.max_x && v.y >= 0 && v.y <= mark.max_y + 1);
 }
 
 namespace {
