@@ -57,12 +57,12 @@ void top_bar(const Ui& ui, DeskLocal& local, WidgetRects& w, std::vector<Intent>
     ImGui::SameLine(0, 24 * ui.scale);
     const data::Metric* metric = data::find_metric(ui.state.metric);
     const data::RuleInfo* rule = ui.state.metric.rfind("rule:", 0) == 0 ? data::find_rule(ui.state.metric.substr(5)) : nullptr;
-    const std::string current = metric ? std::string(metric->name_zh) : rule ? fmt::format("{} {}", rule->id, rule->name_zh) : ui.state.metric;
+    const std::string current = metric ? metric_name(ui, *metric) : rule ? fmt::format("{} {}", rule->id, rule->name_zh) : ui.state.metric;
     ImGui::SetNextItemWidth(300 * ui.scale);
     if (ImGui::BeginCombo("##metric", current.c_str(), ImGuiComboFlags_HeightLarge)) {
         for (const auto& key : ui.indicators.metrics()) {
             const data::Metric* m = data::find_metric(key);
-            const std::string label = m ? fmt::format("{}（{}）", m->name_zh, m->unit) : key;
+            const std::string label = m ? fmt::format("{}（{}）", metric_name(ui, *m), m->unit) : key;
             if (ImGui::Selectable(label.c_str(), key == ui.state.metric)) out.push_back({Intent::Kind::SetMetric, key});
         }
         ImGui::Separator();
@@ -233,19 +233,24 @@ void info_panel(const Ui& ui, DeskLocal& local, WidgetRects& w, std::vector<Inte
         if (it != ui.rules.end()) ImGui::TextWrapped("%s", it->reason.c_str());
     } else {
         const auto chosen = ui.indicators.value(code, ui.state.metric, ui.state.period);
-        ImGui::Text("%s %s", metric ? std::string(metric->name_zh).c_str() : ui.state.metric.c_str(), ui.state.period.c_str());
+        ImGui::Text("%s %s", metric ? metric_name(ui, *metric).c_str() : ui.state.metric.c_str(), ui.state.period.c_str());
         ImGui::PushFont(ui.fonts.title);
         ImGui::TextUnformatted(format_value(chosen.value_or(render::k_missing), metric).c_str());
         ImGui::PopFont();
     }
     ImGui::Separator();
     if (ImGui::BeginTable("##key", 2, ImGuiTableFlags_RowBg)) {
+        // names take what the values leave (English names are long); one cut short shows whole on hover
+        ImGui::TableSetupColumn("##name", ImGuiTableColumnFlags_WidthStretch);
+        ImGui::TableSetupColumn("##value", ImGuiTableColumnFlags_WidthFixed, ImGui::CalcTextSize("2,100,000 户").x);
         for (const char* key : {"tp_income_pc", "rural_income_pc", "tp_income_growth", "rural_income_growth", "growth_gap", "income_ratio",
                                 "tp_population", "tp_households", "monitored_population", "below_line_population", "migrant_workers"}) {
             const data::Metric* m = data::find_metric(key);
             ImGui::TableNextRow();
             ImGui::TableNextColumn();
-            ImGui::TextUnformatted(std::string(m->name_zh).c_str());
+            const std::string name = metric_name(ui, *m);
+            ImGui::TextUnformatted(name.c_str());
+            if (ImGui::IsItemHovered() && ImGui::CalcTextSize(name.c_str()).x > ImGui::GetColumnWidth()) ImGui::SetTooltip("%s", name.c_str());
             ImGui::TableNextColumn();
             ImGui::TextUnformatted(format_value(ui.indicators.value(code, key, ui.state.period).value_or(render::k_missing), m).c_str());
         }
@@ -315,7 +320,7 @@ void info_panel(const Ui& ui, DeskLocal& local, WidgetRects& w, std::vector<Inte
             ImGui::TableSetupScrollFreeze(0, 1);
             ImGui::TableSetupColumn(ui.tr("name").c_str(), ImGuiTableColumnFlags_DefaultSort);
             ImGui::TableSetupColumn(ui.tr("value").c_str());
-            ImGui::TableSetupColumn(std::string(data::find_metric("tp_population")->name_zh).c_str());
+            ImGui::TableSetupColumn(metric_name(ui, *data::find_metric("tp_population")).c_str());
             ImGui::TableHeadersRow();
             if (ImGuiTableSortSpecs* specs = ImGui::TableGetSortSpecs(); specs && specs->SpecsCount > 0) {
                 local.sort_column = specs->Specs[0].ColumnIndex;

@@ -1154,6 +1154,7 @@ UiGlyphs glyph_ranges(const Strings& tr, const std::vector<PolicyCard>& policy, 
     }
     for (const auto& m : data::metric_catalogue()) {
         b.AddText(std::string(m.name_zh).c_str());
+        b.AddText(std::string(m.name_en).c_str());
         b.AddText(std::string(m.unit).c_str());
     }
     for (int l = 1; l <= 5; ++l) b.AddText(std::string(data::level_name_zh(static_cast<data::Level>(l))).c_str());

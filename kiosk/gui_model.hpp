@@ -142,6 +142,9 @@ std::vector<Intent> wall_panels(const Ui& ui, WidgetRects& widgets);
 
 // Shared drawing helpers.
 std::string format_value(double value, const data::Metric* metric);
+// A metric's name in the UI's language (the catalogue has Chinese and English names).
+std::string metric_name(const Ui& ui, const data::Metric& metric);
+
 // The legend of what the map shows, for the desk's legend panel and exported pictures: the
 // metric's classes and "no data", or a rule's four statuses.
 struct MapLegend {

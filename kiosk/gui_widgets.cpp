@@ -30,6 +30,10 @@ std::string format_value(double v, const data::Metric* m) {
     return fmt::format("{:.2f} {}", v, unit);
 }
 
+std::string metric_name(const Ui& ui, const data::Metric& metric) {
+    return std::string(ui.tr.language() == "en" && !metric.name_en.empty() ? metric.name_en : metric.name_zh);
+}
+
 MapLegend map_legend(const Ui& ui) {
     MapLegend out;
     if (const data::RuleInfo* rule = ui.state.metric.rfind("rule:", 0) == 0 ? data::find_rule(ui.state.metric.substr(5)) : nullptr) {
@@ -39,7 +43,7 @@ MapLegend map_legend(const Ui& ui) {
         return out;
     }
     const data::Metric* metric = data::find_metric(ui.state.metric);
-    out.title = fmt::format("{}（{}）{}", metric ? metric->name_zh : "", metric ? metric->unit : "", ui.state.period);
+    out.title = fmt::format("{}（{}）{}", metric ? metric_name(ui, *metric) : "", metric ? metric->unit : "", ui.state.period);
     out.rows = render::class_rows(ui.map.classification(), ui.tr("no_data"), [metric](double v) { return format_value(v, metric); });
     return out;
 }

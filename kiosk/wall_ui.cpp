@@ -39,19 +39,19 @@ std::vector<Tile> targets(const Ui& ui) {
     auto v = [&](const char* metric) { return ui.indicators.value(root, metric, ui.state.period).value_or(render::k_missing); };
     std::vector<Tile> t;
     const double ratio = v("income_ratio");
-    t.push_back({"R2", std::string(data::find_metric("income_ratio")->name_zh), ratio, 1 / 1.1,
+    t.push_back({"R2", metric_name(ui, *data::find_metric("income_ratio")), ratio, 1 / 1.1,
                  format_value(ratio, data::find_metric("income_ratio")), "1 : 1.10"});
     const double migrants = v("migrant_workers");
-    t.push_back({"R6", std::string(data::find_metric("migrant_workers")->name_zh), migrants, 2100000,
+    t.push_back({"R6", metric_name(ui, *data::find_metric("migrant_workers")), migrants, 2100000,
                  format_value(migrants, data::find_metric("migrant_workers")), "2,100,000 人"});
     const double certs = v("new_certificates");
-    t.push_back({"R7", std::string(data::find_metric("new_certificates")->name_zh), certs, 100000,
+    t.push_back({"R7", metric_name(ui, *data::find_metric("new_certificates")), certs, 100000,
                  format_value(certs, data::find_metric("new_certificates")), "100,000 人"});
     const double share = v("industry_fund_share");
-    t.push_back({"R8", std::string(data::find_metric("industry_fund_share")->name_zh), share, industry_target(ui.state.period),
+    t.push_back({"R8", metric_name(ui, *data::find_metric("industry_fund_share")), share, industry_target(ui.state.period),
                  format_value(share, data::find_metric("industry_fund_share")), fmt::format("{:.0f}%", industry_target(ui.state.period))});
     t.push_back({"R14", ui.tr("tile_demo_points"), render::k_missing, 100, "—", "100 个"});
-    t.push_back({"R16", std::string(data::find_metric("open_alerts")->name_zh), static_cast<double>(ui.open_alerts), render::k_missing,
+    t.push_back({"R16", metric_name(ui, *data::find_metric("open_alerts")), static_cast<double>(ui.open_alerts), render::k_missing,
                  fmt::format("{} 条", ui.open_alerts), ""});
     // R1 over the counties, from the stored rule results (`onemap check`).
     for (const auto& sum : ui.rule_summary) {
@@ -132,7 +132,7 @@ std::vector<Intent> wall_panels(const Ui& ui, WidgetRects& w) {
         ImGui::PopFont();
         for (const char* key : {"tp_income_pc", "growth_gap", "tp_population"}) {
             const data::Metric* m = data::find_metric(key);
-            ImGui::Text("%s  %s", std::string(m->name_zh).c_str(),
+            ImGui::Text("%s  %s", metric_name(ui, *m).c_str(),
                         format_value(ui.indicators.value(city->code, key, ui.state.period).value_or(render::k_missing), m).c_str());
         }
         const bool paused = ui.idle_seconds < ui.config.idle_timeout_s && ui.idle_seconds < 1e8 && ui.state.screen == "paused";
