@@ -371,6 +371,8 @@ public:
         if (m_cfg.mode == Mode::Wall && m_regions.find(old.m_tour_city)) {
             m_tour_city = old.m_tour_city;
             m_state.selected = m_state.camera_target = m_tour_city;
+            m_map.set_spotlight(m_tour_city);
+            recolor();
             m_map.fly_to(m_tour_city, m_regions, 0.0);
         }
     }
@@ -519,6 +521,9 @@ private:
         m_state.selected = m_tour_city;
         m_state.camera_target = m_tour_city;
         m_map.set_selected("");
+        // the city stands out from across the room: the rest fades, the province's classes stay
+        m_map.set_spotlight(m_tour_city);
+        recolor();
         m_map.fly_to(m_tour_city, m_regions, 2.0);
     }
 
@@ -557,6 +562,7 @@ private:
         m_focus = code;
         m_map.set_level(level_for_focus(code));
         m_map.set_focus(r == m_regions.root() ? std::string() : code);
+        m_map.set_spotlight({});
         m_state.level = std::string(data::level_key(static_cast<data::Level>(m_map.level())));
         m_state.camera_target = code;
         m_state.selected = code;
@@ -1037,6 +1043,7 @@ private:
         AppState s = m_state;
         s.focus = m_focus;
         s.tour_city = m_tour_city;
+        s.spotlight = m_map.spotlight();
         const data::RegionInfo* panel = m_regions.find(m_state.selected.empty() ? m_focus : m_state.selected);
         s.panel_title = panel ? panel->name : std::string();
         s.value.clear();

@@ -145,23 +145,22 @@ void MapView::recolor(const data::Indicators& indicators, const std::string& met
     const auto& values = indicators.values(metric, period);
     const auto& feats = m->renderer->layer().features;
     m_values.assign(feats.size(), render::k_missing);
-    std::vector<char> inside(feats.size(), 1);
+    // whether `code` is `region` or lies in it (an empty region holds everything)
+    const auto within = [&](std::string c, const std::string& region) {
+        if (region.empty()) return true;
+        for (int guard = 0; guard < 8 && !c.empty(); ++guard) {
+            if (c == region) return true;
+            auto p = m->parent.find(c);
+            c = p == m->parent.end() ? std::string() : p->second;
+        }
+        return false;
+    };
+    std::vector<char> inside(feats.size(), 1), lit(feats.size(), 1);
     std::vector<double> classified;
     for (std::size_t i = 0; i < feats.size(); ++i) {
         if (auto it = values.find(feats[i].code); it != values.end()) m_values[i] = it->second;
-        if (!m_focus.empty()) {
-            std::string c = feats[i].code;
-            bool in = false;
-            for (int guard = 0; guard < 8 && !c.empty(); ++guard) {
-                if (c == m_focus) {
-                    in = true;
-                    break;
-                }
-                auto p = m->parent.find(c);
-                c = p == m->parent.end() ? std::string() : p->second;
-            }
-            inside[i] = in;
-        }
+        inside[i] = within(feats[i].code, m_focus);
+        lit[i] = within(feats[i].code, m_spotlight);
         if (inside[i]) classified.push_back(m_values[i]);
     }
     m_class = render::classify(classified, classes, method, info && info->diverging);
@@ -172,9 +171,8 @@ void MapView::recolor(const data::Indicators& indicators, const std::string& met
         if (inside[i]) {
             const int k = m_class.class_of(m_values[i]);
             ++m_counts[k == render::k_no_data ? m_counts.size() - 1 : static_cast<std::size_t>(k)];
-        } else if (colors[i].a) {
-            colors[i].a = 128;
         }
+        if ((!inside[i] || !lit[i]) && colors[i].a) colors[i].a = 128;
     }
     m->renderer->set_feature_colors(colors);
 }

@@ -55,6 +55,10 @@ public:
     void set_level(int level);            // must be a layer of the scene
     int level() const;
     void set_focus(const std::string& code);  // features outside it fade; "" for none
+    // Features outside `code` fade too, but the classes stay those of the focus (the wall's tour
+    // shows one city at a time in the province's colours); "" for none. Takes effect at recolor().
+    void set_spotlight(const std::string& code) { m_spotlight = code; }
+    const std::string& spotlight() const { return m_spotlight; }
     void recolor(const data::Indicators& indicators, const std::string& metric, const std::string& period, int classes,
                  render::ClassMethod method);
     // The rule-status layer: pass / fail / not applicable / no data in four distinct colours.
@@ -106,7 +110,7 @@ private:
     std::vector<int> m_counts;
     std::vector<double> m_values;  // per feature of the drawn level
     gis::Box region_bounds(const std::string& code, const data::RegionIndex& regions) const;  // scene coordinates; empty: not drawn
-    std::string m_focus, m_selected, m_hover, m_mark;
+    std::string m_focus, m_spotlight, m_selected, m_hover, m_mark;
     std::function<std::vector<render::MapPoint>(bool, bool)> m_points;
 };
 

@@ -104,6 +104,7 @@ std::vector<Intent> wall_panels(const Ui& ui, WidgetRects& w) {
     }
     std::sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
     const float list_w = std::max(display.x * 0.17f, 320 * ui.scale);
+    float list_bottom = tile_h + 8 * ui.scale;
     for (int side = 0; side < 2; ++side) {
         ImGui::SetNextWindowPos(ImVec2(side == 0 ? 0 : display.x - list_w, tile_h + 8 * ui.scale));
         ImGui::SetNextWindowSize(ImVec2(list_w, 0));
@@ -119,21 +120,26 @@ std::vector<Intent> wall_panels(const Ui& ui, WidgetRects& w) {
             ImGui::TextColored(gap > 0 ? ImVec4(0.55f, 0.45f, 0.95f, 1) : ImVec4(1.0f, 0.6f, 0.25f, 1), "%+.1f", gap);
         }
         w.add(side == 0 ? "wall:top10" : "wall:bottom10");
+        if (side == 0) list_bottom = ImGui::GetWindowPos().y + ImGui::GetWindowSize().y;
         ImGui::End();
     }
 
-    // The tour's city card.
+    // The tour's city card, under the top-ten list: beside the map, which shows the city in the
+    // middle of what the panels leave (a card over the map would hide the city's north).
     if (const data::RegionInfo* city = ui.regions.find(ui.tour_city)) {
-        ImGui::SetNextWindowPos(ImVec2(display.x / 2, tile_h + 8 * ui.scale), 0, ImVec2(0.5f, 0));
+        ImGui::SetNextWindowPos(ImVec2(0, list_bottom + 8 * ui.scale));
+        ImGui::SetNextWindowSize(ImVec2(list_w, 0));  // height fits the text
         ImGui::SetNextWindowBgAlpha(0.85f);
-        ImGui::Begin("##city", nullptr, k_panel | ImGuiWindowFlags_AlwaysAutoResize);
+        ImGui::Begin("##city", nullptr, k_panel | ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_NoScrollbar);
         ImGui::PushFont(ui.fonts.huge);
-        ImGui::TextUnformatted(city->name.c_str());
+        ImGui::TextWrapped("%s", city->name.c_str());
         ImGui::PopFont();
         for (const char* key : {"tp_income_pc", "growth_gap", "tp_population"}) {
             const data::Metric* m = data::find_metric(key);
-            ImGui::Text("%s  %s", metric_name(ui, *m).c_str(),
-                        format_value(ui.indicators.value(city->code, key, ui.state.period).value_or(render::k_missing), m).c_str());
+            ImGui::TextWrapped("%s", metric_name(ui, *m).c_str());
+            ImGui::PushFont(ui.fonts.title);
+            ImGui::TextUnformatted(format_value(ui.indicators.value(city->code, key, ui.state.period).value_or(render::k_missing), m).c_str());
+            ImGui::PopFont();
         }
         const bool paused = ui.idle_seconds < ui.config.idle_timeout_s && ui.idle_seconds < 1e8 && ui.state.screen == "paused";
         if (paused) ImGui::TextDisabled("%s", ui.tr("wall_paused").c_str());

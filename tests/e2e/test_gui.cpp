@@ -404,6 +404,7 @@ TEST(WallE2E, TourMovesToTheNextCityInTime) {
     State s = app.wait_for([](const State& st) { return !st.str("tour_city").empty(); }, 30s);
     ASSERT_FALSE(s.str("tour_city").empty()) << s.json;
     EXPECT_EQ(s.str("camera_target"), s.str("tour_city"));
+    EXPECT_EQ(s.str("spotlight"), s.str("tour_city")) << "the rest of the province fades";
     EXPECT_LT(std::chrono::steady_clock::now() - start, 25s);
     EXPECT_TRUE(s.widget("tile:R2").has_value()) << "a tile for each target";
     EXPECT_TRUE(s.widget("wall:top10").has_value());
