@@ -25,6 +25,7 @@ struct AppState {
     std::string focus;               // region whose children are shown
     std::string panel_title;         // name shown in the info panel
     std::string tour_city;           // wall: where the tour is
+    std::vector<std::string> compare; // desk: regions side by side in the comparison (codes, in the order added)
     std::string spotlight;           // the region the map shows bright while the rest fades (wall tour); "" none
     std::string last_export;         // path of the last exported file
     // kiosk 查询我家: id|factor|paused|card|unavailable; characters typed (never which); the last

@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 
 namespace onemap::app {
 
@@ -221,6 +222,17 @@ void info_panel(const Ui& ui, DeskLocal& local, WidgetRects& w, std::vector<Inte
     ImGui::PopFont();
     w.add("panel_title");
     ImGui::TextDisabled("%s %s · %s", ui.tr("code").c_str(), r->code.c_str(), std::string(data::level_name_zh(r->level)).c_str());
+    {
+        const bool compared = std::find(ui.state.compare.begin(), ui.state.compare.end(), r->code) != ui.state.compare.end();
+        const bool full = !compared && ui.state.compare.size() >= k_compare_max;
+        ImGui::SameLine();
+        ImGui::BeginDisabled(full);
+        if (ImGui::SmallButton(ui.tr(compared ? "compare_remove" : "compare_add").c_str())) out.push_back({Intent::Kind::CompareToggle, r->code});
+        ImGui::EndDisabled();
+        w.add("compare_toggle");
+        if (full && ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled))
+            ImGui::SetTooltip("%s", fmt::format(fmt::runtime(ui.tr("compare_full")), k_compare_max).c_str());
+    }
     const data::Metric* metric = data::find_metric(ui.state.metric);
     const data::RuleInfo* rule = ui.state.metric.rfind("rule:", 0) == 0 ? data::find_rule(ui.state.metric.substr(5)) : nullptr;
     ImGui::Separator();
@@ -424,6 +436,68 @@ void legend_panel(const Ui& ui, WidgetRects& w, std::vector<Intent>& out) {
     ImGui::End();
 }
 
+// The regions put side by side, across the top of the map: the key indicators a row each, the best
+// of each row in green (by the metric's direction). Returns the panel's bottom edge.
+float compare_panel(const Ui& ui, WidgetRects& w, std::vector<Intent>& out, float top, float width) {
+    ImGui::SetNextWindowPos(ImVec2(0, top));
+    ImGui::SetNextWindowSize(ImVec2(width, 0));  // the height fits the table
+    ImGui::SetNextWindowBgAlpha(0.94f);
+    ImGui::Begin("##compare", nullptr, k_panel | ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_NoScrollbar);
+    ImGui::TextUnformatted(fmt::format("{}（{}）", ui.tr("compare"), ui.state.compare.size()).c_str());
+    ImGui::SameLine();
+    if (ImGui::SmallButton(ui.tr("compare_export").c_str())) out.push_back({Intent::Kind::CompareExport});
+    w.add("compare_export");
+    ImGui::SameLine();
+    if (ImGui::SmallButton(ui.tr("compare_clear").c_str())) out.push_back({Intent::Kind::CompareClear});
+    w.add("compare_clear");
+    const auto& codes = ui.state.compare;
+    const int columns = 1 + static_cast<int>(codes.size());
+    if (ImGui::BeginTable("##compare_table", columns, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_SizingStretchProp)) {
+        ImGui::TableSetupColumn("##metric", ImGuiTableColumnFlags_WidthStretch, 1.6f);
+        for (std::size_t i = 0; i < codes.size(); ++i) ImGui::TableSetupColumn(("##" + codes[i]).c_str(), ImGuiTableColumnFlags_WidthStretch, 1.0f);
+        ImGui::TableNextRow(ImGuiTableRowFlags_Headers);
+        ImGui::TableNextColumn();
+        ImGui::TextDisabled("%s", ui.state.period.c_str());
+        for (const auto& code : codes) {
+            ImGui::TableNextColumn();
+            const data::RegionInfo* r = ui.regions.find(code);
+            if (ImGui::SmallButton(("×##remove" + code).c_str())) out.push_back({Intent::Kind::CompareToggle, code});
+            w.add("compare_remove:" + code);
+            ImGui::SameLine();
+            ImGui::TextUnformatted(r ? r->name.c_str() : code.c_str());
+        }
+        for (const char* key : {"tp_income_pc", "rural_income_pc", "tp_income_growth", "growth_gap", "income_ratio", "tp_population",
+                                "monitored_population", "below_line_population", "migrant_workers"}) {
+            const data::Metric* m = data::find_metric(key);
+            std::vector<std::optional<double>> v;
+            for (const auto& code : codes) v.push_back(ui.indicators.value(code, key, ui.state.period));
+            // the best value of the row, when the metric says which way is better, is a level or a rate
+            // (head counts of regions of different sizes are not compared) and two or more have one
+            std::optional<double> best;
+            const bool count = m->unit == "人" || m->unit == "户";
+            if (m->direction != data::Direction::Neutral && !count &&
+                std::count_if(v.begin(), v.end(), [](const auto& x) { return x.has_value(); }) >= 2) {
+                for (const auto& x : v)
+                    if (x && (!best || (m->direction == data::Direction::Higher ? *x > *best : *x < *best))) best = x;
+            }
+            ImGui::TableNextRow();
+            ImGui::TableNextColumn();
+            ImGui::TextUnformatted(metric_name(ui, *m).c_str());
+            for (const auto& x : v) {
+                ImGui::TableNextColumn();
+                const std::string text = format_value(x.value_or(render::k_missing), m);
+                if (best && x && *x == *best) ImGui::TextColored(ImVec4(0.1f, 0.55f, 0.25f, 1), "%s", text.c_str());
+                else ImGui::TextUnformatted(text.c_str());
+            }
+        }
+        ImGui::EndTable();
+    }
+    w.add("compare_table");
+    const float bottom = ImGui::GetWindowPos().y + ImGui::GetWindowSize().y;
+    ImGui::End();
+    return bottom;
+}
+
 }  // namespace
 
 std::vector<Intent> desk_panels(const Ui& ui, DeskLocal& local, WidgetRects& widgets) {
@@ -432,7 +506,10 @@ std::vector<Intent> desk_panels(const Ui& ui, DeskLocal& local, WidgetRects& wid
     top_bar(ui, local, widgets, out);
     const float top = ImGui::GetFrameHeightWithSpacing() + ImGui::GetStyle().WindowPadding.y * 2;
     info_panel(ui, local, widgets, out, top);
-    widgets.map_insets = {0, top, info_panel_width(ui), 0};
+    const float map_right = ImGui::GetIO().DisplaySize.x - info_panel_width(ui);
+    // the comparison, when there is one, across the top of the map: the map shows its region below it
+    const float map_top = ui.state.compare.empty() ? top : compare_panel(ui, widgets, out, top, map_right);
+    widgets.map_insets = {0, map_top, info_panel_width(ui), 0};
     legend_panel(ui, widgets, out);
     // Hover tooltip over the map.
     if (!ui.hover.empty() && !ImGui::GetIO().WantCaptureMouse) {
@@ -452,9 +529,8 @@ std::vector<Intent> desk_panels(const Ui& ui, DeskLocal& local, WidgetRects& wid
     // The mark in the map's top-right corner, beside the info panel (not over its table); the banner
     // under the top bar, over the map to the mark's left: the breadcrumbs, search, indicator and
     // year stay usable.
-    const float map_right = ImGui::GetIO().DisplaySize.x - info_panel_width(ui) - 10 * ui.scale;
-    const float mark_left = synthetic_mark(ui, map_right, top + 8 * ui.scale);
-    source_banner(ui, widgets, 0, mark_left - 10 * ui.scale, top + 8 * ui.scale);
+    const float mark_left = synthetic_mark(ui, map_right - 10 * ui.scale, map_top + 8 * ui.scale);
+    source_banner(ui, widgets, 0, mark_left - 10 * ui.scale, map_top + 8 * ui.scale);
     ImGui::PopFont();
     return out;
 }

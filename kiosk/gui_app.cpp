@@ -358,6 +358,8 @@ public:
         if (m_cfg.mode == Mode::Kiosk && old.m_state.screen == "attract") m_state.screen = "attract";
         if (m_cfg.mode == Mode::Desk) {
             m_desk = old.m_desk;
+            for (const auto& c : old.m_state.compare)
+                if (m_regions.find(c)) m_state.compare.push_back(c);
             m_classes = old.m_classes;
             m_method = old.m_method;
             if (old.m_labels != m_labels) apply(Intent(Intent::Kind::ToggleLabels));
@@ -718,6 +720,17 @@ private:
                 break;
             case K::ExportPng: export_png(); break;
             case K::ExportCsv: export_csv(); break;
+            case K::CompareToggle: {
+                auto& c = m_state.compare;
+                if (const auto it = std::find(c.begin(), c.end(), in.text); it != c.end()) {
+                    c.erase(it);
+                } else if (m_regions.find(in.text) && c.size() < k_compare_max) {
+                    c.push_back(in.text);
+                }
+                break;
+            }
+            case K::CompareClear: m_state.compare.clear(); break;
+            case K::CompareExport: export_compare_csv(); break;
             case K::Screen:
                 if (m_state.screen == "lookup" || in.text == "lookup") close_lookup();  // entering starts clean; leaving wipes
                 m_state.screen = in.text;
@@ -768,26 +781,40 @@ private:
         }
     }
 
+    // The focus's children, a row each, with the key indicators in the chosen year.
     void export_csv() {
         const data::RegionInfo* r = m_regions.find(m_focus);
         if (!r) return;
-        const auto path = m_opt.export_dir / fmt::format("onemap-{}-children-{}.csv", m_focus, m_state.period);
+        write_regions_csv(m_opt.export_dir / fmt::format("onemap-{}-children-{}.csv", m_focus, m_state.period), r->children,
+                          {"tp_income_pc", "rural_income_pc", "growth_gap", "income_ratio", "tp_population", "tp_households"});
+    }
+
+    // The comparison as the desk shows it: a row per region, its key indicators in the chosen year.
+    void export_compare_csv() {
+        if (m_state.compare.empty()) return;
+        write_regions_csv(m_opt.export_dir / fmt::format("onemap-compare-{}.csv", m_state.period), m_state.compare,
+                          {"tp_income_pc", "rural_income_pc", "tp_income_growth", "growth_gap", "income_ratio", "tp_population",
+                           "monitored_population", "below_line_population", "migrant_workers"});
+    }
+
+    // Regions a row each (code, name, level, then `metrics` in the chosen year; empty where none), a
+    // BOM first so that spreadsheet programs read the Chinese names right. The message says where.
+    void write_regions_csv(const std::filesystem::path& path, const std::vector<std::string>& codes, const std::vector<std::string>& metrics) {
         std::ofstream out(path, std::ios::trunc);
         if (!out) {
             m_message = "cannot write " + path.string();
             return;
         }
-        out << "\xEF\xBB\xBF";  // BOM: spreadsheet programs then read the Chinese names right
-        const std::vector<std::string> metrics{"tp_income_pc", "rural_income_pc", "growth_gap", "income_ratio", "tp_population", "tp_households"};
-        out << "code,name";
+        out << "\xEF\xBB\xBF";
+        out << "code,name,level";
         for (const auto& m : metrics) out << "," << m;
         out << "\n";
-        for (const auto& c : r->children) {
-            const data::RegionInfo* child = m_regions.find(c);
-            if (!child) continue;
-            out << child->code << "," << data::csv_field(child->name);
+        for (const auto& code : codes) {
+            const data::RegionInfo* r = m_regions.find(code);
+            if (!r) continue;
+            out << r->code << "," << data::csv_field(r->name) << "," << data::level_key(r->level);
             for (const auto& m : metrics) {
-                const auto v = m_indicators.value(child->code, m, m_state.period);
+                const auto v = m_indicators.value(r->code, m, m_state.period);
                 out << ",";
                 if (v) out << fmt::format("{:.4f}", *v);
             }

@@ -39,6 +39,9 @@ struct Intent {
         ToggleLabels,
         ExportPng,
         ExportCsv,
+        CompareToggle,  // desk: put the region (text = code) beside the others in the comparison, or take it out
+        CompareClear,   // desk: empty the comparison
+        CompareExport,  // desk: the comparison as CSV
         Screen,         // text = screen name (kiosk)
         Language,       // text = zh-CN | en
         AdminExit,      // text = PIN typed
@@ -80,6 +83,8 @@ struct UiFonts {
 };
 
 // Everything a panel may read this frame.
+inline constexpr std::size_t k_compare_max = 4;  // desk: regions side by side at most
+
 struct Ui {
     const AppConfig& config;
     const AppState& state;

@@ -592,3 +592,63 @@ TEST(KioskE2E, TheMapShowsTheHomeRegionBesideThePanelsAndTheProjectListIsDrawnWh
     EXPECT_LE((*s.rect("map_area"))[0] + (*s.rect("map_area"))[2], (*list)[0]) << "the map area ends left of the list";
     expect_view_in_map_area(s);
 }
+
+namespace {
+std::vector<std::string> compared(const State& s) {  // the state's "compare":[codes]
+    std::vector<std::string> out;
+    std::smatch m;
+    if (!std::regex_search(s.json, m, std::regex("\"compare\":\\[([^\\]]*)\\]"))) return out;
+    const std::string list = m[1];
+    std::regex re("\"([0-9]+)\"");
+    for (auto it = std::sregex_iterator(list.begin(), list.end(), re); it != std::sregex_iterator(); ++it) out.push_back((*it)[1]);
+    return out;
+}
+}  // namespace
+
+TEST(DeskE2E, ComparesRegionsSideBySideAndExportsTheComparison) {
+    NEED_DISPLAY();
+    const auto bundle = bundle_copy("desk-compare.gpkg");
+    const auto b = onemap::data::Bundle::open(bundle, onemap::data::OpenMode::ReadOnly);
+    const auto regions = onemap::data::RegionIndex::load(b);
+    App app({"desk", "--bundle", bundle.string(), "--size", "1400x900", "--export-dir", work_dir().string()}, work_dir() / "compare.json");
+    State s = app.wait_for([](const State& st) { return st.widget("compare_toggle").has_value() && !st.anchors().empty(); });
+    const double bar = (*s.rect("map_area"))[1];
+    // the province first
+    click_widget(s, "compare_toggle");
+    s = app.wait_for([](const State& st) { return compared(st).size() == 1 && st.widget("compare_table").has_value(); });
+    ASSERT_EQ(compared(s), std::vector<std::string>{"41"}) << s.json;
+    ASSERT_TRUE(s.widget("compare_table").has_value()) << s.json;
+    // The table lies across the top of the map: the map area starts below it, and the province is
+    // fitted into what is left.
+    s = app.wait_for([&](const State& st) { return st.view_at_rest() && (*st.rect("map_area"))[1] > bar + 50 && !st.anchors().empty(); });
+    EXPECT_GT((*s.rect("map_area"))[1], bar + 50) << s.json;
+    expect_view_in_map_area(s);
+    // then a county beside it
+    const auto county = s.anchors().front();
+    click(county.second[0], county.second[1]);
+    s = app.wait_for([&](const State& st) { return st.str("focus") == county.first && st.widget("compare_toggle").has_value(); });
+    ASSERT_EQ(s.str("focus"), county.first) << s.json;
+    s = app.settled();
+    click_widget(s, "compare_toggle");
+    s = app.wait_for([&](const State& st) { return compared(st).size() == 2 && st.widget("compare_remove:" + county.first).has_value(); });
+    EXPECT_EQ(compared(s), (std::vector<std::string>{"41", county.first})) << s.json;
+    ASSERT_TRUE(s.widget("compare_remove:" + county.first).has_value()) << "a column per region: " << s.json;
+
+    click_widget(s, "compare_export");
+    s = app.wait_for([](const State& st) { return st.str("last_export").find("compare") != std::string::npos; });
+    const std::string csv = slurp(s.str("last_export"));
+    EXPECT_NE(csv.find(regions.find("41")->name), std::string::npos) << csv;
+    EXPECT_NE(csv.find(regions.find(county.first)->name), std::string::npos) << csv;
+    EXPECT_NE(csv.find("tp_income_pc"), std::string::npos) << csv;
+
+    // a column's × takes the region out; 清空对比 empties it and gives the map its room back
+    click_widget(s, "compare_remove:41");
+    s = app.wait_for([](const State& st) { return compared(st).size() == 1 && !st.widget("compare_remove:41").has_value(); });
+    EXPECT_EQ(compared(s), std::vector<std::string>{county.first}) << s.json;
+    s = app.settled();
+    click_widget(s, "compare_clear");
+    s = app.wait_for([&](const State& st) { return compared(st).empty() && (*st.rect("map_area"))[1] == bar; });
+    EXPECT_TRUE(compared(s).empty()) << s.json;
+    EXPECT_EQ((*s.rect("map_area"))[1], bar) << s.json;
+    EXPECT_FALSE(s.widget("compare_table").has_value());
+}
