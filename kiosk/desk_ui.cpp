@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <optional>
 
 namespace onemap::app {
@@ -149,27 +150,24 @@ void income_chart(const Ui& ui, const std::string& code) {
     }
 }
 
-void trend_chart(const Ui& ui, const std::string& code) {
-    // 脱贫人口人均纯收入 against 农村居民人均可支配收入, every year in the bundle.
-    const auto tp = ui.indicators.series(code, "tp_income_pc");
-    const auto rural = ui.indicators.series(code, "rural_income_pc");
-    ImGui::TextUnformatted(ui.tr("trend").c_str());
-    if (tp.empty() && rural.empty()) {
-        ImGui::TextDisabled("%s", ui.tr("no_data").c_str());
-        return;
-    }
+// Lines over the bundle's years, one per series (year → value) in its colour, with the value axis
+// from a little under the lowest to a little over the highest. False (and nothing drawn) when no
+// series has a value.
+using Series = std::map<std::string, double>;  // period → value (Indicators::series)
+bool line_chart(const Ui& ui, const std::vector<std::pair<const Series*, ImU32>>& lines, float height) {
     double lo = 1e18, hi = -1e18;
-    for (const auto* s : {&tp, &rural}) {
+    for (const auto& [s, color] : lines) {
         for (const auto& [p, v] : *s) {
             lo = std::min(lo, v);
             hi = std::max(hi, v);
         }
     }
+    if (lo > hi) return false;
     lo = std::floor(lo * 0.9 / 1000) * 1000;
     hi = std::ceil(hi * 1.05 / 1000) * 1000;
     ImDrawList* dl = ImGui::GetWindowDrawList();
     const ImVec2 p = ImGui::GetCursorScreenPos();
-    const float width = ImGui::GetContentRegionAvail().x, height = 120 * ui.scale, left = 52 * ui.scale, bottom = 20 * ui.scale;
+    const float width = ImGui::GetContentRegionAvail().x, left = 52 * ui.scale, bottom = 20 * ui.scale;
     const auto n = static_cast<float>(std::max<std::size_t>(1, ui.periods.size() - 1));
     auto px = [&](std::size_t i) { return p.x + left + (width - left - 8 * ui.scale) * static_cast<float>(i) / n; };
     auto py = [&](double v) { return p.y + (height - bottom) * static_cast<float>(1 - (v - lo) / std::max(1.0, hi - lo)); };
@@ -179,9 +177,7 @@ void trend_chart(const Ui& ui, const std::string& code) {
     dl->AddText(ImVec2(p.x, p.y), axis, fmt::format("{:.0f}", hi).c_str());
     dl->AddText(ImVec2(p.x, p.y + height - bottom - ImGui::GetTextLineHeight()), axis, fmt::format("{:.0f}", lo).c_str());
     for (std::size_t i = 0; i < ui.periods.size(); ++i) dl->AddText(ImVec2(px(i) - 14 * ui.scale, p.y + height - bottom + 2), axis, ui.periods[i].c_str());
-    const ImU32 colors[2] = {IM_COL32(200, 80, 20, 255), IM_COL32(44, 123, 182, 255)};
-    int k = 0;
-    for (const auto* s : {&tp, &rural}) {
+    for (const auto& [s, color] : lines) {
         ImVec2 prev;
         bool have = false;
         for (std::size_t i = 0; i < ui.periods.size(); ++i) {
@@ -191,14 +187,25 @@ void trend_chart(const Ui& ui, const std::string& code) {
                 continue;
             }
             const ImVec2 q(px(i), py(it->second));
-            if (have) dl->AddLine(prev, q, colors[k], 2.5f * ui.scale);
-            dl->AddCircleFilled(q, 3.5f * ui.scale, colors[k]);
+            if (have) dl->AddLine(prev, q, color, 2.5f * ui.scale);
+            dl->AddCircleFilled(q, 3.5f * ui.scale, color);
             prev = q;
             have = true;
         }
-        ++k;
     }
     ImGui::Dummy(ImVec2(width, height));
+    return true;
+}
+
+void trend_chart(const Ui& ui, const std::string& code) {
+    // 脱贫人口人均纯收入 against 农村居民人均可支配收入, every year in the bundle.
+    const auto tp = ui.indicators.series(code, "tp_income_pc");
+    const auto rural = ui.indicators.series(code, "rural_income_pc");
+    ImGui::TextUnformatted(ui.tr("trend").c_str());
+    if (!line_chart(ui, {{&tp, IM_COL32(200, 80, 20, 255)}, {&rural, IM_COL32(44, 123, 182, 255)}}, 120 * ui.scale)) {
+        ImGui::TextDisabled("%s", ui.tr("no_data").c_str());
+        return;
+    }
     ImGui::TextColored(ImVec4(0.78f, 0.31f, 0.08f, 1), "— %s", ui.tr("tp_income").c_str());
     ImGui::TextColored(ImVec4(0.17f, 0.48f, 0.71f, 1), "— %s", ui.tr("rural_income").c_str());
 }
@@ -438,6 +445,10 @@ void legend_panel(const Ui& ui, WidgetRects& w, std::vector<Intent>& out) {
 
 // The regions put side by side, across the top of the map: the key indicators a row each, the best
 // of each row in green (by the metric's direction). Returns the panel's bottom edge.
+// The compared regions' colours in the trend chart (Okabe–Ito: told apart with any colour vision).
+constexpr ImU32 k_compare_colors[k_compare_max] = {IM_COL32(230, 159, 0, 255), IM_COL32(86, 180, 233, 255), IM_COL32(0, 158, 115, 255),
+                                                   IM_COL32(204, 121, 167, 255)};
+
 float compare_panel(const Ui& ui, WidgetRects& w, std::vector<Intent>& out, float top, float width) {
     ImGui::SetNextWindowPos(ImVec2(0, top));
     ImGui::SetNextWindowSize(ImVec2(width, 0));  // the height fits the table
@@ -458,11 +469,18 @@ float compare_panel(const Ui& ui, WidgetRects& w, std::vector<Intent>& out, floa
         ImGui::TableNextRow(ImGuiTableRowFlags_Headers);
         ImGui::TableNextColumn();
         ImGui::TextDisabled("%s", ui.state.period.c_str());
-        for (const auto& code : codes) {
+        for (std::size_t i = 0; i < codes.size(); ++i) {
+            const std::string& code = codes[i];
             ImGui::TableNextColumn();
             const data::RegionInfo* r = ui.regions.find(code);
             if (ImGui::SmallButton(("×##remove" + code).c_str())) out.push_back({Intent::Kind::CompareToggle, code});
             w.add("compare_remove:" + code);
+            ImGui::SameLine();
+            // its colour in the trend chart below
+            const ImVec2 c = ImGui::GetCursorScreenPos();
+            const float s = ImGui::GetTextLineHeight();
+            ImGui::GetWindowDrawList()->AddRectFilled(ImVec2(c.x, c.y + s * 0.3f), ImVec2(c.x + s * 0.8f, c.y + s * 0.7f), k_compare_colors[i % k_compare_max]);
+            ImGui::Dummy(ImVec2(s, s));
             ImGui::SameLine();
             ImGui::TextUnformatted(r ? r->name.c_str() : code.c_str());
         }
@@ -493,6 +511,13 @@ float compare_panel(const Ui& ui, WidgetRects& w, std::vector<Intent>& out, floa
         ImGui::EndTable();
     }
     w.add("compare_table");
+    // 脱贫人口人均纯收入 over the years, a line per region in its colour
+    std::vector<Series> series;
+    for (const auto& code : codes) series.push_back(ui.indicators.series(code, "tp_income_pc"));
+    std::vector<std::pair<const Series*, ImU32>> lines;
+    for (std::size_t i = 0; i < series.size(); ++i) lines.push_back({&series[i], k_compare_colors[i % k_compare_max]});
+    ImGui::TextDisabled("%s · %s", metric_name(ui, *data::find_metric("tp_income_pc")).c_str(), ui.tr("trend").c_str());
+    if (line_chart(ui, lines, 90 * ui.scale)) w.add("compare_chart");
     const float bottom = ImGui::GetWindowPos().y + ImGui::GetWindowSize().y;
     ImGui::End();
     return bottom;

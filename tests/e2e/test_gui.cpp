@@ -633,6 +633,7 @@ TEST(DeskE2E, ComparesRegionsSideBySideAndExportsTheComparison) {
     s = app.wait_for([&](const State& st) { return compared(st).size() == 2 && st.widget("compare_remove:" + county.first).has_value(); });
     EXPECT_EQ(compared(s), (std::vector<std::string>{"41", county.first})) << s.json;
     ASSERT_TRUE(s.widget("compare_remove:" + county.first).has_value()) << "a column per region: " << s.json;
+    EXPECT_TRUE(s.widget("compare_chart").has_value()) << "the regions' incomes over the years: " << s.json;
 
     click_widget(s, "compare_export");
     s = app.wait_for([](const State& st) { return st.str("last_export").find("compare") != std::string::npos; });
