@@ -484,8 +484,7 @@ float compare_panel(const Ui& ui, WidgetRects& w, std::vector<Intent>& out, floa
             ImGui::SameLine();
             ImGui::TextUnformatted(r ? r->name.c_str() : code.c_str());
         }
-        for (const char* key : {"tp_income_pc", "rural_income_pc", "tp_income_growth", "growth_gap", "income_ratio", "tp_population",
-                                "monitored_population", "below_line_population", "migrant_workers"}) {
+        for (const std::string_view key : k_compare_metrics) {
             const data::Metric* m = data::find_metric(key);
             std::vector<std::optional<double>> v;
             for (const auto& code : codes) v.push_back(ui.indicators.value(code, key, ui.state.period));

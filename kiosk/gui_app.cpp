@@ -793,8 +793,7 @@ private:
     void export_compare_csv() {
         if (m_state.compare.empty()) return;
         write_regions_csv(m_opt.export_dir / fmt::format("onemap-compare-{}.csv", m_state.period), m_state.compare,
-                          {"tp_income_pc", "rural_income_pc", "tp_income_growth", "growth_gap", "income_ratio", "tp_population",
-                           "monitored_population", "below_line_population", "migrant_workers"});
+                          {std::begin(k_compare_metrics), std::end(k_compare_metrics)});
     }
 
     // Regions a row each (code, name, level, then `metrics` in the chosen year; empty where none), a

@@ -84,6 +84,9 @@ struct UiFonts {
 
 // Everything a panel may read this frame.
 inline constexpr std::size_t k_compare_max = 4;  // desk: regions side by side at most
+// desk: the indicators the comparison shows (a row each) and exports (a column each)
+inline constexpr std::string_view k_compare_metrics[] = {"tp_income_pc", "rural_income_pc", "tp_income_growth", "growth_gap", "income_ratio",
+                                                         "tp_population", "monitored_population", "below_line_population", "migrant_workers"};
 
 struct Ui {
     const AppConfig& config;

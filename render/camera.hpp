@@ -30,7 +30,6 @@ public:
     void set_limits(const gis::Box& bounds, double origin_lat);
     void set_viewport(int width, int height);
     void set_insets(const Insets& insets);
-    const Insets& insets() const { return m_insets; }
 
     void pan(double dx_px, double dy_px);                   // drag by pixels
     void zoom_about(double factor, gis::Point screen_px);   // > 1 zooms in; the point stays put
