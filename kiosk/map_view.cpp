@@ -238,7 +238,21 @@ void MapView::set_labels(bool on, int px) { m->renderer->set_labels(on, render::
 
 void MapView::set_mark(std::string text) { m_mark = std::move(text); }
 
-void MapView::set_insets(const render::Insets& insets) { m->renderer->camera().set_insets(insets); }
+void MapView::set_insets(const render::Insets& insets) {
+    m_insets = insets;
+    m->renderer->camera().set_insets(insets);
+    exclude_inset_strips();
+}
+
+void MapView::exclude_inset_strips() {
+    auto strips = render::inset_strips(m_insets, m->renderer->camera().width(), m->renderer->camera().height());
+    const auto same = [](const gis::Box& a, const gis::Box& b) {
+        return a.min_x == b.min_x && a.min_y == b.min_y && a.max_x == b.max_x && a.max_y == b.max_y;
+    };
+    if (std::equal(strips.begin(), strips.end(), m_strips.begin(), m_strips.end(), same)) return;  // labels stay put
+    m_strips = strips;
+    m->renderer->set_label_exclusions(std::move(strips));
+}
 
 gis::Box MapView::region_bounds(const std::string& code, const data::RegionIndex& regions) const {
     gis::Box bounds;
@@ -308,7 +322,10 @@ bool MapView::update(double dt) {
 
 void MapView::render(int width, int height) {
     glBindFramebuffer(GL_FRAMEBUFFER, 0);
-    if (width != m->renderer->camera().width() || height != m->renderer->camera().height()) m->renderer->set_viewport(width, height);
+    if (width != m->renderer->camera().width() || height != m->renderer->camera().height()) {
+        m->renderer->set_viewport(width, height);
+        exclude_inset_strips();
+    }
     m->renderer->render();
 }
 
@@ -318,6 +335,7 @@ render::Image MapView::snapshot(int width, int height, const std::string& legend
     const render::Camera screen_view = m->renderer->camera();
     render::OffscreenTarget target(width, height);
     m->renderer->camera().set_insets({});
+    m->renderer->set_label_exclusions({});
     m->renderer->set_viewport(width, height);
     std::vector<render::OverlayVertex> q;
     if (m->atlas && !legend.empty()) render::add_legend(q, *m->atlas, legend_title, legend, width, height);
@@ -334,6 +352,7 @@ render::Image MapView::snapshot(int width, int height, const std::string& legend
     glBindFramebuffer(GL_FRAMEBUFFER, 0);
     m->renderer->camera() = screen_view;
     m->renderer->set_overlay({});
+    m->renderer->set_label_exclusions(m_strips);
     return img;
 }
 

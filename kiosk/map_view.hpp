@@ -79,7 +79,8 @@ public:
     // clear of its panels, which would hide one drawn in the map's corner.
     void set_mark(std::string text);
     // What the mode's panels cover along the window's edges: fly_to and fit_all centre the region in
-    // the rest, and a view fitted to a region is fitted again when they change.
+    // the rest, a view fitted to a region is fitted again when they change, and names are placed
+    // only where no panel covers them.
     void set_insets(const render::Insets& insets);
 
     // Any region: the box around it where the map draws it, else around its drawn descendants (a
@@ -111,6 +112,9 @@ private:
     std::vector<double> m_values;  // per feature of the drawn level
     gis::Box region_bounds(const std::string& code, const data::RegionIndex& regions) const;  // scene coordinates; empty: not drawn
     std::string m_focus, m_spotlight, m_selected, m_hover, m_mark;
+    render::Insets m_insets;
+    std::vector<gis::Box> m_strips;  // the label exclusions set for m_insets at the current viewport
+    void exclude_inset_strips();
     std::function<std::vector<render::MapPoint>(bool, bool)> m_points;
 };
 

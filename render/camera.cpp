@@ -5,6 +5,16 @@
 
 namespace onemap::render {
 
+std::vector<gis::Box> inset_strips(const Insets& in, int width, int height) {
+    const double w = width, h = height;
+    std::vector<gis::Box> out;
+    if (in.left > 0) out.push_back({0, 0, std::min(w, in.left), h});
+    if (in.top > 0) out.push_back({0, 0, w, std::min(h, in.top)});
+    if (in.right > 0) out.push_back({std::max(0.0, w - in.right), 0, w, h});
+    if (in.bottom > 0) out.push_back({0, std::max(0.0, h - in.bottom), w, h});
+    return out;
+}
+
 void Camera::set_limits(const gis::Box& bounds, double origin_lat) {
     m_bounds = bounds;
     m_kx = std::cos(origin_lat * 3.14159265358979 / 180.0);

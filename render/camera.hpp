@@ -16,6 +16,7 @@
 #include "gis/geometry.hpp"
 
 #include <optional>
+#include <vector>
 
 namespace onemap::render {
 
@@ -23,6 +24,10 @@ struct Insets {
     double left = 0, top = 0, right = 0, bottom = 0;  // pixels
     bool operator==(const Insets&) const = default;
 };
+
+// The strips of a width×height viewport the insets cover (screen pixels, y down), e.g. for labels
+// to keep clear of; none for an inset of 0.
+std::vector<gis::Box> inset_strips(const Insets& insets, int width, int height);
 
 class Camera {
 public:

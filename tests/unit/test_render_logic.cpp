@@ -151,6 +151,22 @@ TEST(Camera, FitsIntoWhatThePanelsLeaveAndStaysFittedWhenTheyChange) {
     EXPECT_NEAR(cam.to_screen({province.max_x, 0}).x, (2560 - 480) / 2.0, 1e-6);
 }
 
+TEST(Camera, InsetStripsAreWhatThePanelsCover) {
+    const auto strips = inset_strips({300, 40, 0, 50}, 1920, 1080);
+    ASSERT_EQ(strips.size(), 3u) << "no strip for an inset of 0";
+    EXPECT_EQ(strips[0].max_x, 300);  // left, the full height
+    EXPECT_EQ(strips[0].max_y, 1080);
+    EXPECT_EQ(strips[1].max_x, 1920);  // top, the full width
+    EXPECT_EQ(strips[1].max_y, 40);
+    EXPECT_EQ(strips[2].min_y, 1080 - 50);  // bottom
+    EXPECT_EQ(strips[2].max_y, 1080);
+    EXPECT_TRUE(inset_strips({}, 1920, 1080).empty());
+    const auto wide = inset_strips({0, 0, 5000, 0}, 800, 600);  // an inset wider than the viewport stays inside it
+    ASSERT_EQ(wide.size(), 1u);
+    EXPECT_EQ(wide[0].min_x, 0);
+    EXPECT_EQ(wide[0].max_x, 800);
+}
+
 TEST(Legend, ABoxAtTheBottomLeftWithASwatchPerClassAndNoDataHatched) {
     const auto [font, index] = find_font();
     ASSERT_FALSE(font.empty()) << "no CJK font (scripts/setup installs fonts-noto-cjk)";
