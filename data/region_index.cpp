@@ -142,7 +142,12 @@ std::optional<double> Indicators::value(std::string_view code, std::string_view 
     return m_values[key] = m_source->indicator_value(code, metric, period);
 }
 
-std::map<std::string, double> Indicators::series(std::string_view code, std::string_view metric) const { return m_source->indicator_series(code, metric); }
+std::map<std::string, double> Indicators::series(std::string_view code, std::string_view metric) const {
+    std::string key = std::string(metric) + "|" + std::string(code);
+    if (auto it = m_series.find(key); it != m_series.end()) return it->second;
+    if (m_series.size() >= 4096) m_series.clear();  // as m_values: bounded for a desk clicked through for days
+    return m_series[key] = m_source->indicator_series(code, metric);
+}
 std::vector<std::string> Indicators::periods() const { return m_source->periods(); }
 std::vector<std::string> Indicators::metrics() const { return m_source->metrics(); }
 

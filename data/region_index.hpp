@@ -48,7 +48,9 @@ private:
 
 // Indicator values read on demand from a source (data/source.hpp) or a bundle (which must outlive
 // this object); a whole (metric, period) layer is cached after its first use, so recolouring by a
-// seen year is free. forget() drops the cache when the source's indicators changed.
+// seen year is free; a region's series is kept after its first use too (panels draw them every
+// frame, and a --pg source would ask the server each time). forget() drops the cache when the
+// source's indicators changed.
 class Indicators {
 public:
     explicit Indicators(const Bundle& bundle);
@@ -62,6 +64,7 @@ public:
     void forget() const {
         m_layers.clear();
         m_values.clear();
+        m_series.clear();
     }
 private:
     std::shared_ptr<const Source> m_owned;        // Indicators(const Bundle&): a source borrowing it
@@ -69,6 +72,7 @@ private:
     mutable std::map<std::string, std::map<std::string, double, std::less<>>, std::less<>> m_layers;  // "metric|period"
     // values asked for one by one while their layer is not read: "metric|period|code"
     mutable std::map<std::string, std::optional<double>, std::less<>> m_values;
+    mutable std::map<std::string, std::map<std::string, double>, std::less<>> m_series;  // "metric|code"
 };
 
 // The bundle's indicator readers behind Indicators (and the bundle Source).

@@ -58,7 +58,7 @@ void top_bar(const Ui& ui, DeskLocal& local, WidgetRects& w, std::vector<Intent>
     // Metric
     ImGui::SameLine(0, 24 * ui.scale);
     const data::Metric* metric = data::find_metric(ui.state.metric);
-    const data::RuleInfo* rule = ui.state.metric.rfind("rule:", 0) == 0 ? data::find_rule(ui.state.metric.substr(5)) : nullptr;
+    const data::RuleInfo* rule = chosen_rule(ui);
     const std::string current = metric ? metric_name(ui, *metric) : rule ? fmt::format("{} {}", rule->id, rule->name_zh) : ui.state.metric;
     ImGui::SetNextItemWidth(300 * ui.scale);
     if (ImGui::BeginCombo("##metric", current.c_str(), ImGuiComboFlags_HeightLarge)) {
@@ -241,7 +241,7 @@ void info_panel(const Ui& ui, DeskLocal& local, WidgetRects& w, std::vector<Inte
             ImGui::SetTooltip("%s", fmt::format(fmt::runtime(ui.tr("compare_full")), k_compare_max).c_str());
     }
     const data::Metric* metric = data::find_metric(ui.state.metric);
-    const data::RuleInfo* rule = ui.state.metric.rfind("rule:", 0) == 0 ? data::find_rule(ui.state.metric.substr(5)) : nullptr;
+    const data::RuleInfo* rule = chosen_rule(ui);
     ImGui::Separator();
     if (rule) {
         ImGui::Text("%s %s · %s", std::string(rule->id).c_str(), std::string(rule->name_zh).c_str(), ui.state.period.c_str());
@@ -391,7 +391,7 @@ void legend_panel(const Ui& ui, WidgetRects& w, std::vector<Intent>& out) {
     const float s = ImGui::GetTextLineHeight();
     const MapLegend legend = map_legend(ui);
     ImGui::TextUnformatted(legend.title.c_str());
-    if (const data::RuleInfo* rule = ui.state.metric.rfind("rule:", 0) == 0 ? data::find_rule(ui.state.metric.substr(5)) : nullptr)
+    if (const data::RuleInfo* rule = chosen_rule(ui))
         ImGui::TextWrapped("%s", std::string(rule->text_zh).c_str());
     for (std::size_t k = 0; k < legend.rows.size(); ++k) {
         const render::LegendRow& row = legend.rows[k];
@@ -443,12 +443,13 @@ void legend_panel(const Ui& ui, WidgetRects& w, std::vector<Intent>& out) {
     ImGui::End();
 }
 
-// The regions put side by side, across the top of the map: the key indicators a row each, the best
-// of each row in green (by the metric's direction). Returns the panel's bottom edge.
 // The compared regions' colours in the trend chart (Okabe–Ito: told apart with any colour vision).
 constexpr ImU32 k_compare_colors[k_compare_max] = {IM_COL32(230, 159, 0, 255), IM_COL32(86, 180, 233, 255), IM_COL32(0, 158, 115, 255),
                                                    IM_COL32(204, 121, 167, 255)};
 
+// The regions put side by side, across the top of the map: the key indicators a row each, the best
+// of each row in green (by the metric's direction), their incomes over the years below. Returns the
+// panel's bottom edge.
 float compare_panel(const Ui& ui, WidgetRects& w, std::vector<Intent>& out, float top, float width) {
     ImGui::SetNextWindowPos(ImVec2(0, top));
     ImGui::SetNextWindowSize(ImVec2(width, 0));  // the height fits the table
@@ -530,10 +531,10 @@ std::vector<Intent> desk_panels(const Ui& ui, DeskLocal& local, WidgetRects& wid
     top_bar(ui, local, widgets, out);
     const float top = ImGui::GetFrameHeightWithSpacing() + ImGui::GetStyle().WindowPadding.y * 2;
     info_panel(ui, local, widgets, out, top);
-    const float map_right = ImGui::GetIO().DisplaySize.x - info_panel_width(ui);
+    const float panel_w = info_panel_width(ui), map_right = ImGui::GetIO().DisplaySize.x - panel_w;
     // the comparison, when there is one, across the top of the map: the map shows its region below it
     const float map_top = ui.state.compare.empty() ? top : compare_panel(ui, widgets, out, top, map_right);
-    widgets.map_insets = {0, map_top, info_panel_width(ui), 0};
+    widgets.map_insets = {0, map_top, panel_w, 0};
     legend_panel(ui, widgets, out);
     // Hover tooltip over the map.
     if (!ui.hover.empty() && !ImGui::GetIO().WantCaptureMouse) {

@@ -150,6 +150,8 @@ std::vector<Intent> wall_panels(const Ui& ui, WidgetRects& widgets);
 
 // Shared drawing helpers.
 std::string format_value(double value, const data::Metric* metric);
+// The rule whose pass/fail the map shows (metric "rule:R1"); nullptr when it shows a metric.
+const data::RuleInfo* chosen_rule(const Ui& ui);
 // A metric's name in the UI's language (the catalogue has Chinese and English names).
 std::string metric_name(const Ui& ui, const data::Metric& metric);
 

@@ -34,9 +34,13 @@ std::string metric_name(const Ui& ui, const data::Metric& metric) {
     return std::string(ui.tr.language() == "en" && !metric.name_en.empty() ? metric.name_en : metric.name_zh);
 }
 
+const data::RuleInfo* chosen_rule(const Ui& ui) {
+    return ui.state.metric.rfind("rule:", 0) == 0 ? data::find_rule(ui.state.metric.substr(5)) : nullptr;
+}
+
 MapLegend map_legend(const Ui& ui) {
     MapLegend out;
-    if (const data::RuleInfo* rule = ui.state.metric.rfind("rule:", 0) == 0 ? data::find_rule(ui.state.metric.substr(5)) : nullptr) {
+    if (const data::RuleInfo* rule = chosen_rule(ui)) {
         out.title = fmt::format("{} {} · {}", rule->id, rule->name_zh, ui.state.period);
         const data::RuleStatus order[] = {data::RuleStatus::Pass, data::RuleStatus::Fail, data::RuleStatus::NotApplicable, data::RuleStatus::NoData};
         for (int k = 0; k < 4; ++k) out.rows.push_back({std::string(data::status_name_zh(order[k])), MapView::status_color(k), k == 3});

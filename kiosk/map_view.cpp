@@ -239,6 +239,7 @@ void MapView::set_labels(bool on, int px) { m->renderer->set_labels(on, render::
 void MapView::set_mark(std::string text) { m_mark = std::move(text); }
 
 void MapView::set_insets(const render::Insets& insets) {
+    if (insets == m_insets) return;  // the frame loop passes them every frame
     m_insets = insets;
     m->renderer->camera().set_insets(insets);
     exclude_inset_strips();

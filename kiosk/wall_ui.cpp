@@ -130,7 +130,7 @@ std::vector<Intent> wall_panels(const Ui& ui, WidgetRects& w) {
         ImGui::SetNextWindowPos(ImVec2(0, list_bottom + 8 * ui.scale));
         ImGui::SetNextWindowSize(ImVec2(list_w, 0));  // height fits the text
         ImGui::SetNextWindowBgAlpha(0.85f);
-        ImGui::Begin("##city", nullptr, k_panel | ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_NoScrollbar);
+        ImGui::Begin("##city", nullptr, k_panel);
         ImGui::PushFont(ui.fonts.huge);
         ImGui::TextWrapped("%s", city->name.c_str());
         ImGui::PopFont();

@@ -7,13 +7,13 @@ uniform sampler2D u_colors;
 uniform int u_hover;
 uniform int u_selected;
 uniform vec4 u_highlight;
-// One vec4, so a fill triangle carries a single varying (llvmpipe stores each varying's planes for
-// every triangle it bins). a < 0: the colour is rgb, highlight mixed in. a >= 0: hatched; the pixel
-// is the hatching's grey times a plus rgb (the highlight, premultiplied by how much of it shows).
 // What is mixed over a region's colour: the highlight when selected, white when hovered (a = how much).
 vec4 region_over(int id) {
     return id == u_selected ? u_highlight : (id == u_hover ? vec4(1.0, 1.0, 1.0, 0.35) : vec4(0.0));
 }
+// One vec4, so a fill triangle carries a single varying (llvmpipe stores each varying's planes for
+// every triangle it bins). a < 0: the colour is rgb, highlight mixed in. a >= 0: hatched; the pixel
+// is the hatching's grey times a plus rgb (the highlight, premultiplied by how much of it shows).
 vec4 region_paint(int id) {
     vec4 c = texelFetch(u_colors, ivec2(id & 1023, id >> 10), 0);  // no integer division: llvmpipe does it lane by lane
     vec4 over = region_over(id);

@@ -3,7 +3,9 @@
 #include "kiosk/stand_ins.hpp"
 
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
+#include <filesystem>
 #include <set>
 #include <string>
 #include <string_view>
@@ -68,6 +70,24 @@ TEST(Indicators, ValuesBySeriesAndLayer) {
     const auto series = ind.series("410225", "tp_income_pc");
     ASSERT_EQ(series.size(), 4u);
     EXPECT_DOUBLE_EQ(series.at("2025"), *ind.value("410225", "tp_income_pc", "2025"));
+}
+
+// A series is read once and kept: a change to the indicators shows after forget(), not before.
+TEST(Indicators, ASeriesIsReadOnceUntilForgotten) {
+    const auto path = test::temp_dir() / "series-cache.gpkg";
+    std::filesystem::copy_file(test::test_bundle(), path, std::filesystem::copy_options::overwrite_existing);
+    Bundle b = Bundle::open(path, OpenMode::ReadWrite);
+    const Indicators ind(b);
+    const auto before = ind.series("410225", "tp_income_pc");
+    ASSERT_EQ(before.size(), 4u);
+    ASSERT_EQ(sqlite3_exec(b.db(), "UPDATE indicators SET value = value + 1000 WHERE region_code = '410225' AND metric = 'tp_income_pc'",
+                           nullptr, nullptr, nullptr),
+              SQLITE_OK);
+    EXPECT_EQ(ind.series("410225", "tp_income_pc"), before) << "kept from the first read";
+    ind.forget();
+    const auto after = ind.series("410225", "tp_income_pc");
+    ASSERT_EQ(after.size(), 4u);
+    EXPECT_DOUBLE_EQ(after.at("2025"), before.at("2025") + 1000) << "read again after forget()";
 }
 
 // A region's value looked up alone (the desk's panel, before any layer of that indicator is read) is
