@@ -4,6 +4,7 @@
 #include "gis/scene_pick.hpp"
 
 #include <algorithm>
+#include <cassert>
 #include <cmath>
 #include <limits>
 #include <map>
@@ -216,12 +217,26 @@ int MapRenderer::pick(gis::Point local) const {
     return gis::pick_feature(m_scene.lod(li, nearest_loaded(li, static_cast<std::size_t>(lod_index(m_scene.layers[li])))), local);
 }
 
-void MapRenderer::set_viewport(int width, int height) { m_camera.set_viewport(width, height); }
+void MapRenderer::set_viewport(int width, int height) {
+    if (width != m_camera.width() || height != m_camera.height()) m_labels_dirty = true;  // placed for the old size
+    m_camera.set_viewport(width, height);
+}
 
+// Everything derived from the drawn layer's feature indices goes with it: names placed on the old
+// layer (their indices would be read against the new one's features), hover and selection. Cluster
+// labels are scene positions and pictures carry their level (current()), so those stay.
 void MapRenderer::set_level(int level) {
     layer_index(level);
+    if (level == m_level) return;
     m_level = level;
+    m_labels.invalidate();
     m_labels_dirty = true;
+    m_hover = m_selected = -1;
+}
+
+void MapRenderer::set_hover(int feature) { m_hover = feature >= 0 && static_cast<std::size_t>(feature) < layer().features.size() ? feature : -1; }
+void MapRenderer::set_selection(int feature) {
+    m_selected = feature >= 0 && static_cast<std::size_t>(feature) < layer().features.size() ? feature : -1;
 }
 
 void MapRenderer::set_feature_colors(std::span<const Rgba> colors) {
@@ -641,7 +656,8 @@ void MapRenderer::place_labels() {
         ~Timer() { out = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count(); }
     } timer{std::chrono::steady_clock::now(), m_label_ms};
     m_labels_dirty = false;
-    m_placed.clear();
+    m_labels.invalidate();
+    m_labels.level = m_level;
     if (!m_atlas || !m_labels_on) return;
     const gis::SceneLayer& layer = this->layer();
     struct Candidate {
@@ -697,7 +713,7 @@ void MapRenderer::place_labels() {
                     }
         if (hit) continue;
         reserve(r);
-        m_placed.push_back(c.feature);
+        m_labels.placed.push_back(c.feature);
     }
 }
 
@@ -705,7 +721,12 @@ void MapRenderer::draw_overlay() {
     m_frame_overlay.clear();
     if (m_atlas) {
         const gis::SceneLayer& layer = this->layer();
-        for (std::uint32_t fi : m_placed) {
+        // Names are drawn only on the layer they were placed on (set_level invalidates them).
+        assert(m_labels.placed.empty() || m_labels.level == m_level);
+        const bool placed_here = m_labels.level == m_level;
+        for (std::uint32_t fi : placed_here ? m_labels.placed : std::vector<std::uint32_t>{}) {
+            assert(fi < layer.features.size());
+            if (fi >= layer.features.size()) continue;
             const auto& f = layer.features[fi];
             const gis::Point s = m_camera.to_screen({f.anchor.x - m_scene.origin.x, f.anchor.y - m_scene.origin.y});
             add_text(m_frame_overlay, *m_atlas, f.name, static_cast<float>(s.x), static_cast<float>(s.y), m_label_style.px,

@@ -56,8 +56,12 @@ public:
     // The drawn level's feature under a scene point (lon/lat minus origin) on the LOD on screen; -1 if none.
     int pick(gis::Point local) const;
     void set_feature_colors(std::span<const Rgba> colors);  // one per feature of the current level
-    void set_hover(int feature) { m_hover = feature; }
-    void set_selection(int feature) { m_selected = feature; }
+    // Indices of the drawn level's features (-1 none; anything else out of range is taken as none).
+    // A level change clears both.
+    void set_hover(int feature);
+    void set_selection(int feature);
+    int hover() const { return m_hover; }
+    int selection() const { return m_selected; }
     void set_points(std::vector<MapPoint> points, bool cluster);
     void set_labels(bool on, LabelStyle style = {}) {
         m_labels_on = on;
@@ -150,7 +154,8 @@ public:
     // of the level, the borders of it and of the levels above drawn at that zoom), without GL: a caller
     // may read them (gis::Scene::lod) ahead, e.g. on another thread before the renderer exists.
     static std::vector<std::pair<std::size_t, std::size_t>> lods_drawn(const gis::Scene& scene, int level, double pixels_per_degree);
-    std::size_t placed_labels() const { return m_placed.size(); }
+    std::size_t placed_labels() const { return m_labels.placed.size(); }
+    int labels_level() const { return m_labels.level; }  // the level the names shown were placed on (-1: none placed)
     double label_placement_ms() const { return m_label_ms; }  // the last placement (candidates, collisions, glyphs)
     std::size_t visible_clusters() const { return m_cluster_count; }
 
@@ -247,7 +252,17 @@ private:
     // labels
     bool m_labels_on = false, m_labels_dirty = true;
     LabelStyle m_label_style;
-    std::vector<std::uint32_t> m_placed;  // feature ids, kept while the camera moves
+    // Names placed: feature indices of the layer of `level`, kept while the camera moves; drawn only
+    // while that layer is the drawn one.
+    struct PlacedLabels {
+        int level = -1;
+        std::vector<std::uint32_t> placed;
+        void invalidate() {
+            level = -1;
+            placed.clear();
+        }
+    };
+    PlacedLabels m_labels;
     std::vector<OverlayVertex> m_overlay, m_frame_overlay;
     BufferHandle m_overlay_buffer;
     VertexArrayHandle m_overlay_va;

@@ -1,6 +1,6 @@
 // Benchmark (not a test): time and peak memory of building the demo province.
 //   onemap_bench_demo [--scale province|test] [--out DIR]
-#include "data/demo.hpp"
+#include "data/demo/demo.hpp"
 
 #include <fmt/format.h>
 

@@ -1,7 +1,7 @@
 #pragma once
 // For the benchmark programs: the province demo built into a temporary file when no --bundle is
 // given (about 35 s here), with the time it took printed.
-#include "data/demo.hpp"
+#include "data/demo/demo.hpp"
 
 #include <fmt/format.h>
 

@@ -2,7 +2,7 @@
 // side with `ogr2ogr -f GPKG` on the same file. onemap does validation, encoding detection, code
 // checks, overlap and gap detection and the villages-inside-townships check on top of the copy.
 //   onemap_bench_import [--villages N] [--vertices V] [--threads T] [--dir DIR]
-#include "data/import_boundaries.hpp"
+#include "data/import/import_boundaries.hpp"
 
 #include <gdal_priv.h>
 #include <ogrsf_frmts.h>

@@ -7,13 +7,13 @@
 //     empty then, the OS file cache may not be), the others as a median. Exits 1 when the stored
 //     card characters differ from a scan of the tables.
 // Prints timings and counts only: nothing of any household.
-#include "data/bundle.hpp"
-#include "data/demo.hpp"
+#include "data/bundle/bundle.hpp"
+#include "data/demo/demo.hpp"
 #include "tests/bench/bench_demo_bundle.hpp"
-#include "data/household_glyphs.hpp"
-#include "data/household_key.hpp"
-#include "data/household_lookup.hpp"
-#include "data/lookup_guard.hpp"
+#include "data/household/household_glyphs.hpp"
+#include "data/household/household_key.hpp"
+#include "data/household/household_lookup.hpp"
+#include "data/household/lookup_guard.hpp"
 
 #include <fmt/format.h>
 

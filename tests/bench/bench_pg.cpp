@@ -5,12 +5,12 @@
 //   publish the whole province and one county (`onemap publish`, render cache included): time, size
 //   8 (--importers) `onemap import indicators --pg` at once, each a different period for every
 //   village: rows per second together, beside one importer alone.
-//   --rounds R: then R rounds of the N importers with the change counter's triggers (data/pg_schema.cpp)
+//   --rounds R: then R rounds of the N importers with the change counter's triggers (data/pg/pg_schema.cpp)
 //   enabled and disabled in turn: rows/s each way (median) and what the counter costs.
 //   --publish 0 skips the publish steps; --reuse 1 takes `onemap_bench` as it is (initialised and
 //   loaded from the bundle by an earlier run) instead of making it again.
-#include "data/features.hpp"
-#include "data/pg.hpp"
+#include "data/bundle/features.hpp"
+#include "data/pg/pg.hpp"
 
 #include <fmt/format.h>
 

@@ -4,11 +4,11 @@
 //     FILE is modified (rule_results, alerts, open_alerts); without it a province demo is built in
 //     the temp folder. Rules run for the latest year with all its months for R13 (--periods all: every
 //     period with data), then the monitoring over every month.
-#include "data/bundle.hpp"
-#include "data/demo.hpp"
+#include "data/bundle/bundle.hpp"
+#include "data/demo/demo.hpp"
 #include "tests/bench/bench_demo_bundle.hpp"
-#include "data/monitoring.hpp"
-#include "data/rules.hpp"
+#include "data/policy/monitoring.hpp"
+#include "data/policy/rules.hpp"
 
 #include <sqlite3.h>
 

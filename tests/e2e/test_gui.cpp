@@ -1,13 +1,13 @@
 // End-to-end: the real onemap program in a real window (Xvfb in CI), driven by real input events
 // (xdotool; a WM_DELETE_WINDOW message as a window manager sends it), checked through the program's
 // state file and the files it writes.
-#include "data/bundle.hpp"
-#include "data/privacy.hpp"
-#include "data/region_index.hpp"
-#include "data/source.hpp"
-#include "data/demo.hpp"
-#include "data/household_key.hpp"
-#include "data/lookup_guard.hpp"
+#include "data/bundle/bundle.hpp"
+#include "data/household/privacy.hpp"
+#include "data/bundle/region_index.hpp"
+#include "data/bundle/source.hpp"
+#include "data/demo/demo.hpp"
+#include "data/household/household_key.hpp"
+#include "data/household/lookup_guard.hpp"
 #include "render/image.hpp"
 #include "tests/e2e/gui_driver.hpp"
 
@@ -421,7 +421,7 @@ TEST(WallE2E, TourMovesToTheNextCityInTime) {
     EXPECT_LT(std::chrono::steady_clock::now() - t0, 8s) << "within about one interval (3 s)";
 }
 
-// ── Snapshots: `onemap sync` swaps a new bundle in under a running kiosk (kiosk/bundle_watch.hpp) ──
+// ── Snapshots: `onemap sync` swaps a new bundle in under a running kiosk (kiosk/gui/bundle_watch.hpp) ──
 
 namespace {
 long state_number(const State& s, const std::string& key) {

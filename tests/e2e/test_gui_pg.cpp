@@ -1,7 +1,7 @@
 // End-to-end, live PostgreSQL: `onemap desk --pg URL` in a real window (Xvfb) against the ctest
 // fixture's throw-away cluster (pg_cluster, pg_bundle). A data office's write shows on the running
 // desk without a restart; an alert step clicked in the desk lands in the database.
-#include "data/pg.hpp"
+#include "data/pg/pg.hpp"
 #include "tests/e2e/gui_driver.hpp"
 #include "tests/pg/pg_support.hpp"
 
@@ -205,7 +205,7 @@ TEST(WallPgE2E, TheWallShowsNoHouseholdDetail) {
 }
 
 // A new map whose background load failed — its session ended by the server mid-read — is loaded again
-// at the watch's next poll, without another change of regions (kiosk/region_reload.hpp). The load is
+// at the watch's next poll, without another change of regions (kiosk/gui/region_reload.hpp). The load is
 // held mid-read by a lock on regions taken as the rename commits, then its session is ended.
 TEST(DeskPgE2E, AFailedRegionReloadIsRetriedAtTheNextPoll) {
     NEED_DISPLAY();

@@ -1,11 +1,11 @@
 // libFuzzer target: one table row as officials type it, through the parsing and checks the importers
-// use (data/table_values.hpp) and the strict text decoding (gis/text_encoding.hpp).
+// use (data/bundle/table_values.hpp) and the strict text decoding (gis/text_encoding.hpp).
 //
 // Input: up to four cells separated by '\t' — code, period, metric, value. Invariants checked:
 // nothing crashes or reads out of bounds (ASan/UBSan), accepted rows are well formed, decoding either
 // succeeds with valid UTF-8 or fails, and a parsed number is finite.
-#include "data/region_codes.hpp"
-#include "data/table_values.hpp"
+#include "data/bundle/region_codes.hpp"
+#include "data/bundle/table_values.hpp"
 #include "gis/text_encoding.hpp"
 
 #include <cmath>

@@ -1,7 +1,7 @@
 #pragma once
 // The PostgreSQL tests' helpers (tests/pg/test_pg.cpp, tests/e2e/test_gui_pg.cpp): the ctest fixture's
 // throw-away cluster (pg_cluster), a fresh database per test, the onemap program run as a command.
-#include "data/pg.hpp"
+#include "data/pg/pg.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,16 +1,16 @@
 // PostgreSQL/PostGIS: serve-db init, import --pg, publish, the roles — against a real throw-away
 // cluster that the ctest fixture pg_cluster starts (tests/pg/pg_cluster.sh) and stops.
-#include "data/bundle.hpp"
-#include "data/features.hpp"
-#include "data/household_glyphs.hpp"
-#include "data/household_key.hpp"
-#include "data/pg.hpp"
-#include "data/pg_publish.hpp"
-#include "data/pg_schema.hpp"
-#include "data/pg_source.hpp"
-#include "data/privacy.hpp"
-#include "data/snapshot_manifest.hpp"
-#include "data/sql_statement.hpp"
+#include "data/bundle/bundle.hpp"
+#include "data/bundle/features.hpp"
+#include "data/household/household_glyphs.hpp"
+#include "data/household/household_key.hpp"
+#include "data/pg/pg.hpp"
+#include "data/pg/pg_publish.hpp"
+#include "data/pg/pg_schema.hpp"
+#include "data/pg/pg_source.hpp"
+#include "data/household/privacy.hpp"
+#include "data/bundle/snapshot_manifest.hpp"
+#include "data/bundle/sql_statement.hpp"
 #include "tests/pg/pg_support.hpp"
 
 #include <gtest/gtest.h>

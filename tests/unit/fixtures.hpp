@@ -1,6 +1,6 @@
 #pragma once
 // Shared test fixtures: demo bundles generated once per test process into a private temp folder.
-#include "data/demo.hpp"
+#include "data/demo/demo.hpp"
 
 #include <gtest/gtest.h>
 

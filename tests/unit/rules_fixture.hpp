@@ -6,9 +6,9 @@
 //                            │                                        └─ 410101001002 village A2
 //                            └─ 410102 county B ─ 410102001 township ─┬─ 410102001001 village B1
 //                                                                     └─ 410102001002 village B2
-#include "data/bundle.hpp"
-#include "data/catalogue.hpp"
-#include "data/features.hpp"
+#include "data/bundle/bundle.hpp"
+#include "data/policy/catalogue.hpp"
+#include "data/bundle/features.hpp"
 
 #include <sqlite3.h>
 

@@ -1,7 +1,7 @@
 #pragma once
 // Shared by the snapshot tests (test_snapshot_manifest.cpp, test_snapshot_sync.cpp).
-#include "data/bundle.hpp"
-#include "data/snapshot_manifest.hpp"
+#include "data/bundle/bundle.hpp"
+#include "data/bundle/snapshot_manifest.hpp"
 
 #include <filesystem>
 

@@ -1,9 +1,9 @@
 // The monthly monitoring and the alert workflow: which alerts a month raises, that re-running raises
 // nothing twice, that illegal transitions are refused, that audit rows are never updated or deleted,
 // the ledger and the open_alerts indicator.
-#include "data/alerts.hpp"
-#include "data/monitoring.hpp"
-#include "data/source.hpp"
+#include "data/policy/alerts.hpp"
+#include "data/policy/monitoring.hpp"
+#include "data/bundle/source.hpp"
 #include "rules_fixture.hpp"
 
 #include <gtest/gtest.h>

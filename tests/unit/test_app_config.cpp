@@ -1,7 +1,7 @@
 #include "fixtures.hpp"
-#include "kiosk/app_state.hpp"
-#include "kiosk/config.hpp"
-#include "kiosk/strings.hpp"
+#include "kiosk/session/app_state.hpp"
+#include "kiosk/session/config.hpp"
+#include "kiosk/session/strings.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,6 +1,6 @@
-#include "data/bundle.hpp"
-#include "data/features.hpp"
-#include "data/render_cache.hpp"
+#include "data/bundle/bundle.hpp"
+#include "data/bundle/features.hpp"
+#include "data/bundle/render_cache.hpp"
 #include "fixtures.hpp"
 
 #include <sqlite3.h>

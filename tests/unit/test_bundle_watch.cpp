@@ -1,7 +1,7 @@
-// The GUI's watch on its bundle path (kiosk/bundle_watch.hpp): which file a path names, when a new
+// The GUI's watch on its bundle path (kiosk/gui/bundle_watch.hpp): which file a path names, when a new
 // one counts as arrived, and the wake-up thread.
-#include "kiosk/app_state.hpp"
-#include "kiosk/bundle_watch.hpp"
+#include "kiosk/session/app_state.hpp"
+#include "kiosk/gui/bundle_watch.hpp"
 #include "fixtures.hpp"
 
 #include <gtest/gtest.h>

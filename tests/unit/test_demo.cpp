@@ -1,7 +1,7 @@
-#include "data/bundle.hpp"
-#include "data/demo.hpp"
-#include "data/features.hpp"
-#include "data/privacy.hpp"
+#include "data/bundle/bundle.hpp"
+#include "data/demo/demo.hpp"
+#include "data/bundle/features.hpp"
+#include "data/household/privacy.hpp"
 #include "fixtures.hpp"
 #include "gis/geos.hpp"
 

@@ -1,15 +1,15 @@
 // Issue 7: the kiosk's private household look-up — checksum, keyed hashes, the lockout with an
 // injected clock, counters that survive a restart, the audit, wiping, and the key file's rules.
-#include "data/bundle.hpp"
-#include "data/demo.hpp"
-#include "data/household_glyphs.hpp"
-#include "data/household_key.hpp"
-#include "data/household_lookup.hpp"
-#include "data/lookup_guard.hpp"
-#include "data/privacy.hpp"
+#include "data/bundle/bundle.hpp"
+#include "data/demo/demo.hpp"
+#include "data/household/household_glyphs.hpp"
+#include "data/household/household_key.hpp"
+#include "data/household/household_lookup.hpp"
+#include "data/household/lookup_guard.hpp"
+#include "data/household/privacy.hpp"
 #include "fixtures.hpp"
-#include "kiosk/config.hpp"
-#include "kiosk/speech.hpp"
+#include "kiosk/session/config.hpp"
+#include "kiosk/gui/speech.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,10 +1,10 @@
 // Boundary import, one fixture folder per case (made here with GDAL).
 #include "import_fixtures.hpp"
 
-#include "data/bundle.hpp"
-#include "data/features.hpp"
-#include "data/import_boundaries.hpp"
-#include "data/info.hpp"
+#include "data/bundle/bundle.hpp"
+#include "data/bundle/features.hpp"
+#include "data/import/import_boundaries.hpp"
+#include "data/bundle/info.hpp"
 #include "gis/boundary_check.hpp"
 #include "gis/geos.hpp"
 

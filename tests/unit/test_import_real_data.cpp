@@ -1,6 +1,6 @@
 // The real public files in ../shared/data (see its README). Skipped with a message when absent.
-#include "data/features.hpp"
-#include "data/import_boundaries.hpp"
+#include "data/bundle/features.hpp"
+#include "data/import/import_boundaries.hpp"
 #include "gis/vector_source.hpp"
 
 #include "import_fixtures.hpp"
@@ -11,8 +11,8 @@
 #include <map>
 #include <sstream>
 
-#include "data/region_codes.hpp"
-#include "data/table_values.hpp"
+#include "data/bundle/region_codes.hpp"
+#include "data/bundle/table_values.hpp"
 
 using namespace onemap;
 

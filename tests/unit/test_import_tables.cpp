@@ -1,16 +1,16 @@
 // Table imports (indicators, households, projects, sites) and export; fixtures made here.
 #include "import_fixtures.hpp"
 
-#include "data/bundle.hpp"
-#include "data/export.hpp"
-#include "data/features.hpp"
-#include "data/household_glyphs.hpp"
-#include "data/household_key.hpp"
-#include "data/household_lookup.hpp"
-#include "data/lookup_guard.hpp"
-#include "data/import_boundaries.hpp"
-#include "data/import_tables.hpp"
-#include "data/privacy.hpp"
+#include "data/bundle/bundle.hpp"
+#include "data/bundle/export.hpp"
+#include "data/bundle/features.hpp"
+#include "data/household/household_glyphs.hpp"
+#include "data/household/household_key.hpp"
+#include "data/household/household_lookup.hpp"
+#include "data/household/lookup_guard.hpp"
+#include "data/import/import_boundaries.hpp"
+#include "data/import/import_tables.hpp"
+#include "data/household/privacy.hpp"
 
 #include <sqlite3.h>
 #include <sys/wait.h>

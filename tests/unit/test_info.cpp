@@ -1,4 +1,4 @@
-#include "data/info.hpp"
+#include "data/bundle/info.hpp"
 #include "fixtures.hpp"
 
 #include <gtest/gtest.h>

@@ -1,4 +1,4 @@
-#include "data/privacy.hpp"
+#include "data/household/privacy.hpp"
 
 #include <gtest/gtest.h>
 

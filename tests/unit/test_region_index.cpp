@@ -1,6 +1,6 @@
-#include "data/region_index.hpp"
+#include "data/bundle/region_index.hpp"
 #include "fixtures.hpp"
-#include "kiosk/stand_ins.hpp"
+#include "data/scene/stand_ins.hpp"
 
 #include <gtest/gtest.h>
 #include <sqlite3.h>

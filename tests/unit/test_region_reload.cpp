@@ -1,6 +1,6 @@
-// desk/wall --pg: when a new map is loaded after the database's regions changed (kiosk/region_reload.hpp),
+// desk/wall --pg: when a new map is loaded after the database's regions changed (kiosk/gui/region_reload.hpp),
 // with failures injected as a load that threw (the server dropped mid-read).
-#include "kiosk/region_reload.hpp"
+#include "kiosk/gui/region_reload.hpp"
 
 #include <gtest/gtest.h>
 

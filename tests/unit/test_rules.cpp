@@ -1,8 +1,8 @@
 // The rules R1–R16 on hand-built bundles: each passes, fails, is not applicable and has no data;
 // the boundary cases of issue 6 (equal growth fails R1; 3 consecutive months qualify for R12, 2 do
 // not; 6 scattered months qualify).
-#include "data/rules.hpp"
-#include "data/targets.hpp"
+#include "data/policy/rules.hpp"
+#include "data/policy/targets.hpp"
 #include "rules_fixture.hpp"
 
 #include <gtest/gtest.h>

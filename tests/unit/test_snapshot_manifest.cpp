@@ -1,8 +1,8 @@
-// Snapshot manifests: write, read, and every check verify_snapshot makes (data/snapshot_manifest.hpp).
-#include "data/bundle.hpp"
-#include "data/bundle_swap.hpp"
-#include "data/privacy.hpp"
-#include "data/snapshot_manifest.hpp"
+// Snapshot manifests: write, read, and every check verify_snapshot makes (data/bundle/snapshot_manifest.hpp).
+#include "data/bundle/bundle.hpp"
+#include "data/bundle/bundle_swap.hpp"
+#include "data/household/privacy.hpp"
+#include "data/bundle/snapshot_manifest.hpp"
 #include "fixtures.hpp"
 #include "snapshot_fixtures.hpp"
 

@@ -1,10 +1,10 @@
-// onemap sync (data/snapshot_sync.hpp): from a path and over HTTP — round trip, up to date, and every
+// onemap sync (data/bundle/snapshot_sync.hpp): from a path and over HTTP — round trip, up to date, and every
 // way a snapshot can be bad, each leaving the old bundle byte for byte as it was.
-#include "data/bundle.hpp"
-#include "data/bundle_swap.hpp"
-#include "data/privacy.hpp"
-#include "data/snapshot_manifest.hpp"
-#include "data/snapshot_sync.hpp"
+#include "data/bundle/bundle.hpp"
+#include "data/bundle/bundle_swap.hpp"
+#include "data/household/privacy.hpp"
+#include "data/bundle/snapshot_manifest.hpp"
+#include "data/bundle/snapshot_sync.hpp"
 #include "fixtures.hpp"
 #include "snapshot_fixtures.hpp"
 

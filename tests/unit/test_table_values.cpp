@@ -1,6 +1,6 @@
 // Values as officials type them: tables of (input, expected).
-#include "data/region_codes.hpp"
-#include "data/table_values.hpp"
+#include "data/bundle/region_codes.hpp"
+#include "data/bundle/table_values.hpp"
 #include "gis/gcj02.hpp"
 #include "gis/text_encoding.hpp"
 

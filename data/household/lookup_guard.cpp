@@ -1,0 +1,200 @@
+#include "data/household/lookup_guard.hpp"
+
+#include <sqlite3.h>
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <chrono>
+#include <system_error>
+
+#include <sys/stat.h>
+
+namespace onemap::data {
+
+namespace {
+
+constexpr std::string_view k_schema = R"sql(
+CREATE TABLE IF NOT EXISTS household_guard (
+  id_hash      TEXT PRIMARY KEY,      -- the bundle's keyed ID hash; never the number
+  failures     INTEGER NOT NULL DEFAULT 0,
+  locked_until REAL NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS keypad_guard (
+  id           INTEGER PRIMARY KEY CHECK (id = 1),
+  run          INTEGER NOT NULL DEFAULT 0,   -- failures of any kind in a row
+  paused_until REAL NOT NULL DEFAULT 0
+);
+INSERT OR IGNORE INTO keypad_guard (id) VALUES (1);
+CREATE TABLE IF NOT EXISTS lookup_audit (
+  time        REAL NOT NULL,
+  outcome     TEXT NOT NULL,
+  hash_prefix TEXT NOT NULL              -- 8 hex digits of the ID hash, or ''
+);
+CREATE TRIGGER IF NOT EXISTS lookup_audit_no_update BEFORE UPDATE ON lookup_audit
+BEGIN SELECT RAISE(ABORT, 'lookup_audit is append-only'); END;
+CREATE TRIGGER IF NOT EXISTS lookup_audit_no_delete BEFORE DELETE ON lookup_audit
+BEGIN SELECT RAISE(ABORT, 'lookup_audit is append-only'); END;
+)sql";
+
+class Stmt {
+public:
+    Stmt(sqlite3* db, const std::filesystem::path& path, std::string_view sql) : m_db(db), m_path(path) {
+        if (sqlite3_prepare_v2(db, sql.data(), static_cast<int>(sql.size()), &m_st, nullptr) != SQLITE_OK) fail();
+    }
+    ~Stmt() { sqlite3_finalize(m_st); }
+    Stmt(const Stmt&) = delete;
+    Stmt& operator=(const Stmt&) = delete;
+    Stmt& text(int i, std::string_view v) {
+        sqlite3_bind_text(m_st, i, v.empty() ? "" : v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);  // '' is not NULL
+        return *this;
+    }
+    Stmt& real(int i, double v) {
+        sqlite3_bind_double(m_st, i, v);
+        return *this;
+    }
+    Stmt& integer(int i, std::int64_t v) {
+        sqlite3_bind_int64(m_st, i, v);
+        return *this;
+    }
+    bool step() {
+        const int rc = sqlite3_step(m_st);
+        if (rc == SQLITE_ROW) return true;
+        if (rc != SQLITE_DONE) fail();
+        return false;
+    }
+    double col_real(int c) const { return sqlite3_column_double(m_st, c); }
+    std::int64_t col_int(int c) const { return sqlite3_column_int64(m_st, c); }
+    std::string col_text(int c) const {
+        const auto* t = sqlite3_column_text(m_st, c);
+        return t ? std::string(reinterpret_cast<const char*>(t)) : std::string();
+    }
+
+private:
+    [[noreturn]] void fail() const { throw GuardError(fmt::format("{}: {}", m_path.string(), sqlite3_errmsg(m_db))); }
+    sqlite3* m_db;
+    const std::filesystem::path& m_path;
+    sqlite3_stmt* m_st = nullptr;
+};
+
+void exec(sqlite3* db, const std::filesystem::path& path, std::string_view sql) {
+    char* err = nullptr;
+    if (sqlite3_exec(db, std::string(sql).c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
+        const std::string msg = err ? err : "unknown error";
+        sqlite3_free(err);
+        throw GuardError(fmt::format("{}: {}", path.string(), msg));
+    }
+}
+
+}  // namespace
+
+WallClock system_wall_clock() {
+    return [] { return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count(); };
+}
+
+std::string_view outcome_key(LookupOutcome outcome) {
+    switch (outcome) {
+        case LookupOutcome::Found: return "found";
+        case LookupOutcome::WrongFactor: return "wrong_factor";
+        case LookupOutcome::NotFound: return "not_found";
+        case LookupOutcome::Locked: return "locked";
+        case LookupOutcome::Paused: return "paused";
+        case LookupOutcome::BadId: return "bad_id";
+        case LookupOutcome::Unavailable: return "unavailable";
+    }
+    return "unknown";
+}
+
+struct LookupGuard::Db {
+    sqlite3* db = nullptr;
+    ~Db() { sqlite3_close(db); }
+};
+
+LookupGuard::LookupGuard(std::unique_ptr<Db> db, std::filesystem::path path, WallClock clock, GuardLimits limits)
+    : m_db(std::move(db)), m_path(std::move(path)), m_clock(std::move(clock)), m_limits(limits) {}
+LookupGuard::~LookupGuard() = default;
+LookupGuard::LookupGuard(LookupGuard&&) noexcept = default;
+LookupGuard& LookupGuard::operator=(LookupGuard&&) noexcept = default;
+
+LookupGuard LookupGuard::open(const std::filesystem::path& path, WallClock clock, GuardLimits limits) {
+    std::error_code ec;
+    if (path.has_parent_path()) {
+        std::filesystem::create_directories(path.parent_path(), ec);
+        if (ec) throw GuardError(fmt::format("{}: cannot create the folder for the look-up guard ({})", path.string(), ec.message()));
+    }
+    auto db = std::make_unique<Db>();
+    const mode_t old = ::umask(077);  // the file is the kiosk user's alone
+    const int rc = sqlite3_open_v2(path.string().c_str(), &db->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, nullptr);
+    ::umask(old);
+    if (rc != SQLITE_OK) {
+        throw GuardError(fmt::format("{}: cannot open the look-up guard file ({})", path.string(),
+                                     db->db ? sqlite3_errmsg(db->db) : "out of memory"));
+    }
+    sqlite3_busy_timeout(db->db, 2000);
+    exec(db->db, path, "PRAGMA journal_mode = DELETE; PRAGMA synchronous = FULL;");
+    exec(db->db, path, k_schema);
+    return LookupGuard(std::move(db), path, std::move(clock), limits);
+}
+
+double LookupGuard::paused_for() const {
+    Stmt st(m_db->db, m_path, "SELECT paused_until FROM keypad_guard WHERE id = 1");
+    const double until = st.step() ? st.col_real(0) : 0;
+    return std::max(0.0, until - m_clock());
+}
+
+double LookupGuard::locked_for(std::string_view id_hash) const {
+    Stmt st(m_db->db, m_path, "SELECT locked_until FROM household_guard WHERE id_hash = ?");
+    st.text(1, id_hash);
+    const double until = st.step() ? st.col_real(0) : 0;
+    return std::max(0.0, until - m_clock());
+}
+
+int LookupGuard::failures_left(std::string_view id_hash) const {
+    Stmt st(m_db->db, m_path, "SELECT failures FROM household_guard WHERE id_hash = ?");
+    st.text(1, id_hash);
+    const auto failures = st.step() ? st.col_int(0) : 0;
+    return std::max(0, m_limits.household_failures - static_cast<int>(failures));
+}
+
+void LookupGuard::record(LookupOutcome outcome, std::string_view id_hash) {
+    const double now = m_clock();
+    exec(m_db->db, m_path, "BEGIN IMMEDIATE");
+    try {
+        const bool failure = outcome == LookupOutcome::WrongFactor || outcome == LookupOutcome::NotFound ||
+                             outcome == LookupOutcome::Locked || outcome == LookupOutcome::BadId;
+        if (outcome == LookupOutcome::Found) {
+            exec(m_db->db, m_path, "UPDATE keypad_guard SET run = 0 WHERE id = 1");
+            Stmt st(m_db->db, m_path, "DELETE FROM household_guard WHERE id_hash = ?");
+            st.text(1, id_hash).step();
+        }
+        if (outcome == LookupOutcome::WrongFactor && !id_hash.empty()) {
+            Stmt up(m_db->db, m_path,
+                    "INSERT INTO household_guard (id_hash, failures) VALUES (?1, 1) "
+                    "ON CONFLICT (id_hash) DO UPDATE SET failures = failures + 1");
+            up.text(1, id_hash).step();
+            Stmt lock(m_db->db, m_path, "UPDATE household_guard SET failures = 0, locked_until = ?2 WHERE id_hash = ?1 AND failures >= ?3");
+            lock.text(1, id_hash).real(2, now + m_limits.household_lock_s).integer(3, m_limits.household_failures).step();
+        }
+        if (failure) {
+            exec(m_db->db, m_path, "UPDATE keypad_guard SET run = run + 1 WHERE id = 1");
+            Stmt pause(m_db->db, m_path, "UPDATE keypad_guard SET run = 0, paused_until = ?1 WHERE id = 1 AND run >= ?2");
+            pause.real(1, now + m_limits.pause_s).integer(2, m_limits.run_failures).step();
+        }
+        Stmt audit(m_db->db, m_path, "INSERT INTO lookup_audit (time, outcome, hash_prefix) VALUES (?, ?, ?)");
+        audit.real(1, now).text(2, outcome_key(outcome)).text(3, id_hash.substr(0, std::min<std::size_t>(8, id_hash.size()))).step();
+        exec(m_db->db, m_path, "COMMIT");
+    } catch (...) {
+        sqlite3_exec(m_db->db, "ROLLBACK", nullptr, nullptr, nullptr);
+        throw;
+    }
+}
+
+std::vector<GuardAuditRow> LookupGuard::audit(std::size_t limit) const {
+    Stmt st(m_db->db, m_path, "SELECT time, outcome, hash_prefix FROM lookup_audit ORDER BY rowid DESC LIMIT ?");
+    st.integer(1, static_cast<std::int64_t>(limit));
+    std::vector<GuardAuditRow> out;
+    while (st.step()) out.push_back({st.col_real(0), st.col_text(1), st.col_text(2)});
+    return out;
+}
+
+}  // namespace onemap::data

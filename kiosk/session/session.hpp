@@ -1,0 +1,325 @@
+#pragma once
+// The session under all three modes (desk, kiosk, wall): the view state and every screen's logic,
+// with no GL, GLFW or ImGui. It changes only through apply(): map clicks, panel buttons, keys and
+// timers are Intents; what needs the window (a PNG export, the voice, wiping the UI's buffers,
+// leaving) comes back as Effects. The clock is passed in, so tests drive hours in microseconds.
+//
+//   window (kiosk/gui/) ──Intents + now──▶ Session::apply ──▶ state(), map() (MapModel), lookup …
+//          ▲                                      │
+//          └──────────── Effects ◀────────────────┘
+//
+// The kiosk's screens (KioskScreen) are a state machine:
+//
+//                     any touch
+//        ┌─────────┐ ─────────▶ ┌──────┐ ◀──────▶ Policy
+//        │ Attract │            │ Home │ ◀──────▶ Projects
+//        └─────────┘ ◀───────── └──────┘ ◀──────▶ Lookup ── 结束 / card timeout ──▶ Home
+//             ▲      idle timeout  (from every screen; the look-up and the PIN pad are wiped)
+//             └── every 8 s: the next child of the home region
+//
+// Policy, Projects and Lookup reach each other directly too; Attract is left only for Home.
+#include "data/bundle/features.hpp"
+#include "data/bundle/region_index.hpp"
+#include "data/bundle/source.hpp"
+#include "data/household/household_lookup.hpp"
+#include "data/household/lookup_guard.hpp"
+#include "data/policy/alerts.hpp"
+#include "data/policy/catalogue.hpp"
+#include "data/policy/rules.hpp"
+#include "data/scene/map_scene.hpp"
+#include "kiosk/map/map_model.hpp"
+#include "kiosk/session/app_state.hpp"
+#include "kiosk/session/config.hpp"
+#include "kiosk/session/strings.hpp"
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace onemap::app {
+
+using Clock = std::chrono::steady_clock;
+
+struct Intent {
+    enum class Kind {
+        Touch,          // any input at all (pointer, wheel, key): the kiosk wakes, idle timers restart
+        Tick,           // time passed: idle reset, attract, tour, year play, card and keypad timers
+        Hover,          // the pointer is over this region of the drawn level (text = code; "" none)
+        Focus,          // show this region and its children (text = code)
+        Select,         // a tap or click on the map or a list: drill down, or highlight a region without children drawn (text = code)
+        Back,           // up one level
+        Escape,         // the Esc key: back, on the desk
+        SecondaryClick, // the right mouse button on the map: back, on the desk
+        Home,           // the configured home region (kiosk) or the province
+        SetMetric,      // text = metric key or rule:R…
+        SetPeriod,      // text = YYYY
+        SetMethod,      // number = render::ClassMethod
+        SetClasses,     // number = classes
+        TogglePlay,
+        ToggleProjects,
+        ToggleSites,
+        ToggleLabels,
+        ExportPng,      // → Effect::ExportPng; the window answers with Exported
+        Exported,       // text = path written; number = 1 done, 0 failed
+        ExportCsv,
+        CompareToggle,  // desk: put the region (text = code) beside the others in the comparison, or take it out
+        CompareClear,   // desk: empty the comparison
+        CompareExport,  // desk: the comparison as CSV
+        Screen,         // kiosk: text = home | policy | projects | lookup (admin: the PIN pad)
+        Language,       // text = zh-CN | en (takes effect at the next start)
+        AdminChord,     // kiosk: Ctrl+Alt+Shift+Q — the PIN pad opens
+        PinKey,         // kiosk PIN pad: text = a digit, "C" (clear) or "OK" (check the PIN)
+        AdminCancel,    // kiosk PIN pad: closed without a PIN
+        AdminExit,      // text = the PIN (as typed elsewhere): leave when it is right
+        Zoom,           // number = +1 in, -1 out, about the centre
+        AlertStep,      // number = alert id, text = note: move the alert one step on
+        LookupKey,      // kiosk 查询我家 keypad: text = one character typed, or "<" (erase one)
+        LookupNext,     // 下一步 on a complete ID number (a wrong check character counts as a failure)
+        LookupChangeId, // back from the second factor to the ID number
+        LookupSubmit,   // look the household up
+        LookupClose,    // 结束 — close and wipe the household card
+        LookupBig,      // 大字 on the card
+        LookupSpeak,    // 朗读 the card → Effect::Speak
+        DataChanged,    // --pg: these tables changed (text = names, comma-separated)
+        SourceProblem,  // --pg: why the database cannot be read now (text; "" when it can)
+        ReloadRefused,  // a new bundle file is not shown (text = why)
+        BundleFile,     // the file shown is this inode (number)
+    };
+    Intent(Kind k, std::string t = {}, std::int64_t n = 0) : kind(k), text(std::move(t)), number(n) {}
+    Kind kind;
+    std::string text;
+    std::int64_t number = 0;
+};
+
+struct Effect {
+    enum class Kind {
+        ExportPng,       // write the map as it is shown, with its legend, to `path`; then apply Exported
+        Speak,           // read `text` aloud (it stops what is being said first)
+        StopSpeaking,
+        ScrubUiBuffers,  // overwrite the UI's text and vertex buffers: they held a household card
+        Leave,           // the admin PIN was right: end the program
+    };
+    Kind kind;
+    std::string text;
+    std::filesystem::path path;
+    bool operator==(const Effect&) const = default;
+};
+
+// The kiosk's screens; see the diagram above.
+enum class KioskScreen { Home, Policy, Projects, Lookup, Attract };
+std::string_view screen_key(KioskScreen screen);  // "home" …, as the state file says
+std::optional<KioskScreen> parse_screen(std::string_view key);
+bool screen_step_allowed(KioskScreen from, KioskScreen to);
+
+// The look-up keypad's step as the state file says: id | factor | paused | card | unavailable.
+enum class LookupStep { Id, Factor, Paused, Card, Unavailable };
+std::string_view lookup_step_key(LookupStep step);
+
+inline constexpr std::size_t k_compare_max = 4;  // desk: regions side by side at most
+// desk: the indicators the comparison shows (a row each) and exports (a column each)
+inline constexpr std::string_view k_compare_metrics[] = {"tp_income_pc", "rural_income_pc", "tp_income_growth", "growth_gap", "income_ratio",
+                                                         "tp_population", "monitored_population", "below_line_population", "migrant_workers"};
+
+// A value as the panels show it: grouped digits and the metric's unit ("—" for none).
+std::string format_value(double value, const data::Metric* metric);
+
+struct PolicyCard {
+    std::string title, body, next;
+};
+std::vector<PolicyCard> load_policy(std::string_view language);
+// The look-up card's policy items: [household.KEY] entries of the same policy file.
+std::map<std::string, PolicyCard, std::less<>> load_household_items(std::string_view language);
+
+// What a bundle file (or the database) brings, read without GL — on a worker thread when a new file
+// arrives, so the screen keeps moving meanwhile.
+struct SessionData {
+    std::unique_ptr<data::Source> source;
+    data::RegionIndex regions;
+    SceneLoad scene;
+    std::vector<std::string> periods;  // the years with indicators
+    // kiosk: the characters it shows beyond its own texts and region names (household cards, projects)
+    std::string extra_glyphs;
+    std::vector<data::Project> projects;  // kiosk: the project list (身边的项目)
+};
+// The bundle at config.bundle, or with `pg_url` that PostgreSQL database (`pg_region`: only that
+// region, its ancestors and descendants). The render cache is stored into the bundle by desk and
+// wall, never by a kiosk, and never into a synced snapshot.
+SessionData load_session_data(const AppConfig& config, const std::string& pg_url = {}, const std::string& pg_region = {});
+
+struct SessionOptions {
+    std::filesystem::path export_dir = ".";
+    bool can_speak = false;           // the window has a voice (kiosk/gui/speech.hpp)
+    bool open_household_lookup = true;  // kiosk: open the look-up (its key and guard files)
+    data::WallClock wall_clock;         // the look-up guard's clock (its locks outlast a restart); empty: the system's
+};
+
+// What the kiosk's keypads hold (never published: only how many characters).
+struct KioskTyping {
+    std::string pin;
+    std::string id, factor;
+    bool at_factor = false;
+};
+
+class Session {
+public:
+    // Throws data::BundleError / std::invalid_argument when the data cannot be shown (no years, an
+    // unknown home_region) with a message for the person starting it.
+    Session(AppConfig config, SessionData data, Clock::time_point now, SessionOptions options = {});
+    ~Session();  // wipes the household card and the typed digits
+    Session(const Session&) = delete;
+    Session& operator=(const Session&) = delete;
+
+    std::vector<Effect> apply(const Intent& intent, Clock::time_point now);
+
+    // Take over from the session that showed the previous file what still makes sense on this one.
+    // Kiosk: the home screen (or the attract loop it was in). Desk: indicator, year, classes, layers,
+    // comparison, and the focus and selection where those regions still exist. Wall: the tour goes on.
+    void take_over(const Session& old);
+
+    // ── read-only, for the panels and the state file ──
+    const AppConfig& config() const { return m_cfg; }
+    Mode mode() const { return m_cfg.mode; }
+    const Strings& strings() const { return m_tr; }
+    const data::RegionIndex& regions() const { return m_regions; }
+    const data::Indicators& indicators() const { return m_indicators; }
+    data::Source& source() const { return *m_source; }
+    const MapModel& map() const { return m_map; }
+    MapModel& map() { return m_map; }  // the window takes its camera moves (MapView::sync)
+    const std::vector<std::string>& periods() const { return m_periods; }
+    const std::vector<PolicyCard>& policy() const { return m_policy; }
+    const std::map<std::string, PolicyCard, std::less<>>& household_items() const { return m_household_items; }
+    const std::string& extra_glyphs() const { return m_extra_glyphs; }
+    const std::vector<data::Project>& project_list() const { return m_project_list; }
+
+    // The state as the state file shows it, but for what only the window knows (widgets, anchors,
+    // map area, view rectangle): those the window adds.
+    AppState state(Clock::time_point now) const;
+    std::optional<KioskScreen> kiosk_screen() const { return m_cfg.mode == Mode::Kiosk ? std::optional(m_screen) : std::nullopt; }
+    const std::string& focus() const { return m_focus; }
+    const std::string& selected() const { return m_state.selected; }
+    const std::string& hover() const { return m_map.hover(); }
+    const std::string& metric() const { return m_state.metric; }
+    const std::string& period() const { return m_state.period; }
+    const std::string& message() const { return m_message; }
+    const std::string& tour_city() const { return m_tour_city; }
+    std::string home_code() const;
+    bool projects() const { return m_projects; }
+    bool sites() const { return m_sites; }
+    bool labels() const { return m_labels; }
+    bool playing() const { return m_playing; }
+    int classes() const { return m_classes; }
+    render::ClassMethod method() const { return m_method; }
+    bool admin_pad() const { return m_admin_pad; }
+    double idle_seconds(Clock::time_point now) const;
+    const std::vector<std::pair<std::string, std::string>>& ticker() const { return m_alerts; }
+    std::int64_t open_alerts() const { return m_open_alerts; }
+    bool partly_real() const { return m_partly_real; }
+    const std::string& synthetic_text() const { return m_mark; }
+    const std::vector<data::RuleResult>& rules() const { return m_rules; }
+    const std::vector<data::Alert>& region_alerts() const { return m_region_alerts; }
+    const std::vector<data::RuleSummary>& rule_summary() const { return m_rule_summary; }
+    const std::string& source_banner() const { return m_source_banner; }
+    std::string read_only_note() const;
+
+    // 查询我家
+    const KioskTyping& typing() const { return m_typing; }
+    bool lookup_available() const { return m_lookup && m_lookup->available(); }
+    std::string factor_kind() const;          // phone4 | pin | mixed
+    double lookup_paused_s(Clock::time_point now) const;
+    LookupStep lookup_step(Clock::time_point now) const;
+    const std::string& lookup_message() const { return m_lookup_message; }
+    const data::HouseholdCard* card() const { return m_card ? &*m_card : nullptr; }
+    bool card_big() const { return m_big; }
+    bool can_speak() const { return m_opt.can_speak; }
+    double card_closes_in_s(Clock::time_point now) const;
+
+    // Seconds until a timer needs a Tick (kiosk idle reset, wall tour, year play), for the event wait.
+    double next_timer(Clock::time_point now) const;
+    // A kiosk takes a new bundle file only between visitors (home or attract, PIN pad closed).
+    bool reload_allowed() const;
+    int reloads() const { return m_state.bundle_reloads; }
+    bool leave_requested() const { return m_leave; }
+
+private:
+    void touch(Clock::time_point now, std::vector<Effect>& out);
+    void tick(Clock::time_point now, std::vector<Effect>& out);
+    void set_screen(KioskScreen to, std::vector<Effect>& out);
+    void tour_step(Clock::time_point now);
+    void attract_step(Clock::time_point now);
+    int level_for_focus(const std::string& code) const;
+    void focus(const std::string& code, double seconds);
+    void go_home(double seconds) { focus(home_code(), seconds); }
+    void recolor();
+    std::string rule_period(const data::RuleInfo& info) const;
+    void refresh_panel();
+    void alert_step(std::int64_t id, const std::string& note);
+    void click_region(const std::string& code);
+    void back();
+    void play_step(Clock::time_point now);
+    void set_points();
+    void export_csv();
+    void export_compare_csv();
+    void write_regions_csv(const std::filesystem::path& path, const std::vector<std::string>& codes, const std::vector<std::string>& metrics);
+    void data_changed(const std::set<std::string>& tables);
+    void set_source_problem(const std::string& problem);
+    void load_alerts();
+    // 查询我家
+    void open_lookup(Clock::time_point now);
+    void log_lookup(data::LookupOutcome outcome, const std::string& hash_prefix);
+    void set_pause(Clock::time_point now);
+    void lookup_key(const std::string& key, Clock::time_point now);
+    void lookup_next(Clock::time_point now);
+    void record_bad_id(Clock::time_point now);
+    void submit_lookup(Clock::time_point now);
+    void close_lookup(std::vector<Effect>& out);
+    std::string speech_text(const data::HouseholdCard& c) const;
+
+    AppConfig m_cfg;
+    SessionOptions m_opt;
+    Strings m_tr;
+    std::unique_ptr<data::Source> m_source;
+    data::RegionIndex m_regions;
+    data::Indicators m_indicators;
+    SceneLoad m_scene;  // before m_map, which reads it
+    MapModel m_map;
+    std::vector<PolicyCard> m_policy;
+    std::map<std::string, PolicyCard, std::less<>> m_household_items;
+    std::vector<std::string> m_periods;
+    AppState m_state;
+    KioskScreen m_screen = KioskScreen::Home;
+    std::string m_focus, m_message, m_tour_city;
+    bool m_projects = false, m_sites = false, m_labels = false, m_playing = false, m_admin_pad = false, m_leave = false, m_had_input = false;
+    int m_classes = 7;
+    render::ClassMethod m_method = render::ClassMethod::Quantile;
+    Clock::time_point m_last_input, m_last_tour, m_last_play;
+    std::size_t m_attract = 0;
+    std::vector<std::pair<std::string, std::string>> m_alerts;
+    std::int64_t m_open_alerts = 0;
+    bool m_partly_real = false;
+    std::string m_mark;           // the 演示数据 mark's text: all demo, or which layers still are
+    std::string m_source_banner;  // --pg: the connection is lost (which server, why)
+    std::vector<data::Project> m_project_list;
+    std::string m_extra_glyphs;
+    std::vector<data::RuleResult> m_rules;
+    std::vector<data::Alert> m_region_alerts;
+    std::vector<data::RuleSummary> m_rule_summary;
+    // 查询我家
+    KioskTyping m_typing;
+    std::optional<data::LookupGuard> m_guard;
+    std::unique_ptr<data::HouseholdLookup> m_lookup;
+    std::optional<data::HouseholdCard> m_card;
+    std::string m_lookup_message, m_lookup_outcome;
+    std::string m_card_digest;  // for the state file: a digest of the card's masked name, never the name
+    Clock::time_point m_pause_until{};
+    bool m_big = false;
+};
+
+}  // namespace onemap::app
