@@ -77,7 +77,7 @@ void AppWindow::carry_out(const Effect& e) {
             int fbw = 0, fbh = 0;
             glfwGetFramebufferSize(m_window, &fbw, &fbh);
             const AppState state = m_session.state(Clock::now());
-            const MapLegend legend = map_legend(make_ui(state));
+            const MapLegend legend = export_legend(make_ui(state));
             m_map.sync();
             const render::Image img = m_map.snapshot(fbw, fbh, legend.title, legend.rows);
             const bool ok = render::write_png(e.path, img);
@@ -276,6 +276,7 @@ void AppWindow::publish(AppState s, const WidgetRects& widgets, bool moving) {
     const auto& in = widgets.map_insets;
     s.map_area = {in[0], in[1], ww - in[0] - in[2], wh - in[1] - in[3]};
     s.missing_glyphs = widgets.missing_glyphs;
+    s.frames = ++m_frames;
     s.view_rect = {};
     if (!moving) {
         const data::RegionIndex& regions = m_session.regions();

@@ -73,6 +73,7 @@ private:
     std::vector<std::pair<int, int>> m_keys;
     DeskLocal m_desk;
     AppState m_published;
+    std::int64_t m_frames = 0;  // drawn so far (the state file's "frames")
     bool m_scrub = false;
 };
 

@@ -103,11 +103,11 @@ std::string metric_name(const Ui& ui, const data::Metric& metric);
 
 // The legend of what the map shows, for the desk's legend panel and exported pictures: the
 // metric's classes and "no data", or a rule's four statuses.
-struct MapLegend {
-    std::string title;
-    std::vector<render::LegendRow> rows;
-};
+// The legend of the screen's panel (the language's metric name, values as the panels write them).
 MapLegend map_legend(const Ui& ui);
+// The legend drawn into an exported picture: picture_legend, as `onemap render` draws it, or the rule
+// layer's statuses.
+MapLegend export_legend(const Ui& ui);
 
 // How many characters of `text` `font` has no glyph for (ImGui draws them as '?'): the atlas holds
 // only the characters the application gathered before building it.

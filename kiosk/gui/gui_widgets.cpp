@@ -33,6 +33,13 @@ MapLegend map_legend(const Ui& ui) {
     return out;
 }
 
+MapLegend export_legend(const Ui& ui) {
+    if (chosen_rule(ui)) return map_legend(ui);
+    const data::Metric* metric = data::find_metric(ui.state.metric);
+    if (!metric) return {};
+    return picture_legend(ui.map.classification(), *metric, ui.state.period, ui.tr.language(), ui.tr("no_data"));
+}
+
 int missing_glyphs(const ImFont* font, std::string_view text) {
     if (!font) return 0;
     int missing = 0;

@@ -223,4 +223,18 @@ void MapModel::zoom(double factor) {
     m_requests.push_back(r);
 }
 
+MapLegend picture_legend(const render::Classification& classification, const data::Metric& metric, const std::string& period,
+                         std::string_view language, const std::string& no_data) {
+    MapLegend out;
+    const std::string_view name = language == "en" && !metric.name_en.empty() ? metric.name_en : metric.name_zh;
+    out.title = fmt::format("{}（{}）{}", name, metric.unit, period);
+    const double span = classification.breaks.empty() ? 0 : classification.breaks.back() - classification.breaks.front();
+    out.rows = render::class_rows(classification, no_data, [span](double v) {
+        if (span >= 100) return fmt::format("{:.0f}", v);
+        if (span >= 5) return fmt::format("{:.1f}", v);
+        return fmt::format("{:.2f}", v);
+    });
+    return out;
+}
+
 }  // namespace onemap::app

@@ -10,6 +10,7 @@
 // per-feature data is for the drawn level and is replaced when the level changes.
 #include "data/bundle/features.hpp"
 #include "data/bundle/region_index.hpp"
+#include "data/policy/catalogue.hpp"
 #include "gis/scene.hpp"
 #include "render/classify.hpp"
 #include "render/legend.hpp"
@@ -52,6 +53,17 @@ struct FeatureColors {
 FeatureColors color_features(const std::vector<gis::SceneFeature>& features, const std::map<std::string, double, std::less<>>& values,
                              const std::vector<char>& inside, const std::vector<char>& lit, int classes, render::ClassMethod method,
                              bool diverging, const std::vector<double>& breaks = {});
+
+// A legend: its title and rows (render/legend.hpp draws it into a picture; the desk lists it).
+struct MapLegend {
+    std::string title;
+    std::vector<render::LegendRow> rows;
+};
+// The legend drawn into a picture of the map — `onemap render` and the desk's PNG export draw the
+// same one: "name（unit）period", each class's range with as many decimals as the span needs, then
+// `no_data`. `language` picks the metric's name (zh-CN or en).
+MapLegend picture_legend(const render::Classification& classification, const data::Metric& metric, const std::string& period,
+                         std::string_view language, const std::string& no_data);
 
 class MapModel {
 public:

@@ -26,12 +26,6 @@ double since(std::chrono::steady_clock::time_point t0) {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
 
-std::string format_value(double v, double span) {
-    if (span >= 100) return fmt::format("{:.0f}", v);
-    if (span >= 5) return fmt::format("{:.1f}", v);
-    return fmt::format("{:.2f}", v);
-}
-
 gis::Box local_box(const gis::Box& b, gis::Point origin) {
     return gis::Box{b.min_x - origin.x, b.min_y - origin.y, b.max_x - origin.x, b.max_y - origin.y};
 }
@@ -74,7 +68,8 @@ MapColors compute_colors(const MapData& d, const std::string& metric_key, const 
     MapColors out;
     out.classification = std::move(c.classification);
     out.colors = std::move(c.colors);
-    out.title = fmt::format("{}（{}）{}", metric->name_zh, metric->unit, period);
+    out.metric = metric;
+    out.period = period;
     out.seconds = since(t0);
     return out;
 }
@@ -180,7 +175,8 @@ void MapSession::apply_colors(MapColors colors) {
     auto t0 = std::chrono::steady_clock::now();
     m_class = std::move(colors.classification);
     m_renderer->set_feature_colors(colors.colors);
-    m_metric_title = std::move(colors.title);
+    m_metric = colors.metric;
+    m_period = std::move(colors.period);
     build_legend();
     m_timings.values_seconds = colors.seconds + since(t0);
 }
@@ -189,10 +185,10 @@ void MapSession::build_legend() {
     std::vector<render::OverlayVertex> q;
     if (!m_atlas) return;
     std::vector<gis::Box> exclusions;
-    if (m_req.legend) {
-        const double span = m_class.breaks.empty() ? 0 : m_class.breaks.back() - m_class.breaks.front();
-        const auto rows = render::class_rows(m_class, "无数据", [span](double v) { return format_value(v, span); });
-        exclusions.push_back(render::add_legend(q, *m_atlas, m_metric_title, rows, m_req.width, m_req.height));
+    if (m_req.legend && m_metric) {
+        // the desk's PNG export draws the same legend (kiosk/map/map_model.hpp)
+        const MapLegend legend = picture_legend(m_class, *m_metric, m_period, "zh-CN", "无数据");
+        exclusions.push_back(render::add_legend(q, *m_atlas, legend.title, legend.rows, m_req.width, m_req.height));
     }
     if (m_data->synthetic) exclusions.push_back(render::add_mark(q, *m_atlas, "演示数据", m_req.width, m_req.height));
     m_renderer->set_label_exclusions(std::move(exclusions));

@@ -2,6 +2,7 @@
 // One map on a GL context: bundle → scene (cached) → renderer, indicator colours, points, legend
 // and the 演示数据 mark. Used by `onemap render` (one PNG) and `onemap bench render` (many frames).
 #include "gis/scene.hpp"
+#include "data/policy/catalogue.hpp"
 #include "data/scene/map_scene.hpp"
 #include "render/classify.hpp"
 #include "render/gl_device.hpp"
@@ -50,7 +51,8 @@ struct MapTimings {
 struct MapColors {
     std::vector<render::Rgba> colors;  // one per feature of the drawn level
     render::Classification classification;
-    std::string title;                 // the legend's: metric name (unit) period
+    const data::Metric* metric = nullptr;  // for the legend (picture_legend)
+    std::string period;
     double seconds = 0;
 };
 
@@ -108,7 +110,8 @@ private:
     std::unique_ptr<render::MapRenderer> m_renderer;
     std::unique_ptr<render::OffscreenTarget> m_target;
     render::Classification m_class;
-    std::string m_metric_title;
+    const data::Metric* m_metric = nullptr;
+    std::string m_period;
     MapTimings m_timings;
 };
 

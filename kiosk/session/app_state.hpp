@@ -51,6 +51,7 @@ struct AppState {
     std::array<double, 4> map_area{};   // the part of the window the panels leave to the map: x, y, w, h (window pixels)
     int missing_glyphs = 0;             // characters of bundle text on screen the UI font atlas lacks (drawn as '?')
     std::array<double, 4> view_rect{};  // camera_target's box on screen while the view rests (x, y, w, h); zeros otherwise
+    std::int64_t frames = 0;            // frames the window has drawn since it opened (tests count frames after an event)
 
     friend bool operator==(const AppState&, const AppState&) = default;
 };

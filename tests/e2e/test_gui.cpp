@@ -653,3 +653,50 @@ TEST(DeskE2E, ComparesRegionsSideBySideAndExportsTheComparison) {
     EXPECT_EQ((*s.rect("map_area"))[1], bar) << s.json;
     EXPECT_FALSE(s.widget("compare_table").has_value());
 }
+
+// Issue 22: the commonest thing a villager does — tap down to a village, walk away — crashed the
+// kiosk at the idle reset (names placed on the village layer were drawn on the province's). The
+// whole path, twenty times in a row, with ten frames drawn after each reset.
+TEST(KioskE2E, DrillToAVillageThenIdleResetTwentyTimesInARow) {
+    NEED_DISPLAY();
+    const auto bundle = bundle_copy("kiosk-drill.gpkg");
+    const auto cfg = work_dir() / "kiosk-drill.toml";
+    std::ofstream(cfg) << "[kiosk]\nidle_timeout_s = 6\nspeech_command = \"\"\n";
+    App app({"kiosk", "--bundle", bundle.string(), "--config", cfg.string()}, work_dir() / "kiosk-drill.json");
+    const auto at_home = [](const State& st) { return st.str("screen") == "home" && st.view_at_rest() && !st.anchors().empty(); };
+    State s = app.wait_for(at_home);
+    ASSERT_TRUE(at_home(s)) << s.json;
+    const std::string province = s.str("focus");
+    for (int round = 0; round < 20; ++round) {
+        SCOPED_TRACE("round " + std::to_string(round));
+        s = app.wait_for(at_home);
+        ASSERT_TRUE(at_home(s)) << s.json;
+        // down to the villages (the test bundle's province shows counties, then townships, then
+        // villages): tap the first region shown each time
+        for (int depth = 0; depth < 4 && s.str("level") != "village"; ++depth) {
+            const auto tap = s.anchors().front();
+            click(tap.second[0], tap.second[1]);
+            s = app.wait_for([&](const State& st) { return st.str("focus") == tap.first && st.view_at_rest() && !st.anchors().empty(); });
+            ASSERT_EQ(s.str("focus"), tap.first) << s.json;
+        }
+        ASSERT_EQ(s.str("level"), "village");
+        const auto village = s.anchors().front();
+        click(village.second[0], village.second[1]);
+        s = app.wait_for([&](const State& st) { return st.str("selected") == village.first; });
+        ASSERT_EQ(s.str("selected"), village.first) << s.json;
+        // walk away: the idle reset returns to the province, and the kiosk keeps drawing
+        s = app.wait_for([](const State& st) { return st.str("screen") == "attract"; }, 30s);
+        ASSERT_EQ(s.str("screen"), "attract") << s.json;
+        EXPECT_EQ(s.str("focus"), province);
+        const long frames = state_number(s, "frames");
+        ASSERT_GT(frames, 0);
+        s = app.wait_for([&](const State& st) { return state_number(st, "frames") >= frames + 10; }, 30s);
+        ASSERT_GE(state_number(s, "frames"), frames + 10) << "ten more frames after the reset";
+        ASSERT_TRUE(app.alive()) << "the kiosk died after the idle reset";
+        EXPECT_EQ(s.str("level"), "county");
+        click(400, 400);  // the next visitor
+        s = app.wait_for([](const State& st) { return st.str("screen") == "home"; });
+        ASSERT_EQ(s.str("screen"), "home");
+    }
+    ASSERT_TRUE(app.alive());
+}
