@@ -13,7 +13,7 @@
 #include <utility>
 
 namespace onemap::render::assets {
-extern const std::string_view region_color_glsl, region_finish_glsl, fill_vert, fill_frag, ids_frag, raster_frag, line_vert, line_frag, point_vert, point_frag, overlay_vert,
+extern const std::string_view region_color_glsl, region_finish_glsl, fill_vert, fill_frag, ids_frag, raster_frag, line_vert, line_frag, overlay_vert,
     overlay_frag, frame_vert, frame_frag;
 }
 
@@ -155,7 +155,7 @@ struct MapRenderer::LayerGpu {
 };
 
 MapRenderer::MapRenderer(Device& device, const gis::Scene& scene, GlyphAtlas* atlas)
-    : m_device(device), m_scene(scene), m_atlas(atlas) {
+    : m_device(device), m_scene(scene), m_atlas(atlas), m_points(device, scene.origin), m_labels(atlas, scene.origin) {
     if (scene.layers.empty()) throw std::invalid_argument("MapRenderer: the scene has no layers");
     // the region colouring both fill shaders share comes first in each
     // region_color.glsl looks a region's paint up, region_finish.glsl colours a pixel with it: fills
@@ -166,7 +166,6 @@ MapRenderer::MapRenderer(Device& device, const gis::Scene& scene, GlyphAtlas* at
         std::string(assets::region_color_glsl) + std::string(assets::region_finish_glsl) + std::string(assets::raster_frag);
     m_fill_program = device.create_program(fill_vert, fill_frag, "fill");
     m_line_program = device.create_program(assets::line_vert, assets::line_frag, "line");
-    m_point_program = device.create_program(assets::point_vert, assets::point_frag, "point");
     m_overlay_program = device.create_program(assets::overlay_vert, assets::overlay_frag, "overlay");
     m_frame_program = device.create_program(assets::frame_vert, assets::frame_frag, "frame");
     m_ids_program = device.create_program(assets::fill_vert, assets::ids_frag, "ids");
@@ -187,7 +186,7 @@ MapRenderer::MapRenderer(Device& device, const gis::Scene& scene, GlyphAtlas* at
     if (m_atlas) m_atlas_texture = device.create_texture(GlyphAtlas::k_size, GlyphAtlas::k_size, TextureFormat::Rg8,
                                                          m_atlas->pixels().data());
     if (m_atlas) m_atlas->clear_dirty();
-    // overlay and point buffers start empty and grow
+    // the overlay buffer starts empty and grows
     const std::vector<std::byte> none(64);
     m_overlay_buffer = device.create_buffer(BufferKind::Vertex, none);
     const VertexAttrib ov[] = {{0, m_overlay_buffer, 2, AttribType::Float, sizeof(OverlayVertex), 0, false},
@@ -195,11 +194,6 @@ MapRenderer::MapRenderer(Device& device, const gis::Scene& scene, GlyphAtlas* at
                                {2, m_overlay_buffer, 4, AttribType::UByteNorm, sizeof(OverlayVertex), 16, false},
                                {3, m_overlay_buffer, 4, AttribType::UByteNorm, sizeof(OverlayVertex), 20, false}};
     m_overlay_va = device.create_vertex_array(ov, {});
-    m_point_buffer = device.create_buffer(BufferKind::Vertex, none);
-    m_point_attribs = {{0, m_point_buffer, 2, AttribType::Float, 20, 0, true},
-                       {1, m_point_buffer, 2, AttribType::Float, 20, 8, true},
-                       {2, m_point_buffer, 4, AttribType::UByteNorm, 20, 16, true}};
-    m_point_va = device.create_vertex_array(m_point_attribs, {});
 }
 
 MapRenderer::~MapRenderer() = default;
@@ -218,7 +212,10 @@ int MapRenderer::pick(gis::Point local) const {
 }
 
 void MapRenderer::set_viewport(int width, int height) {
-    if (width != m_camera.width() || height != m_camera.height()) m_labels_dirty = true;  // placed for the old size
+    if (width != m_camera.width() || height != m_camera.height()) {  // placed and grouped for the old size
+        m_labels.invalidate();
+        m_points.invalidate();
+    }
     m_camera.set_viewport(width, height);
 }
 
@@ -229,8 +226,7 @@ void MapRenderer::set_level(int level) {
     layer_index(level);
     if (level == m_level) return;
     m_level = level;
-    m_labels.invalidate();
-    m_labels_dirty = true;
+    m_labels.reset();
     m_hover = m_selected = -1;
 }
 
@@ -247,9 +243,8 @@ void MapRenderer::set_feature_colors(std::span<const Rgba> colors) {
 }
 
 void MapRenderer::set_points(std::vector<MapPoint> points, bool cluster) {
-    m_points = std::move(points);
-    m_cluster = cluster;
-    m_points_dirty = true;
+    m_points.set(std::move(points), cluster);
+    m_labels.invalidate();  // they keep clear of the symbols
 }
 
 // A LOD's fills and its border segments are uploaded apart, each when first drawn: a level drawn
@@ -435,9 +430,9 @@ std::vector<std::pair<std::size_t, std::size_t>> MapRenderer::lods_drawn(const g
 bool MapRenderer::update(double dt) {
     m_camera.update(dt);
     const bool moving = m_camera.moving();
-    if (m_was_moving && !moving) {
-        m_labels_dirty = true;
-        m_points_dirty = true;
+    if (m_was_moving && !moving) {  // at a new zoom: group the symbols and place the names again
+        m_labels.invalidate();
+        m_points.invalidate();
     }
     m_was_moving = moving;
     return moving || (m_cache_on && m_job.active) || raster_pending() || !m_wanted.empty();
@@ -586,153 +581,24 @@ void MapRenderer::draw_map(const float view[4], const gis::Box& visible, int wid
     }
 }
 
-void MapRenderer::build_clusters() {
-    m_points_dirty = false;
-    m_labels_dirty = true;
-    m_cluster_labels.clear();
-    m_symbols.clear();
-    std::vector<std::byte> data;
-    auto push = [&](gis::Point scene_pt, float size, int shape, Rgba c) {
-        const float v[4] = {static_cast<float>(scene_pt.x), static_cast<float>(scene_pt.y), size, static_cast<float>(shape)};
-        const auto* p = reinterpret_cast<const std::byte*>(v);
-        data.insert(data.end(), p, p + 16);
-        const auto* q = reinterpret_cast<const std::byte*>(&c);
-        data.insert(data.end(), q, q + 4);
-        m_symbols.push_back({scene_pt, size / 2 + 1});
-    };
-    const gis::Point zero = m_camera.to_screen({0, 0});
-    const double cell = 44.0;
-    std::map<std::pair<long, long>, std::vector<std::size_t>> cells;
-    for (std::size_t i = 0; i < m_points.size(); ++i) {
-        const gis::Point s = m_camera.to_screen({m_points[i].lonlat.x - m_scene.origin.x, m_points[i].lonlat.y - m_scene.origin.y});
-        const std::pair<long, long> key = m_cluster ? std::pair{std::lround(std::floor((s.x - zero.x) / cell)),
-                                                                std::lround(std::floor((s.y - zero.y) / cell))}
-                                                    : std::pair{static_cast<long>(i), 0L};
-        cells[key].push_back(i);
+// The parts' upload step, while the view rests: the symbols are grouped at this zoom (and the names
+// then placed anew, clear of them), the names placed for this level and view.
+void MapRenderer::upload_parts() {
+    if (m_camera.moving()) return;
+    if (m_points.needs_upload()) {
+        m_points.upload(m_camera);
+        m_labels.invalidate();
     }
-    m_cluster_count = 0;
-    for (const auto& [key, members] : cells) {
-        if (members.size() == 1) {
-            const MapPoint& p = m_points[members[0]];
-            push({p.lonlat.x - m_scene.origin.x, p.lonlat.y - m_scene.origin.y}, p.size_px, p.shape, p.color);
-            continue;
-        }
-        gis::Point mean;
-        for (std::size_t i : members) {
-            mean.x += m_points[i].lonlat.x;
-            mean.y += m_points[i].lonlat.y;
-        }
-        mean = {mean.x / members.size() - m_scene.origin.x, mean.y / members.size() - m_scene.origin.y};
-        const float size = 16.0f + 4.0f * static_cast<float>(std::log2(static_cast<double>(members.size())));
-        push(mean, size, 0, Rgba{70, 70, 90, 235});
-        m_cluster_labels.push_back({mean, static_cast<int>(members.size())});
-        ++m_cluster_count;
-    }
-    m_point_count = data.size() / 20;
-    if (!data.empty()) m_device.update_buffer(m_point_buffer, data);
-}
-
-void MapRenderer::draw_points(const float view[4]) {
-    if (m_points.empty()) return;
-    if (m_points_dirty && !m_camera.moving()) build_clusters();
-    if (m_point_count == 0) return;
-    m_device.set_instance_base(m_point_va, m_point_attribs, 0);
-    const Uniform uniforms[] = {u4("u_view", view),
-                                u2("u_viewport", static_cast<float>(m_camera.width()), static_cast<float>(m_camera.height()))};
-    DrawCall call;
-    call.program = m_point_program;
-    call.vertex_array = m_point_va;
-    call.primitive = Primitive::TriangleStrip;
-    call.count = 4;
-    call.instances = static_cast<std::uint32_t>(m_point_count);
-    call.uniforms = uniforms;
-    m_device.draw(call);
-}
-
-void MapRenderer::place_labels() {
-    struct Timer {  // the placement's time, whichever way it returns
-        std::chrono::steady_clock::time_point t0;
-        double& out;
-        ~Timer() { out = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count(); }
-    } timer{std::chrono::steady_clock::now(), m_label_ms};
-    m_labels_dirty = false;
-    m_labels.invalidate();
-    m_labels.level = m_level;
-    if (!m_atlas || !m_labels_on) return;
-    const gis::SceneLayer& layer = this->layer();
-    struct Candidate {
-        std::uint32_t feature;
-        std::int64_t population;
-    };
-    std::vector<Candidate> cands;
-    const gis::Box vis = m_camera.visible();
-    const double ppd = m_camera.pixels_per_degree();
-    for (std::uint32_t i = 0; i < layer.features.size(); ++i) {
-        const auto& f = layer.features[i];
-        const gis::Point a{f.anchor.x - m_scene.origin.x, f.anchor.y - m_scene.origin.y};
-        if (!vis.contains(a)) continue;
-        if (2 * f.anchor_radius * ppd < m_label_style.px * 1.1) continue;  // the name would not fit
-        cands.push_back({i, f.population});
-    }
-    std::stable_sort(cands.begin(), cands.end(), [](const Candidate& a, const Candidate& b) { return a.population > b.population; });
-    // collision: greedy by priority against already placed boxes, bucketed on a 64 px grid
-    struct Rect {
-        float x0, y0, x1, y1;
-    };
-    std::map<std::pair<int, int>, std::vector<Rect>> grid;
-    auto reserve = [&](const Rect& r) {
-        for (int gy = static_cast<int>(r.y0) / 64; gy <= static_cast<int>(r.y1) / 64; ++gy)
-            for (int gx = static_cast<int>(r.x0) / 64; gx <= static_cast<int>(r.x1) / 64; ++gx) grid[{gx, gy}].push_back(r);
-    };
-    for (const gis::Box& b : m_exclusions)
-        reserve(Rect{static_cast<float>(std::max(0.0, b.min_x)), static_cast<float>(std::max(0.0, b.min_y)),
-                     static_cast<float>(b.max_x), static_cast<float>(b.max_y)});
-    for (const auto& [pt, r] : m_symbols) {
-        const gis::Point s = m_camera.to_screen(pt);
-        if (s.x < -r || s.y < -r || s.x > m_camera.width() + r || s.y > m_camera.height() + r) continue;
-        reserve(Rect{static_cast<float>(std::max(0.0, s.x - r)), static_cast<float>(std::max(0.0, s.y - r)),
-                     static_cast<float>(s.x + r), static_cast<float>(s.y + r)});
-    }
-    const int px = m_label_style.px;
-    for (const auto& c : cands) {
-        const auto& f = layer.features[c.feature];
-        const gis::Point s = m_camera.to_screen({f.anchor.x - m_scene.origin.x, f.anchor.y - m_scene.origin.y});
-        const float w = m_atlas->measure(f.name, px);
-        const Rect r{static_cast<float>(s.x) - w / 2 - 3, static_cast<float>(s.y) - px * 0.6f - 2,
-                     static_cast<float>(s.x) + w / 2 + 3, static_cast<float>(s.y) + px * 0.6f + 2};
-        if (r.x0 < 0 || r.y0 < 0 || r.x1 > m_camera.width() || r.y1 > m_camera.height()) continue;
-        bool hit = false;
-        const int gx0 = static_cast<int>(r.x0) / 64, gx1 = static_cast<int>(r.x1) / 64;
-        const int gy0 = static_cast<int>(r.y0) / 64, gy1 = static_cast<int>(r.y1) / 64;
-        for (int gy = gy0; gy <= gy1 && !hit; ++gy)
-            for (int gx = gx0; gx <= gx1 && !hit; ++gx)
-                for (const Rect& o : grid[{gx, gy}])
-                    if (!(r.x1 < o.x0 || o.x1 < r.x0 || r.y1 < o.y0 || o.y1 < r.y0)) {
-                        hit = true;
-                        break;
-                    }
-        if (hit) continue;
-        reserve(r);
-        m_labels.placed.push_back(c.feature);
-    }
+    if (m_labels.needs_upload()) m_labels.place(layer(), m_level, m_camera, m_points.symbols());
 }
 
 void MapRenderer::draw_overlay() {
     m_frame_overlay.clear();
     if (m_atlas) {
-        const gis::SceneLayer& layer = this->layer();
-        // Names are drawn only on the layer they were placed on (set_level invalidates them).
-        assert(m_labels.placed.empty() || m_labels.level == m_level);
-        const bool placed_here = m_labels.level == m_level;
-        for (std::uint32_t fi : placed_here ? m_labels.placed : std::vector<std::uint32_t>{}) {
-            assert(fi < layer.features.size());
-            if (fi >= layer.features.size()) continue;
-            const auto& f = layer.features[fi];
-            const gis::Point s = m_camera.to_screen({f.anchor.x - m_scene.origin.x, f.anchor.y - m_scene.origin.y});
-            add_text(m_frame_overlay, *m_atlas, f.name, static_cast<float>(s.x), static_cast<float>(s.y), m_label_style.px,
-                     m_label_style.color, m_label_style.halo, TextAlign::Centre);
-        }
-        for (const auto& [pt, count] : m_cluster_labels) {
+        // names are drawn only on the layer they were placed on (set_level resets them)
+        assert(m_labels.placed() == 0 || m_labels.level() == m_level);
+        m_labels.add_quads(m_frame_overlay, layer(), m_level, m_camera);
+        for (const auto& [pt, count] : m_points.cluster_labels()) {
             const gis::Point s = m_camera.to_screen(pt);
             add_text(m_frame_overlay, *m_atlas, std::to_string(count), static_cast<float>(s.x), static_cast<float>(s.y), 12,
                      Rgba{255, 255, 255, 255}, Rgba{0, 0, 0, 0}, TextAlign::Centre);
@@ -763,8 +629,7 @@ void MapRenderer::render() {
     pump_wanted();
     m_device.viewport(m_camera.width(), m_camera.height());
     m_device.clear(m_background);
-    if (m_points_dirty && !m_camera.moving() && !m_points.empty()) build_clusters();
-    if (m_labels_dirty && !m_camera.moving()) place_labels();
+    upload_parts();
     float view[4];
     m_camera.clip_transform(view);
     // a picture needs a margin around the screen within the largest texture the device takes
@@ -780,7 +645,7 @@ void MapRenderer::render() {
                          f.bounds.max_y - m_scene.origin.y};
         if (intersects(b, vis)) ++m_device.counters().visible_features;
     }
-    draw_points(view);
+    m_points.draw(view, m_camera);
     draw_overlay();
     evict_lods();
 }

@@ -1,11 +1,18 @@
 #pragma once
-// The map renderer: draws a gis::Scene through a Device.
+// The map renderer: draws a gis::Scene through a Device, in parts of one kind each:
 //
-//   per layer & LOD (uploaded on first use): fill VBO {xy, feature} + IBO, border instance VBO {a, b}
-//   per layer: colour texture (1024 features a row, RGBA8; alpha: 1 data, ½ faded, 0 no data)
-//   per frame: fills (visible chunks, ranges merged) → borders of this level and every level above,
-//              finer first, wider and darker as the level rises → points / clusters → overlay
-//              (labels placed when the camera settles, legend, marks)
+//   fills + borders  per layer & LOD (uploaded on first use): fill VBO {xy, feature} + IBO, border
+//                    instance VBO {a, b}; per layer a colour texture (1024 features a row, RGBA8;
+//                    alpha: 1 data, ½ faded, 0 no data); the frame cache and the feature raster
+//   points           render/point_part.hpp: symbols and clusters, grouped when the view rests
+//   labels           render/label_part.hpp: names placed when the view rests, for one level
+//   overlay          legend, marks (the caller's quads) and the parts' text
+//
+// Each frame: parts that need an upload get it (points, then labels, which keep clear of the
+// symbols) while the view rests → fills (visible chunks, ranges merged) → borders of this level and
+// every level above, finer first, wider and darker as the level rises → points → overlay.
+// A level change resets what was derived from the old layer's feature indices: placed names, hover,
+// selection (pictures carry their level); a new size makes the names be placed again.
 //
 // Changing indicator, year or classification calls set_feature_colors: a texture rewrite of
 // 4 bytes per feature, no geometry. Hover and selection are uniforms.
@@ -14,6 +21,8 @@
 #include "render/classify.hpp"
 #include "render/device.hpp"
 #include "render/frame_budget.hpp"
+#include "render/label_part.hpp"
+#include "render/point_part.hpp"
 #include "render/text.hpp"
 
 #include <chrono>
@@ -28,19 +37,6 @@ class LodPrefetch;
 }
 
 namespace onemap::render {
-
-struct MapPoint {
-    gis::Point lonlat;
-    int shape = 0;         // 0 circle, 1 square, 2 triangle, 3 diamond (by category)
-    float size_px = 8;     // by value
-    Rgba color;            // by status
-};
-
-struct LabelStyle {
-    int px = 14;
-    Rgba color{30, 30, 30, 255};
-    Rgba halo{255, 255, 255, 220};
-};
 
 class MapRenderer {
 public:
@@ -63,19 +59,12 @@ public:
     int hover() const { return m_hover; }
     int selection() const { return m_selected; }
     void set_points(std::vector<MapPoint> points, bool cluster);
-    void set_labels(bool on, LabelStyle style = {}) {
-        m_labels_on = on;
-        m_label_style = style;
-        m_labels_dirty = true;
-    }
+    void set_labels(bool on, LabelStyle style = {}) { m_labels.set(on, style); }
     // Extra screen-space quads drawn last (legend, marks), built by the caller with add_text/add_rect.
     void set_overlay(std::vector<OverlayVertex> quads) { m_overlay = std::move(quads); }
     void set_background(Rgba c) { m_background = c; }
     // Screen rectangles (x0, y0, x1, y1 in pixels) labels must keep clear of, e.g. the legend.
-    void set_label_exclusions(std::vector<gis::Box> rects) {
-        m_exclusions = std::move(rects);
-        m_labels_dirty = true;
-    }
+    void set_label_exclusions(std::vector<gis::Box> rects) { m_labels.set_exclusions(std::move(rects)); }
 
     // Camera animation; when the view settles, labels and clusters are redone. True while the view is
     // still changing or a frame-cache picture is still being drawn (keep calling render()).
@@ -154,10 +143,10 @@ public:
     // of the level, the borders of it and of the levels above drawn at that zoom), without GL: a caller
     // may read them (gis::Scene::lod) ahead, e.g. on another thread before the renderer exists.
     static std::vector<std::pair<std::size_t, std::size_t>> lods_drawn(const gis::Scene& scene, int level, double pixels_per_degree);
-    std::size_t placed_labels() const { return m_labels.placed.size(); }
-    int labels_level() const { return m_labels.level; }  // the level the names shown were placed on (-1: none placed)
-    double label_placement_ms() const { return m_label_ms; }  // the last placement (candidates, collisions, glyphs)
-    std::size_t visible_clusters() const { return m_cluster_count; }
+    std::size_t placed_labels() const { return m_labels.placed(); }
+    int labels_level() const { return m_labels.level(); }  // the level the names shown were placed on (-1: none placed)
+    double label_placement_ms() const { return m_labels.placement_ms(); }  // the last placement (candidates, collisions, glyphs)
+    std::size_t visible_clusters() const { return m_points.visible_clusters(); }
 
 private:
     struct LodGpu;
@@ -179,8 +168,7 @@ private:
     void pump_wanted();
     void evict_lods();
     std::size_t layer_index(int level) const;
-    void place_labels();
-    void build_clusters();
+    void upload_parts();  // points, then labels, while the view rests
     // One draw of the map: a range of fill triangles or border segments of one layer and LOD, or the
     // feature raster's quad (count: its cost, k_raster_px_per_unit pixels a unit; drawn whole or in
     // bands of rows).
@@ -224,7 +212,6 @@ private:
     void advance_picture(bool to_the_end);
     void draw_picture(const Picture& p, const float view[4]);
     void draw_marks(const float view[4]);
-    void draw_points(const float view[4]);
     void draw_overlay();
 
     Device& m_device;
@@ -236,38 +223,14 @@ private:
     int m_hover = -1, m_selected = -1;
     Rgba m_background{246, 246, 242, 255};
     std::vector<std::unique_ptr<LayerGpu>> m_layers;
-    ProgramHandle m_fill_program, m_line_program, m_point_program, m_overlay_program;
+    ProgramHandle m_fill_program, m_line_program, m_overlay_program;
     TextureHandle m_atlas_texture;
-    // points
-    std::vector<MapPoint> m_points;
-    bool m_cluster = true;
-    std::vector<float> m_point_instances;  // x y size shape rgba(packed as float bits)
-    BufferHandle m_point_buffer;
-    VertexArrayHandle m_point_va;
-    std::vector<VertexAttrib> m_point_attribs;
-    std::size_t m_point_count = 0, m_cluster_count = 0;
-    std::vector<std::pair<gis::Point, int>> m_cluster_labels;  // scene position, count
-    std::vector<std::pair<gis::Point, float>> m_symbols;       // scene position, radius px (labels avoid them)
-    std::vector<gis::Box> m_exclusions;
-    // labels
-    bool m_labels_on = false, m_labels_dirty = true;
-    LabelStyle m_label_style;
-    // Names placed: feature indices of the layer of `level`, kept while the camera moves; drawn only
-    // while that layer is the drawn one.
-    struct PlacedLabels {
-        int level = -1;
-        std::vector<std::uint32_t> placed;
-        void invalidate() {
-            level = -1;
-            placed.clear();
-        }
-    };
-    PlacedLabels m_labels;
+    PointPart m_points;
+    LabelPart m_labels;
     std::vector<OverlayVertex> m_overlay, m_frame_overlay;
     BufferHandle m_overlay_buffer;
     VertexArrayHandle m_overlay_va;
     bool m_was_moving = false;
-    bool m_points_dirty = false;
     // frame cache
     struct Picture {
         TargetHandle target;
@@ -297,7 +260,6 @@ private:
     PictureJob m_job;
     FrameBudget m_budget;
     std::uint64_t m_spent_last_frame = 0;  // cost units the last frame drew of a picture or the raster
-    double m_label_ms = 0;
     double m_last_ppd = 0;  // the zoom the last frame showed
     std::chrono::steady_clock::time_point m_last_render{};
     ProgramHandle m_frame_program;

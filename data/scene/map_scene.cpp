@@ -18,7 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-namespace onemap::app {
+namespace onemap::data {
 
 namespace {
 // The render cache's blob as the scene's LOD source.
@@ -201,4 +201,4 @@ SceneLoad load_scene(const data::Source& source, const std::filesystem::path& ca
     return out;
 }
 
-}  // namespace onemap::app
+}  // namespace onemap::data

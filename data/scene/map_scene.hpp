@@ -9,7 +9,7 @@
 #include <filesystem>
 #include <string>
 
-namespace onemap::app {
+namespace onemap::data {
 
 inline constexpr const char* k_scene_cache_key = "scene/v1";
 
@@ -42,4 +42,4 @@ SceneLoad load_scene(const data::Source& source, const std::filesystem::path& ca
 // $XDG_CACHE_HOME/onemap, else ~/.cache/onemap (made 0700).
 std::filesystem::path private_cache_dir();
 
-}  // namespace onemap::app
+}  // namespace onemap::data

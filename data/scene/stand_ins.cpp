@@ -1,6 +1,6 @@
 #include "data/scene/stand_ins.hpp"
 
-namespace onemap::app {
+namespace onemap::data {
 
 std::vector<std::string> drawn_stand_ins(std::string_view code, const data::RegionIndex& regions,
                                          const std::function<bool(std::string_view)>& drawn) {
@@ -19,4 +19,4 @@ std::vector<std::string> drawn_stand_ins(std::string_view code, const data::Regi
     return out;
 }
 
-}  // namespace onemap::app
+}  // namespace onemap::data

@@ -9,7 +9,7 @@
 #include <string_view>
 #include <vector>
 
-namespace onemap::app {
+namespace onemap::data {
 
 // Region `code` itself where `drawn` says the map has it, else its nearest descendants that are
 // drawn (a city: its counties; the province: every county), found through `regions`; depth first,
@@ -17,4 +17,4 @@ namespace onemap::app {
 std::vector<std::string> drawn_stand_ins(std::string_view code, const data::RegionIndex& regions,
                                          const std::function<bool(std::string_view)>& drawn);
 
-}  // namespace onemap::app
+}  // namespace onemap::data

@@ -4,7 +4,7 @@
 #include "gis/lod_prefetch.hpp"
 #include "kiosk/cli/commands.hpp"
 #include "data/scene/map_scene.hpp"
-#include "kiosk/map/map_session.hpp"
+#include "kiosk/gui/map_session.hpp"
 
 #include <fmt/format.h>
 
@@ -158,7 +158,7 @@ PathStats scripted_path(MapSession& s) {
 }
 
 // The scripted path as the first gesture after the map opens, drawn as the GUI draws it (frame cache,
-// feature raster, GPU budget and LODs read on a thread of their own, as kiosk/map/map_view.cpp sets them):
+// feature raster, GPU budget and LODs read on a thread of their own, as kiosk/gui/map_view.cpp sets them):
 // only what the first frame drew is in memory, so the zoom meets LODs not read yet, and stand-ins are
 // drawn until they have arrived.
 std::string first_gesture(const MapRequest& req) {
@@ -452,7 +452,7 @@ void add_bench_command(CLI::App& app, ExitCode& exit) {
             if (!args->skip_build && !args->peers) {
                 const data::Bundle bundle = data::Bundle::open(args->bundle, data::OpenMode::ReadOnly);
                 const auto t0 = clock_type::now();
-                const SceneLoad s = load_scene(bundle, false, false);
+                const data::SceneLoad s = data::load_scene(bundle, false, false);
                 const double total = since(t0);
                 const auto& st = s.stats;
                 fmt::print("| scene build (cold, {} threads) | {:.2f} s | read regions {:.2f} s, topology {:.2f} s, simplify {:.2f} s, "
@@ -522,7 +522,7 @@ void add_bench_command(CLI::App& app, ExitCode& exit) {
                     // (from a view at rest with its picture drawn, as the GUI is before a gesture), then the
                     // frames until the picture at rest is complete, and hovering at rest
                     map.set_frame_cache(true);
-                    map.set_frame_time_target(30);  // as the GUI sets it (kiosk/map/map_view.cpp)
+                    map.set_frame_time_target(30);  // as the GUI sets it (kiosk/gui/map_view.cpp)
                     // warm-up as for full frames: pictures drawn ahead of the zoom read finer LODs,
                     // and a raster drawn in bands is a new shader variant to llvmpipe
                     scripted_path(s);

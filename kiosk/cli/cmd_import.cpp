@@ -122,7 +122,7 @@ void add_import_command(CLI::App& app, ExitCode& exit) {
                 finish(s, *a, exit);
                 if (s.committed && !a->no_prepare && a->pg.empty()) {  // the map shows the new boundaries from the next start on
                     try {
-                        const SceneLoad scene = load_scene(a->bundle, true, true);
+                        const data::SceneLoad scene = data::load_scene(a->bundle, true, true);
                         if (!scene.store_error.empty()) throw data::BundleError(scene.store_error);
                         fmt::print("render cache rebuilt: {:.1f} MiB in {:.1f} s\n", scene.blob_bytes / 1048576.0,
                                    scene.seconds_read + scene.seconds_build + scene.seconds_store);

@@ -37,7 +37,7 @@ void add_manifest_command(CLI::App& app, ExitCode& exit) {
                 return;
             }
             if (!args->no_prepare) {
-                const SceneLoad s = load_scene(bundle, true, true);
+                const data::SceneLoad s = data::load_scene(bundle, true, true);
                 if (!s.from_cache && !s.stored) {
                     throw data::BundleError(fmt::format("{}: the render cache is missing and the bundle is not writable; run onemap prepare "
                                                         "where it is, or pass --no-prepare", bundle.string()));

@@ -82,7 +82,7 @@ void add_publish_command(CLI::App& app, ExitCode& exit) {
         try {
             data::pg::Connection c = data::pg::Connection::open(a->url);
             const auto s = data::publish_snapshot(c, a->region, a->out, [&](const std::filesystem::path& work) {
-                if (!a->no_prepare) load_scene(work, false, true, a->threads);
+                if (!a->no_prepare) data::load_scene(work, false, true, a->threads);
             }, !a->no_households);
             data::write_snapshot_manifest(a->out, s.source, s.region_code);
             fmt::print("{} {} → {} ({:.1f} MiB): read {:.2f} s, render cache {:.2f} s\n", s.region_code, s.region_name, a->out,

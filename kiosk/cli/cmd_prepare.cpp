@@ -47,7 +47,7 @@ void add_prepare_command(CLI::App& app, ExitCode& exit) {
                 fmt::print("household card characters and look-up summary not stored (bundle not writable): kiosks derive "
                            "them at start\n");
             }
-            const SceneLoad s = load_scene(bundle, !args->force, true, args->threads);
+            const data::SceneLoad s = data::load_scene(bundle, !args->force, true, args->threads);
             if (!s.store_error.empty()) throw data::BundleError("render cache built but not stored: " + s.store_error);
             // The cache's key, stored so that a start need not compute it (a bundle from before it was
             // stored: its scene came from the cache, and nothing stored it)

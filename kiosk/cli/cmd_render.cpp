@@ -1,7 +1,7 @@
 #include "data/bundle/bundle.hpp"
 #include "kiosk/cli/commands.hpp"
 #include "kiosk/cli/heap_pages.hpp"
-#include "kiosk/map/map_session.hpp"
+#include "kiosk/gui/map_session.hpp"
 
 #include <fmt/format.h>
 

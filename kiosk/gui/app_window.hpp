@@ -10,7 +10,7 @@
 #include "kiosk/gui/gui_app.hpp"
 #include "kiosk/gui/gui_model.hpp"
 #include "kiosk/gui/speech.hpp"
-#include "kiosk/map/map_view.hpp"
+#include "kiosk/gui/map_view.hpp"
 #include "kiosk/session/session.hpp"
 
 #include <memory>

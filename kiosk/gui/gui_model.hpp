@@ -4,7 +4,7 @@
 // intents the panels return to Session::apply.
 //
 //   Session ──Ui (read-only)──▶ desk_panels / touch (kiosk_panels) / wall_panels ──Intents──▶ Session::apply
-#include "kiosk/map/map_model.hpp"
+#include "kiosk/session/map_model.hpp"
 #include "kiosk/session/session.hpp"
 
 #include <array>

@@ -27,7 +27,7 @@
 #include "data/policy/catalogue.hpp"
 #include "data/policy/rules.hpp"
 #include "data/scene/map_scene.hpp"
-#include "kiosk/map/map_model.hpp"
+#include "kiosk/session/map_model.hpp"
 #include "kiosk/session/app_state.hpp"
 #include "kiosk/session/config.hpp"
 #include "kiosk/session/strings.hpp"
@@ -143,7 +143,7 @@ std::map<std::string, PolicyCard, std::less<>> load_household_items(std::string_
 struct SessionData {
     std::unique_ptr<data::Source> source;
     data::RegionIndex regions;
-    SceneLoad scene;
+    data::SceneLoad scene;
     std::vector<std::string> periods;  // the years with indicators
     // kiosk: the characters it shows beyond its own texts and region names (household cards, projects)
     std::string extra_glyphs;
@@ -288,7 +288,7 @@ private:
     std::unique_ptr<data::Source> m_source;
     data::RegionIndex m_regions;
     data::Indicators m_indicators;
-    SceneLoad m_scene;  // before m_map, which reads it
+    data::SceneLoad m_scene;  // before m_map, which reads it
     MapModel m_map;
     std::vector<PolicyCard> m_policy;
     std::map<std::string, PolicyCard, std::less<>> m_household_items;

@@ -74,7 +74,7 @@ SessionData load_session_data(const AppConfig& cfg, const std::string& pg_url, c
     if (!pg_url.empty()) {
         std::unique_ptr<data::PgSource> source = data::open_pg_source(pg_url, pg_region);
         data::RegionIndex regions = source->regions();
-        SceneLoad scene = load_scene(*source, private_cache_dir());
+        data::SceneLoad scene = data::load_scene(*source, data::private_cache_dir());
         std::vector<std::string> periods = source->periods();
         return {std::move(source), std::move(regions), std::move(scene), std::move(periods), {}, {}};
     }
@@ -84,7 +84,7 @@ SessionData load_session_data(const AppConfig& cfg, const std::string& pg_url, c
     // A synced snapshot (BUNDLE.manifest.json beside it) is never written: its hash would change, and
     // the next `onemap sync` would fetch it again.
     const bool snapshot = std::filesystem::exists(data::manifest_path(cfg.bundle));
-    SceneLoad scene = load_scene(bundle, true, cfg.mode != Mode::Kiosk && !snapshot);
+    data::SceneLoad scene = data::load_scene(bundle, true, cfg.mode != Mode::Kiosk && !snapshot);
     std::vector<std::string> periods = source->periods();
     std::string extra_glyphs;
     std::vector<data::Project> projects;

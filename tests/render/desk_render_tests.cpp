@@ -2,7 +2,7 @@
 // level changes between frames (the kiosk's idle-reset crash). A desk Session (kiosk/session/) and a
 // MapView on an offscreen GL context, on the render fixture's bundle.
 #include "data/policy/catalogue.hpp"
-#include "kiosk/map/map_view.hpp"
+#include "kiosk/gui/map_view.hpp"
 #include "kiosk/session/config.hpp"
 #include "kiosk/session/session.hpp"
 #include "render/image.hpp"

@@ -38,6 +38,18 @@ inline const std::filesystem::path& test_bundle() {
     return path;
 }
 
+// A test-scale demo bundle of its own at `out`, with `samples` households' (synthetic) look-up
+// credentials in the report, and its key beside it (OUT.key).
+inline data::DemoReport demo_with_samples(const std::filesystem::path& out, std::uint64_t seed, int samples) {
+    data::DemoOptions opt;
+    opt.scale = data::DemoScale::Test;
+    opt.seed = seed;
+    opt.samples = samples;
+    opt.out = out;
+    opt.overwrite = true;
+    return data::generate_demo(opt);
+}
+
 inline std::string read_file(const std::filesystem::path& p) {
     std::ifstream in(p, std::ios::binary);
     return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};

@@ -43,15 +43,9 @@ struct LookupBundle {
 const LookupBundle& lookup_bundle() {
     static const LookupBundle b = [] {
         LookupBundle out;
-        data::DemoOptions opt;
-        opt.scale = data::DemoScale::Test;
-        opt.seed = 7;
-        opt.samples = 3;
-        opt.out = test::temp_dir() / "lookup-seed7.gpkg";
-        opt.overwrite = true;
-        out.samples = data::generate_demo(opt).samples;
-        out.bundle = opt.out;
-        out.key = opt.out.string() + ".key";
+        out.bundle = test::temp_dir() / "lookup-seed7.gpkg";
+        out.samples = test::demo_with_samples(out.bundle, 7, 3).samples;
+        out.key = out.bundle.string() + ".key";
         return out;
     }();
     return b;

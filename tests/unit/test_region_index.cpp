@@ -141,15 +141,15 @@ TEST(RegionIndex, DrawnStandInsOfARegionTheMapDoesNotDraw) {
     const std::set<std::string, std::less<>> drawn{"410102", "410103", "410221", "410221001", "419001"};
     const auto is_drawn = [&](std::string_view c) { return drawn.count(c) > 0; };
     using V = std::vector<std::string>;
-    EXPECT_EQ(onemap::app::drawn_stand_ins("410221", index, is_drawn), V{"410221"}) << "a drawn region is itself";
-    EXPECT_EQ(onemap::app::drawn_stand_ins("4101", index, is_drawn), (V{"410102", "410103"})) << "a city: its counties";
-    EXPECT_EQ(onemap::app::drawn_stand_ins("41", index, is_drawn), (V{"410102", "410103", "410221", "419001"}))
+    EXPECT_EQ(onemap::data::drawn_stand_ins("410221", index, is_drawn), V{"410221"}) << "a drawn region is itself";
+    EXPECT_EQ(onemap::data::drawn_stand_ins("4101", index, is_drawn), (V{"410102", "410103"})) << "a city: its counties";
+    EXPECT_EQ(onemap::data::drawn_stand_ins("41", index, is_drawn), (V{"410102", "410103", "410221", "419001"}))
         << "the province: every county and the city drawn as one, never a township under a drawn county";
-    EXPECT_TRUE(onemap::app::drawn_stand_ins("4199", index, is_drawn).empty()) << "unknown";
-    EXPECT_TRUE(onemap::app::drawn_stand_ins("4102", index, [](std::string_view) { return false; }).empty()) << "nothing drawn";
+    EXPECT_TRUE(onemap::data::drawn_stand_ins("4199", index, is_drawn).empty()) << "unknown";
+    EXPECT_TRUE(onemap::data::drawn_stand_ins("4102", index, [](std::string_view) { return false; }).empty()) << "nothing drawn";
 
     // a damaged tree with a loop in it (each the other's parent) ends
     const auto loop = onemap::data::RegionIndex::from_rows({row("4103", "4104", Level::City), row("4104", "4103", Level::City)});
-    EXPECT_TRUE(onemap::app::drawn_stand_ins("4103", loop, [](std::string_view) { return false; }).empty());
+    EXPECT_TRUE(onemap::data::drawn_stand_ins("4103", loop, [](std::string_view) { return false; }).empty());
 }
 

@@ -41,16 +41,8 @@ struct LookupBundle {
 };
 const LookupBundle& lookup_bundle() {
     static const LookupBundle b = [] {
-        data::DemoOptions opt;
-        opt.scale = data::DemoScale::Test;
-        opt.seed = 7;
-        opt.samples = 3;
-        opt.out = test::temp_dir() / "session-lookup.gpkg";
-        opt.overwrite = true;
-        LookupBundle out;
-        out.samples = data::generate_demo(opt).samples;
-        out.bundle = opt.out;
-        return out;
+        const fs::path path = test::temp_dir() / "session-lookup.gpkg";
+        return LookupBundle{path, test::demo_with_samples(path, 7, 3).samples};
     }();
     return b;
 }

@@ -1,4 +1,4 @@
-#include "kiosk/map/map_model.hpp"
+#include "kiosk/session/map_model.hpp"
 
 #include "data/policy/catalogue.hpp"
 #include "data/scene/stand_ins.hpp"
@@ -108,7 +108,7 @@ int MapModel::index_on_level(std::string_view code) const {
 
 gis::Box MapModel::region_bounds(std::string_view code, const data::RegionIndex& regions) const {
     gis::Box bounds;
-    for (const std::string& c : drawn_stand_ins(code, regions, [&](std::string_view d) { return drawn(d); }))
+    for (const std::string& c : data::drawn_stand_ins(code, regions, [&](std::string_view d) { return drawn(d); }))
         if (const gis::SceneFeature* f = find(c)) bounds.expand(f->bounds);
     return bounds;
 }

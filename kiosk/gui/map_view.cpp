@@ -1,4 +1,4 @@
-#include "kiosk/map/map_view.hpp"
+#include "kiosk/gui/map_view.hpp"
 
 #include "gis/lod_prefetch.hpp"
 #include "render/gl_device.hpp"

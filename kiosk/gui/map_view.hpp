@@ -1,5 +1,5 @@
 #pragma once
-// The map on a GL context: a MapModel (what to show; kiosk/map/map_model.hpp) drawn by
+// The map on a GL context: a MapModel (what to show; kiosk/session/map_model.hpp) drawn by
 // render::MapRenderer (the same renderer and shaders as `onemap render`), on the window's
 // framebuffer or offscreen. The model is read at sync(), the one upload step of a frame:
 //
@@ -7,7 +7,7 @@
 //   window input ─────▶ MapView::pan / zoom_about / pick
 //   each frame ───────▶ sync(model) → update(dt) → still moving?  render(w, h)
 #include "gis/scene.hpp"
-#include "kiosk/map/map_model.hpp"
+#include "kiosk/session/map_model.hpp"
 #include "render/device.hpp"
 #include "render/image.hpp"
 #include "render/legend.hpp"

@@ -1,6 +1,6 @@
-#include "kiosk/map/map_session.hpp"
+#include "kiosk/gui/map_session.hpp"
 
-#include "kiosk/map/map_model.hpp"
+#include "kiosk/session/map_model.hpp"
 #include "data/bundle/features.hpp"
 #include "data/scene/stand_ins.hpp"
 
@@ -86,7 +86,7 @@ std::unique_ptr<MapData> load_map_data(const MapRequest& request) {
     d->bundle = std::make_unique<data::Bundle>(data::Bundle::open(request.bundle, data::OpenMode::ReadOnly));
     d->timings.open_seconds = since(t0);
     t0 = std::chrono::steady_clock::now();
-    d->scene = load_scene(*d->bundle, request.use_cache, request.use_cache);
+    d->scene = data::load_scene(*d->bundle, request.use_cache, request.use_cache);
     d->timings.scene_seconds = since(t0);
     d->timings.scene_from_cache = d->scene.from_cache;
     const gis::Scene& scene = d->scene.scene;
@@ -102,7 +102,7 @@ std::unique_ptr<MapData> load_map_data(const MapRequest& request) {
         const auto is_drawn = [&](std::string_view c) { return drawn.count(c) > 0; };
         // a city, or the province, is drawn as its counties: the region index says which
         d->focus = is_drawn(request.region) ? std::vector<std::string>{request.region}
-                                            : drawn_stand_ins(request.region, data::RegionIndex::load(*d->bundle), is_drawn);
+                                            : data::drawn_stand_ins(request.region, data::RegionIndex::load(*d->bundle), is_drawn);
         if (d->focus.empty()) throw std::invalid_argument("no region with code " + request.region + " in the bundle (nor any drawn region under it)");
         const std::unordered_set<std::string_view> focus(d->focus.begin(), d->focus.end());
         gis::Box b;
@@ -186,7 +186,7 @@ void MapSession::build_legend() {
     if (!m_atlas) return;
     std::vector<gis::Box> exclusions;
     if (m_req.legend && m_metric) {
-        // the desk's PNG export draws the same legend (kiosk/map/map_model.hpp)
+        // the desk's PNG export draws the same legend (kiosk/session/map_model.hpp)
         const MapLegend legend = picture_legend(m_class, *m_metric, m_period, "zh-CN", "无数据");
         exclusions.push_back(render::add_legend(q, *m_atlas, legend.title, legend.rows, m_req.width, m_req.height));
     }

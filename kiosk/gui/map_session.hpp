@@ -17,7 +17,7 @@
 
 namespace onemap::app {
 
-// The bundle file's project and site symbols (kiosk/map/map_model.hpp: map_points).
+// The bundle file's project and site symbols (kiosk/session/map_model.hpp: map_points).
 std::vector<render::MapPoint> load_map_points(const std::filesystem::path& bundle, bool projects, bool sites);
 
 struct MapRequest {
@@ -62,7 +62,7 @@ struct MapColors {
 struct MapData {
     MapRequest request;
     std::unique_ptr<data::Bundle> bundle;  // opened once: Bundle::open checks the file (quick_check)
-    SceneLoad scene;
+    data::SceneLoad scene;
     int level = 3;
     bool synthetic = false;
     render::Camera camera;                 // the first frame's view (the focus region, or the whole scene)

@@ -2,7 +2,7 @@
 // What the map shows, without GL: the drawn level, focus, spotlight, selection and hover, the
 // features' colours and classes of one indicator (or a rule's statuses), the point symbols, the
 // label settings, and the camera moves asked for. The screens (kiosk/session/) change it; a
-// MapView (kiosk/map/map_view.hpp) draws it on a window or offscreen, reading it at sync():
+// MapView (kiosk/gui/map_view.hpp) draws it on a window or offscreen, reading it at sync():
 //
 //   Session::apply ──▶ MapModel (codes, colours, versions, view requests) ──sync()──▶ MapView ──▶ MapRenderer
 //
