@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <optional>
 #include <cmath>
 #include <memory>
 #include <mutex>
@@ -382,7 +383,21 @@ void read_source(const SourceOptions& opt, FeatureSink& sink) {
 
     sink.begin(info);
 
-    // ---- features
+    // ---- features; a read error GDAL reports on the way (a .dbf or .shp cut short) fails the file
+    struct ReadErrors {
+        int count = 0;
+        std::string first;
+        static void CPL_STDCALL handle(CPLErr level, CPLErrorNum, const char* msg) {
+            auto* self = static_cast<ReadErrors*>(CPLGetErrorHandlerUserData());
+            if (level < CE_Failure) return;
+            if (self->count++ == 0) self->first = msg ? msg : "";
+        }
+    } errors;
+    struct Handler {
+        explicit Handler(ReadErrors* e) { CPLPushErrorHandlerEx(&ReadErrors::handle, e); }
+        ~Handler() { CPLPopErrorHandler(); }
+    };
+    std::optional<Handler> handler(std::in_place, &errors);
     std::int64_t number = 0;
     layer->ResetReading();
     for (auto& f : *layer) {
@@ -434,6 +449,18 @@ void read_source(const SourceOptions& opt, FeatureSink& sink) {
             }
         }
         sink.feature(std::move(out));
+    }
+    handler.reset();
+    if (errors.count > 0) {
+        throw SourceError(fmt::format("{}: GDAL could not read the whole file ({} read error{}, the first: {}); it is damaged or cut short{} — "
+                                      "nothing was imported",
+                                      opt.path, errors.count, errors.count == 1 ? "" : "s", errors.first,
+                                      shapefile ? " (a Shapefile's .shp, .shx and .dbf must all be complete)" : ""));
+    }
+    if (info.feature_count >= 0 && number != info.feature_count) {
+        throw SourceError(fmt::format("{}: read {} features where the file counts {}; it is damaged or cut short{} — nothing was imported",
+                                      opt.path, number, info.feature_count,
+                                      shapefile ? " (a Shapefile's .shp, .shx and .dbf must all be complete)" : ""));
     }
 }
 

@@ -1,5 +1,7 @@
 #include "bundle.hpp"
 
+#include "data/bundle/writer_lock.hpp"
+
 #include <sqlite3.h>
 
 #include <fmt/format.h>
@@ -203,7 +205,8 @@ std::span<const Migration> migrations() { return k_migrations; }
 Bundle::Bundle(sqlite3* db, std::filesystem::path path, bool read_only)
     : m_db(db), m_path(std::move(path)), m_read_only(read_only) {}
 
-Bundle::Bundle(Bundle&& o) noexcept : m_db(o.m_db), m_path(std::move(o.m_path)), m_read_only(o.m_read_only) {
+Bundle::Bundle(Bundle&& o) noexcept
+    : m_db(o.m_db), m_path(std::move(o.m_path)), m_read_only(o.m_read_only), m_lock(std::move(o.m_lock)) {
     o.m_db = nullptr;
 }
 
@@ -213,6 +216,7 @@ Bundle& Bundle::operator=(Bundle&& o) noexcept {
         m_db = o.m_db;
         m_path = std::move(o.m_path);
         m_read_only = o.m_read_only;
+        m_lock = std::move(o.m_lock);
         o.m_db = nullptr;
     }
     return *this;
@@ -237,6 +241,9 @@ Bundle Bundle::open(const std::filesystem::path& path, OpenMode mode) {
         }
     }
     const bool ro = mode == OpenMode::ReadOnly;
+    // one writer per bundle; taken before SQLite opens it, so a stale journal is rolled back under it
+    std::unique_ptr<WriterLock> lock;
+    if (mode == OpenMode::ReadWrite) lock = std::make_unique<WriterLock>(WriterLock::acquire(path, 5.0));
     sqlite3* db = nullptr;
     const int flags = ro ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
     if (sqlite3_open_v2(name.c_str(), &db, flags, nullptr) != SQLITE_OK) {
@@ -245,6 +252,13 @@ Bundle Bundle::open(const std::filesystem::path& path, OpenMode mode) {
         throw BundleError(fmt::format("{}: cannot open bundle: {}", name, why));
     }
     Bundle b(db, path, ro);
+    b.m_lock = std::move(lock);
+    // A writer killed mid-transaction leaves a hot journal; a read-only connection cannot roll it back.
+    const auto interrupted = [&] {
+        std::error_code jec;
+        const auto journal = journal_path(path);
+        return ro && std::filesystem::exists(journal, jec) && std::filesystem::file_size(journal, jec) > 0;
+    };
     sqlite3_busy_timeout(db, 5000);
     // A truncated or damaged file fails here or in the integrity check below.
     sqlite3_stmt* st = nullptr;
@@ -257,6 +271,11 @@ Bundle Bundle::open(const std::filesystem::path& path, OpenMode mode) {
         const int code = sqlite3_errcode(db) & 0xff;
         if (code == SQLITE_BUSY || code == SQLITE_LOCKED) {
             throw BundleError(fmt::format("{}: in use — another program is writing to it and held it longer than 5 s; try again", name));
+        }
+        if (interrupted()) {
+            throw BundleError(fmt::format("{}: an interrupted write (a program was killed while writing it) left {}; run `onemap repair "
+                                          "--bundle {}` to roll it back",
+                                          name, journal_path(path).string(), name));
         }
         throw BundleError(fmt::format("{}: damaged or truncated bundle: {}", name, why));
     }
@@ -278,6 +297,11 @@ Bundle Bundle::open(const std::filesystem::path& path, OpenMode mode) {
         };
         const std::int64_t expected = pragma("PRAGMA page_count") * pragma("PRAGMA page_size");
         const auto actual = static_cast<std::int64_t>(std::filesystem::file_size(path, ec));
+        if ((expected <= 0 || ec || actual < expected) && interrupted()) {
+            throw BundleError(fmt::format("{}: an interrupted write (a program was killed while writing it) left {}; run `onemap repair "
+                                          "--bundle {}` to roll it back",
+                                          name, journal_path(path).string(), name));
+        }
         if (expected <= 0 || ec || actual < expected) {
             throw BundleError(fmt::format("{}: damaged or truncated bundle: {} bytes where its header counts {}", name, actual, expected));
         }

@@ -12,6 +12,7 @@
 //                                                      bundle refuses (a kiosk never writes)
 //     newer than k_schema_version ──▶ BundleError, file untouched
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <span>
 #include <stdexcept>
@@ -30,7 +31,11 @@ public:
     using std::runtime_error::runtime_error;
 };
 
-enum class OpenMode { ReadOnly, ReadWrite };
+// ReadWrite holds the bundle's writer lock while open (data/bundle/writer_lock.hpp: one writer per
+// bundle; BundleBusy when another program writes it). WorkCopy is read-write without it, for a
+// private working copy that no other program knows of (data/bundle/bundle_swap.hpp).
+enum class OpenMode { ReadOnly, ReadWrite, WorkCopy };
+class WriterLock;
 
 // One schema step: SQL that takes a bundle from version `from` to `from + 1`.
 struct Migration {
@@ -74,6 +79,7 @@ private:
     sqlite3* m_db = nullptr;
     std::filesystem::path m_path;
     bool m_read_only = false;
+    std::unique_ptr<WriterLock> m_lock;  // ReadWrite: released after the connection is closed
 };
 
 // RAII transaction: commits on commit(), rolls back when destroyed otherwise.

@@ -1,12 +1,14 @@
 #include "bundle_swap.hpp"
 
 #include "data/bundle/bundle.hpp"
+#include "data/bundle/writer_lock.hpp"
 #include "data/policy/catalogue.hpp"
 #include "data/bundle/features.hpp"
 
 #include <sqlite3.h>
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <fmt/format.h>
@@ -57,15 +59,41 @@ void create_empty_bundle(const std::filesystem::path& path) {
     tx.commit();
 }
 
+namespace {
+// What tells whether another program wrote the file meanwhile.
+struct FileIdentity {
+    std::uintmax_t size = 0;
+    std::filesystem::file_time_type mtime;
+    ino_t inode = 0;
+    bool operator==(const FileIdentity&) const = default;
+};
+FileIdentity identity(const std::filesystem::path& p) {
+    struct stat st {};
+    FileIdentity id;
+    std::error_code ec;
+    if (::stat(p.c_str(), &st) == 0) id.inode = st.st_ino;
+    id.size = std::filesystem::file_size(p, ec);
+    id.mtime = std::filesystem::last_write_time(p, ec);
+    return id;
+}
+}  // namespace
+
 void replace_atomically(const std::filesystem::path& bundle, const std::function<void(const std::filesystem::path&)>& build) {
     namespace fs = std::filesystem;
     const fs::path dir = bundle.has_parent_path() ? bundle.parent_path() : fs::path(".");
     const fs::path work = dir / fmt::format(".{}.import-{}.gpkg", bundle.filename().string(), ::getpid());
+    // one writer at a time, from before the copy until after the rename
+    const WriterLock lock = WriterLock::acquire(bundle);
+    remove_stale_work_copies(bundle);
     std::error_code ec;
     fs::remove(work, ec);
     try {
-        if (fs::exists(bundle)) {
+        const bool existed = fs::exists(bundle);
+        FileIdentity before;
+        if (existed) {
+            recover_interrupted_write(bundle);  // a killed in-place write: rolled back before the copy
             { Bundle check = Bundle::open(bundle, OpenMode::ReadOnly); }  // refuse a non-bundle before copying it
+            before = identity(bundle);
             fs::copy_file(bundle, work, fs::copy_options::overwrite_existing);
         } else {
             create_empty_bundle(work);
@@ -73,6 +101,12 @@ void replace_atomically(const std::filesystem::path& bundle, const std::function
         build(work);
         kill_point("before-rename");
         fsync_path(work);
+        if (existed ? !(identity(bundle) == before) : fs::exists(bundle)) {
+            throw BundleError(fmt::format("{}: changed while this ran (another program wrote to it without onemap's writer lock); nothing was "
+                                          "changed by this run — run it again",
+                                          bundle.string()));
+        }
+        clear_journal_before_rename(bundle);
         fs::rename(work, bundle);
         fsync_path(dir);
     } catch (...) {

@@ -2,6 +2,7 @@
 
 #include "data/bundle/bundle.hpp"
 #include "data/bundle/bundle_swap.hpp"
+#include "data/bundle/writer_lock.hpp"
 
 #include <cpl_error.h>
 #include <cpl_http.h>
@@ -266,6 +267,13 @@ SyncResult sync_snapshot(const SyncOptions& opt) {
         }
         result.seconds_verify = since(t0);
         kill_point("sync-before-rename");
+        std::optional<WriterLock> lock;
+        try {
+            lock.emplace(WriterLock::acquire(bundle, 10.0));
+        } catch (const BundleError& e) {
+            throw SyncError(SyncFailure::Local, e.what());  // an import is writing it: the next sync takes the snapshot
+        }
+        clear_journal_before_rename(bundle);
         fs::rename(part, bundle, ec);
         if (ec) throw SyncError(SyncFailure::Local, fmt::format("{}: cannot replace the bundle: {}", bundle.string(), ec.message()));
         fsync_path(dir);

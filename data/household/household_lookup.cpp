@@ -225,23 +225,34 @@ LookupResult HouseholdLookup::look_up(std::string_view id_number, std::string_vi
             stored = st.col_text(2);
         }
     }
-    if (household < 0) {
-        m_guard.record(LookupOutcome::NotFound, id_hash);
-        r.outcome = LookupOutcome::NotFound;
-        r.wait_s = m_guard.paused_for();
-        return r;
-    }
+    // From here on an ID number that is nobody's goes the same way as a registered one with a wrong
+    // factor — the same lock, the same work (a PBKDF2 against a salt of its own), the same answer to
+    // the screen — so the kiosk does not tell whether a number belongs to a registered household.
     if (const double wait = m_guard.locked_for(id_hash); wait > 0) {
         m_guard.record(LookupOutcome::Locked, id_hash);
         r.outcome = LookupOutcome::Locked;
         r.wait_s = wait;
         return r;
     }
+    if (household < 0) salt = hmac_sha256_hex(m_key, "onemap-no-household|" + id_hash).substr(0, 32);
     const bool well_formed = factor.size() >= 4 && factor.size() <= 8 &&
                              std::all_of(factor.begin(), factor.end(), [](char c) { return c >= '0' && c <= '9'; });
     std::string peppered = well_formed ? hmac_sha256_hex(m_key, factor) : std::string();
-    const bool right = well_formed && equal_hex(pbkdf2_sha256_hex(peppered, salt, m_iterations), stored);
+    const std::string derived = pbkdf2_sha256_hex(peppered.empty() ? std::string("-") : peppered, salt, m_iterations);
+    const bool right = household >= 0 && well_formed && equal_hex(derived, stored);
     wipe_string(peppered);
+    if (household < 0) {
+        m_guard.record(LookupOutcome::NotFound, id_hash);  // the audit keeps the truth
+        if (const double wait = m_guard.locked_for(id_hash); wait > 0) {
+            r.outcome = LookupOutcome::Locked;
+            r.wait_s = wait;
+        } else {
+            r.outcome = LookupOutcome::NotFound;
+            r.tries_left = m_guard.failures_left(id_hash);
+            r.wait_s = m_guard.paused_for();
+        }
+        return r;
+    }
     if (!right) {
         m_guard.record(LookupOutcome::WrongFactor, id_hash);
         if (const double wait = m_guard.locked_for(id_hash); wait > 0) {

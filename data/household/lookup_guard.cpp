@@ -10,6 +10,8 @@
 
 #include <sys/stat.h>
 
+#include <tuple>
+
 namespace onemap::data {
 
 namespace {
@@ -18,12 +20,14 @@ constexpr std::string_view k_schema = R"sql(
 CREATE TABLE IF NOT EXISTS household_guard (
   id_hash      TEXT PRIMARY KEY,      -- the bundle's keyed ID hash; never the number
   failures     INTEGER NOT NULL DEFAULT 0,
-  locked_until REAL NOT NULL DEFAULT 0
+  locked_until REAL NOT NULL DEFAULT 0,
+  locks        INTEGER NOT NULL DEFAULT 0  -- locks so far: each lasts longer (escalation)
 );
 CREATE TABLE IF NOT EXISTS keypad_guard (
   id           INTEGER PRIMARY KEY CHECK (id = 1),
   run          INTEGER NOT NULL DEFAULT 0,   -- failures of any kind in a row
-  paused_until REAL NOT NULL DEFAULT 0
+  paused_until REAL NOT NULL DEFAULT 0,
+  latest       REAL NOT NULL DEFAULT 0   -- the latest time an attempt was recorded (a clock set back does not shorten a lock)
 );
 INSERT OR IGNORE INTO keypad_guard (id) VALUES (1);
 CREATE TABLE IF NOT EXISTS lookup_audit (
@@ -133,20 +137,35 @@ LookupGuard LookupGuard::open(const std::filesystem::path& path, WallClock clock
     sqlite3_busy_timeout(db->db, 2000);
     exec(db->db, path, "PRAGMA journal_mode = DELETE; PRAGMA synchronous = FULL;");
     exec(db->db, path, k_schema);
+    // guard files written before escalation: add its columns
+    for (const auto& [table, column, type] : {std::tuple{"household_guard", "locks", "INTEGER NOT NULL DEFAULT 0"},
+                                              std::tuple{"keypad_guard", "latest", "REAL NOT NULL DEFAULT 0"}}) {
+        Stmt has(db->db, path, fmt::format("SELECT count(*) FROM pragma_table_info('{}') WHERE name = '{}'", table, column));
+        if (has.step() && has.col_int(0) == 0) exec(db->db, path, fmt::format("ALTER TABLE {} ADD COLUMN {} {}", table, column, type));
+    }
     return LookupGuard(std::move(db), path, std::move(clock), limits);
+}
+
+// The wall clock, but never earlier than the latest attempt recorded: setting the clock back does
+// not stretch, and cannot be used to reset, what the counters hold. (Setting it forward is the
+// administrator's business: the guard file is theirs, outside the kiosk user's reach when deployed so.)
+double LookupGuard::now() const {
+    Stmt st(m_db->db, m_path, "SELECT latest FROM keypad_guard WHERE id = 1");
+    const double latest = st.step() ? st.col_real(0) : 0;
+    return std::max(m_clock(), latest);
 }
 
 double LookupGuard::paused_for() const {
     Stmt st(m_db->db, m_path, "SELECT paused_until FROM keypad_guard WHERE id = 1");
     const double until = st.step() ? st.col_real(0) : 0;
-    return std::max(0.0, until - m_clock());
+    return std::max(0.0, until - now());
 }
 
 double LookupGuard::locked_for(std::string_view id_hash) const {
     Stmt st(m_db->db, m_path, "SELECT locked_until FROM household_guard WHERE id_hash = ?");
     st.text(1, id_hash);
     const double until = st.step() ? st.col_real(0) : 0;
-    return std::max(0.0, until - m_clock());
+    return std::max(0.0, until - now());
 }
 
 int LookupGuard::failures_left(std::string_view id_hash) const {
@@ -157,7 +176,7 @@ int LookupGuard::failures_left(std::string_view id_hash) const {
 }
 
 void LookupGuard::record(LookupOutcome outcome, std::string_view id_hash) {
-    const double now = m_clock();
+    const double now = this->now();
     exec(m_db->db, m_path, "BEGIN IMMEDIATE");
     try {
         const bool failure = outcome == LookupOutcome::WrongFactor || outcome == LookupOutcome::NotFound ||
@@ -167,19 +186,27 @@ void LookupGuard::record(LookupOutcome outcome, std::string_view id_hash) {
             Stmt st(m_db->db, m_path, "DELETE FROM household_guard WHERE id_hash = ?");
             st.text(1, id_hash).step();
         }
-        if (outcome == LookupOutcome::WrongFactor && !id_hash.empty()) {
+        // An ID number that is nobody's counts as a wrong factor would: the kiosk answers both alike, so
+        // nobody can learn from it whether a neighbour is a registered household.
+        if ((outcome == LookupOutcome::WrongFactor || outcome == LookupOutcome::NotFound) && !id_hash.empty()) {
             Stmt up(m_db->db, m_path,
                     "INSERT INTO household_guard (id_hash, failures) VALUES (?1, 1) "
                     "ON CONFLICT (id_hash) DO UPDATE SET failures = failures + 1");
             up.text(1, id_hash).step();
-            Stmt lock(m_db->db, m_path, "UPDATE household_guard SET failures = 0, locked_until = ?2 WHERE id_hash = ?1 AND failures >= ?3");
-            lock.text(1, id_hash).real(2, now + m_limits.household_lock_s).integer(3, m_limits.household_failures).step();
+            // each lock lasts longer: household_lock_s, ×4, ×96 (15 min, 1 h, a day by default)
+            Stmt lock(m_db->db, m_path,
+                      "UPDATE household_guard SET failures = 0, locks = locks + 1, "
+                      "locked_until = ?2 + ?4 * CASE WHEN locks = 0 THEN 1 WHEN locks = 1 THEN 4 ELSE 96 END "
+                      "WHERE id_hash = ?1 AND failures >= ?3");
+            lock.text(1, id_hash).real(2, now).integer(3, m_limits.household_failures).real(4, m_limits.household_lock_s).step();
         }
         if (failure) {
             exec(m_db->db, m_path, "UPDATE keypad_guard SET run = run + 1 WHERE id = 1");
             Stmt pause(m_db->db, m_path, "UPDATE keypad_guard SET run = 0, paused_until = ?1 WHERE id = 1 AND run >= ?2");
             pause.real(1, now + m_limits.pause_s).integer(2, m_limits.run_failures).step();
         }
+        Stmt latest(m_db->db, m_path, "UPDATE keypad_guard SET latest = max(latest, ?1) WHERE id = 1");
+        latest.real(1, now).step();
         Stmt audit(m_db->db, m_path, "INSERT INTO lookup_audit (time, outcome, hash_prefix) VALUES (?, ?, ?)");
         audit.real(1, now).text(2, outcome_key(outcome)).text(3, id_hash.substr(0, std::min<std::size_t>(8, id_hash.size()))).step();
         exec(m_db->db, m_path, "COMMIT");

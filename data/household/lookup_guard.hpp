@@ -4,7 +4,8 @@
 // opens its bundle read-only), so the counters survive a restart and a bundle swap.
 //
 //   attempt ──▶ paused?  (five failures of any kind in a row pause the keypad for 30 s)
-//           ──▶ locked?  (five wrong second factors for one household lock it for 15 minutes)
+//           ──▶ locked?  (five wrong second factors for one ID number — a registered household's or
+//                         nobody's, counted alike — lock it: 15 minutes, then 1 hour, then a day)
 //           ──▶ record(outcome, hash) ──▶ counters + audit row (time, outcome, 8-hex hash prefix)
 //
 // Nothing of a person is stored here: the household is named by its keyed ID hash only (the same
@@ -36,7 +37,7 @@ std::string_view outcome_key(LookupOutcome outcome);  // "found", "wrong_factor"
 
 struct GuardLimits {
     int household_failures = 5;      // wrong factors for one household …
-    double household_lock_s = 900;   // … lock it this long
+    double household_lock_s = 900;   // … lock it this long the first time (then ×4, then ×96)
     int run_failures = 5;            // failures of any kind in a row …
     double pause_s = 30;             // … pause the keypad this long
 };
@@ -62,6 +63,8 @@ public:
 
     double paused_for() const;                            // seconds the keypad stays paused; 0 when it is not
     double locked_for(std::string_view id_hash) const;    // seconds the household stays locked; 0 when it is not
+    // The guard's time: the wall clock, never earlier than the latest attempt it recorded.
+    double now() const;
     int failures_left(std::string_view id_hash) const;    // wrong factors left before the lock
     // Count an attempt and append it to the audit. WrongFactor on the last allowed try locks the household.
     void record(LookupOutcome outcome, std::string_view id_hash);

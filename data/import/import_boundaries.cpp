@@ -395,7 +395,17 @@ ImportSummary import_boundaries(ImportTarget& target, const BoundaryImportOption
         std::future<std::vector<ReportItem>>& f;
         ~Join() { if (f.valid()) f.wait(); }
     } join{background};
-    // ---- write, all or nothing
+    // ---- write, all or nothing; never a level shrunk by a damaged or partial file unless asked
+    if (!opt.allow_partial && target.exists()) {
+        std::int64_t held = 0;
+        for (const auto& [code, level] : target.region_levels())
+            if (level == static_cast<int>(opt.level)) ++held;
+        if (static_cast<std::int64_t>(accepted.size()) < held) {
+            throw ImportError(fmt::format("{}: would replace the {} {} regions of {} with {} ({} read, {} rejected); refused, nothing was "
+                                          "imported — import a complete file, or pass --allow-partial to replace the level with fewer",
+                                          info.file, held, level_key(opt.level), target.name(), accepted.size(), s.read, s.rejected));
+        }
+    }
     target.write_regions(opt.level, accepted, std::filesystem::path(info.file).filename().string());
     const double t_write = lap();
     add_found(background.get());

@@ -25,6 +25,9 @@ struct BoundaryImportOptions {
     double min_area_m2 = 10000; // overlaps, gaps and parts outside the parent smaller than this are ignored
     int threads = 2;
     ProgressFn progress;        // reading and checking
+    // Replacing a level with fewer regions than the bundle holds is refused (a damaged or partial
+    // file would silently drop the rest) unless this is set.
+    bool allow_partial = false;
 };
 
 // Imports and returns what happened. committed=false when nothing was accepted (the bundle is then

@@ -5,6 +5,7 @@
 #include "data/household/household_glyphs.hpp"
 #include "data/household/household_lookup.hpp"
 #include "data/bundle/bundle_swap.hpp"
+#include "data/bundle/writer_lock.hpp"
 #include "data/import/import_common.hpp"
 #include "data/bundle/sql_statement.hpp"
 
@@ -18,7 +19,11 @@ namespace {
 
 class BundleTarget final : public ImportTarget {
 public:
-    explicit BundleTarget(std::filesystem::path path) : m_path(std::move(path)) {}
+    // The writer lock is held from the first read to the last write: what the checks read is what
+    // the import replaces. A write a killed program left half done is rolled back first.
+    explicit BundleTarget(std::filesystem::path path) : m_path(std::move(path)), m_lock(WriterLock::acquire(m_path)) {
+        if (std::filesystem::exists(m_path)) recover_interrupted_write(m_path);
+    }
 
     std::string name() const override { return m_path.string(); }
     bool exists() const override { return std::filesystem::exists(m_path); }
@@ -45,7 +50,7 @@ public:
         replace_atomically(m_path, [&](const std::filesystem::path& work) {
             replace_regions(work, level, regions, WorkCopy::Private);  // replace_atomically fsyncs the private copy before the rename
             kill_point("after-regions");
-            Bundle b = Bundle::open(work, OpenMode::ReadWrite);
+            Bundle b = Bundle::open(work, OpenMode::WorkCopy);
             Transaction tx(b);
             detail::mark_layer_real(b, fmt::format("regions.{}", level_key(level)));
             detail::clear_render_cache(b);
@@ -64,7 +69,7 @@ public:
 
     void write_indicators(const std::vector<IndicatorRow>& rows) override {
         replace_atomically(m_path, [&](const std::filesystem::path& work) {
-            Bundle b = Bundle::open(work, OpenMode::ReadWrite);
+            Bundle b = Bundle::open(work, OpenMode::WorkCopy);
             Transaction tx(b);
             sql::Statement st(b, "INSERT INTO indicators(region_code, period, metric, value) VALUES (?,?,?,?) "
                                  "ON CONFLICT(metric, period, region_code) DO UPDATE SET value = excluded.value");
@@ -80,7 +85,7 @@ public:
 
     void write_households(const std::vector<HouseholdRow>& rows, const std::string& fingerprint, int iterations) override {
         replace_atomically(m_path, [&](const std::filesystem::path& work) {
-            Bundle b = Bundle::open(work, OpenMode::ReadWrite);
+            Bundle b = Bundle::open(work, OpenMode::WorkCopy);
             Transaction tx(b);
             sql::Statement st(b, "INSERT INTO households(id_hash, village_code, head_name_masked, members, labour, household_type, fully_supported, "
                                  "relocated, second_factor_kind, second_factor_salt, second_factor_hash, contact_name, contact_phone) "
@@ -116,13 +121,14 @@ private:
         replace_atomically(m_path, [&](const std::filesystem::path& work) {
             if constexpr (std::is_same_v<T, Project>) replace_projects(work, items);
             else replace_sites(work, items);
-            Bundle b = Bundle::open(work, OpenMode::ReadWrite);
+            Bundle b = Bundle::open(work, OpenMode::WorkCopy);
             Transaction tx(b);
             detail::mark_layer_real(b, layer);
             tx.commit();
         });
     }
     std::filesystem::path m_path;
+    WriterLock m_lock;
 };
 
 }  // namespace

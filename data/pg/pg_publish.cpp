@@ -1,6 +1,7 @@
 #include "pg_publish.hpp"
 
 #include "data/bundle/bundle.hpp"
+#include "data/bundle/writer_lock.hpp"
 #include "data/household/household_glyphs.hpp"
 #include "data/household/household_lookup.hpp"
 #include "data/bundle/features.hpp"
@@ -226,6 +227,8 @@ PublishSummary publish_snapshot(pg::Connection& c, const std::string& region_cod
         s.seconds_prepare = std::chrono::duration<double>(Clock::now() - t1).count();
     }
     fsync_file(work);
+    const WriterLock lock = WriterLock::acquire(out, 10.0);  // one writer: not under an import of `out`
+    clear_journal_before_rename(out);
     std::filesystem::rename(work, out);
     cleanup.keep = true;
     s.bytes = std::filesystem::file_size(out);

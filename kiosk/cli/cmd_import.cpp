@@ -88,6 +88,7 @@ void add_import_command(CLI::App& app, ExitCode& exit) {
             std::string level, code_field, name_field, parent_field, s_srs;
             bool from_gcj02 = false;
             bool no_prepare = false;
+            bool allow_partial = false;
             double min_area = 10000;
         };
         auto a = std::make_shared<Args>();
@@ -103,6 +104,9 @@ void add_import_command(CLI::App& app, ExitCode& exit) {
                       "services, never for surveyed (CGCS2000) data");
         cmd->add_flag("--no-prepare", a->no_prepare, "do not rebuild the render cache now (the next start or `onemap prepare` does)");
         cmd->add_option("--min-area", a->min_area, "overlaps, gaps and parts outside the parent below this many m² are not reported (default 10000)");
+        cmd->add_flag("--allow-partial", a->allow_partial,
+                      "replace the level even when the file has fewer regions than the bundle holds (otherwise refused: a damaged or "
+                      "partial file would drop the rest)");
         cmd->callback([a, &exit] {
             guarded("boundaries", *a, exit, [&] {
                 data::BoundaryImportOptions o;
@@ -114,6 +118,7 @@ void add_import_command(CLI::App& app, ExitCode& exit) {
                 o.name_field = a->name_field;
                 o.parent_field = a->parent_field;
                 o.min_area_m2 = a->min_area;
+                o.allow_partial = a->allow_partial;
                 ProgressLine progress("reading");
                 o.progress = progress.callback();
                 const auto target = target_of(*a);

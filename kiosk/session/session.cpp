@@ -192,35 +192,12 @@ std::vector<Effect> Session::apply(const Intent& in, Clock::time_point now) {
             m_admin_pad = true;
             data::wipe_string(m_typing.pin);
             break;
-        case K::PinKey:
-            if (!m_admin_pad) break;
-            if (in.text == "C") {
-                data::wipe_string(m_typing.pin);
-            } else if (in.text == "OK") {
-                std::string pin = std::move(m_typing.pin);
-                m_typing.pin.clear();
-                auto effects = apply(Intent(K::AdminExit, pin), now);
-                data::wipe_string(pin);
-                out.insert(out.end(), effects.begin(), effects.end());
-            } else if (in.text.size() == 1 && in.text[0] >= '0' && in.text[0] <= '9' && m_typing.pin.size() < 12) {
-                m_typing.pin += in.text;
-            }
-            break;
+        case K::PinKey: pin_key(in.text, now, out); break;
         case K::AdminCancel:
             data::wipe_string(m_typing.pin);
             m_admin_pad = false;
             break;
-        case K::AdminExit:
-            if (m_cfg.mode != Mode::Kiosk) break;
-            m_admin_pad = false;
-            data::wipe_string(m_typing.pin);
-            if (!in.text.empty() && !m_cfg.admin_pin_hash.empty() && check_pin(m_cfg.admin_pin_hash, in.text)) {
-                m_leave = true;
-                out.push_back({Effect::Kind::Leave, {}, {}});
-            } else if (!in.text.empty()) {
-                m_message = m_tr("pin_wrong");
-            }
-            break;
+        case K::AdminExit: admin_exit(in.text, now, out); break;
         case K::Zoom:
             if (m_cfg.mode != Mode::Wall) m_map.zoom(in.number > 0 ? 1.6 : 1 / 1.6);
             break;

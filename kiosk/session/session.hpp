@@ -218,6 +218,7 @@ public:
     int classes() const { return m_classes; }
     render::ClassMethod method() const { return m_method; }
     bool admin_pad() const { return m_admin_pad; }
+    double pin_paused_s(Clock::time_point now) const;  // after wrong PINs, seconds until the next may be tried
     double idle_seconds(Clock::time_point now) const;
     const std::vector<std::pair<std::string, std::string>>& ticker() const { return m_alerts; }
     std::int64_t open_alerts() const { return m_open_alerts; }
@@ -271,6 +272,8 @@ private:
     void data_changed(const std::set<std::string>& tables);
     void set_source_problem(const std::string& problem);
     void load_alerts();
+    void pin_key(const std::string& key, Clock::time_point now, std::vector<Effect>& out);
+    void admin_exit(const std::string& pin, Clock::time_point now, std::vector<Effect>& out);
     // 查询我家
     void open_lookup(Clock::time_point now);
     void log_lookup(data::LookupOutcome outcome, const std::string& hash_prefix);
@@ -311,6 +314,8 @@ private:
     std::vector<data::RuleResult> m_rules;
     std::vector<data::Alert> m_region_alerts;
     std::vector<data::RuleSummary> m_rule_summary;
+    int m_pin_failures = 0;                 // wrong admin PINs since the last right one
+    Clock::time_point m_pin_pause_until{};  // no PIN is checked before this
     // 查询我家
     KioskTyping m_typing;
     std::optional<data::LookupGuard> m_guard;

@@ -145,6 +145,71 @@ TEST(HouseholdLookup, FiveWrongFactorsLockTheHouseholdForFifteenMinutes) {
     EXPECT_EQ(lookup.look_up(lb.samples.at(2).id_number, lb.samples.at(2).second_factor).outcome, LookupOutcome::Found);
 }
 
+// Issue 23, case 9: an ID number that is nobody's is answered as a registered one with a wrong
+// factor — the same tries left, the same lock — so the kiosk does not tell who is registered.
+TEST(HouseholdLookup, AnUnregisteredNumberLooksLikeAWrongFactorAndLocksAlike) {
+    const auto& lb = lookup_bundle();
+    FakeClock clock;
+    const auto path = fresh("guard-nobody.db");
+    const data::Bundle bundle = data::Bundle::open(lb.bundle, data::OpenMode::ReadOnly);
+    std::string nobody = "41010119800101002";
+    nobody += data::id_check_character(nobody);
+    auto guard = data::LookupGuard::open(path, clock.fn());
+    data::HouseholdLookup lookup(bundle, data::load_key_file(lb.key), guard);
+    const auto& s = lb.samples.at(0);
+    for (int i = 0; i < 4; ++i) {
+        const auto a = lookup.look_up(nobody, "1234");
+        EXPECT_EQ(a.outcome, LookupOutcome::NotFound);
+        EXPECT_EQ(a.tries_left, 4 - i) << "counted as a wrong factor is";
+        clock.now += 40;
+    }
+    const auto fifth = lookup.look_up(nobody, "1234");
+    EXPECT_EQ(fifth.outcome, LookupOutcome::Locked) << "nobody's number locks as a household's does";
+    EXPECT_NEAR(fifth.wait_s, 900, 1);
+    clock.now += 40;  // past the keypad's pause (five failures in a row)
+    const auto registered = lookup.look_up(s.id_number, wrong_factor(s.second_factor));
+    EXPECT_EQ(registered.outcome, LookupOutcome::WrongFactor);
+    EXPECT_EQ(registered.tries_left, 4) << "the same count as nobody's first try";
+    const auto audit = guard.audit(20);
+    EXPECT_EQ(std::count_if(audit.begin(), audit.end(), [](const data::GuardAuditRow& r) { return r.outcome == "not_found"; }), 5)
+        << "the audit keeps the truth";
+}
+
+// Issue 23, case 10: each lock of the same number lasts longer, and a clock set back shortens none.
+TEST(HouseholdLookup, LocksEscalateAndAClockSetBackDoesNotUndoThem) {
+    const auto& lb = lookup_bundle();
+    FakeClock clock;
+    const auto path = fresh("guard-escalate.db");
+    const data::Bundle bundle = data::Bundle::open(lb.bundle, data::OpenMode::ReadOnly);
+    const auto& s = lb.samples.at(1);
+    auto guard = data::LookupGuard::open(path, clock.fn());
+    data::HouseholdLookup lookup(bundle, data::load_key_file(lb.key), guard);
+    auto lock_once = [&] {
+        data::LookupResult r;
+        for (int i = 0; i < 5; ++i) {
+            r = lookup.look_up(s.id_number, wrong_factor(s.second_factor));
+            clock.now += 40;  // past the keypad's pause
+        }
+        return r;
+    };
+    const double expected[] = {900, 3600, 86400};
+    for (const double want : expected) {
+        const auto r = lock_once();
+        ASSERT_EQ(r.outcome, LookupOutcome::Locked);
+        EXPECT_NEAR(r.wait_s, want, 1) << "lock after lock";
+        EXPECT_NEAR(guard.locked_for(data::hmac_sha256_hex(data::load_key_file(lb.key), s.id_number)), want - 40, 1);
+        if (want == 86400) {
+            clock.now -= 3 * 86400;  // set the clock back three days
+            const double left = guard.locked_for(data::hmac_sha256_hex(data::load_key_file(lb.key), s.id_number));
+            EXPECT_GE(left, want - 41) << "a clock set back does not undo the lock";
+            EXPECT_LE(left, want) << "nor lengthen it past its length";
+            clock.now += 3 * 86400;
+        }
+        clock.now += want;
+    }
+    EXPECT_EQ(lookup.look_up(s.id_number, s.second_factor).outcome, LookupOutcome::Found);
+}
+
 TEST(HouseholdLookup, FiveFailuresOfAnyKindInARowPauseTheKeypadForThirtySeconds) {
     const auto& lb = lookup_bundle();
     FakeClock clock;

@@ -8,6 +8,7 @@
 #include "gis/boundary_check.hpp"
 #include "gis/geos.hpp"
 
+#include <fmt/format.h>
 #include <sqlite3.h>
 #include <sys/wait.h>
 
@@ -30,8 +31,9 @@ namespace {
 const std::vector<FieldSpec> k_land_survey = {{"XZQDM"}, {"XZQMC"}};
 
 data::ImportSummary import(const std::filesystem::path& bundle, const std::filesystem::path& src, data::Level level,
-                           const std::string& s_srs = {}, const std::string& encoding = {}) {
+                           const std::string& s_srs = {}, const std::string& encoding = {}, bool allow_partial = false) {
     data::BoundaryImportOptions o;
+    o.allow_partial = allow_partial;
     o.source.path = src.string();
     o.source.s_srs = s_srs;
     o.source.encoding = encoding;
@@ -279,7 +281,7 @@ TEST(ImportBoundaries, ReplacingALevelKeepsOthersAndUpdatesMeta) {
         b.set_meta("layers_synthetic", "regions,indicators");
         b.exec("INSERT INTO render_cache(key, content_hash, data) VALUES ('k', 'h', x'00')");
     }
-    const auto s = import(dir / "bundle.gpkg", dir / "b.gpkg", data::Level::County);
+    const auto s = import(dir / "bundle.gpkg", dir / "b.gpkg", data::Level::County, {}, {}, true);  // one county for two: asked for
     ASSERT_TRUE(s.committed);
     // The township's county 410102 is gone: the lower level is checked against the new one.
     EXPECT_EQ(count(s, "warning: lower level: parent missing"), 1) << data::to_text(s);
@@ -307,7 +309,7 @@ TEST(ImportBoundaries, Case11KilledImportLeavesTheBundleByteForByte) {
     const std::string before = test::read_bytes(dir / "bundle.gpkg");
     for (const char* point : {"after-regions", "before-rename"}) {
         const std::string cmd = std::string("ONEMAP_TEST_KILL_AT=") + point + " " + ONEMAP_BINARY + " import boundaries " + (dir / "b.gpkg").string() +
-                                " --level county --bundle " + (dir / "bundle.gpkg").string() + " >/dev/null 2>&1";
+                                " --level county --allow-partial --bundle " + (dir / "bundle.gpkg").string() + " >/dev/null 2>&1";
         const int status = std::system(cmd.c_str());
         const bool killed = (WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL) || (WIFEXITED(status) && WEXITSTATUS(status) == 128 + SIGKILL);
         EXPECT_TRUE(killed) << point << ": status " << status;
@@ -320,7 +322,7 @@ TEST(ImportBoundaries, Case11KilledImportLeavesTheBundleByteForByte) {
     std::system(cmd.c_str());
     EXPECT_FALSE(std::filesystem::exists(dir / "new.gpkg"));
     // Without the hook the same command lands whole.
-    const std::string ok = std::string(ONEMAP_BINARY) + " import boundaries " + (dir / "b.gpkg").string() + " --level county --bundle " +
+    const std::string ok = std::string(ONEMAP_BINARY) + " import boundaries " + (dir / "b.gpkg").string() + " --level county --allow-partial --bundle " +
                            (dir / "bundle.gpkg").string() + " --report " + (dir / "report.csv").string() + " >/dev/null 2>&1";
     EXPECT_EQ(std::system(ok.c_str()), 0);
     EXPECT_EQ(data::read_regions(dir / "bundle.gpkg").size(), 1u);
@@ -363,4 +365,75 @@ TEST(ImportBoundaries, Case12FlatGeobufKmlAndZippedShapefileWithTruncatedNames) 
         EXPECT_EQ(regions[0].parent_code, "4101") << file;
         EXPECT_NEAR(gis::bounds(regions[1].geometry).max_x, 113.7, 1e-9) << file;
     }
+}
+
+// Issue 23, case 3: a damaged source used to replace a whole level with exit 0 (157 counties became
+// 51 from a .dbf cut short; a half-truncated .shp imported 97 and "rejected" 59 as NULL geometry).
+namespace {
+std::vector<FeatureSpec> many_counties(int n) {
+    std::vector<FeatureSpec> out;
+    for (int i = 0; i < n; ++i) {
+        const double x = 113.0 + 0.05 * (i % 8), y = 34.0 + 0.05 * (i / 8);
+        out.push_back({{fmt::format("4101{:02d}", i + 1), fmt::format("测试县{}", i + 1)}, box_wkt(x, y, x + 0.05, y + 0.05)});
+    }
+    return out;
+}
+void cut_to(const std::filesystem::path& p, double fraction) {
+    std::filesystem::resize_file(p, static_cast<std::uintmax_t>(static_cast<double>(std::filesystem::file_size(p)) * fraction));
+}
+std::string refusal(const std::filesystem::path& bundle, const std::filesystem::path& src) {
+    try {
+        import(bundle, src, data::Level::County);
+    } catch (const std::exception& e) {
+        return e.what();
+    }
+    return "(imported)";
+}
+}  // namespace
+
+TEST(ImportBoundaries, AShapefileWithItsDbfCutShortIsRefused) {
+    const auto dir = case_dir("23_dbf_cut_short");
+    write_layer(dir / "whole.shp", "ESRI Shapefile", 4490, k_land_survey, many_counties(40));
+    ASSERT_TRUE(import(dir / "bundle.gpkg", dir / "whole.shp", data::Level::County).committed);
+    const std::string before = test::read_bytes(dir / "bundle.gpkg");
+    write_layer(dir / "cut.shp", "ESRI Shapefile", 4490, k_land_survey, many_counties(40));
+    cut_to(dir / "cut.dbf", 0.4);
+    const std::string why = refusal(dir / "bundle.gpkg", dir / "cut.shp");
+    EXPECT_NE(why.find("damaged or cut short"), std::string::npos) << why;
+    EXPECT_NE(why.find("cut.shp"), std::string::npos) << "names the file: " << why;
+    EXPECT_NE(why.find(".dbf"), std::string::npos) << "says what to check: " << why;
+    EXPECT_EQ(test::read_bytes(dir / "bundle.gpkg"), before) << "the bundle's 40 counties stay";
+    // and through the command line: a non-zero exit
+    const std::string cmd = std::string(ONEMAP_BINARY) + " import boundaries " + (dir / "cut.shp").string() + " --level county --bundle " +
+                            (dir / "bundle.gpkg").string() + " >/dev/null 2>&1";
+    EXPECT_NE(std::system(cmd.c_str()), 0);
+    EXPECT_EQ(test::read_bytes(dir / "bundle.gpkg"), before);
+}
+
+TEST(ImportBoundaries, AShapefileWithItsShpCutInHalfIsRefused) {
+    const auto dir = case_dir("23_shp_cut_short");
+    write_layer(dir / "whole.shp", "ESRI Shapefile", 4490, k_land_survey, many_counties(40));
+    ASSERT_TRUE(import(dir / "bundle.gpkg", dir / "whole.shp", data::Level::County).committed);
+    const std::string before = test::read_bytes(dir / "bundle.gpkg");
+    write_layer(dir / "cut.shp", "ESRI Shapefile", 4490, k_land_survey, many_counties(40));
+    cut_to(dir / "cut.shp", 0.5);
+    const std::string why = refusal(dir / "bundle.gpkg", dir / "cut.shp");
+    EXPECT_NE(why.find("damaged or cut short"), std::string::npos) << why;
+    EXPECT_EQ(test::read_bytes(dir / "bundle.gpkg"), before);
+}
+
+TEST(ImportBoundaries, ALevelIsNotShrunkUnlessAskedTo) {
+    const auto dir = case_dir("23_shrink");
+    write_layer(dir / "all.gpkg", "GPKG", 4490, k_land_survey, many_counties(10));
+    write_layer(dir / "some.gpkg", "GPKG", 4490, k_land_survey, many_counties(4));
+    ASSERT_TRUE(import(dir / "bundle.gpkg", dir / "all.gpkg", data::Level::County).committed);
+    const std::string why = refusal(dir / "bundle.gpkg", dir / "some.gpkg");
+    EXPECT_NE(why.find("would replace the 10 county regions"), std::string::npos) << why;
+    EXPECT_NE(why.find("with 4"), std::string::npos) << why;
+    EXPECT_NE(why.find("--allow-partial"), std::string::npos) << why;
+    EXPECT_EQ(data::read_regions(dir / "bundle.gpkg", data::Level::County).size(), 10u);
+    const auto s = import(dir / "bundle.gpkg", dir / "some.gpkg", data::Level::County, {}, {}, true);
+    ASSERT_TRUE(s.committed);
+    EXPECT_EQ(data::read_regions(dir / "bundle.gpkg", data::Level::County).size(), 4u);
+    EXPECT_TRUE(import(dir / "bundle.gpkg", dir / "all.gpkg", data::Level::County).committed) << "growing a level needs no flag";
 }

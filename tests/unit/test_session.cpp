@@ -3,6 +3,7 @@
 // reset, attract, tour, year play, the PIN pad, the look-up steps and lockout, data reload.
 #include "data/demo/demo.hpp"
 #include "data/household/household_key.hpp"
+#include "data/household/privacy.hpp"
 #include "fixtures.hpp"
 #include "kiosk/session/config.hpp"
 #include "kiosk/session/session.hpp"
@@ -623,6 +624,51 @@ TEST_F(SessionTest, RightPinLeavesWrongPinSaysSo) {
     EXPECT_TRUE(has(Effect::Kind::Leave));
     EXPECT_TRUE(s->leave_requested());
     EXPECT_TRUE(s->typing().pin.empty());
+}
+
+// Issue 23, case 11: wrong PINs are paused after three, the pause doubling each time.
+TEST_F(SessionTest, WrongPinsPauseThePadLongerEachTime) {
+    start(Mode::Kiosk, [](AppConfig& c) { c.admin_pin_hash = hash_pin("2468", "testsalt", 1000); });
+    auto try_pin = [&](const std::string& pin) {
+        go(K::AdminChord);
+        for (const char d : pin) go(K::PinKey, std::string(1, d));
+        go(K::PinKey, "OK");
+    };
+    for (int i = 0; i < 3; ++i) try_pin("1111");
+    EXPECT_NEAR(s->pin_paused_s(now), 30, 1e-6);
+    now += std::chrono::seconds(10);
+    try_pin("2468");
+    EXPECT_FALSE(s->leave_requested()) << "not even the right PIN while paused";
+    EXPECT_NE(s->message().find("20"), std::string::npos) << s->message();
+    now += std::chrono::seconds(21);
+    try_pin("1111");
+    EXPECT_NEAR(s->pin_paused_s(now), 60, 1e-6) << "the fourth wrong PIN: twice as long";
+    now += std::chrono::seconds(61);
+    try_pin("2468");
+    EXPECT_TRUE(s->leave_requested());
+}
+
+TEST_F(SessionTest, LookupAnswersAnUnregisteredNumberAsAWrongFactor) {
+    start_lookup();
+    std::string nobody = "41010119800101002";
+    nobody += data::id_check_character(nobody);
+    type(nobody);
+    go(K::LookupNext);
+    type("1234");
+    go(K::LookupSubmit);
+    const std::string unregistered = s->lookup_message();
+    const std::string step = st().lookup_step;
+    const int typed = st().lookup_typed;
+    go(K::LookupChangeId);
+    erase_all();
+    type(sample().id_number);
+    go(K::LookupNext);
+    type(wrong_factor(sample().second_factor));
+    go(K::LookupSubmit);
+    EXPECT_EQ(s->lookup_message(), unregistered) << "one answer for both";
+    EXPECT_EQ(st().lookup_step, step);
+    EXPECT_EQ(st().lookup_typed, typed);
+    EXPECT_EQ(step, "factor");
 }
 
 TEST_F(SessionTest, NoPinConfiguredNeverLeaves) {

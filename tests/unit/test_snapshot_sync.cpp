@@ -66,9 +66,15 @@ std::string install_old_bundle(const Dirs& d) {
     return sha256_file(d.bundle());
 }
 
+// The files in a folder, but for writer locks (.NAME.lock: they stay by design, empty of data;
+// data/bundle/writer_lock.hpp).
 std::vector<std::string> names_in(const fs::path& dir) {
     std::vector<std::string> out;
-    for (const auto& e : fs::directory_iterator(dir)) out.push_back(e.path().filename().string());
+    for (const auto& e : fs::directory_iterator(dir)) {
+        const std::string name = e.path().filename().string();
+        if (name.front() == '.' && name.size() > 5 && name.substr(name.size() - 5) == ".lock") continue;
+        out.push_back(name);
+    }
     std::sort(out.begin(), out.end());
     return out;
 }

@@ -1,5 +1,6 @@
-// The kiosk's 查询我家 steps of the Session: the ID keypad, the second factor, the guard's pauses, the
-// card and its wiping. The rest of the session is in session.cpp.
+// The kiosk's own steps of the Session: the admin PIN pad (with a growing pause after wrong PINs) and
+// 查询我家 — the ID keypad, the second factor, the guard's pauses, the card and its wiping. The rest
+// of the session is in session.cpp.
 #include "kiosk/session/session.hpp"
 
 #include "data/bundle/text_format.hpp"
@@ -10,6 +11,7 @@
 
 #include <algorithm>
 #include <cassert>
+#include <cmath>
 
 namespace onemap::app {
 
@@ -22,6 +24,50 @@ std::string_view lookup_step_key(LookupStep step) {
         case LookupStep::Unavailable: return "unavailable";
     }
     return "id";
+}
+
+// ── The admin PIN pad ────────────────────────────────────────────────────────────────────────────
+
+void Session::pin_key(const std::string& key, Clock::time_point now, std::vector<Effect>& out) {
+    if (!m_admin_pad) return;
+    if (key == "C") {
+        data::wipe_string(m_typing.pin);
+    } else if (key == "OK") {
+        std::string pin = std::move(m_typing.pin);
+        m_typing.pin.clear();
+        admin_exit(pin, now, out);
+        data::wipe_string(pin);
+    } else if (key.size() == 1 && key[0] >= '0' && key[0] <= '9' && m_typing.pin.size() < 12) {
+        m_typing.pin += key;
+    }
+}
+
+// Three wrong PINs, then a pause before the next try that doubles each time: 30 s, 1 min, 2 min …
+// up to an hour. (A PIN of 4–6 digits would otherwise fall to a patient guesser in hours.)
+void Session::admin_exit(const std::string& pin, Clock::time_point now, std::vector<Effect>& out) {
+    if (m_cfg.mode != Mode::Kiosk) return;
+    m_admin_pad = false;
+    data::wipe_string(m_typing.pin);
+    if (pin.empty()) return;
+    if (now < m_pin_pause_until) {
+        m_message = fmt::format(fmt::runtime(m_tr("pin_paused")), static_cast<int>(std::ceil(std::chrono::duration<double>(m_pin_pause_until - now).count())));
+        return;
+    }
+    if (!m_cfg.admin_pin_hash.empty() && check_pin(m_cfg.admin_pin_hash, pin)) {
+        m_pin_failures = 0;
+        m_leave = true;
+        out.push_back({Effect::Kind::Leave, {}, {}});
+        return;
+    }
+    m_message = m_tr("pin_wrong");
+    if (++m_pin_failures >= 3) {
+        const double pause = std::min(3600.0, 30.0 * std::pow(2.0, m_pin_failures - 3));
+        m_pin_pause_until = now + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(pause));
+    }
+}
+
+double Session::pin_paused_s(Clock::time_point now) const {
+    return std::max(0.0, std::chrono::duration<double>(m_pin_pause_until - now).count());
 }
 
 // ── Household look-up (kiosk) ────────────────────────────────────────────────────────────────────
@@ -140,16 +186,13 @@ void Session::submit_lookup(Clock::time_point now) {
             m_big = false;
             break;
         case O::WrongFactor:
+        case O::NotFound:  // one answer for both: the screen never tells whether a number is registered
             m_lookup_message = fmt::format(fmt::runtime(m_tr("lookup_wrong_factor")), r.tries_left);
             break;
         case O::Locked:
             m_lookup_message = fmt::format(fmt::runtime(m_tr("lookup_locked")), static_cast<int>(std::ceil(r.wait_s / 60)));
             data::wipe_string(m_typing.id);
             m_typing.at_factor = false;
-            break;
-        case O::NotFound:
-            m_lookup_message = m_tr("lookup_not_found");
-            m_typing.at_factor = false;  // the number stays, to be checked and corrected
             break;
         case O::BadId:
             m_lookup_message = m_tr("lookup_id_bad");
