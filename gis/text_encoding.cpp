@@ -50,6 +50,15 @@ std::string canonical_encoding(std::string_view label) {
     return up;
 }
 
+bool known_encoding(std::string_view encoding) {
+    const std::string enc = canonical_encoding(encoding);
+    if (enc == "UTF-8") return true;
+    const iconv_t cd = iconv_open("UTF-8", enc.c_str());
+    if (cd == reinterpret_cast<iconv_t>(-1)) return false;
+    iconv_close(cd);
+    return true;
+}
+
 std::optional<std::string> to_utf8(std::string_view bytes, std::string_view encoding) {
     const std::string enc = canonical_encoding(encoding);
     if (enc == "UTF-8" || is_ascii(bytes)) {

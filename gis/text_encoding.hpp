@@ -16,6 +16,9 @@ bool is_ascii(std::string_view bytes);
 // "UTF-8", "GB18030" (also for GBK, CP936, 936, GB2312 — GB18030 is their superset) or the label upper-cased.
 std::string canonical_encoding(std::string_view label);
 
+// Whether this system can convert from `encoding` (iconv knows it).
+bool known_encoding(std::string_view encoding);
+
 // Strict conversion to UTF-8 (iconv). nullopt when `bytes` are not valid in `encoding`.
 std::optional<std::string> to_utf8(std::string_view bytes, std::string_view encoding);
 

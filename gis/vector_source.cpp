@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <optional>
 #include <cmath>
+#include <cstdlib>
 #include <memory>
 #include <mutex>
 
@@ -222,6 +223,19 @@ std::vector<std::string> list_layers(const std::string& path) {
 }
 
 void read_source(const SourceOptions& opt, FeatureSink& sink) {
+    struct XlsxOptions {
+        bool on = false;
+        void set() {
+            on = true;
+            CPLSetThreadLocalConfigOption("OGR_XLSX_HEADERS", "DISABLE");
+            CPLSetThreadLocalConfigOption("OGR_XLSX_FIELD_TYPES", "STRING");
+        }
+        ~XlsxOptions() {
+            if (!on) return;
+            CPLSetThreadLocalConfigOption("OGR_XLSX_HEADERS", nullptr);
+            CPLSetThreadLocalConfigOption("OGR_XLSX_FIELD_TYPES", nullptr);
+        }
+    } xlsx_options;  // before the dataset: destroyed after it
     DatasetPtr ds = open_dataset(opt.path, CPLStringList());
     const std::string driver = ds->GetDriver() ? ds->GetDriver()->GetDescription() : "";
     const bool shapefile = driver == "ESRI Shapefile";
@@ -230,12 +244,34 @@ void read_source(const SourceOptions& opt, FeatureSink& sink) {
         CPLStringList oo;
         if (shapefile) oo.SetNameValue("ENCODING", "");
         if (csv) oo.SetNameValue("AUTODETECT_TYPE", "NO");
-        if (driver == "XLSX") {
-            oo.SetNameValue("HEADERS", "FORCE");
-            oo.SetNameValue("FIELD_TYPES", "STRING");
-        }
         ds.reset();
+        // XLSX: every row as data, every cell as text — the header row is found below, not guessed by
+        // GDAL (which takes a sheet of text cells for one without headers). GDAL 3.6's XLSX driver
+        // reads these configuration options (not open options) when the layer is first read, so they
+        // stay set, for this thread, until read_source returns.
+        if (driver == "XLSX") xlsx_options.set();
         ds = open_dataset(opt.path, oo);
+    }
+
+    if (csv) {  // GDAL would cut a value short at a NUL byte, silently
+        VSILFILE* f = VSIFOpenL(gdal_path(opt.path).c_str(), "rb");
+        if (f) {
+            std::vector<char> buf(1 << 16);
+            std::int64_t line = 1;
+            std::size_t n = 0;
+            bool nul = false;
+            while (!nul && (n = VSIFReadL(buf.data(), 1, buf.size(), f)) > 0) {
+                for (std::size_t i = 0; i < n; ++i) {
+                    if (buf[i] == '\n') ++line;
+                    if (buf[i] == '\0') {
+                        nul = true;
+                        break;
+                    }
+                }
+            }
+            VSIFCloseL(f);
+            if (nul) throw SourceError(fmt::format("{}: line {} holds a NUL byte (a binary or damaged file?); nothing was imported", opt.path, line));
+        }
     }
 
     SourceInfo info;
@@ -260,13 +296,47 @@ void read_source(const SourceOptions& opt, FeatureSink& sink) {
     info.layer = layer->GetName();
     OGRFeatureDefn* defn = layer->GetLayerDefn();
     const int nfields = defn->GetFieldCount();
+    // XLSX: the header row is the first of the sheet's first rows that is full — as many cells as the
+    // fullest of them, all text, none a number — so a title row above it (one merged cell) is skipped.
+    std::int64_t header_row = 0;  // 1-based spreadsheet row of the header; 0: the driver's own fields
+    std::vector<std::string> header;
+    if (driver == "XLSX") {
+        std::vector<std::vector<std::string>> top;
+        layer->ResetReading();
+        for (auto& f : *layer) {
+            std::vector<std::string> cells(static_cast<std::size_t>(nfields));
+            for (int i = 0; i < nfields; ++i)
+                if (f->IsFieldSetAndNotNull(i)) cells[static_cast<std::size_t>(i)] = f->GetFieldAsString(i);
+            top.push_back(std::move(cells));
+            if (top.size() >= 20) break;
+        }
+        layer->ResetReading();
+        auto filled = [](const std::vector<std::string>& r) {
+            return std::count_if(r.begin(), r.end(), [](const std::string& c) { return !c.empty(); });
+        };
+        auto numeric = [](const std::string& c) {
+            char* end = nullptr;
+            std::strtod(c.c_str(), &end);
+            return !c.empty() && end && *end == '\0';
+        };
+        std::ptrdiff_t most = 0;
+        for (const auto& r : top) most = std::max(most, filled(r));
+        for (std::size_t k = 0; k < top.size() && most > 0; ++k) {
+            if (filled(top[k]) == most && std::none_of(top[k].begin(), top[k].end(), numeric)) {
+                header_row = static_cast<std::int64_t>(k) + 1;
+                header = top[k];
+                break;
+            }
+        }
+        if (header_row == 0) throw SourceError(fmt::format("{}: no header row among the sheet's first {} rows (a row of column names)", opt.path, top.size()));
+    }
 
     // ---- encoding
     const bool raw_text = shapefile || csv;  // other drivers hand over UTF-8 by their format's definition
     std::string encoding = "UTF-8";
     if (!opt.encoding.empty()) {
         encoding = canonical_encoding(opt.encoding);
-        if (!to_utf8("a", encoding)) throw SourceError(fmt::format("--encoding {}: not an encoding this system knows (try UTF-8 or GBK)", opt.encoding));
+        if (!known_encoding(encoding)) throw SourceError(fmt::format("--encoding {}: not an encoding this system knows (try UTF-8 or GBK)", opt.encoding));
         info.encoding_source = raw_text ? "--encoding" : "--encoding (ignored: this format is UTF-8 by definition)";
         if (!raw_text) encoding = "UTF-8";
     } else if (!raw_text) {
@@ -282,17 +352,34 @@ void read_source(const SourceOptions& opt, FeatureSink& sink) {
             for (int i = 0; i < nfields; ++i) samples.emplace_back(defn->GetFieldDefn(i)->GetNameRef());
             layer->SetIgnoredFields(std::vector<const char*>{"OGR_GEOMETRY", nullptr}.data());
             layer->ResetReading();
-            bool non_utf8 = false;
+            // Decided on the whole file: values with non-ASCII text that are valid UTF-8 against those
+            // that are not. A UTF-8 file with a few stray bytes is neither UTF-8 nor GBK: refused with
+            // the first such row, instead of reading every name as GB18030 mojibake (王五 → 鐜嬩簲).
+            std::int64_t utf8_values = 0, other_values = 0, row = 0, first_row = 0;
+            int first_field = -1;
             for (auto& f : *layer) {
-                for (int i = 0; i < nfields && !non_utf8; ++i) {
+                ++row;
+                for (int i = 0; i < nfields; ++i) {
                     if (defn->GetFieldDefn(i)->GetType() != OFTString || !f->IsFieldSetAndNotNull(i)) continue;
-                    const char* s = f->GetFieldAsString(i);
-                    if (!is_valid_utf8(s)) non_utf8 = true;
+                    const std::string_view v = f->GetFieldAsString(i);
+                    if (std::all_of(v.begin(), v.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; })) continue;
+                    if (is_valid_utf8(v)) {
+                        ++utf8_values;
+                    } else if (other_values++ == 0) {
+                        first_row = row;
+                        first_field = i;
+                    }
                 }
-                if (non_utf8) break;
             }
             layer->SetIgnoredFields(nullptr);
             layer->ResetReading();
+            const bool non_utf8 = other_values > 0;
+            if (non_utf8 && utf8_values >= other_values) {
+                const std::string where = csv ? fmt::format("line {}", first_row + 1) : fmt::format("feature {}", first_row);
+                throw SourceError(fmt::format("{}: mixed text encodings — {} values are UTF-8 but {} are not (the first: {}, field {}); "
+                                              "nothing was imported: fix those bytes, or give the encoding with --encoding",
+                                              opt.path, utf8_values, other_values, where, defn->GetFieldDefn(first_field)->GetNameRef()));
+            }
             if (non_utf8) samples.emplace_back("\xff");
             encoding = detect_encoding(samples);
             info.encoding_source = encoding == "UTF-8" ? "detected (all text is valid UTF-8)"
@@ -301,11 +388,17 @@ void read_source(const SourceOptions& opt, FeatureSink& sink) {
     }
     info.encoding = encoding;
     for (int i = 0; i < nfields; ++i) {
+        if (header_row > 0) {  // XLSX is UTF-8 by definition
+            const std::string& h = header[static_cast<std::size_t>(i)];
+            info.fields.push_back(h.empty() ? fmt::format("Field{}", i + 1) : h);
+            continue;
+        }
         const char* raw = defn->GetFieldDefn(i)->GetNameRef();
         auto name = to_utf8(raw, encoding);
         info.fields.push_back(name ? *name : std::string(raw));
     }
-    info.feature_count = layer->GetFeatureCount(TRUE);
+    const std::int64_t counted = layer->GetFeatureCount(TRUE);  // a sheet's rows, its title and header rows too
+    info.feature_count = counted >= 0 ? counted - header_row : counted;
 
     // ---- CRS
     Transformer transformer;
@@ -398,11 +491,13 @@ void read_source(const SourceOptions& opt, FeatureSink& sink) {
         ~Handler() { CPLPopErrorHandler(); }
     };
     std::optional<Handler> handler(std::in_place, &errors);
-    std::int64_t number = 0;
+    std::int64_t number = 0, iterated = 0;
     layer->ResetReading();
     for (auto& f : *layer) {
+        ++iterated;
+        if (iterated <= header_row) continue;  // the title and header rows of a sheet
         SourceFeature out;
-        out.number = ++number;
+        out.number = header_row > 0 ? iterated - 1 : ++number;  // a sheet's row N is shown as N (number + 1)
         out.fid = f->GetFID();
         out.values.resize(static_cast<std::size_t>(nfields));
         for (int i = 0; i < nfields; ++i) {
@@ -457,9 +552,9 @@ void read_source(const SourceOptions& opt, FeatureSink& sink) {
                                       opt.path, errors.count, errors.count == 1 ? "" : "s", errors.first,
                                       shapefile ? " (a Shapefile's .shp, .shx and .dbf must all be complete)" : ""));
     }
-    if (info.feature_count >= 0 && number != info.feature_count) {
+    if (counted >= 0 && iterated != counted) {
         throw SourceError(fmt::format("{}: read {} features where the file counts {}; it is damaged or cut short{} — nothing was imported",
-                                      opt.path, number, info.feature_count,
+                                      opt.path, iterated, counted,
                                       shapefile ? " (a Shapefile's .shp, .shx and .dbf must all be complete)" : ""));
     }
 }

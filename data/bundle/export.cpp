@@ -62,7 +62,9 @@ std::vector<std::filesystem::path> export_bundle(const ExportOptions& opt) {
                 case ExportFormat::Csv:
                     dest = opt.out / (layer + ".csv");
                     argv.AddString("-f"); argv.AddString("CSV");
-                    if (!table) { argv.AddString("-lco"); argv.AddString("GEOMETRY=AS_WKT"); }
+                    // points as X and Y columns — what `onemap import projects|sites` reads back — and
+                    // regions as WKT
+                    if (!table) { argv.AddString("-lco"); argv.AddString(layer == "regions" ? "GEOMETRY=AS_WKT" : "GEOMETRY=AS_XY"); }
                     break;
             }
             argv.AddString("-nln"); argv.AddString(layer.c_str());

@@ -156,6 +156,7 @@ void import_indicators(Context& c, std::vector<gis::SourceFeature>& rows) {
     }
 
     std::vector<IndicatorRow> out;
+    std::unordered_map<std::string, std::pair<std::size_t, std::int64_t>> seen;  // code|period|metric → index in out, row
     std::int64_t missing = 0;
     std::int64_t done = 0;
     for (const auto& row : rows) {
@@ -190,6 +191,19 @@ void import_indicators(Context& c, std::vector<gis::SourceFeature>& rows) {
                 c.reject(row, "region code not in the bundle", "code", code, "a region the bundle holds (import boundaries first)");
                 continue;
             }
+            // the same value twice: the later row wins, and the report says so
+            const std::string key = r->code + "|" + r->period + "|" + r->metric;
+            const std::int64_t shown = c.opt.source.tables ? row.number + 1 : row.number;
+            if (const auto it = seen.find(key); it != seen.end()) {
+                c.s.add({Outcome::Warning, "duplicate value: the later row is kept", c.info.file, c.info.layer,
+                         fmt::format("{} {}", c.opt.source.tables ? "row" : "feature", shown), column,
+                         fmt::format("{} {} {}", r->code, r->period, r->metric),
+                         fmt::format("one value per region, period and metric (also in row {})", it->second.second)});
+                out[it->second.first] = std::move(*r);
+                it->second.second = shown;
+                continue;
+            }
+            seen.emplace(key, std::pair{out.size(), shown});
             out.push_back(std::move(*r));
         }
     }

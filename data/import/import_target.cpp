@@ -22,7 +22,15 @@ public:
     // The writer lock is held from the first read to the last write: what the checks read is what
     // the import replaces. A write a killed program left half done is rolled back first.
     explicit BundleTarget(std::filesystem::path path) : m_path(std::move(path)), m_lock(WriterLock::acquire(m_path)) {
-        if (std::filesystem::exists(m_path)) recover_interrupted_write(m_path);
+        if (!std::filesystem::exists(m_path)) return;
+        recover_interrupted_write(m_path);
+        // never build on a damaged file: what it holds would be copied into the new one
+        const std::string check = Bundle::open(m_path, OpenMode::ReadOnly).quick_check();
+        if (check != "ok") {
+            throw BundleError(fmt::format("{}: the bundle is damaged (quick_check: {}); nothing was imported — restore it from a snapshot "
+                                          "(`onemap sync`) or a backup, or run `onemap repair --bundle {}`",
+                                          m_path.string(), check, m_path.string()));
+        }
     }
 
     std::string name() const override { return m_path.string(); }

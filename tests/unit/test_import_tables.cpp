@@ -1,5 +1,7 @@
 // Table imports (indicators, households, projects, sites) and export; fixtures made here.
+#include "fixtures.hpp"
 #include "import_fixtures.hpp"
+#include "data/bundle/region_index.hpp"
 
 #include "data/bundle/bundle.hpp"
 #include "data/bundle/export.hpp"
@@ -372,4 +374,138 @@ TEST(ImportTables, Case11KilledIndicatorImportLeavesTheBundleByteForByte) {
     const std::string ok = std::string(ONEMAP_BINARY) + " import indicators " + (dir / "long.csv").string() + " --bundle " + bundle.string() + " >/dev/null";
     EXPECT_EQ(std::system(ok.c_str()), 0);
     EXPECT_EQ(indicators(bundle).size(), 40u);
+}
+
+// Issue 23, case 7: what `onemap export --format csv` writes, `onemap import` reads back — an
+// official exports, corrects a spreadsheet and imports it again.
+TEST(ImportTables, ExportedCsvImportsBackTheSame) {
+    const auto dir = case_dir("23_round_trip");
+    const auto original = dir / "original.gpkg";
+    std::filesystem::copy_file(test::test_bundle(), original);
+    auto r = test::run_onemap("export --bundle " + original.string() + " --format csv --out " + (dir / "csv").string());
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const auto again = dir / "again.gpkg";
+    std::filesystem::copy_file(test::test_bundle(), again);
+    for (const char* table : {"projects", "sites", "indicators"}) {
+        r = test::run_onemap(std::string("import ") + table + " " + (dir / "csv" / (std::string(table) + ".csv")).string() + " --bundle " +
+                             again.string());
+        EXPECT_EQ(r.exit_code, 0) << table << ": " << r.err << r.out;
+    }
+    const auto p0 = data::read_projects(original), p1 = data::read_projects(again);
+    ASSERT_EQ(p1.size(), p0.size());
+    ASSERT_FALSE(p0.empty());
+    for (std::size_t i = 0; i < p0.size(); ++i) {
+        EXPECT_EQ(p1[i].name, p0[i].name);
+        EXPECT_EQ(p1[i].county_code, p0[i].county_code);
+        EXPECT_NEAR(p1[i].location.x, p0[i].location.x, 1e-6);
+        EXPECT_NEAR(p1[i].location.y, p0[i].location.y, 1e-6);
+    }
+    const auto s0 = data::read_sites(original), s1 = data::read_sites(again);
+    ASSERT_EQ(s1.size(), s0.size());
+    for (std::size_t i = 0; i < s0.size(); ++i) {
+        EXPECT_EQ(s1[i].name, s0[i].name);
+        EXPECT_NEAR(s1[i].location.x, s0[i].location.x, 1e-6);
+    }
+}
+
+// Issue 23, case 5: a UTF-8 file with one stray row used to be read whole as GB18030 (王五 → 鐜嬩簲).
+TEST(ImportTables, AUtf8FileWithAStrayRowIsRefusedWithTheLine) {
+    const auto dir = case_dir("23_mixed_encoding");
+    const auto bundle = make_bundle(dir);
+    test::write_text(dir / "projects.csv", "项目名称,县代码,经度,纬度\n食用菌大棚,410102,113.52,34.75\n" + test::to_gbk("光伏电站") +
+                                               ",410102,113.57,34.72\n养牛场,410102,113.55,34.73\n");
+    try {
+        import(bundle, dir / "projects.csv", data::TableKind::Projects);
+        FAIL() << "a mixed file was imported";
+    } catch (const std::exception& e) {
+        const std::string why = e.what();
+        EXPECT_NE(why.find("mixed text encodings"), std::string::npos) << why;
+        EXPECT_NE(why.find("line 3"), std::string::npos) << "the row to fix: " << why;
+    }
+    EXPECT_TRUE(data::read_projects(bundle).empty()) << "nothing imported";
+    // all GBK is still GBK
+    test::write_text(dir / "gbk.csv", test::to_gbk("项目名称,县代码,经度,纬度\n食用菌大棚,410102,113.52,34.75\n光伏电站,410102,113.57,34.72\n"));
+    const auto s = import(bundle, dir / "gbk.csv", data::TableKind::Projects);
+    ASSERT_TRUE(s.committed) << data::to_text(s);
+    EXPECT_EQ(data::read_projects(bundle).at(1).name, "光伏电站");
+}
+
+// Issue 23, case 8: the smaller ways wrong data landed quietly.
+TEST(ImportTables, ADuplicatedValueIsReportedAndTheLaterKept) {
+    const auto dir = case_dir("23_duplicate");
+    const auto bundle = make_bundle(dir);
+    test::write_text(dir / "indicators.csv", "code,year,metric,value\n410102,2024,tp_income_pc,9000\n410102,2024,tp_income_pc,9500\n");
+    const auto s = import(bundle, dir / "indicators.csv", data::TableKind::Indicators);
+    ASSERT_TRUE(s.committed) << data::to_text(s);
+    EXPECT_EQ(s.imported, 1);
+    EXPECT_EQ(count(s, "warning: duplicate value: the later row is kept"), 1) << data::to_text(s);
+    const data::Bundle b = data::Bundle::open(bundle, data::OpenMode::ReadOnly);
+    EXPECT_EQ(data::Indicators(b).value("410102", "tp_income_pc", "2024").value_or(0), 9500);
+}
+
+TEST(ImportTables, ANulByteInACsvIsRefusedWithTheLine) {
+    const auto dir = case_dir("23_nul");
+    const auto bundle = make_bundle(dir);
+    const char raw[] = "项目名称,县代码,经度,纬度\n食用菌大棚,410102,113.52,34.75\n光伏\0电站,410102,113.57,34.72\n";
+    test::write_text(dir / "projects.csv", std::string(raw, sizeof raw - 1));
+    try {
+        import(bundle, dir / "projects.csv", data::TableKind::Projects);
+        FAIL() << "imported";
+    } catch (const std::exception& e) {
+        EXPECT_NE(std::string(e.what()).find("line 3 holds a NUL byte"), std::string::npos) << e.what();
+    }
+}
+
+TEST(ImportTables, AnImportIntoADamagedBundleIsRefused) {
+    const auto dir = case_dir("23_damaged_target");
+    const auto bundle = make_bundle(dir);
+    test::write_text(dir / "projects.csv", "项目名称,县代码,经度,纬度\n食用菌大棚,410102,113.52,34.75\n");
+    {  // damage the middle third, keeping the length (the header stays, so it opens)
+        const auto size = std::filesystem::file_size(bundle);
+        std::fstream f(bundle, std::ios::in | std::ios::out | std::ios::binary);
+        f.seekp(static_cast<std::streamoff>(size / 3));
+        const std::string junk(size / 3, '\x5a');
+        f.write(junk.data(), static_cast<std::streamsize>(junk.size()));
+    }
+    const std::string before = test::read_bytes(bundle);
+    try {
+        import(bundle, dir / "projects.csv", data::TableKind::Projects);
+        FAIL() << "imported into a damaged bundle";
+    } catch (const data::BundleError& e) {
+        EXPECT_NE(std::string(e.what()).find("damaged"), std::string::npos) << e.what();
+    }
+    EXPECT_EQ(test::read_bytes(bundle), before);
+}
+
+TEST(ImportTables, AnUnknownEncodingIsRefusedBeforeAnyRow) {
+    const auto dir = case_dir("23_encoding_nope");
+    const auto bundle = make_bundle(dir);
+    test::write_text(dir / "indicators.csv", "code,year,metric,value\n410102,2024,tp_income_pc,9000\n");
+    const std::string before = test::read_bytes(bundle);
+    const auto r = test::run_onemap("import indicators " + (dir / "indicators.csv").string() + " --bundle " + bundle.string() + " --encoding NOPE");
+    EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+    EXPECT_NE(r.err.find("--encoding NOPE: not an encoding"), std::string::npos) << r.err;
+    EXPECT_EQ(test::read_bytes(bundle), before);
+    const auto missing_key = test::run_onemap("import households " + (dir / "indicators.csv").string() + " --bundle " + bundle.string());
+    EXPECT_EQ(missing_key.exit_code, 106) << "CLI11's code for a missing required option (docs/import.md)";
+    EXPECT_NE(missing_key.err.find("--key is required"), std::string::npos) << missing_key.err;
+}
+
+// Issue 23, case 6: a sheet whose cells are all text (as the docs recommend for ID columns) was
+// refused ("headers: Field1…"): GDAL took it for a sheet without a header. The header row is found:
+// the first full row of text among the first rows.
+TEST(ImportTables, AnAllTextSheetFindsItsHeader) {
+    const auto dir = case_dir("23_xlsx_text");
+    const auto bundle = make_bundle(dir);
+    write_layer(dir / "projects.xlsx", "XLSX", 0, {{"项目名称"}, {"县代码"}, {"经度"}, {"纬度"}},
+                {{{"食用菌大棚", "410102", "113.52", "34.75"}, ""}, {{"光伏电站", "410199", "113.57", "34.72"}, ""}}, {}, wkbNone);
+    const auto s = import(bundle, dir / "projects.xlsx", data::TableKind::Projects);
+    ASSERT_TRUE(s.committed) << data::to_text(s);
+    EXPECT_EQ(s.imported, 1);
+    const auto projects = data::read_projects(bundle);
+    ASSERT_EQ(projects.size(), 1u);
+    EXPECT_EQ(projects[0].name, "食用菌大棚");
+    const auto it = std::find_if(s.items.begin(), s.items.end(), [](const data::ReportItem& i) { return i.outcome == data::Outcome::Rejected; });
+    ASSERT_NE(it, s.items.end());
+    EXPECT_EQ(it->item, "row 3") << "as the spreadsheet numbers it (header = row 1)";
 }
