@@ -661,7 +661,8 @@ TEST(KioskE2E, DrillToAVillageThenIdleResetTwentyTimesInARow) {
     NEED_DISPLAY();
     const auto bundle = bundle_copy("kiosk-drill.gpkg");
     const auto cfg = work_dir() / "kiosk-drill.toml";
-    std::ofstream(cfg) << "[kiosk]\nidle_timeout_s = 6\nspeech_command = \"\"\n";
+    // long enough for a tap and its flight on a slow machine (software GL under the sanitizers)
+    std::ofstream(cfg) << "[kiosk]\nidle_timeout_s = 10\nspeech_command = \"\"\n";
     App app({"kiosk", "--bundle", bundle.string(), "--config", cfg.string()}, work_dir() / "kiosk-drill.json");
     const auto at_home = [](const State& st) { return st.str("screen") == "home" && st.view_at_rest() && !st.anchors().empty(); };
     State s = app.wait_for(at_home);
