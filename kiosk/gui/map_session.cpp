@@ -49,19 +49,8 @@ MapColors compute_colors(const MapData& d, const std::string& metric_key, const 
         throw std::invalid_argument("--method manual needs --breaks with at least two values");
     const data::Indicators indicators(*d.bundle);
     const auto& feats = d.scene.scene.layer(d.level)->features;
-    // focus: a feature is inside when the region is itself or an ancestor — the region's descendants
-    // found level by level from the top, each feature looked up once by its parent's code
-    std::vector<char> inside(feats.size(), 1);
-    if (!req.region.empty()) {
-        std::vector<const gis::SceneLayer*> top_down;
-        for (const auto& l : d.scene.scene.layers) top_down.push_back(&l);
-        std::stable_sort(top_down.begin(), top_down.end(), [](const gis::SceneLayer* a, const gis::SceneLayer* b) { return a->level < b->level; });
-        std::unordered_set<std::string_view> in(d.focus.begin(), d.focus.end());
-        for (const gis::SceneLayer* l : top_down)
-            for (const auto& f : l->features)
-                if (in.count(f.parent_code)) in.insert(f.code);
-        for (std::size_t i = 0; i < feats.size(); ++i) inside[i] = in.count(feats[i].code) ? 1 : 0;
-    }
+    // focus: the region's drawn stand-ins and what lies in them, as the screens find it
+    const std::vector<char> inside = features_within(d.scene.scene, d.level, req.region.empty() ? std::vector<std::string>{} : d.focus);
     // the same colouring as the screens' (MapModel::recolor)
     FeatureColors c = color_features(feats, indicators.values(metric_key, period), inside, std::vector<char>(feats.size(), 1), classes, *method,
                                      metric->diverging, req.breaks);

@@ -66,6 +66,21 @@ gis::Box local_box(const gis::Box& b, gis::Point origin) {
 }
 }  // namespace
 
+std::vector<char> features_within(const gis::Scene& scene, int level, const std::vector<std::string>& regions) {
+    const auto& feats = scene.layer(level)->features;
+    std::vector<char> in(feats.size(), 1);
+    if (regions.empty()) return in;
+    std::vector<const gis::SceneLayer*> top_down;
+    for (const auto& l : scene.layers) top_down.push_back(&l);
+    std::stable_sort(top_down.begin(), top_down.end(), [](const gis::SceneLayer* a, const gis::SceneLayer* b) { return a->level < b->level; });
+    std::unordered_set<std::string_view> set(regions.begin(), regions.end());
+    for (const gis::SceneLayer* l : top_down)
+        for (const auto& f : l->features)
+            if (set.count(f.parent_code)) set.insert(f.code);
+    for (std::size_t i = 0; i < feats.size(); ++i) in[i] = set.count(feats[i].code) ? 1 : 0;
+    return in;
+}
+
 MapModel::MapModel(const gis::Scene& scene) : m_scene(scene) {
     if (scene.layers.empty()) throw std::invalid_argument("the bundle has no regions to draw");
     for (const auto& l : scene.layers)
@@ -129,20 +144,8 @@ void MapModel::recolor(const data::Indicators& indicators, const std::string& me
                        render::ClassMethod method) {
     const data::Metric* info = data::find_metric(metric);
     const auto& feats = layer().features;
-    // whether a feature is the region or lies in it: the region's descendants found level by level
-    // from the top, each feature looked up once by its parent's code
     const auto within = [&](const std::string& region) {
-        std::vector<char> in(feats.size(), 1);
-        if (region.empty()) return in;
-        std::vector<const gis::SceneLayer*> top_down;
-        for (const auto& l : m_scene.layers) top_down.push_back(&l);
-        std::stable_sort(top_down.begin(), top_down.end(), [](const gis::SceneLayer* a, const gis::SceneLayer* b) { return a->level < b->level; });
-        std::unordered_set<std::string_view> set{region};
-        for (const gis::SceneLayer* l : top_down)
-            for (const auto& f : l->features)
-                if (set.count(f.parent_code)) set.insert(f.code);
-        for (std::size_t i = 0; i < feats.size(); ++i) in[i] = set.count(feats[i].code) ? 1 : 0;
-        return in;
+        return features_within(m_scene, m_level, region.empty() ? std::vector<std::string>{} : std::vector<std::string>{region});
     };
     FeatureColors c = color_features(feats, indicators.values(metric, period), within(m_focus), within(m_spotlight), classes, method,
                                      info && info->diverging);
@@ -180,11 +183,6 @@ void MapModel::color_by_status(const std::map<std::string, int>& status_by_code)
 double MapModel::value_of(const std::string& code) const {
     const int idx = index_on_level(code);
     return idx >= 0 && static_cast<std::size_t>(idx) < m_values.size() ? m_values[static_cast<std::size_t>(idx)] : render::k_missing;
-}
-
-void MapModel::set_points_wanted(bool projects, bool sites) {
-    m_projects = projects;
-    m_sites = sites;
 }
 
 void MapModel::set_points(std::vector<render::MapPoint> points) {

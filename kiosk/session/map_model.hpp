@@ -65,6 +65,11 @@ struct MapLegend {
 MapLegend picture_legend(const render::Classification& classification, const data::Metric& metric, const std::string& period,
                          std::string_view language, const std::string& no_data);
 
+// Per feature of `level`: 1 where the feature is one of `regions` or lies in one of them (found
+// level by level from the top, each feature looked up once by its parent's code); all 1 when
+// `regions` is empty.
+std::vector<char> features_within(const gis::Scene& scene, int level, const std::vector<std::string>& regions);
+
 class MapModel {
 public:
     // `scene` must outlive the model. Throws std::invalid_argument when it has no layers.
@@ -110,10 +115,7 @@ public:
     const std::vector<int>& class_counts() const { return m_counts; }  // per class, then "no data"
     double value_of(const std::string& code) const;                    // NaN when none
 
-    // Symbols: which layers are wanted, and the symbols themselves (set by whoever reads them).
-    void set_points_wanted(bool projects, bool sites);
-    bool projects_wanted() const { return m_projects; }
-    bool sites_wanted() const { return m_sites; }
+    // Symbols (set by whoever reads the projects and sites).
     void set_points(std::vector<render::MapPoint> points);
     const std::vector<render::MapPoint>& points() const { return m_points; }
     std::uint64_t points_version() const { return m_points_version; }
@@ -151,7 +153,6 @@ private:
     int m_colors_level = -1;
     render::Classification m_class;
     std::vector<int> m_counts;
-    bool m_projects = false, m_sites = false;
     std::vector<render::MapPoint> m_points;
     std::uint64_t m_points_version = 0;
     bool m_labels = false;

@@ -60,8 +60,7 @@ Session::Session(AppConfig config, SessionData loaded, Clock::time_point now, Se
     if (!m_cfg.home_region.empty() && !m_regions.find(m_cfg.home_region)) {
         throw std::invalid_argument(fmt::format("home_region {} is not a region of {}", m_cfg.home_region, m_source->name()));
     }
-    m_labels = m_cfg.mode != Mode::Desk;
-    m_map.set_labels(m_labels, m_cfg.mode == Mode::Desk ? 13 : 18);
+    m_map.set_labels(m_cfg.mode != Mode::Desk, m_cfg.mode == Mode::Desk ? 13 : 18);
     if (m_cfg.mode == Mode::Kiosk) {
         m_projects = true;
         m_project_list = std::move(loaded.projects);
@@ -146,8 +145,7 @@ std::vector<Effect> Session::apply(const Intent& in, Clock::time_point now) {
             set_points();
             break;
         case K::ToggleLabels:
-            m_labels = !m_labels;
-            m_map.set_labels(m_labels, m_map.label_px());
+            m_map.set_labels(!m_map.labels(), m_map.label_px());
             break;
         case K::ExportPng:
             out.push_back({Effect::Kind::ExportPng, {}, m_opt.export_dir / fmt::format("onemap-{}-{}-{}.png", m_focus, m_state.metric, m_state.period)});
@@ -451,7 +449,6 @@ void Session::play_step(Clock::time_point now) {
 }
 
 void Session::set_points() {
-    m_map.set_points_wanted(m_projects, m_sites);
     try {
         m_map.set_points(map_points(m_projects ? m_source->projects() : std::vector<data::Project>{},
                                     m_sites ? m_source->sites() : std::vector<data::Site>{}));
@@ -596,10 +593,7 @@ void Session::take_over(const Session& old) {
             if (m_regions.find(c)) m_state.compare.push_back(c);
         m_classes = old.m_classes;
         m_method = old.m_method;
-        if (old.m_labels != m_labels) {
-            m_labels = old.m_labels;
-            m_map.set_labels(m_labels, m_map.label_px());
-        }
+        m_map.set_labels(old.m_map.labels(), m_map.label_px());
         if (old.m_projects != m_projects || old.m_sites != m_sites) {
             m_projects = old.m_projects;
             m_sites = old.m_sites;

@@ -213,7 +213,7 @@ public:
     std::string home_code() const;
     bool projects() const { return m_projects; }
     bool sites() const { return m_sites; }
-    bool labels() const { return m_labels; }
+    bool labels() const { return m_map.labels(); }
     bool playing() const { return m_playing; }
     int classes() const { return m_classes; }
     render::ClassMethod method() const { return m_method; }
@@ -299,7 +299,7 @@ private:
     AppState m_state;
     KioskScreen m_screen = KioskScreen::Home;
     std::string m_focus, m_message, m_tour_city;
-    bool m_projects = false, m_sites = false, m_labels = false, m_playing = false, m_admin_pad = false, m_leave = false, m_had_input = false;
+    bool m_projects = false, m_sites = false, m_playing = false, m_admin_pad = false, m_leave = false, m_had_input = false;
     int m_classes = 7;
     render::ClassMethod m_method = render::ClassMethod::Quantile;
     Clock::time_point m_last_input, m_last_tour, m_last_play;

@@ -339,7 +339,7 @@ TEST_F(SessionTest, ProjectAndSiteLayersToggleTheirSymbols) {
     start(Mode::Desk);
     EXPECT_TRUE(s->map().points().empty());
     go(K::ToggleProjects);
-    EXPECT_TRUE(s->map().projects_wanted());
+    EXPECT_TRUE(s->projects());
     const auto projects = s->map().points().size();
     EXPECT_GT(projects, 0u);
     go(K::ToggleSites);
