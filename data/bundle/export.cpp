@@ -65,6 +65,9 @@ std::vector<std::filesystem::path> export_bundle(const ExportOptions& opt) {
                     // points as X and Y columns — what `onemap import projects|sites` reads back — and
                     // regions as WKT
                     if (!table) { argv.AddString("-lco"); argv.AddString(layer == "regions" ? "GEOMETRY=AS_WKT" : "GEOMETRY=AS_XY"); }
+                    // regions.csvt names the WKT column, and with it GDAL writes regions.prj (CGCS2000)
+                    // and reads it back: `onemap import boundaries regions.csv` needs no --s-srs
+                    if (layer == "regions") { argv.AddString("-lco"); argv.AddString("CREATE_CSVT=YES"); }
                     break;
             }
             argv.AddString("-nln"); argv.AddString(layer.c_str());

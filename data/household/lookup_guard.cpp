@@ -6,7 +6,10 @@
 
 #include <algorithm>
 #include <chrono>
+#include <fstream>
 #include <system_error>
+
+#include <time.h>
 
 #include <sys/stat.h>
 
@@ -27,7 +30,9 @@ CREATE TABLE IF NOT EXISTS keypad_guard (
   id           INTEGER PRIMARY KEY CHECK (id = 1),
   run          INTEGER NOT NULL DEFAULT 0,   -- failures of any kind in a row
   paused_until REAL NOT NULL DEFAULT 0,
-  latest       REAL NOT NULL DEFAULT 0   -- the latest time an attempt was recorded (a clock set back does not shorten a lock)
+  latest       REAL NOT NULL DEFAULT 0,  -- the latest time an attempt was recorded (a clock set back does not shorten a lock)
+  boot_id      TEXT NOT NULL DEFAULT '', -- the boot of that attempt …
+  boot_seconds REAL NOT NULL DEFAULT 0   -- … and its boot clock: the guard's time runs on that clock within the boot
 );
 INSERT OR IGNORE INTO keypad_guard (id) VALUES (1);
 CREATE TABLE IF NOT EXISTS lookup_audit (
@@ -96,6 +101,17 @@ WallClock system_wall_clock() {
     return [] { return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count(); };
 }
 
+BootClock system_boot_clock() {
+    std::string id;
+    if (std::ifstream in("/proc/sys/kernel/random/boot_id"); in) std::getline(in, id);
+    if (id.empty()) return {};  // no boot id to tell boots apart: the wall clock alone
+    return [id] {
+        timespec ts{};
+        ::clock_gettime(CLOCK_BOOTTIME, &ts);
+        return BootTime{id, static_cast<double>(ts.tv_sec) + ts.tv_nsec * 1e-9};
+    };
+}
+
 std::string_view outcome_key(LookupOutcome outcome) {
     switch (outcome) {
         case LookupOutcome::Found: return "found";
@@ -114,13 +130,28 @@ struct LookupGuard::Db {
     ~Db() { sqlite3_close(db); }
 };
 
-LookupGuard::LookupGuard(std::unique_ptr<Db> db, std::filesystem::path path, WallClock clock, GuardLimits limits)
-    : m_db(std::move(db)), m_path(std::move(path)), m_clock(std::move(clock)), m_limits(limits) {}
+LookupGuard::LookupGuard(std::unique_ptr<Db> db, std::filesystem::path path, WallClock clock, GuardLimits limits, BootClock boot)
+    : m_db(std::move(db)), m_path(std::move(path)), m_clock(std::move(clock)), m_boot(std::move(boot)), m_limits(limits) {}
 LookupGuard::~LookupGuard() = default;
 LookupGuard::LookupGuard(LookupGuard&&) noexcept = default;
 LookupGuard& LookupGuard::operator=(LookupGuard&&) noexcept = default;
 
-LookupGuard LookupGuard::open(const std::filesystem::path& path, WallClock clock, GuardLimits limits) {
+bool LookupGuard::exists(const std::filesystem::path& path) {
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(path, ec) || std::filesystem::file_size(path, ec) == 0) return false;
+    sqlite3* db = nullptr;
+    bool ok = sqlite3_open_v2(path.string().c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK;
+    if (ok) {
+        sqlite3_stmt* st = nullptr;
+        ok = sqlite3_prepare_v2(db, "SELECT count(*) FROM keypad_guard", -1, &st, nullptr) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW &&
+             sqlite3_column_int(st, 0) == 1;
+        sqlite3_finalize(st);
+    }
+    sqlite3_close(db);
+    return ok;
+}
+
+LookupGuard LookupGuard::open(const std::filesystem::path& path, WallClock clock, GuardLimits limits, BootClock boot) {
     std::error_code ec;
     if (path.has_parent_path()) {
         std::filesystem::create_directories(path.parent_path(), ec);
@@ -139,19 +170,28 @@ LookupGuard LookupGuard::open(const std::filesystem::path& path, WallClock clock
     exec(db->db, path, k_schema);
     // guard files written before escalation: add its columns
     for (const auto& [table, column, type] : {std::tuple{"household_guard", "locks", "INTEGER NOT NULL DEFAULT 0"},
-                                              std::tuple{"keypad_guard", "latest", "REAL NOT NULL DEFAULT 0"}}) {
+                                              std::tuple{"keypad_guard", "latest", "REAL NOT NULL DEFAULT 0"},
+                                              std::tuple{"keypad_guard", "boot_id", "TEXT NOT NULL DEFAULT ''"},
+                                              std::tuple{"keypad_guard", "boot_seconds", "REAL NOT NULL DEFAULT 0"}}) {
         Stmt has(db->db, path, fmt::format("SELECT count(*) FROM pragma_table_info('{}') WHERE name = '{}'", table, column));
         if (has.step() && has.col_int(0) == 0) exec(db->db, path, fmt::format("ALTER TABLE {} ADD COLUMN {} {}", table, column, type));
     }
-    return LookupGuard(std::move(db), path, std::move(clock), limits);
+    return LookupGuard(std::move(db), path, std::move(clock), limits, std::move(boot));
 }
 
-// The wall clock, but never earlier than the latest attempt recorded: setting the clock back does
-// not stretch, and cannot be used to reset, what the counters hold. (Setting it forward is the
-// administrator's business: the guard file is theirs, outside the kiosk user's reach when deployed so.)
+// Within the boot of the latest attempt: that attempt's time plus the boot clock's seconds since, so
+// a wall clock set forward or back changes nothing. Otherwise (another boot, no boot clock) the wall
+// clock, never earlier than the latest attempt: setting it back after a reboot still neither stretches
+// nor resets what the counters hold. Setting it forward across a reboot is not defended here.
 double LookupGuard::now() const {
-    Stmt st(m_db->db, m_path, "SELECT latest FROM keypad_guard WHERE id = 1");
-    const double latest = st.step() ? st.col_real(0) : 0;
+    Stmt st(m_db->db, m_path, "SELECT latest, boot_id, boot_seconds FROM keypad_guard WHERE id = 1");
+    double latest = 0, boot_seconds = 0;
+    std::string boot_id;
+    if (st.step()) latest = st.col_real(0), boot_id = st.col_text(1), boot_seconds = st.col_real(2);
+    if (m_boot && latest > 0 && !boot_id.empty()) {
+        const BootTime b = m_boot();
+        if (b.boot_id == boot_id && b.seconds >= boot_seconds) return latest + (b.seconds - boot_seconds);
+    }
     return std::max(m_clock(), latest);
 }
 
@@ -205,8 +245,9 @@ void LookupGuard::record(LookupOutcome outcome, std::string_view id_hash) {
             Stmt pause(m_db->db, m_path, "UPDATE keypad_guard SET run = 0, paused_until = ?1 WHERE id = 1 AND run >= ?2");
             pause.real(1, now + m_limits.pause_s).integer(2, m_limits.run_failures).step();
         }
-        Stmt latest(m_db->db, m_path, "UPDATE keypad_guard SET latest = max(latest, ?1) WHERE id = 1");
-        latest.real(1, now).step();
+        Stmt latest(m_db->db, m_path, "UPDATE keypad_guard SET latest = max(latest, ?1), boot_id = ?2, boot_seconds = ?3 WHERE id = 1");
+        const BootTime b = m_boot ? m_boot() : BootTime{};
+        latest.real(1, now).text(2, b.boot_id).real(3, b.seconds).step();
         Stmt audit(m_db->db, m_path, "INSERT INTO lookup_audit (time, outcome, hash_prefix) VALUES (?, ?, ?)");
         audit.real(1, now).text(2, outcome_key(outcome)).text(3, id_hash.substr(0, std::min<std::size_t>(8, id_hash.size()))).step();
         exec(m_db->db, m_path, "COMMIT");
@@ -214,6 +255,18 @@ void LookupGuard::record(LookupOutcome outcome, std::string_view id_hash) {
         sqlite3_exec(m_db->db, "ROLLBACK", nullptr, nullptr, nullptr);
         throw;
     }
+}
+
+LookupGuard::Summary LookupGuard::summary() const {
+    Summary out;
+    const double t = now();
+    Stmt h(m_db->db, m_path, "SELECT coalesce(sum(locked_until > ?1), 0), coalesce(sum(locked_until <= ?1 AND failures > 0), 0) FROM household_guard");
+    h.real(1, t);
+    if (h.step()) out.locked = h.col_int(0), out.counting = h.col_int(1);
+    Stmt a(m_db->db, m_path, "SELECT count(*) FROM lookup_audit");
+    if (a.step()) out.attempts = a.col_int(0);
+    out.paused_for = paused_for();
+    return out;
 }
 
 std::vector<GuardAuditRow> LookupGuard::audit(std::size_t limit) const {

@@ -180,9 +180,23 @@ ImportSummary import_boundaries(ImportTarget& target, const BoundaryImportOption
         for (auto& th : pool) th.join();
     }
     std::int64_t done = 0;
+    // A file of every level with a level column (what `onemap export` writes): the other levels' rows
+    // are skipped, not rejected.
+    std::optional<std::size_t> level_i;
+    for (std::size_t i = 0; i < info.fields.size(); ++i) {
+        if (info.fields[i] == "level" || info.fields[i] == "级别") level_i = i;
+    }
     for (std::size_t index = 0; index < sink.m_features.size(); ++index) {
         gis::SourceFeature& f = sink.m_features[index];
         if (opt.progress && (++done & 15) == 0) opt.progress(done, s.read);
+        if (level_i && f.values[*level_i]) {
+            const std::string& v = *f.values[*level_i];
+            if (v.size() == 1 && v[0] >= '1' && v[0] <= '5' && v[0] - '0' != static_cast<int>(opt.level)) {
+                item(Outcome::Skipped, "another level (its level column)", f, info.fields[*level_i], v,
+                     fmt::format("{} ({})", static_cast<int>(opt.level), level_key(opt.level)));
+                continue;
+            }
+        }
         const auto& raw_code = f.values[*code_i];
         const std::string code_field = info.fields[*code_i];
         const bool code_undecodable = std::find(f.undecodable.begin(), f.undecodable.end(), static_cast<int>(*code_i)) != f.undecodable.end();

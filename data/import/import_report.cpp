@@ -19,7 +19,10 @@ std::string_view outcome_key(Outcome o) {
 void ImportSummary::add(ReportItem item) {
     switch (item.outcome) {
         case Outcome::Repaired: ++repaired; break;
-        case Outcome::Rejected: ++rejected; break;
+        case Outcome::Rejected:
+            ++rejected_values;
+            if (m_rejected_rows.insert(item.file + '\x1f' + item.layer + '\x1f' + item.item).second) ++rejected;
+            break;
         case Outcome::Warning: ++warnings; break;
         case Outcome::Skipped: break;
     }
@@ -28,8 +31,10 @@ void ImportSummary::add(ReportItem item) {
 }
 
 std::string to_text(const ImportSummary& s) {
+    const std::string rejected = s.rejected_values > s.rejected ? fmt::format("{} ({} values)", s.rejected, s.rejected_values)
+                                                                : fmt::format("{}", s.rejected);
     std::string out = fmt::format("{} → {}: read {}, imported {}, repaired {}, rejected {}, warnings {} ({:.1f} s){}\n", s.what, s.bundle,
-                                  s.read, s.imported, s.repaired, s.rejected, s.warnings, s.seconds,
+                                  s.read, s.imported, s.repaired, rejected, s.warnings, s.seconds,
                                   s.committed ? "" : s.bundle.starts_with("postgresql:") ? " — NOTHING WRITTEN, the database is unchanged" : " — NOTHING WRITTEN, the bundle is unchanged");
     for (const auto& n : s.notes) out += fmt::format("  · {}\n", n);
     for (const auto& [reason, count] : s.by_reason) out += fmt::format("  {:>7}  {}\n", count, reason);

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <functional>
 #include <map>
+#include <set>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -38,7 +39,8 @@ struct ImportSummary {
     std::int64_t read = 0;
     std::int64_t imported = 0;
     std::int64_t repaired = 0;
-    std::int64_t rejected = 0;
+    std::int64_t rejected = 0;         // rows (or features) with at least one rejected value
+    std::int64_t rejected_values = 0;  // rejected items: a wide table's row can lose several values
     std::int64_t warnings = 0;
     std::map<std::string, std::int64_t> by_reason;  // reason → count
     std::vector<ReportItem> items;
@@ -47,6 +49,9 @@ struct ImportSummary {
     double seconds = 0;
 
     void add(ReportItem item);
+
+private:
+    std::set<std::string> m_rejected_rows;  // file|layer|item
 };
 
 std::string to_text(const ImportSummary& s);  // the end-of-run summary, a few lines

@@ -249,8 +249,18 @@ void import_households(Context& c, std::vector<gis::SourceFeature>& rows) {
                                           "use that key file, or they become unfindable", c.target.name(), *fp, fingerprint));
         }
         if (auto it = c.target.meta("second_factor_iterations"); it && !it->empty() && std::stoi(*it) != iterations) {
-            c.s.notes.push_back(fmt::format("second factor hashed with the {} PBKDF2 rounds already in use (not {}), so all households verify alike", *it, iterations));
-            iterations = std::stoi(*it);
+            const int held = std::stoi(*it);
+            // One count for every household of a bundle (a look-up verifies them all alike). Fewer
+            // rounds than asked for are a demo's (32, so 300,000 synthetic households build in
+            // seconds): real households would be as easy to guess offline there. Refuse, don't inherit.
+            if (held < iterations) {
+                throw ImportError(fmt::format("{}: its households' second factors use {} PBKDF2 rounds (a demo bundle's), fewer than the {} "
+                                              "this import asks for; real households are not added to them — import them into a bundle "
+                                              "built from real boundaries (onemap import boundaries …), or rebuild this one",
+                                              c.target.name(), held, iterations));
+            }
+            c.s.notes.push_back(fmt::format("second factor hashed with the {} PBKDF2 rounds already in use (not {}), so all households verify alike", held, iterations));
+            iterations = held;
         }
     }
     using Household = HouseholdRow;

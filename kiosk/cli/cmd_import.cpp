@@ -158,7 +158,8 @@ void add_import_command(CLI::App& app, ExitCode& exit) {
         }
         if (kind == data::TableKind::Households) {
             cmd->add_option("--key", a->key, "household key file made by `onemap keygen` (kept outside the bundle)")->required();
-            cmd->add_option("--second-factor-iterations", a->iterations, "PBKDF2 rounds for the phone/PIN second factor (default 20000)");
+            cmd->add_option("--second-factor-iterations", a->iterations, "PBKDF2 rounds for the phone/PIN second factor (default 20000, at least 10000)")
+                ->check(CLI::Range(10000, 10000000));
         }
         if (kind == data::TableKind::Projects || kind == data::TableKind::Sites) {
             cmd->add_option("--s-srs", a->s_srs, "CRS of a point layer without one");

@@ -77,9 +77,18 @@ void Session::open_lookup(Clock::time_point now) {
     const auto key_path = m_cfg.household_key.empty() ? std::filesystem::path(m_cfg.bundle.string() + ".key") : m_cfg.household_key;
     std::optional<data::Key> key = data::load_kiosk_key(key_path, why);
     try {
-        m_guard.emplace(data::LookupGuard::open(m_cfg.lookup_guard.empty() ? default_lookup_guard_path() : m_cfg.lookup_guard,
-                                                m_opt.wall_clock ? m_opt.wall_clock : data::system_wall_clock()));
         if (!m_source->bundle()) throw std::invalid_argument("the household look-up needs a bundle");
+        const auto guard_path = m_cfg.lookup_guard.empty() ? default_lookup_guard_path() : m_cfg.lookup_guard;
+        // Real households: a missing guard is not made afresh (deleting it would reset every counter).
+        // The look-up stays off until an administrator runs `onemap guard init`. A demo's synthetic
+        // households make their own.
+        if (!m_source->bundle()->synthetic() && !data::LookupGuard::exists(guard_path)) {
+            throw std::runtime_error(fmt::format("{}: the look-up guard is missing (deleted, or never made); an administrator "
+                                                 "makes it with `onemap guard init --guard {}`", guard_path.string(), guard_path.string()));
+        }
+        // Tests drive the wall clock alone; a kiosk's pauses and locks also run on the boot clock.
+        m_guard.emplace(data::LookupGuard::open(guard_path, m_opt.wall_clock ? m_opt.wall_clock : data::system_wall_clock(), {},
+                                                m_opt.wall_clock ? data::BootClock{} : data::system_boot_clock()));
         m_lookup = std::make_unique<data::HouseholdLookup>(*m_source->bundle(), std::move(key), *m_guard);
         if (!m_lookup->available() && why.empty()) why = m_lookup->unavailable_reason();
         set_pause(now);  // the counters outlive a restart: a paused keypad stays paused

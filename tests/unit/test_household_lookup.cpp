@@ -210,6 +210,71 @@ TEST(HouseholdLookup, LocksEscalateAndAClockSetBackDoesNotUndoThem) {
     EXPECT_EQ(lookup.look_up(s.id_number, s.second_factor).outcome, LookupOutcome::Found);
 }
 
+// Issue 23 case 10: within a boot the guard's time runs on the boot clock. A wall clock set forward a
+// day ends neither the lock nor the pause; 900 s of boot time does. After a reboot the wall clock
+// counts again (never earlier than the latest attempt).
+TEST(HouseholdLookup, WithinABootAClockSetForwardEndsNoLockAndNoPause) {
+    const auto& lb = lookup_bundle();
+    FakeClock clock;
+    data::BootTime boot{"boot-a", 1000};
+    const auto path = fresh("guard-boot.db");
+    const data::Bundle bundle = data::Bundle::open(lb.bundle, data::OpenMode::ReadOnly);
+    const auto& s = lb.samples.at(2);
+    const std::string hash = data::hmac_sha256_hex(data::load_key_file(lb.key), s.id_number);
+    auto guard = data::LookupGuard::open(path, clock.fn(), {}, [&boot] { return boot; });
+    data::HouseholdLookup lookup(bundle, data::load_key_file(lb.key), guard);
+    data::LookupResult r;
+    for (int i = 0; i < 5; ++i) r = lookup.look_up(s.id_number, wrong_factor(s.second_factor));
+    ASSERT_EQ(r.outcome, LookupOutcome::Locked);
+    EXPECT_NEAR(guard.paused_for(), 30, 1) << "five failures in a row pause the keypad";
+    clock.now += 86400;  // the wall clock set a day forward
+    EXPECT_NEAR(guard.paused_for(), 30, 1) << "the wall clock does not end a pause";
+    EXPECT_NEAR(guard.locked_for(hash), 900, 1) << "nor a lock";
+    boot.seconds += 40;
+    EXPECT_EQ(guard.paused_for(), 0);
+    EXPECT_NEAR(guard.locked_for(hash), 860, 1);
+    EXPECT_EQ(lookup.look_up(s.id_number, s.second_factor).outcome, LookupOutcome::Locked);
+    boot.seconds += 861;
+    EXPECT_EQ(guard.locked_for(hash), 0) << "900 s of boot time end it";
+    // Another boot: the wall clock again, not earlier than the latest attempt.
+    for (int i = 0; i < 5; ++i) {
+        r = lookup.look_up(s.id_number, wrong_factor(s.second_factor));
+        boot.seconds += 40;  // past the keypad's pause
+    }
+    ASSERT_EQ(r.outcome, LookupOutcome::Locked);
+    EXPECT_NEAR(guard.locked_for(hash), 3600 - 40, 2) << "the second lock: an hour";
+    boot = {"boot-b", 5};
+    clock.now -= 10 * 86400;  // and the wall clock set back ten days
+    EXPECT_NEAR(guard.locked_for(hash), 3600, 2) << "a reboot with the clock set back undoes nothing";
+}
+
+// `onemap guard`: what an administrator runs to give a kiosk on real households its guard.
+TEST(HouseholdLookup, GuardInitMakesTheGuardOnceAndStatusShowsItsCounters) {
+    const auto path = fresh("guard-cli.db");
+    auto r = test::run_onemap("guard status --guard " + path.string());
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_NE(r.err.find("onemap guard init"), std::string::npos) << r.err;
+    r = test::run_onemap("guard init --guard " + path.string());
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_TRUE(data::LookupGuard::exists(path));
+    EXPECT_EQ(fs::status(path).permissions() & (fs::perms::group_all | fs::perms::others_all), fs::perms::none);
+    {
+        auto g = data::LookupGuard::open(path);
+        g.record(LookupOutcome::WrongFactor, "abcdef0123456789");
+    }
+    r = test::run_onemap("guard init --guard " + path.string());
+    EXPECT_EQ(r.exit_code, 0);
+    EXPECT_NE(r.out.find("already"), std::string::npos) << r.out;
+    r = test::run_onemap("guard status --guard " + path.string());
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.out.find("households with wrong tries counted: 1"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("attempts on record: 1"), std::string::npos) << r.out;
+    EXPECT_EQ(r.out.find("abcdef"), std::string::npos) << "no hash in the output";
+    std::ofstream(test::temp_dir() / "not-a-guard.db") << "hello";
+    r = test::run_onemap("guard init --guard " + (test::temp_dir() / "not-a-guard.db").string());
+    EXPECT_EQ(r.exit_code, 2);
+}
+
 TEST(HouseholdLookup, FiveFailuresOfAnyKindInARowPauseTheKeypadForThirtySeconds) {
     const auto& lb = lookup_bundle();
     FakeClock clock;

@@ -140,6 +140,22 @@ TEST(ImportTables, Case10CsvNumberFormatsLongAndWideGbk) {
     EXPECT_FALSE(rows.contains("410103/2025/rural_income_pc"));
 }
 
+// Issue 23 case 8: a wide table's row with two bad values is one rejected row; the report keeps both.
+TEST(ImportTables, RejectedCountsRowsOfAWideTableNotCells) {
+    const auto dir = case_dir("10a_rejected_rows");
+    const auto bundle = make_bundle(dir);
+    test::write_text(dir / "wide.csv", "区划代码,年度,农村居民人均可支配收入,脱贫人口人均纯收入增速\n"
+                                       "410102,2025,-5,-300\n"   // both values implausible: one row
+                                       "410103,2025,abc,7\n"     // one value
+                                       "410102001,2025,18000,6\n");
+    const data::ImportSummary s = import(bundle, dir / "wide.csv", data::TableKind::Indicators);
+    ASSERT_TRUE(s.committed) << data::to_text(s);
+    EXPECT_EQ(s.rejected, 2) << data::to_text(s);
+    EXPECT_EQ(s.rejected_values, 3) << data::to_text(s);
+    EXPECT_NE(data::to_text(s).find("rejected 2 (3 values)"), std::string::npos) << data::to_text(s);
+    EXPECT_EQ(std::count_if(s.items.begin(), s.items.end(), [](const data::ReportItem& i) { return i.outcome == data::Outcome::Rejected; }), 3);
+}
+
 TEST(ImportTables, ColumnsMappedToMetricsFromAGeoPackageLayer) {
     const auto dir = case_dir("10b_columns_mapped");
     const auto bundle = make_bundle(dir);
@@ -276,6 +292,23 @@ TEST(ImportTables, HouseholdsAreHashedMaskedAndNeverLogged) {
     const auto other = dir / "other.key";
     data::save_key_file(other, data::generate_key());
     EXPECT_THROW(import(bundle, dir / "households.csv", data::TableKind::Households, other.string()), data::ImportError);
+
+    // Issue 23 case 11: one PBKDF2 count per bundle. Its households use 10 rounds (as a demo's use
+    // 32): an import asking for more is refused, not weakened to 10; the bundle stays as it was.
+    data::TableImportOptions stronger;
+    stronger.kind = data::TableKind::Households;
+    stronger.source.path = (dir / "households.csv").string();
+    stronger.key_file = key_file.string();
+    stronger.second_factor_iterations = 20000;
+    stronger.threads = 1;
+    const std::string before = test::read_bytes(bundle);
+    try {
+        data::import_table(bundle, stronger);
+        ADD_FAILURE() << "an import into a bundle of weaker hashes went ahead";
+    } catch (const data::ImportError& e) {
+        EXPECT_NE(std::string(e.what()).find("10 PBKDF2 rounds (a demo bundle's), fewer than the 20000"), std::string::npos) << e.what();
+    }
+    EXPECT_EQ(test::read_bytes(bundle), before);
 }
 
 TEST(ImportTables, HouseholdsWithAPinAndAContactPersonAreFoundByTheKioskLookUp) {
@@ -405,6 +438,25 @@ TEST(ImportTables, ExportedCsvImportsBackTheSame) {
     for (std::size_t i = 0; i < s0.size(); ++i) {
         EXPECT_EQ(s1[i].name, s0[i].name);
         EXPECT_NEAR(s1[i].location.x, s0[i].location.x, 1e-6);
+    }
+    // Regions: one CSV of every level, its CRS in regions.prj (no --s-srs); a level at a time, the
+    // other levels' rows skipped, not rejected.
+    EXPECT_TRUE(std::filesystem::exists(dir / "csv" / "regions.prj"));
+    for (const char* level : {"county", "township", "village"}) {
+        r = test::run_onemap(std::string("import boundaries ") + (dir / "csv" / "regions.csv").string() + " --level " + level + " --bundle " +
+                             again.string());
+        EXPECT_EQ(r.exit_code, 0) << level << ": " << r.err << r.out;
+        EXPECT_NE((r.out + r.err).find("rejected 0"), std::string::npos) << level << ": " << r.out << r.err;
+        EXPECT_NE((r.out + r.err).find("skipped: another level"), std::string::npos) << level << ": " << r.out << r.err;
+    }
+    for (const data::Level level : {data::Level::County, data::Level::Township, data::Level::Village}) {
+        const auto g0 = data::read_regions(original, level), g1 = data::read_regions(again, level);
+        ASSERT_EQ(g1.size(), g0.size());
+        for (std::size_t i = 0; i < g0.size(); ++i) {
+            EXPECT_EQ(g1[i].code, g0[i].code);
+            EXPECT_EQ(g1[i].name, g0[i].name);
+            EXPECT_EQ(g1[i].parent_code, g0[i].parent_code);
+        }
     }
 }
 

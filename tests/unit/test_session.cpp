@@ -1,6 +1,7 @@
 // Issue 22: the session under the three modes, driven through Session::apply with a clock the test
 // holds — no window, no GL. Every screen's logic: drill-down, back, search, compare, exports, idle
 // reset, attract, tour, year play, the PIN pad, the look-up steps and lockout, data reload.
+#include "data/bundle/bundle.hpp"
 #include "data/demo/demo.hpp"
 #include "data/household/household_key.hpp"
 #include "data/household/privacy.hpp"
@@ -8,6 +9,7 @@
 #include "kiosk/session/config.hpp"
 #include "kiosk/session/session.hpp"
 
+#include "data/household/lookup_guard.hpp"
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -669,6 +671,34 @@ TEST_F(SessionTest, LookupAnswersAnUnregisteredNumberAsAWrongFactor) {
     EXPECT_EQ(st().lookup_step, step);
     EXPECT_EQ(st().lookup_typed, typed);
     EXPECT_EQ(step, "factor");
+}
+
+// Issue 23 case 10: on real households a deleted guard is not made afresh (that would reset every
+// counter): the look-up stays off until `onemap guard init` makes one. A demo's guard makes itself.
+TEST_F(SessionTest, ARealBundleWithoutItsGuardOffersNoLookUpUntilOneIsMade) {
+    const fs::path real = test::temp_dir() / ("real-" + test_name() + ".gpkg");
+    fs::copy_file(lookup_bundle().bundle, real, fs::copy_options::overwrite_existing);
+    fs::copy_file(lookup_bundle().bundle.string() + ".key", real.string() + ".key", fs::copy_options::overwrite_existing);
+    data::Bundle::open(real, data::OpenMode::ReadWrite).set_meta("synthetic", "0");
+    start_lookup([&](AppConfig& c) { c.bundle = real; });
+    EXPECT_EQ(st().lookup_step, "unavailable");
+    EXPECT_FALSE(fs::exists(test::temp_dir() / ("guard-" + test_name() + ".db"))) << "the kiosk made a guard itself";
+    s.reset();
+    data::LookupGuard::open(test::temp_dir() / ("guard-" + test_name() + ".db"));  // what `onemap guard init` does
+    AppConfig c = config(Mode::Kiosk);
+    c.bundle = real;
+    c.lookup_guard = test::temp_dir() / ("guard-" + test_name() + ".db");
+    start(c, options(true));
+    go(K::Screen, "lookup");
+    EXPECT_EQ(st().lookup_step, "id");
+    type(sample().id_number);
+    go(K::LookupNext);
+    type(sample().second_factor);
+    go(K::LookupSubmit);
+    EXPECT_EQ(st().lookup_step, "card");
+    // the demo bundle: its guard is made on first use
+    start_lookup();
+    EXPECT_EQ(st().lookup_step, "id");
 }
 
 TEST_F(SessionTest, NoPinConfiguredNeverLeaves) {
