@@ -14,6 +14,8 @@
 #include "data/import/import_tables.hpp"
 #include "data/household/privacy.hpp"
 
+#include <cpl_vsi.h>
+#include <fmt/format.h>
 #include <sqlite3.h>
 #include <sys/wait.h>
 
@@ -560,4 +562,55 @@ TEST(ImportTables, AnAllTextSheetFindsItsHeader) {
     const auto it = std::find_if(s.items.begin(), s.items.end(), [](const data::ReportItem& i) { return i.outcome == data::Outcome::Rejected; });
     ASSERT_NE(it, s.items.end());
     EXPECT_EQ(it->item, "row 3") << "as the spreadsheet numbers it (header = row 1)";
+}
+
+// A sheet as offices make them: a title row (merged across the table in Excel) above the header.
+// GDAL writes no such sheet, so the .xlsx is put together here, part by part, through /vsizip/.
+TEST(ImportTables, ASheetWithATitleRowAboveItsHeaderImports) {
+    const auto dir = case_dir("23_xlsx_title");
+    const auto bundle = make_bundle(dir);
+    const std::string xlsx = (dir / "projects.xlsx").string();
+    std::filesystem::remove(xlsx);
+    auto cell = [](const char* ref, const std::string& text) {
+        return fmt::format(R"(<c r="{}" t="inlineStr"><is><t>{}</t></is></c>)", ref, text);
+    };
+    const std::string rows =
+        "<row r=\"1\">" + cell("A1", "2025年中原区产业帮扶项目台账") + "</row>"
+        "<row r=\"2\">" + cell("A2", "项目名称") + cell("B2", "县代码") + cell("C2", "经度") + cell("D2", "纬度") + "</row>"
+        "<row r=\"3\">" + cell("A3", "食用菌大棚") + cell("B3", "410102") + cell("C3", "113.52") + cell("D3", "34.75") + "</row>"
+        "<row r=\"4\">" + cell("A4", "光伏电站") + cell("B4", "410103") + cell("C4", "113.65") + cell("D4", "34.72") + "</row>";
+    const std::vector<std::pair<std::string, std::string>> parts = {
+        {"[Content_Types].xml",
+         R"(<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">)"
+         R"(<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>)"
+         R"(<Default Extension="xml" ContentType="application/xml"/>)"
+         R"(<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>)"
+         R"(<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>)"},
+        {"_rels/.rels",
+         R"(<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">)"
+         R"(<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>)"},
+        {"xl/workbook.xml",
+         R"(<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" )"
+         R"(xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="台账" sheetId="1" r:id="rId1"/></sheets></workbook>)"},
+        {"xl/_rels/workbook.xml.rels",
+         R"(<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">)"
+         R"(<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>)"},
+        {"xl/worksheets/sheet1.xml",
+         R"(<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>)" + rows +
+             "</sheetData></worksheet>"},
+    };
+    for (const auto& [name, text] : parts) {
+        VSILFILE* f = VSIFOpenL(("/vsizip/" + xlsx + "/" + name).c_str(), "wb");
+        ASSERT_NE(f, nullptr) << name;
+        ASSERT_EQ(VSIFWriteL(text.data(), 1, text.size(), f), text.size());
+        VSIFCloseL(f);
+    }
+    const auto s = import(bundle, xlsx, data::TableKind::Projects);
+    ASSERT_TRUE(s.committed) << data::to_text(s);
+    EXPECT_EQ(s.imported, 2) << data::to_text(s);
+    EXPECT_EQ(s.rejected, 0) << data::to_text(s);
+    const auto projects = data::read_projects(bundle);
+    ASSERT_EQ(projects.size(), 2u);
+    EXPECT_EQ(projects[0].name, "食用菌大棚");
+    EXPECT_EQ(projects[1].county_code, "410103");
 }
