@@ -25,7 +25,8 @@ void check_pg(const std::string& url, const std::string& region) {
 
 void add_mode(CLI::App& app, ExitCode& exit, Mode mode, const char* help) {
     struct Args {
-        std::string bundle, config, state_file, export_dir = ".", language, size, perf_file, pg, region;
+        std::string bundle, config, state_file, export_dir = ".", language, size, perf_file, pg, region, screenshot_dir;
+        bool screenshot_half = false;
     };
     auto args = std::make_shared<Args>();
     CLI::App* cmd = app.add_subcommand(std::string(mode_key(mode)), help);
@@ -42,6 +43,8 @@ void add_mode(CLI::App& app, ExitCode& exit, Mode mode, const char* help) {
     cmd->add_option("--language", args->language, "zh-CN or en (overrides the config)")->check(CLI::IsMember({"zh-CN", "en"}));
     cmd->add_option("--size", args->size, "window size WxH (desk)");
     cmd->add_option("--perf-file", args->perf_file, "write frame-time percentiles and memory here every 5 s (soak runs)");
+    cmd->add_option("--screenshot-dir", args->screenshot_dir, "write a PNG of the window each time it settles on a screen not shot yet (docs, tests)");
+    cmd->add_flag("--screenshot-half", args->screenshot_half, "with --screenshot-dir: at half the window's size");
     cmd->callback([args, mode, &exit] {
         try {
             GuiOptions opt;
@@ -58,6 +61,8 @@ void add_mode(CLI::App& app, ExitCode& exit, Mode mode, const char* help) {
             if (!args->language.empty()) opt.config.language = args->language;
             if (opt.config.bundle.empty() && opt.pg_url.empty()) throw ConfigError("no bundle: give --bundle FILE.gpkg or app.bundle in the config");
             opt.state_file = args->state_file;
+            opt.screenshot_dir = args->screenshot_dir;
+            opt.screenshot_half = args->screenshot_half;
             opt.export_dir = args->export_dir;
             opt.perf_file = args->perf_file;
             if (!args->size.empty()) {

@@ -2,6 +2,7 @@
 
 #include "render/image.hpp"
 
+#include <epoxy/gl.h>
 #include <GLFW/glfw3.h>
 #include <backends/imgui_impl_glfw.h>
 #include <backends/imgui_impl_opengl3.h>
@@ -19,6 +20,11 @@ namespace onemap::app {
 void WidgetRects::add(const std::string& name) {
     const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
     rects.push_back({name, {a.x, a.y, b.x - a.x, b.y - a.y}});
+}
+
+void WidgetRects::target(const std::string& name) {
+    add(name);
+    targets.push_back(rects.back().second);
 }
 
 namespace {
@@ -99,15 +105,24 @@ bool AppWindow::frame(double dt) {
     ImGui_ImplGlfw_NewFrame();
     ImGui::NewFrame();
     const ImGuiIO& io = ImGui::GetIO();
+    // The attract loop wakes on a touch (a press, a key), not on a pointer drifting over it: the
+    // press that wakes it is then kept from the home screen's buttons below.
+    const bool attract = m_session.kiosk_screen() == KioskScreen::Attract;
     const bool any_input = io.MouseClicked[0] || io.MouseClicked[1] || io.MouseWheel != 0 || io.MouseDown[0] || !m_keys.empty() ||
-                           io.InputQueueCharacters.Size > 0 || (io.MouseDelta.x != 0 || io.MouseDelta.y != 0);
+                           io.InputQueueCharacters.Size > 0 || (!attract && (io.MouseDelta.x != 0 || io.MouseDelta.y != 0));
     std::vector<Intent> input;
     if (any_input) input.emplace_back(Intent::Kind::Touch);
     input.emplace_back(Intent::Kind::Tick);
     map_input(io, dt, input);
     run(input);
+    if (attract && m_session.kiosk_screen() != KioskScreen::Attract) {
+        // The touch that wakes the kiosk only wakes it: the home screen's buttons, drawn this frame
+        // under the finger, do not take it as a tap.
+        ImGui::GetIO().MouseClicked[0] = false;
+    }
 
     WidgetRects widgets;
+    if (m_session.mode() == Mode::Kiosk) kiosk_style();
     {
         const AppState state = m_session.state(Clock::now());
         const Ui ui = make_ui(state);
@@ -129,7 +144,8 @@ bool AppWindow::frame(double dt) {
     m_map.render(fbw, fbh);
     ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
     publish(m_session.state(Clock::now()), widgets, moving);
-    return moving || m_session.playing();
+    const bool shot_pending = !m_opt.screenshot_dir.empty() && screenshot(fbw, fbh, moving);
+    return moving || m_session.playing() || shot_pending;
 }
 
 Ui AppWindow::make_ui(const AppState& state) const {
@@ -162,6 +178,10 @@ Ui AppWindow::make_ui(const AppState& state) const {
     ui.rule_summary = s.rule_summary();
     ui.source_banner = s.source_banner();
     ui.read_only_note = s.read_only_note();
+    ui.session = &s;
+    ui.px_per_mm = m_px_per_mm;
+    ui.sizes = kiosk_sizes(m_px_per_mm, s.large_text());
+    ui.palette = kiosk_palette(s.high_contrast());
     if (s.mode() == Mode::Kiosk) {
         LookupView& lk = ui.lookup;
         lk.available = s.lookup_available();
@@ -180,6 +200,91 @@ Ui AppWindow::make_ui(const AppState& state) const {
         lk.typing = &s.typing();
     }
     return ui;
+}
+
+// --screenshot-dir: the window as drawn (before the swap), once per look, a few frames after it
+// settled (ImGui lays a new window out over two frames; the map may still be flying).
+bool AppWindow::screenshot(int fbw, int fbh, bool moving) {
+    const AppState& s = m_published;
+    std::string key = std::string(mode_key(s.mode));
+    if (s.mode == Mode::Kiosk) {
+        key += "-" + s.screen;
+        if (!s.lookup_step.empty()) key += "-" + s.lookup_step;
+        if (s.screen == "find" && !s.find_results.empty()) key += "-results";
+        key += "-" + s.theme;
+        if (s.large_text) key += "-large";
+    }
+    if (key != m_shot_key) {
+        m_shot_key = key;
+        m_shot_frames = 0;
+    }
+    if (m_shots.count(key)) return false;
+    if (s.screen == "lookup" && !s.synthetic) return false;  // never a file of a real household's look-up
+    if (moving || ++m_shot_frames < 3) return true;          // more frames, then the shot
+    m_shots.insert(key);
+    render::Image img;
+    img.width = fbw;
+    img.height = fbh;
+    img.rgba.resize(static_cast<std::size_t>(fbw) * fbh * 4);
+    glPixelStorei(GL_PACK_ALIGNMENT, 1);
+    glReadPixels(0, 0, fbw, fbh, GL_RGBA, GL_UNSIGNED_BYTE, img.rgba.data());
+    const std::size_t row = static_cast<std::size_t>(fbw) * 4;
+    for (int y = 0; y < fbh / 2; ++y) {  // GL's rows go up
+        std::swap_ranges(img.rgba.begin() + static_cast<std::ptrdiff_t>(y * row), img.rgba.begin() + static_cast<std::ptrdiff_t>((y + 1) * row),
+                         img.rgba.begin() + static_cast<std::ptrdiff_t>((fbh - 1 - y) * row));
+    }
+    for (std::size_t i = 3; i < img.rgba.size(); i += 4) img.rgba[i] = 255;
+    if (m_opt.screenshot_half && fbw >= 2 && fbh >= 2) {  // a 2×2 box filter
+        render::Image half;
+        half.width = fbw / 2;
+        half.height = fbh / 2;
+        half.rgba.resize(static_cast<std::size_t>(half.width) * half.height * 4);
+        for (int y = 0; y < half.height; ++y)
+            for (int x = 0; x < half.width; ++x)
+                for (int c = 0; c < 4; ++c) {
+                    int sum = 0;
+                    for (int dy = 0; dy < 2; ++dy)
+                        for (int dx = 0; dx < 2; ++dx) sum += img.rgba[(static_cast<std::size_t>(2 * y + dy) * fbw + 2 * x + dx) * 4 + c];
+                    half.rgba[(static_cast<std::size_t>(y) * half.width + x) * 4 + c] = static_cast<std::uint8_t>((sum + 2) / 4);
+                }
+        img = std::move(half);
+    }
+    std::error_code ec;
+    std::filesystem::create_directories(m_opt.screenshot_dir, ec);
+    const auto path = m_opt.screenshot_dir / (key + ".png");
+    if (!render::write_png(path, img)) fmt::print(stderr, "onemap: cannot write the screenshot {}\n", path.string());
+    return false;
+}
+
+// The kiosk's look this frame: the theme's colours on opaque panels, spacing in millimetres, and the
+// fonts (built at the 大字 sizes) scaled to the usual sizes unless 大字 is on.
+void AppWindow::kiosk_style() {
+    const KioskSizes want = kiosk_sizes(m_px_per_mm, m_session.large_text());
+    const KioskSizes built = kiosk_sizes(m_px_per_mm, true);
+    if (m_fonts.body) m_fonts.body->Scale = want.body_px / built.body_px;
+    if (m_fonts.title) m_fonts.title->Scale = want.heading_px / built.heading_px;
+    if (m_fonts.huge) m_fonts.huge->Scale = want.huge_px / built.huge_px;
+    const KioskPalette p = kiosk_palette(m_session.high_contrast());
+    ImGuiStyle& st = ImGui::GetStyle();
+    const auto c = [](Rgb v) { return ImVec4(v.r, v.g, v.b, 1); };
+    st.Colors[ImGuiCol_WindowBg] = st.Colors[ImGuiCol_PopupBg] = st.Colors[ImGuiCol_ChildBg] = c(p.background);
+    st.Colors[ImGuiCol_ChildBg].w = 0;  // children show their window's background
+    st.Colors[ImGuiCol_ModalWindowDimBg] = ImVec4(0, 0, 0, 0.6f);
+    st.Colors[ImGuiCol_Text] = c(p.text);
+    st.Colors[ImGuiCol_TextDisabled] = c(p.disabled_text);
+    st.Colors[ImGuiCol_Button] = st.Colors[ImGuiCol_ButtonHovered] = c(p.button);
+    st.Colors[ImGuiCol_ButtonActive] = c(p.button_pressed);
+    st.Colors[ImGuiCol_Border] = st.Colors[ImGuiCol_Separator] = c(p.border);
+    st.Colors[ImGuiCol_TableRowBg] = st.Colors[ImGuiCol_TableRowBgAlt] = c(p.background);
+    st.FrameBorderSize = m_session.high_contrast() ? 2.0f : 0.0f;
+    st.WindowBorderSize = m_session.high_contrast() ? 2.0f : 0.0f;
+    st.DisabledAlpha = 1.0f;  // a key that cannot be pressed keeps its readable colours (the theme's disabled pair)
+    st.ItemSpacing = ImVec2(want.gap_px, want.gap_px);
+    st.ItemInnerSpacing = ImVec2(want.gap_px, want.gap_px);
+    st.WindowPadding = ImVec2(want.gap_px * 2, want.gap_px * 2);
+    st.FramePadding = ImVec2(want.gap_px * 1.5f, want.gap_px);
+    st.FrameRounding = want.gap_px;
+    st.WindowRounding = want.gap_px;
 }
 
 // Pointer and keys: drags, flicks, wheel and double taps move the camera here; taps, hover, Esc,
@@ -277,6 +382,27 @@ void AppWindow::publish(AppState s, const WidgetRects& widgets, bool moving) {
     s.map_area = {in[0], in[1], ww - in[0] - in[2], wh - in[1] - in[3]};
     s.missing_glyphs = widgets.missing_glyphs;
     s.frames = ++m_frames;
+    if (m_session.mode() == Mode::Kiosk) {
+        // What the panels drew with: text sizes, and the touch targets' smallest side and gap in mm.
+        s.px_per_mm = m_px_per_mm;
+        if (m_fonts.body) s.body_px = m_fonts.body->FontSize * m_fonts.body->Scale;
+        if (m_fonts.title) s.heading_px = m_fonts.title->FontSize * m_fonts.title->Scale;
+        double least = 0, gap = 0;
+        const auto& t = widgets.targets;
+        for (std::size_t i = 0; i < t.size(); ++i) {
+            const double side = std::min(t[i][2], t[i][3]) / m_px_per_mm;
+            least = i == 0 ? side : std::min(least, side);
+            for (std::size_t j = i + 1; j < t.size(); ++j) {
+                // the gap between two rectangles: along the axis where they are apart (0 if they overlap)
+                const double dx = std::max({0.0, static_cast<double>(t[j][0] - (t[i][0] + t[i][2])), static_cast<double>(t[i][0] - (t[j][0] + t[j][2]))});
+                const double dy = std::max({0.0, static_cast<double>(t[j][1] - (t[i][1] + t[i][3])), static_cast<double>(t[i][1] - (t[j][1] + t[j][3]))});
+                const double g = std::max(dx, dy) / m_px_per_mm;
+                gap = (i == 0 && j == 1) ? g : std::min(gap, g);
+            }
+        }
+        s.min_target_mm = least;
+        s.min_gap_mm = gap;
+    }
     s.view_rect = {};
     if (!moving) {
         const data::RegionIndex& regions = m_session.regions();

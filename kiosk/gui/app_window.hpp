@@ -33,6 +33,9 @@ public:
     AppWindow& operator=(const AppWindow&) = delete;
 
     void set_fonts(UiFonts fonts, float scale, float touch_px);
+    // kiosk: the panel's pixels per millimetre; its fonts are built at the 大字 sizes and drawn
+    // smaller (ImFont::Scale) in the usual text (kiosk/session/kiosk_look.hpp).
+    void set_panel(double px_per_mm) { m_px_per_mm = px_per_mm; }
     // One iteration between ImGui's NewFrame and the swap; returns whether the view is still animating.
     bool frame(double dt);
     double next_timer() const { return m_session.next_timer(Clock::now()); }
@@ -54,6 +57,8 @@ private:
     void map_input(const ImGuiIO& io, double dt, std::vector<Intent>& out);
     void publish(AppState s, const WidgetRects& widgets, bool moving);
     void scrub_ui_buffers();
+    void kiosk_style();  // the theme's colours, the sizes for 大字 or not
+    bool screenshot(int fbw, int fbh, bool moving);  // whether a shot of this look is still owed
 
     struct Pointer {
         bool down = false, dragging = false;
@@ -69,12 +74,16 @@ private:
     MapView m_map;
     UiFonts m_fonts;
     float m_scale = 1, m_touch_px = 64;
+    double m_px_per_mm = 4.03;
     Pointer m_pointer;
     std::vector<std::pair<int, int>> m_keys;
     DeskLocal m_desk;
     AppState m_published;
     std::int64_t m_frames = 0;  // drawn so far (the state file's "frames")
     bool m_scrub = false;
+    std::string m_shot_key;        // --screenshot-dir: the look on screen, its frames, the looks shot
+    int m_shot_frames = 0;
+    std::set<std::string> m_shots;
 };
 
 }  // namespace onemap::app

@@ -150,6 +150,15 @@ int run_gui(const GuiOptions& options) {
     int mm_w = 0, mm_h = 0;
     if (monitor) glfwGetMonitorPhysicalSize(monitor, &mm_w, &mm_h);
     if (mm_h > 50 && vm) touch_px = std::max(touch_px, 15.0f * static_cast<float>(vm->height) / static_cast<float>(mm_h));
+    // The kiosk sizes its text and targets in millimetres of its panel; fonts are built at the 大字
+    // sizes and drawn smaller otherwise (AppWindow::kiosk_style).
+    const double px_per_mm = panel_px_per_mm(fbw, fbh, cfg.screen_diagonal_in, mm_w, mm_h);
+    float font_px[3] = {base * scale, base * 1.45f * scale, base * 2.4f * scale};
+    if (cfg.mode == Mode::Kiosk) {
+        const KioskSizes big = kiosk_sizes(px_per_mm, true);
+        font_px[0] = big.body_px, font_px[1] = big.heading_px, font_px[2] = big.huge_px;
+        touch_px = kiosk_sizes(px_per_mm, false).target_px;
+    }
 
     // The UI's font atlas is ours, handed to ImGui's context (which is made once the atlas is built),
     // so it outlives the context.
@@ -180,9 +189,9 @@ int run_gui(const GuiOptions& options) {
                 atlas.ConfigData.back().FontDataOwnedByAtlas = false;
                 return f;
             };
-            fonts.body = add(base * scale, ranges.typed);
-            fonts.title = add(base * 1.45f * scale, ranges.shown);
-            fonts.huge = add(base * 2.4f * scale, ranges.shown);
+            fonts.body = add(font_px[0], ranges.typed);
+            fonts.title = add(font_px[1], ranges.shown);
+            fonts.huge = add(font_px[2], ranges.shown);
             if (!fonts.body || !atlas.Build()) throw std::runtime_error("cannot build the UI font atlas from " + font.string());
         };
         // The first atlas is built on a second thread while this one makes the application (its map's
@@ -206,6 +215,7 @@ int run_gui(const GuiOptions& options) {
         ImGui_ImplOpenGL3_Init("#version 330 core");
         apply_theme(cfg.theme, scale);
         app->set_fonts(fonts, scale, touch_px);
+        app->set_panel(px_per_mm);
         app->tell(Intent(Intent::Kind::BundleFile, {}, static_cast<std::int64_t>(shown.inode)));
         std::optional<BundleWatch> watch;
         std::optional<BundlePoke> poke;
@@ -249,6 +259,7 @@ int run_gui(const GuiOptions& options) {
                 auto next = std::make_unique<AppWindow>(options, window, loading.get());
                 next->tell(Intent(Intent::Kind::BundleFile, {}, static_cast<std::int64_t>(candidate.inode)));
                 next->set_fonts(fonts, scale, touch_px);  // the current atlas for now
+                next->set_panel(px_per_mm);
                 next->take_over(*app);
                 // The font atlas last: rebuilding it invalidates the running application's fonts.
                 auto glyphs = glyph_ranges(next->session().strings(), next->session().policy(), next->session().regions(), cfg.mode == Mode::Desk,

@@ -15,6 +15,10 @@ struct GuiOptions {
     std::size_t width = 0, height = 0;  // windowed size for desk (0: from the monitor)
     std::string pg_url;                 // desk/wall --pg: read this PostgreSQL database live instead of config.bundle
     std::string pg_region;              // with pg_url: only this region, its ancestors and descendants ("" all)
+    // A PNG of the whole window each time the screen settles into a look not shot yet, named by it
+    // (kiosk-find-standard.png, kiosk-lookup-id-high_contrast-large.png …): docs and tests.
+    std::filesystem::path screenshot_dir;
+    bool screenshot_half = false;       // at half the window's size (for docs/images)
 };
 
 // Runs until the window closes (desk, wall) or an admin leaves (kiosk). Returns the exit code;

@@ -5,6 +5,7 @@
 //
 //   Session ──Ui (read-only)──▶ desk_panels / touch (kiosk_panels) / wall_panels ──Intents──▶ Session::apply
 #include "kiosk/session/map_model.hpp"
+#include "kiosk/session/kiosk_look.hpp"
 #include "kiosk/session/session.hpp"
 
 #include <array>
@@ -72,12 +73,20 @@ struct Ui {
     LookupView lookup{};                            // kiosk: 查询我家
     std::string source_banner{};                    // --pg: the database cannot be read (which server, why); "" none
     std::string read_only_note{};                   // --pg desk: the connection may not change alerts; "" when it may
+    // kiosk (适老化): the session (instruction, facts, 找我的村, pages), sizes in pixels from the
+    // panel's millimetres, and the theme's colours
+    const Session* session = nullptr;
+    KioskSizes sizes{};
+    double px_per_mm = 4;
+    KioskPalette palette{};
 };
 
 // Panels record the screen rectangles of named widgets, so tests can click them and monitoring can see them.
 struct WidgetRects {
     std::vector<std::pair<std::string, std::array<float, 4>>> rects;  // name → x, y, w, h
-    void add(const std::string& name);  // the last ImGui item
+    void add(const std::string& name);     // the last ImGui item
+    void target(const std::string& name);  // the last ImGui item, a touch target (its size and gaps are checked)
+    std::vector<std::array<float, 4>> targets;
     // What the mode's panels cover along the window's edges (left, top, right, bottom; ImGui
     // units): the map centres the region it shows in the rest.
     std::array<float, 4> map_insets{};

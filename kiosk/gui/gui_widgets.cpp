@@ -60,13 +60,14 @@ float synthetic_mark(const Ui& ui, float right, float top) {
     ImDrawList* dl = ImGui::GetForegroundDrawList();
     ImFont* font = ui.fonts.title ? ui.fonts.title : ImGui::GetFont();
     const std::string text = !ui.synthetic_text.empty() ? ui.synthetic_text : ui.tr(ui.partly_real ? "synthetic_partial" : "synthetic_mark");
-    const ImVec2 size = font->CalcTextSizeA(font->FontSize, 1e9f, 0, text.c_str());
+    const float fsize = font->FontSize * font->Scale;
+    const ImVec2 size = font->CalcTextSizeA(fsize, 1e9f, 0, text.c_str());
     const float pad = 8 * ui.scale;
     const ImVec2 pos = right >= 0 ? ImVec2(right - size.x - 2 * pad, top)
                                   : ImVec2(display.x - size.x - 2 * pad - 10 * ui.scale, display.y - size.y - 2 * pad - 10 * ui.scale);
     dl->AddRectFilled(pos, ImVec2(pos.x + size.x + 2 * pad, pos.y + size.y + 2 * pad), IM_COL32(255, 255, 255, 220), 4 * ui.scale);
     dl->AddRect(pos, ImVec2(pos.x + size.x + 2 * pad, pos.y + size.y + 2 * pad), IM_COL32(190, 30, 30, 255), 4 * ui.scale, 0, 2 * ui.scale);
-    dl->AddText(font, font->FontSize, ImVec2(pos.x + pad, pos.y + pad), IM_COL32(190, 30, 30, 255), text.c_str());
+    dl->AddText(font, fsize, ImVec2(pos.x + pad, pos.y + pad), IM_COL32(190, 30, 30, 255), text.c_str());
     return pos.x;
 }
 

@@ -17,7 +17,29 @@ namespace {
 std::string rect(const std::array<double, 4>& r) { return fmt::format("[{:.0f},{:.0f},{:.0f},{:.0f}]", r[0], r[1], r[2], r[3]); }
 }  // namespace
 
+namespace {
+// The kiosk's 适老化 fields, spliced in before the object's closing brace.
+std::string access_json(const AppState& s) {
+    std::string results;
+    for (const auto& c : s.find_results) {
+        if (!results.empty()) results += ',';
+        results += json_string(c);
+    }
+    return fmt::format(",\"theme\":{},\"large_text\":{},\"instruction\":{},\"lookup_display\":{},\"page\":{},\"pages\":{},"
+                       "\"find_query\":{},\"find_results\":[{}],\"body_px\":{:.1f},\"heading_px\":{:.1f},\"px_per_mm\":{:.3f},"
+                       "\"min_target_mm\":{:.2f},\"min_gap_mm\":{:.2f}}}",
+                       json_string(s.theme), s.large_text ? "true" : "false", json_string(s.instruction), json_string(s.lookup_display), s.page,
+                       s.pages, json_string(s.find_query), results, s.body_px, s.heading_px, s.px_per_mm, s.min_target_mm, s.min_gap_mm);
+}
+}  // namespace
+
 std::string to_json(const AppState& s) {
+    std::string base = to_json_base(s);
+    base.pop_back();  // its closing brace
+    return base + access_json(s);
+}
+
+std::string to_json_base(const AppState& s) {
     std::string widgets, anchors, ticker, compare;
     for (const auto& c : s.compare) {
         if (!compare.empty()) compare += ',';
@@ -42,7 +64,8 @@ std::string to_json(const AppState& s) {
         json_string(s.metric), json_string(s.period), json_string(s.language), s.synthetic ? "true" : "false", json_string(s.focus),
         json_string(s.panel_title), json_string(s.tour_city), json_string(s.spotlight), compare, json_string(s.last_export), json_string(s.lookup_step), s.lookup_typed, s.pin_typed,
         json_string(s.lookup_outcome), json_string(s.card), s.bundle_inode, s.bundle_reloads, json_string(s.bundle_error), json_string(s.value), json_string(s.source), json_string(s.scene),
-        json_string(s.source_problem), s.read_only ? "true" : "false", s.data_refreshes, json_string(s.last_step), ticker, widgets, anchors, rect(s.map_area), rect(s.view_rect), s.missing_glyphs, s.frames);
+        json_string(s.source_problem), s.read_only ? "true" : "false", s.data_refreshes, json_string(s.last_step), ticker, widgets, anchors, rect(s.map_area), rect(s.view_rect), s.missing_glyphs, s.frames)
+        ;
 }
 
 void write_state_file(const std::filesystem::path& path, const AppState& state) {

@@ -52,11 +52,25 @@ struct AppState {
     int missing_glyphs = 0;             // characters of bundle text on screen the UI font atlas lacks (drawn as '?')
     std::array<double, 4> view_rect{};  // camera_target's box on screen while the view rests (x, y, w, h); zeros otherwise
     std::int64_t frames = 0;            // frames the window has drawn since it opened (tests count frames after an event)
+    // kiosk, elderly-friendly (适老化): the theme, 大字, the screen's instruction line, the look-up's
+    // display (masked), the pages, 找我的村; the window adds the sizes it drew with.
+    std::string theme;                  // standard | high_contrast
+    bool large_text = false;
+    std::string instruction;
+    std::string lookup_display;
+    int page = 0, pages = 0;
+    std::string find_query;
+    std::vector<std::string> find_results;  // codes
+    double body_px = 0, heading_px = 0;     // text sizes drawn (pixels)
+    double px_per_mm = 0;                   // the panel's, as configured or reported
+    double min_target_mm = 0;               // the smallest touch target on screen (its shorter side)
+    double min_gap_mm = 0;                  // the smallest gap between two touch targets
 
     friend bool operator==(const AppState&, const AppState&) = default;
 };
 
 std::string to_json(const AppState& state);
+std::string to_json_base(const AppState& state);  // without the kiosk's 适老化 fields
 // Write atomically (temporary file, then rename): readers never see half a file.
 void write_state_file(const std::filesystem::path& path, const AppState& state);
 

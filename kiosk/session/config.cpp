@@ -181,6 +181,7 @@ AppConfig load_config(const std::filesystem::path& path, Mode mode) {
     path_key("kiosk.household_key", c.household_key);
     path_key("kiosk.lookup_guard", c.lookup_guard);
     r.number("kiosk.card_timeout_s", c.card_timeout_s, 3, 3600);
+    r.number("kiosk.screen_diagonal_in", c.screen_diagonal_in, 7, 120);
     r.string("kiosk.speech_command", c.speech_command);
     return c;
 }

@@ -3,7 +3,7 @@
 //
 //   [app]      mode, bundle, language, theme, home_region, metric, period, pg_poll_s
 //   [screen]   monitor = "primary" | "all" | N, canvas = [x, y, w, h], fullscreen
-//   [kiosk]    idle_timeout_s, admin_pin_hash, household_key, lookup_guard, card_timeout_s, speech_command
+//   [kiosk]    idle_timeout_s, admin_pin_hash, household_key, lookup_guard, card_timeout_s, speech_command, screen_diagonal_in
 //   [wall]     tour_interval_s, idle_timeout_s
 //
 // A bad file gives one ConfigError naming the file and the key.
@@ -43,6 +43,9 @@ struct AppConfig {
     std::filesystem::path lookup_guard;
     double card_timeout_s = 60;
     std::string speech_command = "espeak-ng -v cmn -s 140 --stdin";
+    // The kiosk panel's diagonal in inches, for text and touch targets in millimetres
+    // (kiosk/session/kiosk_look.hpp); 0: the size the monitor reports, else 21.5".
+    double screen_diagonal_in = 0;
 };
 
 class ConfigError : public std::runtime_error {

@@ -12,10 +12,15 @@
 
 namespace onemap::app {
 
+const std::vector<std::pair<std::string, render::Rgba>>& project_batch_colors() {
+    static const std::vector<std::pair<std::string, render::Rgba>> colors{
+        {"巩固提升", {26, 150, 65, 255}}, {"强链补链", {44, 123, 182, 255}}, {"盘活闲置", {230, 140, 20, 255}}, {"依法处置", {200, 30, 30, 255}}};
+    return colors;
+}
+
 std::vector<render::MapPoint> map_points(const std::vector<data::Project>& projects, const std::vector<data::Site>& sites) {
     std::vector<render::MapPoint> points;
-    static const std::map<std::string, render::Rgba> batch_color{
-        {"巩固提升", {26, 150, 65, 255}}, {"强链补链", {44, 123, 182, 255}}, {"盘活闲置", {230, 140, 20, 255}}, {"依法处置", {200, 30, 30, 255}}};
+    static const std::map<std::string, render::Rgba> batch_color(project_batch_colors().begin(), project_batch_colors().end());
     static const std::map<std::string, int> category_shape{{"种植", 0}, {"养殖", 0}, {"加工", 2}, {"光伏", 3}, {"乡村旅游", 2}, {"电商", 3}, {"手工", 3}};
     for (const auto& p : projects) {
         render::MapPoint mp;

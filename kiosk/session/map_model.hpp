@@ -31,6 +31,8 @@ class Strings;
 
 // Project and site symbols (shape by category, size by investment or persons, colour by the
 // project's "four batches" status); used by the screens and by `onemap render`.
+// The projects' symbol colour by batch (巩固提升 …), for the map and its legend.
+const std::vector<std::pair<std::string, render::Rgba>>& project_batch_colors();
 std::vector<render::MapPoint> map_points(const std::vector<data::Project>& projects, const std::vector<data::Site>& sites);
 
 // A camera move the map should make; MapView carries them out in order.

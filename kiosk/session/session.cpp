@@ -22,13 +22,14 @@ std::string_view screen_key(KioskScreen screen) {
         case KioskScreen::Policy: return "policy";
         case KioskScreen::Projects: return "projects";
         case KioskScreen::Lookup: return "lookup";
+        case KioskScreen::Find: return "find";
         case KioskScreen::Attract: return "attract";
     }
     return "home";
 }
 
 std::optional<KioskScreen> parse_screen(std::string_view key) {
-    for (const KioskScreen s : {KioskScreen::Home, KioskScreen::Policy, KioskScreen::Projects, KioskScreen::Lookup, KioskScreen::Attract})
+    for (const KioskScreen s : {KioskScreen::Home, KioskScreen::Policy, KioskScreen::Projects, KioskScreen::Lookup, KioskScreen::Find, KioskScreen::Attract})
         if (screen_key(s) == key) return s;
     return std::nullopt;
 }
@@ -62,7 +63,8 @@ Session::Session(AppConfig config, SessionData loaded, Clock::time_point now, Se
     }
     m_map.set_labels(m_cfg.mode != Mode::Desk, m_cfg.mode == Mode::Desk ? 13 : 18);
     if (m_cfg.mode == Mode::Kiosk) {
-        m_projects = true;
+        m_projects = false;  // the projects' symbols come with 身边的项目, not before (no bubbles over the home map)
+        m_contrast = m_cfg.theme == Theme::HighContrast;
         m_project_list = std::move(loaded.projects);
         m_extra_glyphs = std::move(loaded.extra_glyphs);
         if (m_opt.open_household_lookup) open_lookup(now);
@@ -214,8 +216,23 @@ std::vector<Effect> Session::apply(const Intent& in, Clock::time_point now) {
             go_home(0.6);
             break;
         case K::LookupBig:
-            if (m_card) m_big = !m_big;
+        case K::LargeText:
+            if (m_cfg.mode != Mode::Kiosk || m_screen == KioskScreen::Attract) break;
+            m_big = !m_big;
+            m_page = std::min(m_page, pages() - 1);
+            if (m_page < 0) m_page = 0;
             break;
+        case K::Contrast:
+            if (m_cfg.mode == Mode::Kiosk && m_screen != KioskScreen::Attract) m_contrast = !m_contrast;
+            break;
+        case K::SpeakScreen:
+            if (m_cfg.mode == Mode::Kiosk && m_opt.can_speak && m_screen != KioskScreen::Attract) out.push_back({Effect::Kind::Speak, screen_text(now), {}});
+            break;
+        case K::Page:
+            if (m_cfg.mode == Mode::Kiosk) m_page = std::clamp(m_page + (in.number > 0 ? 1 : -1), 0, std::max(0, pages() - 1));
+            break;
+        case K::FindKey: find_key(in.text); break;
+        case K::FindPick: find_pick(in.text, out); break;
         case K::LookupSpeak:
             if (m_card && m_opt.can_speak) out.push_back({Effect::Kind::Speak, speech_text(*m_card), {}});
             break;
@@ -262,6 +279,7 @@ void Session::tick(Clock::time_point now, std::vector<Effect>& out) {
             m_admin_pad = false;
             m_message.clear();
             m_map.set_hover({});
+            reset_access();  // the next visitor starts with the usual text and theme
             set_screen(KioskScreen::Attract, out);
             go_home(1.5);
             m_last_tour = now;
@@ -281,7 +299,17 @@ void Session::set_screen(KioskScreen to, std::vector<Effect>&) {
     assert(screen_step_allowed(m_screen, to));
     // the look-up's card and digits never outlive its screen (close_lookup ran before any step away)
     assert(to == KioskScreen::Lookup || (!m_card && m_typing.id.empty() && m_typing.factor.empty()));
+    if (to != m_screen) m_page = 0;
+    if (m_screen == KioskScreen::Find && to != KioskScreen::Find) {
+        data::wipe_string(m_find_query);
+        m_find_results.clear();
+    }
     m_screen = to;
+    // the projects' symbols (and their legend) belong to 身边的项目
+    if (const bool want = to == KioskScreen::Projects; want != m_projects) {
+        m_projects = want;
+        set_points();
+    }
 }
 
 double Session::idle_seconds(Clock::time_point now) const { return std::chrono::duration<double>(now - m_last_input).count(); }
@@ -634,6 +662,16 @@ AppState Session::state(Clock::time_point now) const {
         s.lookup_typed = static_cast<int>(m_typing.at_factor ? m_typing.factor.size() : m_typing.id.size());
         s.lookup_outcome = m_lookup_outcome;
         s.card = m_card_digest;
+        s.lookup_display = lookup_display();
+    }
+    if (m_cfg.mode == Mode::Kiosk) {
+        s.theme = m_contrast ? "high_contrast" : "standard";
+        s.large_text = m_big;
+        s.instruction = instruction(now);
+        s.page = m_page;
+        s.pages = pages();
+        s.find_query = m_find_query;
+        for (const auto& r : m_find_results) s.find_results.push_back(r.code);
     }
     return s;
 }

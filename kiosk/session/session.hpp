@@ -14,10 +14,12 @@
 //        ┌─────────┐ ─────────▶ ┌──────┐ ◀──────▶ Policy
 //        │ Attract │            │ Home │ ◀──────▶ Projects
 //        └─────────┘ ◀───────── └──────┘ ◀──────▶ Lookup ── 结束 / card timeout ──▶ Home
-//             ▲      idle timeout  (from every screen; the look-up and the PIN pad are wiped)
+//             ▲      idle timeout   │   ◀──────▶ Find (找我的村) ── a result ──▶ Home, at that village
+//             │   (from every screen; the look-up, the PIN pad, 大字 and 高对比 are reset)
 //             └── every 8 s: the next child of the home region
 //
-// Policy, Projects and Lookup reach each other directly too; Attract is left only for Home.
+// Policy, Projects, Lookup and Find reach each other directly too; Attract is left only for Home.
+// On every screen but Attract: 返回首页, 大字 (LargeText), 高对比 (Contrast) and 朗读 (SpeakScreen).
 #include "data/bundle/features.hpp"
 #include "data/bundle/region_index.hpp"
 #include "data/bundle/source.hpp"
@@ -86,7 +88,13 @@ struct Intent {
         LookupChangeId, // back from the second factor to the ID number
         LookupSubmit,   // look the household up
         LookupClose,    // 结束 — close and wipe the household card
-        LookupBig,      // 大字 on the card
+        LookupBig,      // 大字 on the card (the same as LargeText)
+        LargeText,      // kiosk 大字: every screen's text larger (until the idle reset)
+        Contrast,       // kiosk 高对比: the high-contrast theme (until the idle reset)
+        SpeakScreen,    // kiosk 朗读: the screen's text read aloud → Effect::Speak
+        Page,           // kiosk 上一页/下一页 on the policy cards and the household card: number = -1 or +1
+        FindKey,        // kiosk 找我的村 keyboard: text = a letter A–Z or digit, "<" (erase one) or "clear"
+        FindPick,       // kiosk 找我的村: text = the code of a result; the map goes there and Home shows it
         LookupSpeak,    // 朗读 the card → Effect::Speak
         DataChanged,    // --pg: these tables changed (text = names, comma-separated)
         SourceProblem,  // --pg: why the database cannot be read now (text; "" when it can)
@@ -114,7 +122,7 @@ struct Effect {
 };
 
 // The kiosk's screens; see the diagram above.
-enum class KioskScreen { Home, Policy, Projects, Lookup, Attract };
+enum class KioskScreen { Home, Policy, Projects, Lookup, Find, Attract };
 std::string_view screen_key(KioskScreen screen);  // "home" …, as the state file says
 std::optional<KioskScreen> parse_screen(std::string_view key);
 bool screen_step_allowed(KioskScreen from, KioskScreen to);
@@ -130,6 +138,19 @@ inline constexpr std::string_view k_compare_metrics[] = {"tp_income_pc", "rural_
 
 // A value as the panels show it: grouped digits and the metric's unit ("—" for none).
 std::string format_value(double value, const data::Metric* metric);
+// A count for a sentence: thousands grouped (300,000); a change on the year before in words
+// (比上年增长 8.1% / 比上年下降 1.2% / 与上年持平, or the English).
+std::string format_count(double value);
+std::string format_growth(double percent, const Strings& tr);
+
+// A look-up keypad's display: the ID number in groups, its birth date (digits 7–14) starred but for
+// the digit just typed, and all of it but the first 6 and last 4 once complete (410102 ******** 9734).
+std::string masked_id(const std::string& typed);
+
+// 找我的村: one result — a village (or township) with the places above it.
+struct FindResult {
+    std::string code, name, township, county;
+};
 
 struct PolicyCard {
     std::string title, body, next;
@@ -241,6 +262,19 @@ public:
     bool card_big() const { return m_big; }
     bool can_speak() const { return m_opt.can_speak; }
     double card_closes_in_s(Clock::time_point now) const;
+    // Elderly-friendly kiosk (适老化): 大字, 高对比, the line that says what to do, pages, 找我的村.
+    bool large_text() const { return m_big; }
+    bool high_contrast() const { return m_contrast; }
+    std::string instruction(Clock::time_point now) const;     // one line: what to do on this screen
+    std::vector<std::string> facts(const std::string& code) const;  // home: the place in sentences
+    std::string screen_text(Clock::time_point now) const;     // what 朗读 reads: the instruction and the screen's text
+    int page() const { return m_page; }
+    int pages() const;                                        // of the policy cards or the household card
+    int items_per_page() const;                               // policy cards (or card sections) on one page
+    std::string lookup_display() const;                       // what the look-up's big line shows
+    const std::string& find_query() const { return m_find_query; }
+    const std::vector<FindResult>& find_results() const { return m_find_results; }
+    std::string find_note() const;                            // why nothing is found, or how to search ("" when results show)
 
     // Seconds until a timer needs a Tick (kiosk idle reset, wall tour, year play), for the event wait.
     double next_timer(Clock::time_point now) const;
@@ -284,6 +318,11 @@ private:
     void submit_lookup(Clock::time_point now);
     void close_lookup(std::vector<Effect>& out);
     std::string speech_text(const data::HouseholdCard& c) const;
+    // 找我的村 (kiosk/session/session_access.cpp)
+    void find_key(const std::string& key);
+    void find_pick(const std::string& code, std::vector<Effect>& out);
+    void run_find();
+    void reset_access();
 
     AppConfig m_cfg;
     SessionOptions m_opt;
@@ -324,7 +363,12 @@ private:
     std::string m_lookup_message, m_lookup_outcome;
     std::string m_card_digest;  // for the state file: a digest of the card's masked name, never the name
     Clock::time_point m_pause_until{};
-    bool m_big = false;
+    bool m_big = false;        // 大字, on every screen
+    bool m_contrast = false;   // 高对比
+    int m_page = 0;            // of the policy cards / the household card
+    std::string m_find_query;
+    std::vector<FindResult> m_find_results;
+    std::string m_find_problem;  // the pinyin data could not be read: codes only
 };
 
 }  // namespace onemap::app

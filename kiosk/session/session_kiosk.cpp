@@ -192,7 +192,7 @@ void Session::submit_lookup(Clock::time_point now) {
             data::wipe_string(m_typing.id);
             m_typing.at_factor = false;
             m_lookup_message.clear();
-            m_big = false;
+            m_page = 0;  // 大字 stays as the visitor chose it
             break;
         case O::WrongFactor:
         case O::NotFound:  // one answer for both: the screen never tells whether a number is registered
@@ -226,7 +226,7 @@ void Session::close_lookup(std::vector<Effect>& out) {
     data::wipe_string(m_typing.factor);
     m_typing.at_factor = false;
     m_lookup_message.clear();
-    m_big = false;
+    m_page = 0;
     if (had) {
         out.push_back({Effect::Kind::StopSpeaking, {}, {}});
         out.push_back({Effect::Kind::ScrubUiBuffers, {}, {}});

@@ -1,5 +1,9 @@
-// kiosk — villagers at a touchscreen: big buttons, big type, plain words. Screens: my village,
-// the policy explained, projects near me; an attract loop when left alone; an admin PIN pad.
+// kiosk — villagers at a touchscreen, many of them elderly (适老化): text and buttons sized in
+// millimetres, a theme whose every text is ≥ 4.5 : 1 on its background, one line per screen that
+// says what to do, and on every screen 返回首页, 大字, 高对比 and 朗读. Screens: home (the place in
+// sentences and four big choices), the policy (pages, not scrolling), projects near me (with the
+// symbols' legend), 找我的村 (pinyin initials or a code), 查询我家; an attract loop when left alone;
+// an admin PIN pad. What each screen says comes from the session (kiosk/session/session_access.cpp).
 #include "kiosk/gui/gui_model.hpp"
 
 #include "render/classify.hpp"
@@ -19,44 +23,132 @@ namespace {
 constexpr ImGuiWindowFlags k_panel = ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoCollapse |
                                      ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoTitleBar;
 
-bool big_button(const Ui& ui, const std::string& label, const std::string& id, WidgetRects& w, bool active = false, float width = 0) {
-    if (active) ImGui::PushStyleColor(ImGuiCol_Button, ImGui::GetStyleColorVec4(ImGuiCol_ButtonActive));
-    // Act on the touch itself, as the keypad does: a quick tap whose release lands in the same poll
-    // is never lost.
-    const bool pressed = ImGui::ButtonEx(fmt::format("{}##{}", label, id).c_str(), ImVec2(width > 0 ? width : -1, ui.touch_px * 1.2f),
-                                         ImGuiButtonFlags_PressedOnClick);
-    if (active) ImGui::PopStyleColor();
-    w.add(id);
-    return pressed;
+ImVec4 col(Rgb c, float a = 1) { return ImVec4(c.r, c.g, c.b, a); }
+ImU32 u32(Rgb c, float a = 1) { return ImGui::GetColorU32(col(c, a)); }
+
+enum class Icon { Home, Policy, Projects, Lookup, Find, Large, Contrast, Speak, Back };
+
+// Simple line icons drawn with the draw list (no icon font needed): a house, a page, a map pin,
+// a person, a magnifier, 大 for 大字, a half-filled circle, a speaker, an arrow.
+void draw_icon(ImDrawList* dl, Icon icon, ImVec2 c, float s, ImU32 color) {
+    const float t = std::max(2.0f, s * 0.09f);
+    switch (icon) {
+        case Icon::Home:
+            dl->AddTriangle(ImVec2(c.x - s * 0.45f, c.y - s * 0.02f), ImVec2(c.x, c.y - s * 0.45f), ImVec2(c.x + s * 0.45f, c.y - s * 0.02f), color, t);
+            dl->AddRect(ImVec2(c.x - s * 0.3f, c.y - s * 0.02f), ImVec2(c.x + s * 0.3f, c.y + s * 0.42f), color, 0, 0, t);
+            break;
+        case Icon::Policy:
+            dl->AddRect(ImVec2(c.x - s * 0.32f, c.y - s * 0.42f), ImVec2(c.x + s * 0.32f, c.y + s * 0.42f), color, s * 0.05f, 0, t);
+            for (int i = 0; i < 3; ++i) dl->AddLine(ImVec2(c.x - s * 0.18f, c.y - s * 0.2f + i * s * 0.2f), ImVec2(c.x + s * 0.18f, c.y - s * 0.2f + i * s * 0.2f), color, t);
+            break;
+        case Icon::Projects:
+            dl->AddCircle(ImVec2(c.x, c.y - s * 0.15f), s * 0.25f, color, 24, t);
+            dl->AddLine(ImVec2(c.x - s * 0.2f, c.y), ImVec2(c.x, c.y + s * 0.45f), color, t);
+            dl->AddLine(ImVec2(c.x + s * 0.2f, c.y), ImVec2(c.x, c.y + s * 0.45f), color, t);
+            break;
+        case Icon::Lookup:
+            dl->AddCircle(ImVec2(c.x, c.y - s * 0.2f), s * 0.2f, color, 24, t);
+            dl->PathArcTo(ImVec2(c.x, c.y + s * 0.45f), s * 0.38f, IM_PI, 2 * IM_PI, 16);
+            dl->PathStroke(color, 0, t);
+            break;
+        case Icon::Find:
+            dl->AddCircle(ImVec2(c.x - s * 0.08f, c.y - s * 0.08f), s * 0.27f, color, 24, t);
+            dl->AddLine(ImVec2(c.x + s * 0.12f, c.y + s * 0.12f), ImVec2(c.x + s * 0.42f, c.y + s * 0.42f), color, t * 1.4f);
+            break;
+        case Icon::Large:
+            dl->AddText(ImGui::GetFont(), s * 0.9f, ImVec2(c.x - s * 0.45f, c.y - s * 0.5f), color, "A");
+            dl->AddText(ImGui::GetFont(), s * 0.55f, ImVec2(c.x + s * 0.12f, c.y - s * 0.1f), color, "a");
+            break;
+        case Icon::Contrast:
+            dl->AddCircle(c, s * 0.38f, color, 32, t);
+            dl->PathArcTo(c, s * 0.38f, -IM_PI / 2, IM_PI / 2, 16);
+            dl->PathFillConvex(color);
+            break;
+        case Icon::Speak:
+            dl->AddRectFilled(ImVec2(c.x - s * 0.4f, c.y - s * 0.12f), ImVec2(c.x - s * 0.2f, c.y + s * 0.12f), color);
+            dl->AddTriangleFilled(ImVec2(c.x - s * 0.2f, c.y - s * 0.12f), ImVec2(c.x + s * 0.05f, c.y - s * 0.38f), ImVec2(c.x + s * 0.05f, c.y + s * 0.38f), color);
+            dl->AddTriangleFilled(ImVec2(c.x - s * 0.2f, c.y + s * 0.12f), ImVec2(c.x - s * 0.2f, c.y - s * 0.12f), ImVec2(c.x + s * 0.05f, c.y + s * 0.38f), color);
+            dl->PathArcTo(ImVec2(c.x + s * 0.05f, c.y), s * 0.25f, -0.9f, 0.9f, 10);
+            dl->PathStroke(color, 0, t);
+            break;
+        case Icon::Back:
+            dl->AddLine(ImVec2(c.x + s * 0.35f, c.y), ImVec2(c.x - s * 0.35f, c.y), color, t);
+            dl->AddLine(ImVec2(c.x - s * 0.35f, c.y), ImVec2(c.x - s * 0.05f, c.y - s * 0.3f), color, t);
+            dl->AddLine(ImVec2(c.x - s * 0.35f, c.y), ImVec2(c.x - s * 0.05f, c.y + s * 0.3f), color, t);
+            break;
+    }
 }
 
-void village_facts(const Ui& ui, const std::string& code) {
-    const data::RegionInfo* r = ui.regions.find(code);
-    if (!r) return;
+enum class Style { Normal, Selected, End };
+
+// A touch target: at least target_px high, pressed on the touch itself (a quick tap whose release
+// lands in the same poll is never lost), coloured from the theme, an optional icon at its left.
+bool touch_button(const Ui& ui, const std::string& label, const std::string& id, WidgetRects& w, float width = -1, float height = 0,
+                  Style style = Style::Normal, std::optional<Icon> icon = std::nullopt, bool enabled = true) {
+    const KioskPalette& p = ui.palette;
+    Rgb bg = p.button, fg = p.button_text;
+    if (style == Style::Selected) bg = p.button_selected, fg = p.button_selected_text;
+    if (style == Style::End) bg = p.end_button, fg = p.end_button_text;
+    if (!enabled) bg = p.disabled_button, fg = p.disabled_text;
+    ImGui::PushStyleColor(ImGuiCol_Button, col(bg));
+    ImGui::PushStyleColor(ImGuiCol_ButtonHovered, col(bg));  // a finger does not hover
+    ImGui::PushStyleColor(ImGuiCol_ButtonActive, col(p.button_pressed));
+    ImGui::PushStyleColor(ImGuiCol_Text, col(fg));
+    const float h = std::max(height, ui.sizes.target_px);
+    const float icon_w = icon ? h * 0.8f : 0;
+    const std::string text = icon ? std::string(static_cast<std::size_t>(std::ceil(icon_w / std::max(1.0f, ImGui::CalcTextSize(" ").x))), ' ') + label : label;
+    ImGui::BeginDisabled(!enabled);
+    const bool pressed = ImGui::ButtonEx(fmt::format("{}##{}", text, id).c_str(), ImVec2(width, h), ImGuiButtonFlags_PressedOnClick);
+    ImGui::EndDisabled();
+    const bool held = ImGui::IsItemActive();
+    ImGui::PopStyleColor(4);
+    if (icon) {
+        const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
+        const float size = std::min(h * 0.62f, icon_w);
+        draw_icon(ImGui::GetWindowDrawList(), *icon, ImVec2(a.x + ImGui::GetStyle().FramePadding.x + size * 0.6f, (a.y + b.y) / 2), size,
+                  u32(held ? p.button_pressed_text : fg));
+    }
+    w.target(id);
+    return pressed && enabled;
+}
+
+void heading(const Ui& ui, const std::string& text) {
     ImGui::PushFont(ui.fonts.title);
-    ImGui::TextWrapped("%s · %s", r->name.c_str(), ui.tr("kiosk_facts").c_str());
+    ImGui::TextWrapped("%s", text.c_str());
     ImGui::PopFont();
-    const double households = ui.indicators.value(code, "tp_households", ui.state.period).value_or(0);
-    if (households < 5) {  // region figures under 5 households are not shown on public screens
-        ImGui::TextWrapped("%s", ui.tr("kiosk_suppressed").c_str());
-        return;
-    }
-    const double people = ui.indicators.value(code, "tp_population", ui.state.period).value_or(0);
-    ImGui::TextWrapped("%s", fmt::format(fmt::runtime(ui.tr("kiosk_fact_households")), static_cast<long long>(households),
-                                         static_cast<long long>(people)).c_str());
-    if (auto income = ui.indicators.value(code, "tp_income_pc", ui.state.period)) {
-        const auto growth = ui.indicators.value(code, "tp_income_growth", ui.state.period);
-        ImGui::TextWrapped("%s", fmt::format(fmt::runtime(ui.tr("kiosk_fact_income")), ui.state.period, static_cast<long long>(std::lround(*income)),
-                                             growth ? fmt::format("{:.1f}%", *growth) : std::string("—")).c_str());
-    }
-    if (auto rural = ui.indicators.value(code, "rural_income_pc", ui.state.period)) {
-        ImGui::TextWrapped("%s", fmt::format(fmt::runtime(ui.tr("kiosk_fact_rural")), static_cast<long long>(std::lround(*rural))).c_str());
-    }
+}
+
+void instruction_line(const Ui& ui, WidgetRects& w) {
+    const std::string line = ui.session->instruction(std::chrono::steady_clock::now());
+    if (line.empty()) return;
+    ImGui::PushStyleColor(ImGuiCol_Text, col(ui.palette.label));
+    ImGui::TextWrapped("%s", line.c_str());
+    ImGui::PopStyleColor();
+    w.add("kiosk:instruction");
+    ImGui::Spacing();
+}
+
+// 上一页 / 第 n 页，共 m 页 / 下一页
+void pager(const Ui& ui, WidgetRects& w, std::vector<Intent>& out) {
+    const int pages = ui.session->pages();
+    if (pages <= 1) return;
+    const int page = ui.session->page();
+    const float bw = std::max(ui.sizes.target_px * 2.6f, ImGui::CalcTextSize(ui.tr("kiosk_page_prev").c_str()).x + ui.sizes.target_px * 0.6f);
+    if (touch_button(ui, ui.tr("kiosk_page_prev"), "kiosk:page_prev", w, bw, 0, Style::Normal, std::nullopt, page > 0)) out.push_back({Intent::Kind::Page, {}, -1});
+    ImGui::SameLine();
+    const std::string of = fmt::format(fmt::runtime(ui.tr("kiosk_page_of")), page + 1, pages);
+    const float y = ImGui::GetCursorPosY();
+    ImGui::SetCursorPosY(y + (ui.sizes.target_px - ImGui::GetTextLineHeight()) / 2);
+    ImGui::TextUnformatted(of.c_str());
+    w.add("kiosk:page_of");
+    ImGui::SameLine();
+    ImGui::SetCursorPosY(y);
+    if (touch_button(ui, ui.tr("kiosk_page_next"), "kiosk:page_next", w, bw, 0, Style::Normal, std::nullopt, page + 1 < pages)) out.push_back({Intent::Kind::Page, {}, 1});
 }
 
 void admin_pad(const Ui& ui, WidgetRects& w, std::vector<Intent>& out) {
     const ImVec2 display = ImGui::GetIO().DisplaySize;
-    const float key = ui.touch_px * 1.3f;
+    const float key = ui.sizes.target_px * 1.2f;
     // A modal: while it is open, every touch goes to it.
     if (!ImGui::IsPopupOpen("##admin")) ImGui::OpenPopup("##admin");
     ImGui::SetNextWindowPos(ImVec2(display.x / 2, display.y / 2), 0, ImVec2(0.5f, 0.5f));
@@ -69,177 +161,124 @@ void admin_pad(const Ui& ui, WidgetRects& w, std::vector<Intent>& out) {
     for (int i = 0; i < 12; ++i) {
         if (i % 3) ImGui::SameLine();
         const std::string id = std::string("pin:") + k_keys[i];
-        // Keys act on the touch itself (not its release), as keypads do.
-        if (ImGui::ButtonEx(fmt::format("{}##{}", k_keys[i], id).c_str(), ImVec2(key, key), ImGuiButtonFlags_PressedOnClick)) {
-            out.push_back({Intent::Kind::PinKey, k_keys[i]});
-        }
-        w.add(id);
+        if (touch_button(ui, k_keys[i], id, w, key, key)) out.push_back({Intent::Kind::PinKey, k_keys[i]});
     }
-    if (ImGui::Button(ui.tr("cancel").c_str(), ImVec2(-1, key * 0.7f))) {
-        out.push_back({Intent::Kind::AdminCancel});
-    }
-    w.add("pin:cancel");
+    if (touch_button(ui, ui.tr("cancel"), "pin:cancel", w, key * 3 + 2 * ImGui::GetStyle().ItemSpacing.x)) out.push_back({Intent::Kind::AdminCancel});
     ImGui::EndPopup();
-}
-
-// One key of the look-up keypad; acts on the touch, like the PIN pad.
-bool pad_key(const std::string& label, const std::string& id, float size, bool enabled, WidgetRects& w) {
-    ImGui::BeginDisabled(!enabled);
-    const bool pressed = ImGui::ButtonEx(fmt::format("{}##{}", label, id).c_str(), ImVec2(size, size * 0.8f), ImGuiButtonFlags_PressedOnClick);
-    ImGui::EndDisabled();
-    w.add(id);
-    return pressed && enabled;
-}
-
-std::string grouped_id(const std::string& id) {  // 410225 19760421 2159: easier to check by eye
-    std::string out;
-    for (std::size_t i = 0; i < id.size(); ++i) {
-        if (i == 6 || i == 14) out += ' ';
-        out += id[i];
-    }
-    return out;
 }
 
 void household_card(const Ui& ui, WidgetRects& w, std::vector<Intent>& out) {
     const LookupView& lk = ui.lookup;
     const data::HouseholdCard& c = *lk.card;
-    ImFont* body = lk.big ? ui.fonts.title : ui.fonts.body;
-    ImFont* head = lk.big ? ui.fonts.huge : ui.fonts.title;
-    const float bw = ui.touch_px * 2.6f;
-    ImGui::PushFont(ui.fonts.title);
-    ImGui::TextUnformatted(ui.tr("lookup_card_title").c_str());
-    ImGui::PopFont();
-    ImGui::SameLine(ImGui::GetWindowContentRegionMax().x - bw * (lk.can_speak ? 3 : 2) - ImGui::GetStyle().ItemSpacing.x * 2);
-    if (ImGui::ButtonEx(fmt::format("{}##lookup:big", ui.tr("lookup_big")).c_str(), ImVec2(bw, ui.touch_px), ImGuiButtonFlags_PressedOnClick)) {
-        out.push_back({Intent::Kind::LookupBig});
-    }
-    w.add("lookup:big");
-    if (lk.can_speak) {
-        ImGui::SameLine();
-        if (ImGui::ButtonEx(fmt::format("{}##lookup:speak", ui.tr("lookup_speak")).c_str(), ImVec2(bw, ui.touch_px), ImGuiButtonFlags_PressedOnClick)) {
-            out.push_back({Intent::Kind::LookupSpeak});
-        }
-        w.add("lookup:speak");
-    }
-    ImGui::SameLine();
-    ImGui::PushStyleColor(ImGuiCol_Button, ImVec4(0.75f, 0.15f, 0.1f, 1));
-    if (ImGui::ButtonEx(fmt::format("{}##lookup:end", ui.tr("lookup_end")).c_str(), ImVec2(bw, ui.touch_px), ImGuiButtonFlags_PressedOnClick)) {
-        out.push_back({Intent::Kind::LookupClose});
-    }
-    ImGui::PopStyleColor();
-    w.add("lookup:end");
+    const KioskPalette& p = ui.palette;
+    const float bw = std::max(ui.sizes.target_px * 2.4f, ImGui::CalcTextSize(ui.tr("lookup_end").c_str()).x + ui.sizes.target_px);
+    heading(ui, ui.tr("lookup_card_title"));
+    if (touch_button(ui, ui.tr("lookup_end"), "lookup:end", w, bw, 0, Style::End)) out.push_back({Intent::Kind::LookupClose});
     ImGui::Separator();
 
-    ImGui::BeginChild("##card", ImVec2(0, -ImGui::GetTextLineHeightWithSpacing() * 1.5f), false);
-    ImGui::PushFont(body);
-    const ImVec4 label(1.0f, 0.8f, 0.2f, 1);
+    // Sections, a page at a time (three a page; one in 大字): facts, benefits, measures, items, contact.
+    std::vector<int> sections = {0, 1, 2};
+    if (!c.items.empty() && lk.items) sections.push_back(3);
+    if (!c.contact_name.empty() || !c.contact_phone.empty()) sections.push_back(4);
+    const int per = ui.session->items_per_page();
+    const int first = ui.session->page() * per;
+    const float footer = ui.sizes.target_px + ImGui::GetTextLineHeightWithSpacing() * 1.5f + ImGui::GetStyle().ItemSpacing.y * 2;
+    ImGui::BeginChild("##card", ImVec2(0, -footer), false, ImGuiWindowFlags_NoScrollbar);
     auto field = [&](const char* key, const std::string& value) {
-        ImGui::TextColored(label, "%s", ui.tr(key).c_str());
+        ImGui::TextColored(col(p.label), "%s", ui.tr(key).c_str());
         ImGui::SameLine();
         ImGui::TextWrapped("%s", value.c_str());
     };
-    field("lookup_head", c.head_masked);
-    field("lookup_village", lk.village_name.empty() ? c.village_code : lk.village_name);
-    field("lookup_type", c.household_type);
-    field("lookup_members", fmt::format(fmt::runtime(ui.tr("lookup_members_value")), c.members, c.labour, c.employed_members));
-
-    ImGui::PushFont(head);
-    ImGui::TextUnformatted(fmt::format(fmt::runtime(ui.tr("lookup_benefits")), c.year).c_str());
-    ImGui::PopFont();
-    if (c.benefits.empty()) ImGui::TextWrapped("%s", ui.tr("lookup_benefits_none").c_str());
-    if (!c.benefits.empty() && ImGui::BeginTable("##benefits", 4, ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg)) {
-        for (const auto& b : c.benefits) {
-            ImGui::TableNextRow();
-            ImGui::TableNextColumn();
-            ImGui::TextWrapped("%s", b.program.c_str());
-            ImGui::TableNextColumn();
-            ImGui::TextUnformatted(fmt::format(fmt::runtime(ui.tr("lookup_yuan")), fmt::format("{:.0f}", b.amount)).c_str());
-            ImGui::TableNextColumn();
-            ImGui::TextUnformatted(b.paid_date.empty() ? "—" : b.paid_date.c_str());
-            ImGui::TableNextColumn();
-            if (b.paid) ImGui::TextColored(ImVec4(0.4f, 0.9f, 0.4f, 1), "%s", ui.tr("lookup_paid").c_str());
-            else ImGui::TextColored(ImVec4(1.0f, 0.7f, 0.2f, 1), "%s", ui.tr("lookup_pending").c_str());
+    for (int k = first; k < first + per && k < static_cast<int>(sections.size()); ++k) {
+        switch (sections[static_cast<std::size_t>(k)]) {
+            case 0:
+                field("lookup_head", c.head_masked);
+                field("lookup_village", lk.village_name.empty() ? c.village_code : lk.village_name);
+                field("lookup_type", c.household_type);
+                field("lookup_members", fmt::format(fmt::runtime(ui.tr("lookup_members_value")), c.members, c.labour, c.employed_members));
+                break;
+            case 1:
+                heading(ui, fmt::format(fmt::runtime(ui.tr("lookup_benefits")), c.year));
+                if (c.benefits.empty()) ImGui::TextWrapped("%s", ui.tr("lookup_benefits_none").c_str());
+                for (const auto& b : c.benefits) {
+                    ImGui::Bullet();
+                    ImGui::TextWrapped("%s", fmt::format("{}{}{}{}{}", b.program, ui.tr("comma"),
+                                                         fmt::format(fmt::runtime(ui.tr("lookup_yuan")), format_count(b.amount)), ui.tr("comma"),
+                                                         b.paid_date.empty() ? std::string("—") : b.paid_date).c_str());
+                    ImGui::SameLine();
+                    ImGui::TextColored(col(b.paid ? p.good : p.warning), "%s", ui.tr(b.paid ? "lookup_paid" : "lookup_pending").c_str());
+                }
+                break;
+            case 2:
+                heading(ui, ui.tr("lookup_measures"));
+                if (c.measures.empty()) ImGui::TextWrapped("%s", ui.tr("lookup_measures_none").c_str());
+                for (const auto& m : c.measures) {
+                    ImGui::Bullet();
+                    ImGui::TextWrapped("%s：%s（%s）", m.family.c_str(), m.description.c_str(), m.start_month.c_str());
+                }
+                break;
+            case 3:
+                heading(ui, ui.tr("lookup_items"));
+                for (const auto& item : c.items) {
+                    const auto it = lk.items->find(item.key);
+                    if (it == lk.items->end()) continue;
+                    ImGui::TextColored(col(item.in_place ? p.good : p.warning), "【%s】", ui.tr(item.in_place ? "lookup_in_place" : "lookup_can_apply").c_str());
+                    ImGui::SameLine();
+                    ImGui::TextWrapped("%s", it->second.title.c_str());
+                    ImGui::TextWrapped("%s", it->second.body.c_str());
+                    ImGui::TextColored(col(p.label), "%s：", ui.tr("kiosk_next").c_str());
+                    ImGui::SameLine();
+                    ImGui::TextWrapped("%s", it->second.next.c_str());
+                    ImGui::Spacing();
+                }
+                break;
+            case 4:
+                heading(ui, ui.tr("lookup_contact"));
+                ImGui::TextWrapped("%s  %s", c.contact_name.c_str(), c.contact_phone.c_str());
+                break;
         }
-        ImGui::EndTable();
     }
-    ImGui::PushFont(head);
-    ImGui::TextUnformatted(ui.tr("lookup_measures").c_str());
-    ImGui::PopFont();
-    if (c.measures.empty()) ImGui::TextWrapped("%s", ui.tr("lookup_measures_none").c_str());
-    for (const auto& m : c.measures) {
-        ImGui::Bullet();
-        ImGui::TextWrapped("%s：%s（%s）", m.family.c_str(), m.description.c_str(), m.start_month.c_str());
-    }
-    if (!c.items.empty() && lk.items) {
-        ImGui::PushFont(head);
-        ImGui::TextUnformatted(ui.tr("lookup_items").c_str());
-        ImGui::PopFont();
-        for (const auto& item : c.items) {
-            const auto it = lk.items->find(item.key);
-            if (it == lk.items->end()) continue;
-            ImGui::TextColored(item.in_place ? ImVec4(0.4f, 0.9f, 0.4f, 1) : ImVec4(1.0f, 0.7f, 0.2f, 1), "【%s】",
-                               ui.tr(item.in_place ? "lookup_in_place" : "lookup_can_apply").c_str());
-            ImGui::SameLine();
-            ImGui::TextWrapped("%s", it->second.title.c_str());
-            ImGui::TextWrapped("%s", it->second.body.c_str());
-            ImGui::TextColored(label, "%s：", ui.tr("kiosk_next").c_str());
-            ImGui::SameLine();
-            ImGui::TextWrapped("%s", it->second.next.c_str());
-            ImGui::Spacing();
-        }
-    }
-    if (!c.contact_name.empty() || !c.contact_phone.empty()) {
-        ImGui::PushFont(head);
-        ImGui::TextUnformatted(ui.tr("lookup_contact").c_str());
-        ImGui::PopFont();
-        ImGui::TextWrapped("%s  %s", c.contact_name.c_str(), c.contact_phone.c_str());
-    }
-    ImGui::PopFont();
     ImGui::EndChild();
     w.add("lookup:card");
-    ImGui::TextDisabled("%s", fmt::format(fmt::runtime(ui.tr("lookup_closes_in")), static_cast<int>(std::ceil(lk.closes_in_s))).c_str());
+    pager(ui, w, out);
+    ImGui::TextUnformatted(fmt::format(fmt::runtime(ui.tr("lookup_closes_in")), static_cast<int>(std::ceil(lk.closes_in_s))).c_str());
 }
 
 void lookup_screen(const Ui& ui, WidgetRects& w, std::vector<Intent>& out) {
     const LookupView& lk = ui.lookup;
     static const KioskTyping k_none;
     const KioskTyping& local = lk.typing ? *lk.typing : k_none;
-    ImGui::PushFont(ui.fonts.title);
     if (!lk.available) {
-        ImGui::TextWrapped("%s", ui.tr("lookup_unavailable").c_str());
-        ImGui::PopFont();
+        heading(ui, ui.tr("lookup_unavailable"));
         w.add("lookup:unavailable");
         return;
     }
     if (lk.card) {
-        ImGui::PopFont();
         household_card(ui, w, out);
         return;
     }
     const bool paused = lk.paused_s > 0;
-    const std::string title = !local.at_factor ? ui.tr("lookup_id_title") : ui.tr("lookup_factor_" + lk.factor_kind);
-    ImGui::TextWrapped("%s", title.c_str());
-    ImGui::PopFont();
+    heading(ui, !local.at_factor ? ui.tr("lookup_id_title") : ui.tr("lookup_factor_" + lk.factor_kind));
     if (!local.at_factor) ImGui::TextWrapped("%s", ui.tr("lookup_id_hint").c_str());
 
-    // What has been typed: the ID grouped for checking; the second factor as dots.
+    // What has been typed: the ID in groups with its birth date starred, then only its first 6 and
+    // last 4; the second factor as stars (Session::lookup_display).
+    const std::string shown = ui.session->lookup_display();
     ImGui::PushFont(ui.fonts.huge);
-    const std::string shown = local.at_factor ? std::string(local.factor.size(), '*') : grouped_id(local.id);
     ImGui::TextUnformatted((shown.empty() ? std::string(" ") : shown).c_str());
     ImGui::PopFont();
     w.add("lookup:typed");
     const bool id_complete = local.id.size() == 18;
     const bool id_ok = id_complete && data::valid_id_number(local.id);
+    ImGui::PushTextWrapPos(0);
     if (paused) {
-        ImGui::TextColored(ImVec4(1.0f, 0.5f, 0.3f, 1), "%s",
-                           fmt::format(fmt::runtime(ui.tr("lookup_paused")), static_cast<int>(std::ceil(lk.paused_s))).c_str());
+        ImGui::TextColored(col(ui.palette.warning), "%s", fmt::format(fmt::runtime(ui.tr("lookup_paused")), static_cast<int>(std::ceil(lk.paused_s))).c_str());
     } else if (!local.at_factor && id_complete && !id_ok) {
-        ImGui::TextColored(ImVec4(1.0f, 0.5f, 0.3f, 1), "%s", ui.tr("lookup_id_bad").c_str());  // at once, before any look-up
+        ImGui::TextColored(col(ui.palette.warning), "%s", ui.tr("lookup_id_bad").c_str());  // at once, before any look-up
     } else if (!lk.message.empty()) {
-        ImGui::PushTextWrapPos(0);
-        ImGui::TextColored(ImVec4(1.0f, 0.8f, 0.2f, 1), "%s", lk.message.c_str());
-        ImGui::PopTextWrapPos();
+        ImGui::TextColored(col(ui.palette.label), "%s", lk.message.c_str());
     }
+    ImGui::PopTextWrapPos();
     w.add("lookup:message");
 
     // The keypad; a physical keyboard or an ID-card reader typing into it obeys the same rules.
@@ -250,66 +289,149 @@ void lookup_screen(const Ui& ui, WidgetRects& w, std::vector<Intent>& out) {
             if (ch < 128) out.push_back({Intent::Kind::LookupKey, std::string(1, static_cast<char>(ch))});
         }
     }
-    const float key = std::min(ui.touch_px * 1.8f, (ImGui::GetContentRegionAvail().x - 2 * ImGui::GetStyle().ItemSpacing.x) / 3);
+    const float gap = ImGui::GetStyle().ItemSpacing.x;
+    const float avail_h = ImGui::GetContentRegionAvail().y - ui.sizes.target_px * 2.2f - gap * 2;
+    const float key = std::max(ui.sizes.target_px, std::min({ui.sizes.target_px * 1.6f, (ImGui::GetContentRegionAvail().x - 2 * gap) / 3, avail_h / 4 - gap}));
     static const char* k_keys[] = {"1", "2", "3", "4", "5", "6", "7", "8", "9", "X", "0", "<"};
     const std::string& typed = local.at_factor ? local.factor : local.id;
     for (int i = 0; i < 12; ++i) {
         if (i % 3) ImGui::SameLine();
         const std::string id = std::string("key:") + k_keys[i];
         if (i == 9 && local.at_factor) {  // no X in a phone number
-            ImGui::Dummy(ImVec2(key, key * 0.8f));
+            ImGui::Dummy(ImVec2(key * 1.25f, key));
             continue;
         }
         const std::string label = i == 11 ? ui.tr("lookup_backspace") : std::string(k_keys[i]);
         const bool enabled = !paused && (i == 11 ? !typed.empty() : true);
-        if (pad_key(label, id, key, enabled, w)) {
+        ImGui::PushFont(i == 11 ? ui.fonts.body : ui.fonts.title);
+        if (touch_button(ui, label, id, w, key * 1.25f, key, Style::Normal, std::nullopt, enabled)) {
             out.push_back({Intent::Kind::LookupKey, i == 11 ? std::string("<") : std::string(k_keys[i])});
         }
+        ImGui::PopFont();
     }
-    ImGui::Spacing();
-    const float wide = key * 3 + 2 * ImGui::GetStyle().ItemSpacing.x;
+    const float wide = key * 1.25f * 3 + 2 * gap;
     if (!local.at_factor) {
-        ImGui::BeginDisabled(paused || !id_complete);
-        if (ImGui::ButtonEx(fmt::format("{}##lookup:next", ui.tr("lookup_next")).c_str(), ImVec2(wide, ui.touch_px * 1.2f),
-                            ImGuiButtonFlags_PressedOnClick)) {
+        if (touch_button(ui, ui.tr("lookup_next"), "lookup:next", w, wide, 0, Style::Selected, std::nullopt, !paused && id_complete)) {
             out.push_back({Intent::Kind::LookupNext});
         }
-        ImGui::EndDisabled();
-        w.add("lookup:next");
     } else {
-        ImGui::BeginDisabled(paused || local.factor.size() < 4);
-        if (ImGui::ButtonEx(fmt::format("{}##lookup:submit", ui.tr("lookup_submit")).c_str(), ImVec2(wide, ui.touch_px * 1.2f),
-                            ImGuiButtonFlags_PressedOnClick)) {
+        if (touch_button(ui, ui.tr("lookup_submit"), "lookup:submit", w, wide, 0, Style::Selected, std::nullopt, !paused && local.factor.size() >= 4)) {
             out.push_back({Intent::Kind::LookupSubmit});
         }
-        ImGui::EndDisabled();
-        w.add("lookup:submit");
-        if (ImGui::ButtonEx(fmt::format("{}##lookup:back", ui.tr("lookup_change_id")).c_str(), ImVec2(wide, ui.touch_px), ImGuiButtonFlags_PressedOnClick)) {
-            out.push_back({Intent::Kind::LookupChangeId});
-        }
-        w.add("lookup:back");
+        if (touch_button(ui, ui.tr("lookup_change_id"), "lookup:back", w, wide)) out.push_back({Intent::Kind::LookupChangeId});
     }
+}
+
+// 找我的村: letters for pinyin initials, digits for a code, results as big buttons.
+void find_screen(const Ui& ui, WidgetRects& w, std::vector<Intent>& out) {
+    const Session& s = *ui.session;
+    heading(ui, ui.tr("kiosk_find"));
+    ImGui::PushFont(ui.fonts.huge);
+    ImGui::TextUnformatted(s.find_query().empty() ? " " : s.find_query().c_str());
+    ImGui::PopFont();
+    w.add("find:query");
+    const float gap = ImGui::GetStyle().ItemSpacing.x;
+    const float total = ImGui::GetContentRegionAvail().x;
+    // a key holds its letter in the heading size (大字 too), and is never under the target size
+    const float key = std::max({ui.sizes.target_px, ui.sizes.heading_px * 1.3f, std::min(ui.sizes.target_px * 1.15f, (total * 0.52f - 9 * gap) / 10)});
+    const ImVec2 origin = ImGui::GetCursorPos();
+    ImGui::BeginGroup();
+    ImGui::PushFont(ui.fonts.title);
+    const char* rows[] = {"ABCDEFGHI", "JKLMNOPQR", "STUVWXYZ", "1234567890"};
+    for (const char* row : rows) {
+        for (const char* c = row; *c; ++c) {
+            if (c != row) ImGui::SameLine();
+            const std::string k(1, *c);
+            if (touch_button(ui, k, "find:key:" + k, w, key, key)) out.push_back({Intent::Kind::FindKey, k});
+        }
+    }
+    ImGui::PopFont();
+    if (touch_button(ui, ui.tr("find_erase"), "find:erase", w, key * 4 + 3 * gap, 0, Style::Normal, std::nullopt, !s.find_query().empty())) out.push_back({Intent::Kind::FindKey, "<"});
+    ImGui::SameLine();
+    if (touch_button(ui, ui.tr("find_clear"), "find:clear", w, key * 4 + 3 * gap, 0, Style::Normal, std::nullopt, !s.find_query().empty())) out.push_back({Intent::Kind::FindKey, "clear"});
+    ImGui::EndGroup();
+    // Results to the right of the keyboard.
+    const float left = origin.x + key * 10 + gap * 10 + gap * 2;
+    ImGui::SetCursorPos(ImVec2(left, origin.y));
+    ImGui::BeginGroup();
+    const float rw = std::max(ui.sizes.target_px * 4, ImGui::GetWindowContentRegionMax().x - left);
+    if (s.find_results().empty()) {
+        ImGui::PushTextWrapPos(left + rw);
+        ImGui::TextWrapped("%s", s.find_note().c_str());
+        ImGui::PopTextWrapPos();
+        w.add("find:note");
+    }
+    for (const auto& r : s.find_results()) {
+        std::string where = r.township;
+        if (!r.county.empty()) where += (where.empty() ? "" : " · ") + r.county;
+        const std::string label = where.empty() ? r.name : r.name + "\n" + where;
+        const float h = ui.sizes.target_px + (where.empty() ? 0 : ImGui::GetTextLineHeight());
+        if (touch_button(ui, label, "find:result:" + r.code, w, rw, h)) out.push_back({Intent::Kind::FindPick, r.code});
+        w.missing_glyphs += missing_glyphs(ImGui::GetFont(), label);
+    }
+    ImGui::EndGroup();
+}
+
+// The point symbols' legend on 身边的项目: a colour a batch, and the cluster bubble.
+void projects_legend(const Ui& ui, WidgetRects& w) {
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    const float r = ImGui::GetTextLineHeight() * 0.3f;
+    heading(ui, ui.tr("kiosk_legend"));
+    for (const auto& [batch, c] : project_batch_colors()) {
+        const ImVec2 at = ImGui::GetCursorScreenPos();
+        dl->AddCircleFilled(ImVec2(at.x + r * 1.5f, at.y + ImGui::GetTextLineHeight() / 2), r, IM_COL32(c.r, c.g, c.b, 255), 20);
+        dl->AddCircle(ImVec2(at.x + r * 1.5f, at.y + ImGui::GetTextLineHeight() / 2), r, u32(ui.palette.text), 20, 1.5f);
+        ImGui::Dummy(ImVec2(r * 3.5f, ImGui::GetTextLineHeight()));
+        ImGui::SameLine();
+        ImGui::TextUnformatted((batch + " · " + ui.tr("kiosk_legend_project")).c_str());
+    }
+    // the shape says the kind of project (as the map's point shader draws them)
+    const ImU32 ink = u32(ui.palette.text);
+    const struct {
+        int shape;
+        const char* kinds;
+    } shapes[] = {{0, "kiosk_legend_round"}, {2, "kiosk_legend_triangle"}, {3, "kiosk_legend_diamond"}};
+    for (const auto& sh : shapes) {
+        const ImVec2 at = ImGui::GetCursorScreenPos();
+        const ImVec2 c(at.x + r * 1.5f, at.y + ImGui::GetTextLineHeight() / 2);
+        if (sh.shape == 0) dl->AddCircleFilled(c, r, ink, 20);
+        if (sh.shape == 2) dl->AddTriangleFilled(ImVec2(c.x, c.y - r * 1.1f), ImVec2(c.x + r, c.y + r * 0.7f), ImVec2(c.x - r, c.y + r * 0.7f), ink);
+        if (sh.shape == 3) dl->AddQuadFilled(ImVec2(c.x, c.y - r * 1.2f), ImVec2(c.x + r * 1.2f, c.y), ImVec2(c.x, c.y + r * 1.2f), ImVec2(c.x - r * 1.2f, c.y), ink);
+        ImGui::Dummy(ImVec2(r * 3.5f, ImGui::GetTextLineHeight()));
+        ImGui::SameLine();
+        ImGui::TextUnformatted(ui.tr(sh.kinds).c_str());
+    }
+    const ImVec2 at = ImGui::GetCursorScreenPos();
+    dl->AddCircleFilled(ImVec2(at.x + r * 1.5f, at.y + ImGui::GetTextLineHeight() / 2), r * 1.4f, u32(ui.palette.button), 20);
+    dl->AddText(ImGui::GetFont(), ImGui::GetFontSize() * 0.6f, ImVec2(at.x + r * 1.05f, at.y + ImGui::GetTextLineHeight() * 0.25f), u32(ui.palette.button_text), "3");
+    ImGui::Dummy(ImVec2(r * 3.5f, ImGui::GetTextLineHeight()));
+    ImGui::SameLine();
+    ImGui::TextWrapped("%s", ui.tr("kiosk_legend_cluster").c_str());
+    w.add("kiosk:legend");
 }
 
 }  // namespace
 
 std::vector<Intent> kiosk_panels(const Ui& ui, WidgetRects& w) {
     std::vector<Intent> out;
+    const Session& s = *ui.session;
+    const KioskPalette& p = ui.palette;
     ImGui::PushFont(ui.fonts.body);
     const ImVec2 display = ImGui::GetIO().DisplaySize;
-    const std::string home = ui.config.home_region.empty() ? (ui.regions.root() ? ui.regions.root()->code : "") : ui.config.home_region;
+    const std::string home = s.home_code();
 
     if (ui.screen == KioskScreen::Attract) {
         // Attract loop: the map tours slowly; a big invitation and a rotating fact.
         ImDrawList* dl = ImGui::GetForegroundDrawList();
         ImFont* f = ui.fonts.huge;
+        const float fsize = f->FontSize * f->Scale;
         const std::string& invite = ui.tr("kiosk_touch_to_start");
-        const ImVec2 size = f->CalcTextSizeA(f->FontSize, 1e9f, 0, invite.c_str());
+        const ImVec2 size = f->CalcTextSizeA(fsize, 1e9f, 0, invite.c_str());
         const float pulse = 0.75f + 0.25f * static_cast<float>(std::sin(ui.idle_seconds * 2.0));
         const ImVec2 pos((display.x - size.x) / 2, display.y * 0.72f);
-        dl->AddRectFilled(ImVec2(pos.x - 30 * ui.scale, pos.y - 20 * ui.scale), ImVec2(pos.x + size.x + 30 * ui.scale, pos.y + size.y + 20 * ui.scale),
-                          IM_COL32(0, 0, 0, 200), 16 * ui.scale);
-        dl->AddText(f, f->FontSize, pos, IM_COL32(255, 255, 255, static_cast<int>(255 * pulse)), invite.c_str());
+        const float pad = ui.sizes.gap_px * 2;
+        dl->AddRectFilled(ImVec2(pos.x - pad * 1.5f, pos.y - pad), ImVec2(pos.x + size.x + pad * 1.5f, pos.y + size.y + pad), u32(p.background), pad);
+        dl->AddText(f, fsize, pos, u32(p.text, pulse), invite.c_str());
         // Rotating facts: the place, then one policy card after another, every six seconds.
         if (const data::RegionInfo* r = ui.regions.find(home)) {
             const auto slot = static_cast<std::size_t>(ui.idle_seconds / 6.0);
@@ -318,110 +440,169 @@ std::vector<Intent> kiosk_panels(const Ui& ui, WidgetRects& w) {
                 const PolicyCard& c = ui.policy[slot % (ui.policy.size() + 1) - 1];
                 fact = c.title + "：" + c.body;
             }
-            const float wrap = display.x - 80 * ui.scale;
-            const ImVec2 fs = ui.fonts.title->CalcTextSizeA(ui.fonts.title->FontSize, 1e9f, wrap, fact.c_str());
-            dl->AddRectFilled(ImVec2(30 * ui.scale, 30 * ui.scale), ImVec2(50 * ui.scale + fs.x, 50 * ui.scale + fs.y), IM_COL32(0, 0, 0, 190),
-                              12 * ui.scale);
-            dl->AddText(ui.fonts.title, ui.fonts.title->FontSize, ImVec2(40 * ui.scale, 40 * ui.scale), IM_COL32(255, 255, 255, 255), fact.c_str(),
-                        nullptr, wrap);
+            ImFont* t = ui.fonts.title;
+            const float tsize = t->FontSize * t->Scale;
+            const float wrap = display.x - pad * 6;
+            const ImVec2 fs = t->CalcTextSizeA(tsize, 1e9f, wrap, fact.c_str());
+            dl->AddRectFilled(ImVec2(pad * 2, pad * 2), ImVec2(pad * 4 + fs.x, pad * 4 + fs.y), u32(p.background), pad);
+            dl->AddText(t, tsize, ImVec2(pad * 3, pad * 3), u32(p.text), fact.c_str(), nullptr, wrap);
         }
         synthetic_mark(ui);
         ImGui::PopFont();
         return out;
     }
 
-    // Left column: the screens, as large buttons.
-    const float column = std::max(display.x * 0.26f, ui.touch_px * 5);
+    // Left column, on every screen: the place, 返回首页, the four choices, 返回上级, and the row of
+    // 大字 / 高对比 / 朗读 with the zoom buttons.
+    const float gap = ImGui::GetStyle().ItemSpacing.y;
+    const float column = std::max(display.x * 0.25f, ui.sizes.target_px * 5.2f);
     w.map_insets = {column, 0, 0, 0};
     ImGui::SetNextWindowPos(ImVec2(0, 0));
     ImGui::SetNextWindowSize(ImVec2(column, display.y));
-    ImGui::Begin("##nav", nullptr, k_panel);
-    ImGui::PushFont(ui.fonts.title);
-    if (const data::RegionInfo* r = ui.regions.find(home)) ImGui::TextWrapped("%s", r->name.c_str());
-    ImGui::PopFont();
-    ImGui::Spacing();
-    if (big_button(ui, ui.tr("kiosk_home"), "kiosk:home", w, ui.screen == KioskScreen::Home)) out.push_back({Intent::Kind::Screen, "home"});
-    ImGui::Spacing();
-    if (big_button(ui, ui.tr("kiosk_policy"), "kiosk:policy", w, ui.screen == KioskScreen::Policy)) out.push_back({Intent::Kind::Screen, "policy"});
-    ImGui::Spacing();
-    if (big_button(ui, ui.tr("kiosk_projects"), "kiosk:projects", w, ui.screen == KioskScreen::Projects)) out.push_back({Intent::Kind::Screen, "projects"});
-    ImGui::Spacing();
-    if (big_button(ui, ui.tr("kiosk_lookup"), "kiosk:lookup", w, ui.screen == KioskScreen::Lookup)) out.push_back({Intent::Kind::Screen, "lookup"});
-    ImGui::Spacing();
-    if (ui.focus != home && big_button(ui, ui.tr("back"), "kiosk:back", w)) out.push_back({Intent::Kind::Back});
-    // Zoom for those without pinch: on-screen + and −.
-    ImGui::SetCursorPosY(display.y - ui.touch_px * 1.6f);
-    if (ImGui::Button("+##zoomin", ImVec2(ui.touch_px * 1.2f, ui.touch_px * 1.2f))) out.push_back({Intent::Kind::Zoom, {}, 1});
-    w.add("kiosk:zoom_in");
+    ImGui::Begin("##nav", nullptr, k_panel | ImGuiWindowFlags_NoScrollbar);
+    if (const data::RegionInfo* r = ui.regions.find(home)) heading(ui, r->name);
+    const struct {
+        const char* key;
+        const char* screen;
+        Icon icon;
+        KioskScreen is;
+    } choices[] = {{"kiosk_home_button", "home", Icon::Home, KioskScreen::Home},
+                   {"kiosk_policy", "policy", Icon::Policy, KioskScreen::Policy},
+                   {"kiosk_projects", "projects", Icon::Projects, KioskScreen::Projects},
+                   {"kiosk_find", "find", Icon::Find, KioskScreen::Find},
+                   {"kiosk_lookup", "lookup", Icon::Lookup, KioskScreen::Lookup}};
+    for (const auto& c : choices) {
+        if (touch_button(ui, ui.tr(c.key), std::string("kiosk:") + c.screen, w, -1, 0, ui.screen == c.is ? Style::Selected : Style::Normal, c.icon)) {
+            out.push_back({Intent::Kind::Screen, c.screen});
+        }
+    }
+    if (ui.screen == KioskScreen::Home && ui.focus != home) {
+        if (touch_button(ui, ui.tr("back"), "kiosk:back", w, -1, 0, Style::Normal, Icon::Back)) out.push_back({Intent::Kind::Back});
+    }
+    // 演示数据 in the column's free space, clear of every screen's content
+    synthetic_mark(ui, column - ImGui::GetStyle().WindowPadding.x, ImGui::GetCursorScreenPos().y + gap);
+    // The access row at the bottom: two rows of two.
+    const float half = (column - ImGui::GetStyle().WindowPadding.x * 2 - ImGui::GetStyle().ItemSpacing.x) / 2;
+    ImGui::SetCursorPosY(std::max(ImGui::GetCursorPosY() + gap, display.y - (ui.sizes.target_px + gap) * 2 - ImGui::GetStyle().WindowPadding.y));
+    if (touch_button(ui, ui.tr("kiosk_large"), "kiosk:large", w, half, 0, s.large_text() ? Style::Selected : Style::Normal, Icon::Large)) {
+        out.push_back({Intent::Kind::LargeText});
+    }
     ImGui::SameLine();
-    if (ImGui::Button("-##zoomout", ImVec2(ui.touch_px * 1.2f, ui.touch_px * 1.2f))) out.push_back({Intent::Kind::Zoom, {}, -1});
-    w.add("kiosk:zoom_out");
+    if (touch_button(ui, ui.tr("kiosk_contrast"), "kiosk:contrast", w, half, 0, s.high_contrast() ? Style::Selected : Style::Normal, Icon::Contrast)) {
+        out.push_back({Intent::Kind::Contrast});
+    }
+    const float quarter = (half - ImGui::GetStyle().ItemSpacing.x) / 2;
+    if (touch_button(ui, ui.tr("kiosk_speak"), "kiosk:speak", w, half, 0, Style::Normal, Icon::Speak, s.can_speak())) out.push_back({Intent::Kind::SpeakScreen});
+    ImGui::SameLine();
+    // Zoom for those without pinch: on-screen + and −.
+    if (touch_button(ui, "+", "kiosk:zoom_in", w, quarter)) out.push_back({Intent::Kind::Zoom, {}, 1});
+    ImGui::SameLine();
+    if (touch_button(ui, "-", "kiosk:zoom_out", w, quarter)) out.push_back({Intent::Kind::Zoom, {}, -1});
     ImGui::End();
 
     // Right: the screen's content over the map.
-    const float panel_w = std::min(display.x * 0.36f, 900.0f * ui.scale);
+    const float margin = ui.sizes.gap_px * 2;
+    const float panel_w = std::min(display.x * 0.38f, static_cast<float>(ui.px_per_mm * 220));
+    const float full_w = display.x - column;
     if (ui.screen == KioskScreen::Home) {
-        ImGui::SetNextWindowPos(ImVec2(display.x - panel_w - 16 * ui.scale, 16 * ui.scale));
+        ImGui::SetNextWindowPos(ImVec2(display.x - panel_w - margin, margin));
         ImGui::SetNextWindowSize(ImVec2(panel_w, 0));
         ImGui::Begin("##facts", nullptr, k_panel | ImGuiWindowFlags_AlwaysAutoResize);
-        village_facts(ui, ui.state.selected.empty() ? ui.focus : ui.state.selected);
+        instruction_line(ui, w);
+        const std::string code = ui.state.selected.empty() ? ui.focus : ui.state.selected;
+        if (const data::RegionInfo* r = ui.regions.find(code)) heading(ui, r->name + " · " + ui.tr("kiosk_facts"));
+        for (const auto& line : s.facts(code)) ImGui::TextWrapped("%s", line.c_str());
+        w.add("kiosk:facts");
         // the facts lie across the top: the place is shown below them (beside them, it would be narrow)
         w.map_insets[1] = ImGui::GetWindowPos().y + ImGui::GetWindowSize().y;
         ImGui::End();
+        // What the kiosk is for, and the four big choices, along the bottom.
+        const float tiles_h = ui.sizes.target_px * 1.6f;
+        ImGui::SetNextWindowPos(ImVec2(column + margin, display.y - margin), 0, ImVec2(0, 1));
+        ImGui::SetNextWindowSize(ImVec2(full_w - margin * 2, 0));
+        ImGui::Begin("##welcome", nullptr, k_panel | ImGuiWindowFlags_AlwaysAutoResize);
+        ImGui::TextWrapped("%s", ui.tr("kiosk_welcome").c_str());
+        w.add("kiosk:welcome");
+        const float tile_w = (ImGui::GetContentRegionAvail().x - 3 * ImGui::GetStyle().ItemSpacing.x) / 4;
+        ImGui::PushFont(ui.fonts.title);
+        const struct {
+            const char* key;
+            const char* screen;
+            Icon icon;
+        } tiles[] = {{"kiosk_policy", "policy", Icon::Policy}, {"kiosk_projects", "projects", Icon::Projects},
+                     {"kiosk_find", "find", Icon::Find}, {"kiosk_lookup", "lookup", Icon::Lookup}};
+        for (std::size_t i = 0; i < 4; ++i) {
+            if (i) ImGui::SameLine();
+            if (touch_button(ui, ui.tr(tiles[i].key), std::string("home:") + tiles[i].screen, w, tile_w, tiles_h, Style::Normal, tiles[i].icon)) {
+                out.push_back({Intent::Kind::Screen, tiles[i].screen});
+            }
+        }
+        ImGui::PopFont();
+        w.map_insets[3] = ImGui::GetWindowSize().y + margin;
+        ImGui::End();
     } else if (ui.screen == KioskScreen::Policy) {
         ImGui::SetNextWindowPos(ImVec2(column, 0));
-        ImGui::SetNextWindowSize(ImVec2(display.x - column, display.y));
-        ImGui::Begin("##policy", nullptr, k_panel);
-        for (std::size_t i = 0; i < ui.policy.size(); ++i) {
+        ImGui::SetNextWindowSize(ImVec2(full_w, display.y));
+        ImGui::Begin("##policy", nullptr, k_panel | ImGuiWindowFlags_NoScrollbar);
+        instruction_line(ui, w);
+        const float footer = ui.sizes.target_px + ImGui::GetStyle().ItemSpacing.y * 2;
+        ImGui::BeginChild("##cards", ImVec2(0, -footer), false, ImGuiWindowFlags_NoScrollbar);
+        const std::size_t per = static_cast<std::size_t>(s.items_per_page());
+        for (std::size_t i = static_cast<std::size_t>(s.page()) * per; i < ui.policy.size() && i < (static_cast<std::size_t>(s.page()) + 1) * per; ++i) {
             const PolicyCard& c = ui.policy[i];
-            ImGui::PushFont(ui.fonts.title);
-            ImGui::TextWrapped("%s", c.title.c_str());
-            ImGui::PopFont();
+            heading(ui, c.title);
             ImGui::TextWrapped("%s", c.body.c_str());
-            ImGui::TextColored(ImVec4(1.0f, 0.8f, 0.2f, 1), "%s：", ui.tr("kiosk_next").c_str());
+            ImGui::TextColored(col(p.label), "%s：", ui.tr("kiosk_next").c_str());
             ImGui::SameLine();
             ImGui::TextWrapped("%s", c.next.c_str());
             ImGui::Separator();
         }
+        ImGui::EndChild();
         w.add("kiosk:policy_cards");
+        pager(ui, w, out);
         ImGui::End();
     } else if (ui.screen == KioskScreen::Projects) {
-        ImGui::SetNextWindowPos(ImVec2(display.x - panel_w - 16 * ui.scale, 16 * ui.scale));
-        ImGui::SetNextWindowSize(ImVec2(panel_w, display.y - 32 * ui.scale));
-        ImGui::Begin("##projects", nullptr, k_panel);
-        w.map_insets[2] = panel_w + 16 * ui.scale;
-        ImGui::PushFont(ui.fonts.title);
-        ImGui::TextUnformatted(ui.tr("kiosk_projects").c_str());
-        ImGui::PopFont();
+        ImGui::SetNextWindowPos(ImVec2(display.x - panel_w - margin, margin));
+        ImGui::SetNextWindowSize(ImVec2(panel_w, display.y - 2 * margin));
+        ImGui::Begin("##projects", nullptr, k_panel | ImGuiWindowFlags_NoScrollbar);
+        w.map_insets[2] = panel_w + margin;
+        instruction_line(ui, w);
+        projects_legend(ui, w);
+        ImGui::Separator();
+        heading(ui, ui.tr("kiosk_projects"));
         int shown = 0;
+        const float bottom = ImGui::GetWindowContentRegionMax().y;
         if (ui.projects_list) {
-            for (const auto& p : *ui.projects_list) {
-                if (home.size() >= 6 ? p.county_code != home.substr(0, 6) && p.village_code.rfind(home, 0) != 0 : p.county_code.rfind(home, 0) != 0) continue;
+            for (const auto& pr : *ui.projects_list) {
+                if (home.size() >= 6 ? pr.county_code != home.substr(0, 6) && pr.village_code.rfind(home, 0) != 0 : pr.county_code.rfind(home, 0) != 0) continue;
+                if (ImGui::GetCursorPosY() + ImGui::GetTextLineHeightWithSpacing() * 2 > bottom) break;  // what fits, no scrolling
                 ImGui::Bullet();
-                const std::string line = fmt::format("{} · {} · {}", p.name, p.category, p.batch);
+                const std::string line = fmt::format("{} · {} · {}", pr.name, pr.category, pr.batch);
                 ImGui::TextWrapped("%s", line.c_str());
                 w.missing_glyphs += missing_glyphs(ImGui::GetFont(), line);
-                if (++shown >= 30) break;
+                ++shown;
             }
         }
         if (shown == 0) ImGui::TextWrapped("%s", ui.tr("kiosk_projects_none").c_str());
         w.add("kiosk:project_list");
         ImGui::End();
-    } else if (ui.screen == KioskScreen::Lookup) {
+    } else if (ui.screen == KioskScreen::Find || ui.screen == KioskScreen::Lookup) {
+        // the whole right side: a keyboard or keypad
         ImGui::SetNextWindowPos(ImVec2(column, 0));
-        ImGui::SetNextWindowSize(ImVec2(display.x - column, display.y));
-        ImGui::Begin("##lookup", nullptr, k_panel);
-        lookup_screen(ui, w, out);
+        ImGui::SetNextWindowSize(ImVec2(full_w, display.y));
+        ImGui::Begin(ui.screen == KioskScreen::Find ? "##find" : "##lookup", nullptr, k_panel | ImGuiWindowFlags_NoScrollbar);
+        instruction_line(ui, w);
+        if (ui.screen == KioskScreen::Find) find_screen(ui, w, out);
+        else lookup_screen(ui, w, out);
         ImGui::End();
     }
     if (ui.admin_pad) admin_pad(ui, w, out);
     if (!ui.message.empty()) {
-        ImGui::SetNextWindowPos(ImVec2(display.x / 2, display.y - 20 * ui.scale), 0, ImVec2(0.5f, 1));
+        ImGui::SetNextWindowPos(ImVec2(display.x / 2, display.y - margin), 0, ImVec2(0.5f, 1));
         ImGui::Begin("##message", nullptr, k_panel | ImGuiWindowFlags_AlwaysAutoResize);
         ImGui::TextUnformatted(ui.message.c_str());
         ImGui::End();
     }
-    synthetic_mark(ui);
     ImGui::PopFont();
     return out;
 }

@@ -5,6 +5,7 @@
 
 #include <array>
 #include <chrono>
+#include <cmath>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -56,6 +57,12 @@ struct State {
         if (std::regex_search(json, m, std::regex("\"" + key + "\":\"([^\"]*)\""))) return m[1];
         return {};
     }
+    double num(const std::string& key) const {  // "key":1.5 (NaN when absent)
+        std::smatch m;
+        if (std::regex_search(json, m, std::regex("\"" + key + "\":(-?[0-9.]+)"))) return std::stod(m[1]);
+        return std::nan("");
+    }
+    bool flag(const std::string& key) const { return json.find("\"" + key + "\":true") != std::string::npos; }
     std::optional<std::array<double, 4>> widget(const std::string& name) const {
         std::smatch m;
         const std::string esc = std::regex_replace(name, std::regex(R"([.^$|()\[\]{}*+?\\])"), R"(\$&)");

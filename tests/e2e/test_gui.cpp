@@ -9,6 +9,7 @@
 #include "data/household/household_key.hpp"
 #include "data/household/lookup_guard.hpp"
 #include "render/image.hpp"
+#include "tests/e2e/demo_fixture.hpp"
 #include "tests/e2e/gui_driver.hpp"
 
 #include <gdal.h>
@@ -59,15 +60,9 @@ struct LookupFixture {
 const LookupFixture& lookup_fixture() {
     static const LookupFixture f = [] {
         LookupFixture out;
-        onemap::data::DemoOptions opt;
-        opt.scale = onemap::data::DemoScale::Test;
-        opt.seed = 7;
-        opt.samples = 3;
-        opt.overwrite = true;
-        opt.out = work_dir() / "lookup.gpkg";
-        out.samples = onemap::data::generate_demo(opt).samples;
-        out.bundle = opt.out;
-        out.key = opt.out.string() + ".key";
+        out.bundle = work_dir() / "lookup.gpkg";
+        out.samples = onemap::test::e2e_demo(out.bundle, 7, 3).samples;
+        out.key = out.bundle.string() + ".key";
         return out;
     }();
     return f;
@@ -305,7 +300,7 @@ TEST(KioskE2E, LookUpShowsTheHouseholdCardAndEndOrIdleWipesIt) {
     EXPECT_EQ(s.str("card"), card_digest(h.head_name_masked)) << "the card shows the household's masked name";
     EXPECT_TRUE(s.widget("lookup:card").has_value());
     EXPECT_EQ(s.json.find(h.id_number), std::string::npos) << "no ID number in the state file";
-    click_widget(s, "lookup:speak");
+    click_widget(s, "kiosk:speak");  // 朗读, on every screen: on the card it reads the card
     for (int i = 0; i < 100 && slurp(spoken).empty(); ++i) std::this_thread::sleep_for(100ms);
     EXPECT_NE(slurp(spoken).find("我家的帮扶情况"), std::string::npos) << "朗读 hands the card's text to the voice: " << slurp(spoken);
     EXPECT_EQ(slurp(spoken).find(h.id_number), std::string::npos);

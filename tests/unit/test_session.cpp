@@ -6,7 +6,9 @@
 #include "data/household/household_key.hpp"
 #include "data/household/privacy.hpp"
 #include "fixtures.hpp"
+#include "data/search/pinyin.hpp"
 #include "kiosk/session/config.hpp"
+#include "kiosk/session/kiosk_look.hpp"
 #include "kiosk/session/session.hpp"
 
 #include "data/household/lookup_guard.hpp"
@@ -17,6 +19,7 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -452,14 +455,21 @@ TEST_F(SessionTest, KioskStartsHomeWithNamesAndProjects) {
     EXPECT_EQ(st().screen, "home");
     EXPECT_EQ(s->kiosk_screen(), KioskScreen::Home);
     EXPECT_TRUE(s->map().labels());
+    // No cluster bubbles over the home map: the projects' symbols come with 身边的项目, and go with it.
+    EXPECT_FALSE(s->projects());
+    EXPECT_TRUE(s->map().points().empty());
+    go(K::Screen, "projects");
     EXPECT_TRUE(s->projects());
+    EXPECT_FALSE(s->map().points().empty());
+    go(K::Screen, "home");
+    EXPECT_TRUE(s->map().points().empty());
     EXPECT_FALSE(s->project_list().empty());
     EXPECT_FALSE(s->policy().empty()) << "the policy cards in plain words";
 }
 
 TEST_F(SessionTest, KioskScreensFollowTheStateMachine) {
     start(Mode::Kiosk);
-    for (const char* to : {"policy", "projects", "lookup", "policy", "home"}) {
+    for (const char* to : {"policy", "projects", "lookup", "find", "policy", "home"}) {
         go(K::Screen, to);
         EXPECT_EQ(st().screen, to);
     }
@@ -469,8 +479,201 @@ TEST_F(SessionTest, KioskScreensFollowTheStateMachine) {
     EXPECT_EQ(st().screen, "home");
     EXPECT_FALSE(screen_step_allowed(KioskScreen::Attract, KioskScreen::Policy));
     EXPECT_TRUE(screen_step_allowed(KioskScreen::Lookup, KioskScreen::Attract));
-    for (const char* key : {"home", "policy", "projects", "lookup", "attract"}) EXPECT_EQ(screen_key(*parse_screen(key)), key);
+    for (const char* key : {"home", "policy", "projects", "lookup", "find", "attract"}) EXPECT_EQ(screen_key(*parse_screen(key)), key);
     EXPECT_FALSE(parse_screen("map").has_value());
+}
+
+// ── Kiosk for elderly villagers (适老化, issue 25) ───────────────────────────────────────────────
+
+TEST(KioskLook, SizesMeetTheTargetsInMillimetresOnAnyPanel) {
+    const double p1080 = panel_px_per_mm(1920, 1080, 21.5, 0, 0);
+    EXPECT_NEAR(p1080, 4.03, 0.01);
+    const KioskSizes n = kiosk_sizes(p1080, false), l = kiosk_sizes(p1080, true);
+    EXPECT_GE(n.body_px, 32);
+    EXPECT_GE(n.heading_px, 48);
+    EXPECT_GE(l.body_px, 44) << "大字";
+    EXPECT_GT(l.heading_px, n.heading_px);
+    EXPECT_GE(n.target_px / p1080, 15.0);
+    EXPECT_GE(n.gap_px / p1080, 2.0);
+    // An 8K 32" panel: the same millimetres.
+    const double p8k = panel_px_per_mm(7680, 4320, 32, 0, 0);
+    const KioskSizes big = kiosk_sizes(p8k, false);
+    EXPECT_NEAR(big.body_px / p8k, n.body_px / p1080, 0.3);
+    EXPECT_NEAR(big.target_px / p8k, n.target_px / p1080, 0.3);
+    // The configured diagonal wins over what the monitor says; a reported size counts when plausible.
+    EXPECT_NEAR(panel_px_per_mm(1920, 1080, 0, 476, 268), 4.03, 0.02);
+    EXPECT_NEAR(panel_px_per_mm(1920, 1080, 0, 0, 0), p1080, 1e-9) << "nothing known: 21.5 inches";
+    EXPECT_NEAR(panel_px_per_mm(1920, 1080, 0, 10, 10), p1080, 1e-9) << "an implausible size is ignored";
+}
+
+TEST(KioskLook, EveryTextAndItsBackgroundAreAtLeastFourAndAHalfToOneInBothThemes) {
+    EXPECT_NEAR(contrast_ratio({1, 1, 1}, {0, 0, 0}), 21.0, 1e-6);
+    EXPECT_NEAR(contrast_ratio({1, 1, 1}, {1, 0.75f, 0}), 1.6, 0.1) << "white on yellow, the old selected button";
+    for (const bool high : {false, true}) {
+        const auto pairs = text_pairs(kiosk_palette(high));
+        EXPECT_GE(pairs.size(), 9u);
+        for (const auto& p : pairs) EXPECT_GE(contrast_ratio(p.text, p.background), k_min_contrast) << (high ? "high contrast: " : "standard: ") << p.name;
+    }
+    EXPECT_GE(contrast_ratio(kiosk_palette(true).text, kiosk_palette(true).background), 21.0 - 1e-6);
+}
+
+TEST(KioskText, NumbersReadLikeSentencesAndTheIdIsMasked) {
+    const Strings zh = Strings::load("zh-CN"), en = Strings::load("en");
+    EXPECT_EQ(format_count(300000), "300,000");
+    EXPECT_EQ(format_count(999), "999");
+    EXPECT_EQ(format_count(1234567.4), "1,234,567");
+    EXPECT_EQ(format_growth(8.14, zh), "比上年增长 8.1%");
+    EXPECT_EQ(format_growth(-1.2, zh), "比上年下降 1.2%");
+    EXPECT_EQ(format_growth(0.01, zh), "与上年持平");
+    EXPECT_EQ(format_growth(8.1, en), "up 8.1% on the year before");
+    EXPECT_EQ(masked_id("410102"), "410102");
+    EXPECT_EQ(masked_id("4101021"), "410102 1") << "the digit just typed shows";
+    EXPECT_EQ(masked_id("41010219"), "410102 *9");
+    EXPECT_EQ(masked_id("410102198001019734"), "410102 ******** 9734") << "complete: the first 6 and last 4 only";
+    EXPECT_EQ(masked_id("4101021980010197"), "410102 ******** 97");
+}
+
+TEST_F(SessionTest, KioskHomeSpeaksInSentencesWithGroupedNumbers) {
+    start(Mode::Kiosk);
+    const auto lines = s->facts(root());
+    ASSERT_FALSE(lines.empty());
+    EXPECT_NE(lines[0].find(','), std::string::npos) << "a province's households, grouped: " << lines[0];
+    bool growth = false;
+    for (const auto& l : lines) growth = growth || l.find("比上年") != std::string::npos || l.find("与上年持平") != std::string::npos;
+    EXPECT_TRUE(growth) << "the income line says how it changed in words";
+}
+
+TEST_F(SessionTest, KioskEveryScreenHasItsInstructionAndCanBeReadAloud) {
+    AppConfig c = config(Mode::Kiosk);
+    SessionOptions o = options();
+    o.can_speak = true;
+    start(c, o);
+    std::set<std::string> seen;
+    for (const char* to : {"home", "policy", "projects", "find", "lookup"}) {
+        go(K::Screen, to);
+        const std::string line = st().instruction;
+        EXPECT_FALSE(line.empty()) << to;
+        seen.insert(line);
+        go(K::SpeakScreen);
+        ASSERT_TRUE(has(Effect::Kind::Speak)) << to;
+        const auto it = std::find_if(fx.begin(), fx.end(), [](const Effect& e) { return e.kind == Effect::Kind::Speak; });
+        EXPECT_EQ(it->text.rfind(line, 0), 0u) << "the instruction first: " << to;
+        if (std::string(to) != "lookup") {  // (this session has no look-up: its line is all it says)
+            EXPECT_GT(it->text.size(), line.size()) << "and the screen's text: " << to;
+        }
+    }
+    EXPECT_EQ(seen.size(), 5u) << "one line per screen";
+}
+
+TEST_F(SessionTest, KioskLargeTextAndHighContrastFromEveryScreenUntilTheIdleReset) {
+    start(Mode::Kiosk);
+    for (const char* to : {"home", "policy", "projects", "find", "lookup"}) {
+        go(K::Screen, to);
+        const bool big = st().large_text;
+        go(K::LargeText);
+        EXPECT_NE(st().large_text, big) << to;
+        const std::string theme = st().theme;
+        go(K::Contrast);
+        EXPECT_NE(st().theme, theme) << to;
+        EXPECT_EQ(st().screen, to) << "the toggles keep the screen";
+    }
+    ASSERT_TRUE(st().large_text) << "five screens, five taps each";
+    ASSERT_EQ(st().theme, "high_contrast");
+    wait(91);
+    EXPECT_EQ(st().screen, "attract");
+    EXPECT_FALSE(st().large_text) << "the next visitor starts afresh";
+    EXPECT_EQ(st().theme, "standard");
+}
+
+TEST_F(SessionTest, KioskConfiguredHighContrastIsWhereEachVisitorStarts) {
+    start(Mode::Kiosk, [](AppConfig& c) { c.theme = Theme::HighContrast; });
+    EXPECT_EQ(st().theme, "high_contrast");
+    go(K::Contrast);
+    EXPECT_EQ(st().theme, "standard");
+    wait(91);
+    EXPECT_EQ(st().theme, "high_contrast") << "the idle reset returns to the configured theme";
+}
+
+TEST_F(SessionTest, KioskPolicyCardsPageWithBigButtonsNotScrolling) {
+    start(Mode::Kiosk);
+    go(K::Screen, "policy");
+    const int normal = st().pages;
+    ASSERT_GE(normal, 1);
+    go(K::LargeText);
+    const int large = st().pages;
+    EXPECT_EQ(large, static_cast<int>(s->policy().size())) << "大字: a card a page";
+    EXPECT_GE(large, normal);
+    for (int i = 0; i < large + 3; ++i) go(K::Page, {}, 1);
+    EXPECT_EQ(st().page, large - 1) << "下一页 stops at the last";
+    go(K::Page, {}, -1);
+    EXPECT_EQ(st().page, large - 2);
+    go(K::LargeText);  // back to two a page: the page stays in range
+    EXPECT_LT(st().page, st().pages);
+    go(K::Screen, "home");
+    go(K::Screen, "policy");
+    EXPECT_EQ(st().page, 0) << "a screen opens at its first page";
+}
+
+TEST_F(SessionTest, KioskFindsAVillageByPinyinInitialsInThreeTaps) {
+    start(Mode::Kiosk);
+    // a village of the demo bundle, and the initials a visitor would type
+    const std::string village = path_to_village().back();
+    const std::string name = region(village).name;
+    const std::string initials = data::initials_of(name, data::PinyinInitials::shared());
+    ASSERT_GE(initials.size(), 2u) << name;
+    int taps = 0;
+    go(K::Screen, "find"), ++taps;
+    EXPECT_EQ(st().screen, "find");
+    // typed until the village is among the results (at most the whole name's initials)
+    std::size_t typed = 0;
+    while (typed < initials.size() &&
+           std::find(st().find_results.begin(), st().find_results.end(), village) == st().find_results.end()) {
+        go(K::FindKey, std::string(1, initials[typed++]));
+    }
+    const auto results = st().find_results;
+    ASSERT_NE(std::find(results.begin(), results.end(), village), results.end()) << name << " by " << initials;
+    EXPECT_LE(results.size(), 8u);
+    for (const auto& r : s->find_results()) {
+        EXPECT_TRUE(data::initials_prefix(r.name, st().find_query, data::PinyinInitials::shared())) << r.name;
+        if (r.code.size() == 12) {
+            EXPECT_FALSE(r.county.empty()) << "the county beside each name";
+        }
+    }
+    go(K::FindPick, village), ++taps;
+    EXPECT_LE(taps, 3);
+    EXPECT_EQ(st().screen, "home");
+    EXPECT_EQ(st().selected, village);
+    EXPECT_EQ(st().focus, region(village).parent_code) << "among its neighbours";
+    EXPECT_FALSE(s->facts(village).empty());
+    // by code: digits; letters and digits do not mix; erase and clear
+    go(K::Screen, "find");
+    EXPECT_TRUE(st().find_query.empty()) << "a fresh search each time";
+    for (const char c : village.substr(0, 9)) go(K::FindKey, std::string(1, c));
+    go(K::FindKey, "Z");
+    EXPECT_EQ(st().find_query, village.substr(0, 9));
+    ASSERT_FALSE(st().find_results.empty());
+    for (const auto& code : st().find_results) EXPECT_EQ(code.rfind(village.substr(0, 9), 0), 0u);
+    go(K::FindKey, "<");
+    EXPECT_EQ(st().find_query, village.substr(0, 8));
+    go(K::FindKey, "clear");
+    EXPECT_TRUE(st().find_query.empty());
+    EXPECT_TRUE(st().find_results.empty());
+    go(K::FindPick, village);
+    EXPECT_EQ(st().screen, "find") << "only a shown result can be picked";
+}
+
+TEST_F(SessionTest, KioskLookupShowsTheIdMaskedOnceTyped) {
+    start_lookup();
+    const std::string id = sample().id_number;
+    type(id.substr(0, 8));
+    EXPECT_EQ(st().lookup_display, masked_id(id.substr(0, 8)));
+    EXPECT_EQ(st().lookup_display.find(id.substr(6, 2)), std::string::npos) << "the birth date is starred";
+    type(id.substr(8));
+    EXPECT_EQ(st().lookup_display, id.substr(0, 6) + " ******** " + id.substr(14));
+    go(K::LookupNext);
+    type("12");
+    EXPECT_EQ(st().lookup_display, id.substr(0, 6) + " ******** " + id.substr(14) + "  **");
+    EXPECT_EQ(st().lookup_display.find("12"), std::string::npos);
 }
 
 TEST_F(SessionTest, DeskAndWallHaveNoKioskScreens) {
@@ -979,7 +1182,7 @@ TEST_F(SessionTest, LookupCloseBigAndSpeak) {
     go(K::LookupClose);
     EXPECT_EQ(st().screen, "home");
     EXPECT_EQ(s->card(), nullptr);
-    EXPECT_FALSE(s->card_big());
+    EXPECT_TRUE(s->card_big()) << "大字 is the visitor's, on every screen, until the idle reset";
     EXPECT_TRUE(has(Effect::Kind::ScrubUiBuffers));
 }
 
