@@ -226,7 +226,7 @@ Bundle::~Bundle() {
     if (m_db) sqlite3_close_v2(m_db);
 }
 
-Bundle Bundle::open(const std::filesystem::path& path, OpenMode mode) {
+Bundle Bundle::open(const std::filesystem::path& path, OpenMode mode, double lock_wait_s) {
     const std::string name = path.string();
     std::error_code ec;
     if (!std::filesystem::is_regular_file(path, ec)) {
@@ -243,7 +243,7 @@ Bundle Bundle::open(const std::filesystem::path& path, OpenMode mode) {
     const bool ro = mode == OpenMode::ReadOnly;
     // one writer per bundle; taken before SQLite opens it, so a stale journal is rolled back under it
     std::unique_ptr<WriterLock> lock;
-    if (mode == OpenMode::ReadWrite) lock = std::make_unique<WriterLock>(WriterLock::acquire(path, 5.0));
+    if (mode == OpenMode::ReadWrite) lock = std::make_unique<WriterLock>(WriterLock::acquire(path, lock_wait_s));
     sqlite3* db = nullptr;
     const int flags = ro ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
     if (sqlite3_open_v2(name.c_str(), &db, flags, nullptr) != SQLITE_OK) {

@@ -48,7 +48,9 @@ class Bundle {
 public:
     // Open an existing bundle. Throws BundleError naming the file when it is missing, not SQLite,
     // truncated or damaged, not an onemap bundle, or from a newer schema.
-    static Bundle open(const std::filesystem::path& path, OpenMode mode);
+    // ReadWrite takes the writer lock, waiting up to `lock_wait_s` for another writer (then BundleBusy);
+    // 0 tries once — for writes that may be skipped, such as storing a render cache.
+    static Bundle open(const std::filesystem::path& path, OpenMode mode, double lock_wait_s = 5.0);
     // Add the non-geometry schema (v1) to a GeoPackage that write_features() just created.
     static Bundle initialise(const std::filesystem::path& path);
 

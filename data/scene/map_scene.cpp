@@ -121,7 +121,8 @@ SceneLoad load_scene(const data::Bundle& bundle, bool use_cache, bool write_cach
         const auto blob = gis::serialize(out.scene);
         out.blob_bytes = blob.size();
         try {
-            data::Bundle writable = data::Bundle::open(path, data::OpenMode::ReadWrite);
+            // the cache is optional: a bundle another program is writing is left alone (no wait at start)
+            data::Bundle writable = data::Bundle::open(path, data::OpenMode::ReadWrite, 0.0);
             // Another program may have stored the same scene meanwhile; replacing it would pull the rug
             // from under whoever is reading its LODs.
             if (!use_cache || !data::has_render_cache(writable, k_scene_cache_key, hash)) {

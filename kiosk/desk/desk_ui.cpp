@@ -284,11 +284,16 @@ void info_panel(const Ui& ui, DeskLocal& local, WidgetRects& w, std::vector<Inte
     // The plan's targets for this region: value against target, with the reason.
     if (!ui.rules.empty() && ImGui::CollapsingHeader(ui.tr("rule_results").c_str(), ImGuiTreeNodeFlags_DefaultOpen)) {
         if (ImGui::BeginTable("##rules", 3, ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingStretchProp)) {
+            // fixed shares, every cell wrapped: a long rule name or reason wraps inside its column
+            // instead of running past the panel's edge or squeezing the reason to a word a line
+            ImGui::TableSetupColumn("rule", ImGuiTableColumnFlags_WidthStretch, 0.42f);
+            ImGui::TableSetupColumn("status", ImGuiTableColumnFlags_WidthFixed, ImGui::CalcTextSize("未达标 ").x * 1.2f);
+            ImGui::TableSetupColumn("reason", ImGuiTableColumnFlags_WidthStretch, 0.58f);
             for (const auto& r : ui.rules) {
                 const data::RuleInfo* info = data::find_rule(r.rule);
                 ImGui::TableNextRow();
                 ImGui::TableNextColumn();
-                ImGui::TextUnformatted(fmt::format("{} {}", r.rule, info ? info->name_zh : "").c_str());
+                ImGui::TextWrapped("%s", fmt::format("{} {}", r.rule, info ? info->name_zh : "").c_str());
                 ImGui::TableNextColumn();
                 const render::Rgba c = MapModel::status_color(static_cast<int>(r.status));
                 ImGui::TextColored(r.status == data::RuleStatus::NoData ? ImVec4(0.5f, 0.5f, 0.5f, 1) : ImVec4(c.r / 255.f, c.g / 255.f, c.b / 255.f, 1), "%s",

@@ -10,6 +10,7 @@
 
 #include <array>
 #include <map>
+#include <span>
 #include <string>
 #include <utility>
 #include <vector>
@@ -61,12 +62,13 @@ struct Ui {
     double idle_seconds = 0;
     bool admin_pad = false;     // kiosk: the PIN pad is open
     KioskScreen screen = KioskScreen::Home;  // kiosk
-    std::vector<std::pair<std::string, std::string>> alerts{};  // newest first: region name, text
+    // views of the session's lists (drawn every frame: never copied)
+    std::span<const std::pair<std::string, std::string>> alerts{};  // newest first: region name, text
     std::string tour_city{};    // wall
     const std::vector<data::Project>* projects_list = nullptr;  // kiosk: the assistance projects
-    std::vector<data::RuleResult> rules{};          // the selected region's rule results this period
-    std::vector<data::Alert> region_alerts{};       // open alerts in the selected region (newest first)
-    std::vector<data::RuleSummary> rule_summary{};  // wall: per rule, counties passing and failing
+    std::span<const data::RuleResult> rules{};          // the selected region's rule results this period
+    std::span<const data::Alert> region_alerts{};       // open alerts in the selected region (newest first)
+    std::span<const data::RuleSummary> rule_summary{};  // wall: per rule, counties passing and failing
     std::int64_t open_alerts = 0;                   // wall: every open alert
     bool partly_real = false;                       // some layers imported from real files, the rest synthetic
     std::string synthetic_text{};                   // the mark: 演示数据, or which layers are still demo data

@@ -42,7 +42,9 @@ AppConfig default_config(Mode mode) {
         case Mode::Desk: break;
         case Mode::Kiosk:
             c.fullscreen = true;
-            c.theme = Theme::HighContrast;
+            // the kiosk's standard palette (every text ≥ 4.5 : 1, kiosk/session/kiosk_look.hpp); 高对比 is
+            // one tap away on every screen, and "high-contrast" here starts each visitor there
+            c.theme = Theme::Light;
             c.idle_timeout_s = 60;
             break;
         case Mode::Wall:

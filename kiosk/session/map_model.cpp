@@ -115,14 +115,14 @@ void MapModel::set_level(int level) {
 }
 
 const gis::SceneFeature* MapModel::find(std::string_view code) const {
-    const auto it = m_index.find(std::string(code));
+    const auto it = m_index.find(code);
     if (it == m_index.end()) return nullptr;
     return &m_scene.layer(it->second.level)->features[it->second.index];
 }
 
 int MapModel::index_on_level(std::string_view code) const {
     if (code.empty()) return -1;
-    const auto it = m_index.find(std::string(code));
+    const auto it = m_index.find(code);
     return it != m_index.end() && it->second.level == m_level ? static_cast<int>(it->second.index) : -1;
 }
 

@@ -146,7 +146,11 @@ private:
         int level = 0;
         std::uint32_t index = 0;
     };
-    std::unordered_map<std::string, Where> m_index;  // code → level and index, every level, built once
+    struct CodeHash {  // looked up by string_view, without a std::string per lookup
+        using is_transparent = void;
+        std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+    };
+    std::unordered_map<std::string, Where, CodeHash, std::equal_to<>> m_index;  // code → level and index, every level, built once
     int m_level = 0;
     std::string m_focus, m_spotlight, m_selected, m_hover, m_mark;
     std::vector<render::Rgba> m_colors;

@@ -72,7 +72,8 @@ std::vector<Intent> wall_panels(const Ui& ui, WidgetRects& w) {
 
     // Target tiles across the top.
     const auto tiles = targets(ui);
-    const float tile_h = ui.fonts.huge->FontSize * 2.6f;
+    // room for a title of two lines (R2's is long), the figure, the target and its bar
+    const float tile_h = ui.fonts.huge->FontSize * 2.6f + ImGui::GetTextLineHeight() * 1.4f;
     const float tile_w = display.x / static_cast<float>(tiles.size());
     for (std::size_t i = 0; i < tiles.size(); ++i) {
         const Tile& t = tiles[i];
@@ -80,7 +81,9 @@ std::vector<Intent> wall_panels(const Ui& ui, WidgetRects& w) {
         ImGui::SetNextWindowSize(ImVec2(tile_w - 4 * ui.scale, tile_h));
         ImGui::SetNextWindowBgAlpha(0.88f);
         ImGui::Begin(fmt::format("##tile{}", i).c_str(), nullptr, k_panel);
-        ImGui::TextDisabled("%s  %s", t.rule.c_str(), t.title.c_str());
+        ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+        ImGui::TextWrapped("%s  %s", t.rule.c_str(), t.title.c_str());  // wrapped, never cut at the tile's edge
+        ImGui::PopStyleColor();
         const bool has = !std::isnan(t.value), has_target = !std::isnan(t.target);
         const bool met = has && has_target && t.value > t.target - 1e-12 * std::abs(t.target);
         ImGui::PushFont(ui.fonts.huge);
@@ -165,7 +168,9 @@ std::vector<Intent> wall_panels(const Ui& ui, WidgetRects& w) {
     w.add("wall:ticker");
     ImGui::End();
 
-    synthetic_mark(ui);
+    // the mark above the ticker's right end, not over it
+    const float mark_h = (ui.fonts.title ? ui.fonts.title->FontSize : ImGui::GetFontSize()) + 16 * ui.scale;
+    synthetic_mark(ui, display.x - 10 * ui.scale, display.y - ticker_h - mark_h - 10 * ui.scale);
     source_banner(ui, w, 0, display.x, display.y - ticker_h - 8 * ui.scale, /*above=*/true);  // clear of the tiles and the ticker
     ImGui::PopFont();
     return out;
