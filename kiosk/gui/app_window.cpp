@@ -402,6 +402,7 @@ void AppWindow::publish(AppState s, const WidgetRects& widgets, bool moving) {
         }
         s.min_target_mm = least;
         s.min_gap_mm = gap;
+        s.clipped_labels = widgets.clipped_labels;
     }
     s.view_rect = {};
     if (!moving) {

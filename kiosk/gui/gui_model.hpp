@@ -89,6 +89,7 @@ struct WidgetRects {
     void add(const std::string& name);     // the last ImGui item
     void target(const std::string& name);  // the last ImGui item, a touch target (its size and gaps are checked)
     std::vector<std::array<float, 4>> targets;
+    int clipped_labels = 0;  // kiosk: buttons whose label is wider than the button
     // What the mode's panels cover along the window's edges (left, top, right, bottom; ImGui
     // units): the map centres the region it shows in the rest.
     std::array<float, 4> map_insets{};

@@ -27,9 +27,10 @@ std::string access_json(const AppState& s) {
     }
     return fmt::format(",\"theme\":{},\"large_text\":{},\"instruction\":{},\"lookup_display\":{},\"page\":{},\"pages\":{},"
                        "\"find_query\":{},\"find_results\":[{}],\"body_px\":{:.1f},\"heading_px\":{:.1f},\"px_per_mm\":{:.3f},"
-                       "\"min_target_mm\":{:.2f},\"min_gap_mm\":{:.2f}}}",
+                       "\"min_target_mm\":{:.2f},\"min_gap_mm\":{:.2f},\"clipped_labels\":{}}}",
                        json_string(s.theme), s.large_text ? "true" : "false", json_string(s.instruction), json_string(s.lookup_display), s.page,
-                       s.pages, json_string(s.find_query), results, s.body_px, s.heading_px, s.px_per_mm, s.min_target_mm, s.min_gap_mm);
+                       s.pages, json_string(s.find_query), results, s.body_px, s.heading_px, s.px_per_mm, s.min_target_mm, s.min_gap_mm,
+                       s.clipped_labels);
 }
 }  // namespace
 

@@ -65,6 +65,7 @@ struct AppState {
     double px_per_mm = 0;                   // the panel's, as configured or reported
     double min_target_mm = 0;               // the smallest touch target on screen (its shorter side)
     double min_gap_mm = 0;                  // the smallest gap between two touch targets
+    int clipped_labels = 0;                 // buttons whose label does not fit (cut at the edge)
 
     friend bool operator==(const AppState&, const AppState&) = default;
 };

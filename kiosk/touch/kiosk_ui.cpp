@@ -99,6 +99,8 @@ bool touch_button(const Ui& ui, const std::string& label, const std::string& id,
     const std::string text = icon ? std::string(static_cast<std::size_t>(std::ceil(icon_w / std::max(1.0f, ImGui::CalcTextSize(" ").x))), ' ') + label : label;
     ImGui::BeginDisabled(!enabled);
     const bool pressed = ImGui::ButtonEx(fmt::format("{}##{}", text, id).c_str(), ImVec2(width, h), ImGuiButtonFlags_PressedOnClick);
+    // a label wider than its button is cut: counted, and the state file says how many (tests want 0)
+    if (ImGui::CalcTextSize(text.c_str()).x + ImGui::GetStyle().FramePadding.x * 2 > ImGui::GetItemRectSize().x + 0.5f) ++w.clipped_labels;
     ImGui::EndDisabled();
     const bool held = ImGui::IsItemActive();
     ImGui::PopStyleColor(4);
@@ -481,19 +483,26 @@ std::vector<Intent> kiosk_panels(const Ui& ui, WidgetRects& w) {
     }
     // 演示数据 in the column's free space, clear of every screen's content
     synthetic_mark(ui, column - ImGui::GetStyle().WindowPadding.x, ImGui::GetCursorScreenPos().y + gap);
-    // The access row at the bottom: two rows of two.
-    const float half = (column - ImGui::GetStyle().WindowPadding.x * 2 - ImGui::GetStyle().ItemSpacing.x) / 2;
-    ImGui::SetCursorPosY(std::max(ImGui::GetCursorPosY() + gap, display.y - (ui.sizes.target_px + gap) * 2 - ImGui::GetStyle().WindowPadding.y));
-    if (touch_button(ui, ui.tr("kiosk_large"), "kiosk:large", w, half, 0, s.large_text() ? Style::Selected : Style::Normal, Icon::Large)) {
+    // The access buttons at the bottom: two a row where their labels fit (Chinese), else one a row
+    // (English, 大字) — a label is never cut.
+    const float inner = column - ImGui::GetStyle().WindowPadding.x * 2;
+    const float half = (inner - ImGui::GetStyle().ItemSpacing.x) / 2;
+    float widest = 0;
+    for (const char* k : {"kiosk_large", "kiosk_contrast", "kiosk_speak"}) widest = std::max(widest, ImGui::CalcTextSize(ui.tr(k).c_str()).x);
+    const bool pairs = widest + ui.sizes.target_px * 1.3f + ImGui::GetStyle().FramePadding.x * 2 <= half;
+    const float bw = pairs ? half : inner;
+    const int rows = pairs ? 2 : 4;
+    ImGui::SetCursorPosY(std::max(ImGui::GetCursorPosY() + gap, display.y - (ui.sizes.target_px + gap) * rows - ImGui::GetStyle().WindowPadding.y));
+    if (touch_button(ui, ui.tr("kiosk_large"), "kiosk:large", w, bw, 0, s.large_text() ? Style::Selected : Style::Normal, Icon::Large)) {
         out.push_back({Intent::Kind::LargeText});
     }
-    ImGui::SameLine();
-    if (touch_button(ui, ui.tr("kiosk_contrast"), "kiosk:contrast", w, half, 0, s.high_contrast() ? Style::Selected : Style::Normal, Icon::Contrast)) {
+    if (pairs) ImGui::SameLine();
+    if (touch_button(ui, ui.tr("kiosk_contrast"), "kiosk:contrast", w, bw, 0, s.high_contrast() ? Style::Selected : Style::Normal, Icon::Contrast)) {
         out.push_back({Intent::Kind::Contrast});
     }
-    const float quarter = (half - ImGui::GetStyle().ItemSpacing.x) / 2;
-    if (touch_button(ui, ui.tr("kiosk_speak"), "kiosk:speak", w, half, 0, Style::Normal, Icon::Speak, s.can_speak())) out.push_back({Intent::Kind::SpeakScreen});
-    ImGui::SameLine();
+    if (touch_button(ui, ui.tr("kiosk_speak"), "kiosk:speak", w, bw, 0, Style::Normal, Icon::Speak, s.can_speak())) out.push_back({Intent::Kind::SpeakScreen});
+    const float quarter = pairs ? (half - ImGui::GetStyle().ItemSpacing.x) / 2 : half;
+    if (pairs) ImGui::SameLine();
     // Zoom for those without pinch: on-screen + and −.
     if (touch_button(ui, "+", "kiosk:zoom_in", w, quarter)) out.push_back({Intent::Kind::Zoom, {}, 1});
     ImGui::SameLine();
@@ -523,8 +532,13 @@ std::vector<Intent> kiosk_panels(const Ui& ui, WidgetRects& w) {
         ImGui::Begin("##welcome", nullptr, k_panel | ImGuiWindowFlags_AlwaysAutoResize);
         ImGui::TextWrapped("%s", ui.tr("kiosk_welcome").c_str());
         w.add("kiosk:welcome");
-        const float tile_w = (ImGui::GetContentRegionAvail().x - 3 * ImGui::GetStyle().ItemSpacing.x) / 4;
         ImGui::PushFont(ui.fonts.title);
+        // four across where their labels fit, else two by two
+        float widest = 0;
+        for (const char* k : {"kiosk_policy", "kiosk_projects", "kiosk_find", "kiosk_lookup"}) widest = std::max(widest, ImGui::CalcTextSize(ui.tr(k).c_str()).x);
+        const float avail = ImGui::GetContentRegionAvail().x;
+        const bool four = widest + tiles_h * 0.8f + ImGui::GetStyle().FramePadding.x * 3 <= (avail - 3 * ImGui::GetStyle().ItemSpacing.x) / 4;
+        const float tile_w = four ? (avail - 3 * ImGui::GetStyle().ItemSpacing.x) / 4 : (avail - ImGui::GetStyle().ItemSpacing.x) / 2;
         const struct {
             const char* key;
             const char* screen;
@@ -532,7 +546,7 @@ std::vector<Intent> kiosk_panels(const Ui& ui, WidgetRects& w) {
         } tiles[] = {{"kiosk_policy", "policy", Icon::Policy}, {"kiosk_projects", "projects", Icon::Projects},
                      {"kiosk_find", "find", Icon::Find}, {"kiosk_lookup", "lookup", Icon::Lookup}};
         for (std::size_t i = 0; i < 4; ++i) {
-            if (i) ImGui::SameLine();
+            if (i && (four || i % 2)) ImGui::SameLine();
             if (touch_button(ui, ui.tr(tiles[i].key), std::string("home:") + tiles[i].screen, w, tile_w, tiles_h, Style::Normal, tiles[i].icon)) {
                 out.push_back({Intent::Kind::Screen, tiles[i].screen});
             }

@@ -102,6 +102,7 @@ TEST(KioskAccessE2E, EveryScreenInBothThemesMeetsTheTargetsAndTheTogglesAreOnEve
                 EXPECT_GE(s.num("min_target_mm"), 15) << where << ": " << s.json;
                 EXPECT_GE(s.num("min_gap_mm"), 2) << where << ": " << s.json;
                 EXPECT_FALSE(s.str("instruction").empty()) << where;
+                EXPECT_EQ(s.num("clipped_labels"), 0) << "a button's label is cut on " << where;
                 EXPECT_TRUE(s.widget("kiosk:speak") && s.widget("kiosk:home")) << "朗读 and 返回首页 on " << where;
                 ++walked;
                 // the toggles, from the last screen of each round: reachable from wherever one is
@@ -187,4 +188,24 @@ TEST(KioskAccessE2E, FindAVillageByPinyinInitialsInThreeTapsAndTheIdIsMaskedOnce
     EXPECT_GE(s.num("min_target_mm"), 15) << s.json;
     s = tap(app, s, "lookup:end", [](const State& st) { return st.str("screen") == "home"; });
     EXPECT_TRUE(s.flag("large_text")) << "大字 stays for this visitor";
+}
+
+// English: the same screens in 大字, the longer labels still whole (two buttons a row become one).
+TEST(KioskAccessE2E, InEnglishEveryLabelFitsItsButtonInLargeText) {
+    NEED_DISPLAY();
+    const Fixture& f = fixture();
+    auto args = kiosk_args(f);
+    args.insert(args.end(), {"--language", "en"});
+    App app(args, work_dir() / "english.json");
+    State s = app.wait_for([](const State& st) { return st.widget("kiosk:large").has_value(); });
+    s = app.settled();
+    EXPECT_EQ(s.str("language"), "en");
+    EXPECT_EQ(s.num("clipped_labels"), 0) << s.json;
+    s = tap(app, s, "kiosk:large", [](const State& st) { return st.flag("large_text"); });
+    for (const char* screen : {"home", "policy", "projects", "find", "lookup"}) {
+        s = tap(app, s, std::string("kiosk:") + screen, [&](const State& st) { return st.str("screen") == screen; });
+        s = app.settled();
+        EXPECT_EQ(s.num("clipped_labels"), 0) << screen << ": " << s.json;
+        EXPECT_GE(s.num("min_target_mm"), 15) << screen;
+    }
 }
