@@ -405,6 +405,7 @@ void read_source(const SourceOptions& opt, FeatureSink& sink) {
     if (!opt.tables) {
         OGRSpatialReference src;
         bool have = false;
+        if (const OGRSpatialReference* own = layer->GetSpatialRef()) info.own_crs = crs_name(*own);
         if (!opt.s_srs.empty()) {
             if (src.SetFromUserInput(opt.s_srs.c_str()) != OGRERR_NONE) {
                 throw SourceError(fmt::format("--s-srs {}: not a CRS PROJ knows (e.g. EPSG:4490, EPSG:4547)", opt.s_srs));

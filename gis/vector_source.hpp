@@ -40,7 +40,8 @@ struct SourceInfo {
     std::vector<std::string> fields;  // UTF-8 field names, in order
     std::string encoding;             // "UTF-8", "GB18030"
     std::string encoding_source;      // "declared by .cpg", "detected", "--encoding", "format (UTF-8)"
-    std::string crs;                  // "EPSG:4547" or the CRS name
+    std::string crs;                  // "EPSG:4547" or the CRS name: the one used
+    std::string own_crs;              // the file's own (its .prj …), even when --s-srs overrode it; "" none
     std::int64_t feature_count = -1;  // -1 when unknown
     std::vector<std::string> notes;   // what was done on the way (zone prefix removed, GCJ-02 undone …)
 };

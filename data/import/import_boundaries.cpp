@@ -12,6 +12,13 @@
 
 #include <fmt/format.h>
 
+#include <cpl_error.h>
+#include <ogr_spatialref.h>
+
+#include <algorithm>
+#include <cmath>
+#include <memory>
+
 #include <chrono>
 #include <map>
 #include <set>
@@ -72,6 +79,71 @@ std::vector<std::string_view> parent_candidates(Level level) {
 
 std::string fmt_point(gis::Point p) { return fmt::format("lon {:.5f}, lat {:.5f}", p.x, p.y); }
 
+// Within ~10 km of Henan's outline (the one the program carries): inside, or near its edge.
+bool near_henan(gis::Point p) {
+    const gis::Ring& outline = henan_outline();
+    if (gis::contains(outline, p)) return true;
+    double best = 1e300;
+    for (std::size_t i = 0, j = outline.size() - 1; i < outline.size(); j = i++) {
+        const gis::Point a = outline[j], b = outline[i];
+        const double dx = b.x - a.x, dy = b.y - a.y, len2 = dx * dx + dy * dy;
+        const double t = len2 > 0 ? std::clamp(((p.x - a.x) * dx + (p.y - a.y) * dy) / len2, 0.0, 1.0) : 0.0;
+        const double ex = (a.x + t * dx - p.x) * std::cos(p.y * 3.14159265358979 / 180), ey = a.y + t * dy - p.y;
+        best = std::min(best, ex * ex + ey * ey);
+    }
+    return std::sqrt(best) * 111.0 < 10.0;
+}
+
+// Features' middles that lie away from Henan, of those with a shape.
+std::pair<std::size_t, std::size_t> away_from_henan(const std::vector<gis::Point>& middles) {
+    std::size_t away = 0;
+    for (const gis::Point& p : middles) away += !near_henan(p);
+    return {away, middles.size()};
+}
+
+// The CRS that would put the features in Henan: the file's own when --s-srs overrode it, else the
+// Gauss–Krüger zones of Henan (with and without the zone prefix) and the geographic ones. The middles
+// go back to the coordinates as read (through the CRS used) and forward through each candidate.
+std::string likely_crs(const std::vector<gis::Point>& middles, const std::string& used, const std::string& own) {
+    // candidates that do not fit fail their transforms: that is the point, not an error to print
+    struct Quiet {
+        Quiet() { CPLPushErrorHandler(CPLQuietErrorHandler); }
+        ~Quiet() { CPLPopErrorHandler(); }
+    } quiet;
+    OGRSpatialReference from, to;
+    if (from.SetFromUserInput(used.c_str()) != OGRERR_NONE || to.importFromEPSG(4490) != OGRERR_NONE) return {};
+    from.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+    to.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+    std::unique_ptr<OGRCoordinateTransformation> back(OGRCreateCoordinateTransformation(&to, &from));
+    if (!back) return {};
+    std::vector<double> xs, ys;
+    for (const gis::Point& p : middles) {
+        double x = p.x, y = p.y;
+        if (back->Transform(1, &x, &y)) xs.push_back(x), ys.push_back(y);
+    }
+    std::vector<std::string> candidates;
+    if (!own.empty() && own != used) candidates.push_back(own);
+    for (const char* c : {"EPSG:4546", "EPSG:4547", "EPSG:4548", "EPSG:4525", "EPSG:4526", "EPSG:4527", "EPSG:4490"}) {
+        if (c != used && std::find(candidates.begin(), candidates.end(), c) == candidates.end()) candidates.emplace_back(c);
+    }
+    std::string best;
+    std::size_t best_near = 0;
+    for (const std::string& c : candidates) {
+        OGRSpatialReference cand;
+        if (cand.SetFromUserInput(c.c_str()) != OGRERR_NONE) continue;
+        cand.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+        std::unique_ptr<OGRCoordinateTransformation> fwd(OGRCreateCoordinateTransformation(&cand, &to));
+        if (!fwd) continue;
+        std::size_t n = 0;
+        for (std::size_t i = 0; i < xs.size(); ++i) {
+            double x = xs[i], y = ys[i];
+            if (fwd->Transform(1, &x, &y) && near_henan({x, y})) ++n;
+        }
+        if (n > best_near) best_near = n, best = c;
+    }
+    return best_near * 10 >= xs.size() * 9 ? best : std::string();
+}
+
 }  // namespace
 
 ImportSummary import_boundaries(const std::filesystem::path& bundle_path, const BoundaryImportOptions& opt) {
@@ -121,6 +193,30 @@ ImportSummary import_boundaries(ImportTarget& target, const BoundaryImportOption
         std::find(info.fields.begin(), info.fields.end(), "adcode") != info.fields.end()) {
         s.notes.push_back("hint: adcode/name columns look like web-map (DataV/Amap) data, which is GCJ-02-shifted by a few hundred metres — "
                           "re-run with --from-gcj02 unless the data says it is WGS84/CGCS2000");
+    }
+
+    // Where the features lie: a file of Henan whose features mostly lie away from Henan has the wrong
+    // CRS (a wrong --s-srs zone moves a county file some 300 km, with nothing else to show for it).
+    {
+        std::vector<gis::Point> middles;
+        for (const auto& f : sink.m_features) {
+            if (f.kind != gis::GeometryKind::Polygon || f.polygons.empty()) continue;
+            const gis::Box b = gis::bounds(f.polygons);
+            middles.push_back({(b.min_x + b.max_x) / 2, (b.min_y + b.max_y) / 2});
+        }
+        const auto [away, total] = away_from_henan(middles);
+        if (total > 0 && away * 10 > total) {  // more than a tenth
+            const std::string own = info.own_crs;
+            const std::string better = likely_crs(middles, info.crs, own);
+            const std::string what = fmt::format("{} of {} features lie away from Henan (the province outline the program carries) in CRS {}{}", away, total,
+                                                 info.crs, !opt.source.s_srs.empty() && !own.empty() && own != info.crs
+                                                               ? fmt::format(" — from --s-srs, overriding the file's own {}", own) : std::string());
+            const std::string hint = better.empty() ? std::string("check the CRS (--s-srs)") : fmt::format("they fit {} (--s-srs {})", better, better);
+            if (!opt.force_placement) {
+                throw ImportError(fmt::format("{}: {}; {}. Nothing was imported; --force imports them where they are", info.file, what, hint));
+            }
+            s.add({Outcome::Warning, "features away from Henan (--force)", info.file, info.layer, "layer", "geometry", what, hint});
+        }
     }
 
     // What the bundle already holds: codes of every level, and the parent level's shapes.

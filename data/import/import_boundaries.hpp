@@ -28,6 +28,9 @@ struct BoundaryImportOptions {
     // Replacing a level with fewer regions than the bundle holds is refused (a damaged or partial
     // file would silently drop the rest) unless this is set.
     bool allow_partial = false;
+    // Features that mostly (over a tenth) lie away from Henan's outline mean a wrong CRS: refused,
+    // naming the CRS that would put them in Henan, unless this is set (then a warning).
+    bool force_placement = false;
 };
 
 // Imports and returns what happened. committed=false when nothing was accepted (the bundle is then

@@ -89,6 +89,7 @@ void add_import_command(CLI::App& app, ExitCode& exit) {
             bool from_gcj02 = false;
             bool no_prepare = false;
             bool allow_partial = false;
+            bool force = false;
             double min_area = 10000;
         };
         auto a = std::make_shared<Args>();
@@ -107,6 +108,8 @@ void add_import_command(CLI::App& app, ExitCode& exit) {
         cmd->add_flag("--allow-partial", a->allow_partial,
                       "replace the level even when the file has fewer regions than the bundle holds (otherwise refused: a damaged or "
                       "partial file would drop the rest)");
+        cmd->add_flag("--force", a->force,
+                      "import features that mostly lie away from Henan where they are (otherwise refused as a wrong CRS, naming a likely one)");
         cmd->callback([a, &exit] {
             guarded("boundaries", *a, exit, [&] {
                 data::BoundaryImportOptions o;
@@ -119,6 +122,7 @@ void add_import_command(CLI::App& app, ExitCode& exit) {
                 o.parent_field = a->parent_field;
                 o.min_area_m2 = a->min_area;
                 o.allow_partial = a->allow_partial;
+                o.force_placement = a->force;
                 ProgressLine progress("reading");
                 o.progress = progress.callback();
                 const auto target = target_of(*a);

@@ -139,7 +139,11 @@ bool AppWindow::frame(double dt) {
     m_map.set_insets({in[0] * px.x, in[1] * px.y, in[2] * px.x, in[3] * px.y});
 
     m_map.sync();
-    const bool moving = m_map.update(dt) || std::hypot(m_pointer.vx, m_pointer.vy) > 5;
+    // the panels still taking their size (auto-sized windows settle over a few frames) move the map's
+    // area: the view is not at rest until they have kept their size for a frame
+    const bool layout_moved = in != m_last_insets;
+    m_last_insets = in;
+    const bool moving = m_map.update(dt) || std::hypot(m_pointer.vx, m_pointer.vy) > 5 || layout_moved;
     ImGui::Render();
     m_map.render(fbw, fbh);
     ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());

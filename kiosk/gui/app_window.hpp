@@ -13,6 +13,7 @@
 #include "kiosk/gui/map_view.hpp"
 #include "kiosk/session/session.hpp"
 
+#include <array>
 #include <memory>
 #include <set>
 #include <string>
@@ -80,6 +81,7 @@ private:
     DeskLocal m_desk;
     AppState m_published;
     std::int64_t m_frames = 0;  // drawn so far (the state file's "frames")
+    std::array<float, 4> m_last_insets{};  // the panels' insets of the last frame
     bool m_scrub = false;
     std::string m_shot_key;        // --screenshot-dir: the look on screen, its frames, the looks shot
     int m_shot_frames = 0;

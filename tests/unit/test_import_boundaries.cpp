@@ -116,6 +116,59 @@ TEST(ImportBoundaries, Case03NoPrjIsRefusedWithCandidatesUnlessSsrsGiven) {
     EXPECT_EQ(s.imported, 2);
 }
 
+// Issue 27, case 2: a wrong --s-srs zone moves a county file ~270 km and used to land without a word.
+// Features away from Henan's outline are refused, naming the CRS that puts them in Henan; --force
+// imports them where they are, with a warning.
+TEST(ImportBoundaries, AWrongGaussKrugerZoneIsRefusedNamingTheRightOne) {
+    const auto dir = case_dir("27_wrong_zone");
+    OGRSpatialReference geo, gk;
+    geo.importFromEPSG(4490);
+    geo.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+    gk.importFromEPSG(4547);  // CM 114E, no zone prefix: Zhengzhou's own
+    gk.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+    std::unique_ptr<OGRCoordinateTransformation> ct(OGRCreateCoordinateTransformation(&geo, &gk));
+    ASSERT_TRUE(ct);
+    auto ring = [&](double x0, double y0, double x1, double y1) {
+        double xs[] = {x0, x1, x1, x0}, ys[] = {y0, y0, y1, y1};
+        ct->Transform(4, xs, ys);
+        std::string wkt = "POLYGON((";
+        for (int i = 0; i <= 4; ++i) wkt += std::to_string(xs[i % 4]) + " " + std::to_string(ys[i % 4]) + (i < 4 ? "," : "))");
+        return wkt;
+    };
+    // three counties of western Henan: read in CM 111E they land in Shaanxi
+    const std::vector<FeatureSpec> features = {{{"411281", "义马市"}, ring(111.8, 34.7, 111.95, 34.8)},
+                                               {{"411282", "灵宝市"}, ring(110.6, 34.3, 111.0, 34.6)},
+                                               {{"411221", "渑池县"}, ring(111.6, 34.7, 111.8, 34.9)}};
+    write_layer(dir / "gk.shp", "ESRI Shapefile", 4547, k_land_survey, features, {"ENCODING=UTF-8"});
+    try {
+        import(dir / "bundle.gpkg", dir / "gk.shp", data::Level::County, "EPSG:4546");
+        FAIL() << "a file read in the wrong zone was imported";
+    } catch (const data::ImportError& e) {
+        const std::string what = e.what();
+        EXPECT_NE(what.find("away from Henan"), std::string::npos) << what;
+        EXPECT_NE(what.find("overriding the file's own EPSG:4547"), std::string::npos) << what;
+        EXPECT_NE(what.find("--s-srs EPSG:4547"), std::string::npos) << "the CRS that fits: " << what;
+        EXPECT_NE(what.find("--force"), std::string::npos) << what;
+    }
+    EXPECT_FALSE(std::filesystem::exists(dir / "bundle.gpkg")) << "nothing imported";
+    // its own .prj: imported, in Henan
+    auto s = import(dir / "bundle.gpkg", dir / "gk.shp", data::Level::County);
+    ASSERT_TRUE(s.committed) << data::to_text(s);
+    EXPECT_EQ(s.imported, 3);
+    EXPECT_EQ(count(s, "warning: features away from Henan (--force)"), 0);
+    // --force: where they are, with a warning
+    data::BoundaryImportOptions o;
+    o.source.path = (dir / "gk.shp").string();
+    o.source.s_srs = "EPSG:4546";
+    o.level = data::Level::County;
+    o.threads = 1;
+    o.force_placement = true;
+    s = data::import_boundaries(dir / "forced.gpkg", o);
+    ASSERT_TRUE(s.committed) << data::to_text(s);
+    EXPECT_EQ(count(s, "warning: features away from Henan (--force)"), 1) << data::to_text(s);
+    EXPECT_LT(gis::bounds(data::read_regions(dir / "forced.gpkg")[0].geometry).min_x, 109.5) << "where the wrong zone puts them";
+}
+
 TEST(ImportBoundaries, Case04GaussKrugerWithZonePrefix) {
     const auto dir = case_dir("04_gk_zone_prefix");
     // Corners in CGCS2000 / 3-degree GK CM 114E (EPSG:4547), then the zone prefix 38 added to the eastings.

@@ -94,6 +94,24 @@ TEST(RealData, OfficialStyleGbkShapefileInGaussKruger) {
     EXPECT_NEAR(box.max_y, 36.37, 0.01);
 }
 
+// Issue 27, case 2, with the real file: its .prj says EPSG:4547; --s-srs EPSG:4546 (CM 111E) would put
+// the province ~270 km west. Refused, naming EPSG:4547.
+TEST(RealData, OfficialStyleFileReadInTheWrongZoneIsRefused) {
+    NEED("official-style/henan_county_gk114.shp");
+    const auto dir = test::case_dir("real_official_wrong_zone");
+    data::BoundaryImportOptions o;
+    o.source.path = (data_dir / "official-style/henan_county_gk114.shp").string();
+    o.source.s_srs = "EPSG:4546";
+    o.level = data::Level::County;
+    try {
+        data::import_boundaries(dir / "henan.gpkg", o);
+        FAIL() << "imported in the wrong zone";
+    } catch (const data::ImportError& e) {
+        EXPECT_NE(std::string(e.what()).find("--s-srs EPSG:4547"), std::string::npos) << e.what();
+    }
+    EXPECT_FALSE(std::filesystem::exists(dir / "henan.gpkg"));
+}
+
 TEST(RealData, DatavWebMapDataRepairedReportedAndUnshifted) {
     NEED("datav-henan/henan_county_datav_merged.geojson");
     const auto dir = test::case_dir("real_datav");
