@@ -198,7 +198,6 @@ Ui AppWindow::make_ui(const AppState& state) const {
             const data::RegionInfo* v = s.regions().find(lk.card->village_code);
             lk.village_name = v ? v->name : std::string();
         }
-        lk.big = s.card_big();
         lk.can_speak = s.can_speak();
         lk.closes_in_s = s.card_closes_in_s(now);
         lk.typing = &s.typing();

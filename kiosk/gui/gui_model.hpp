@@ -28,7 +28,7 @@ struct LookupView {
     const data::HouseholdCard* card = nullptr;
     const std::map<std::string, PolicyCard, std::less<>>* items = nullptr;  // [household.KEY] texts
     std::string village_name;
-    bool big = false, can_speak = false, speaking = false;
+    bool can_speak = false;
     double closes_in_s = 0;               // the card closes by itself after this long untouched
     const KioskTyping* typing = nullptr;  // what the keypads hold
 };

@@ -219,6 +219,7 @@ public:
     const std::map<std::string, PolicyCard, std::less<>>& household_items() const { return m_household_items; }
     const std::string& extra_glyphs() const { return m_extra_glyphs; }
     const std::vector<data::Project>& project_list() const { return m_project_list; }
+    bool near_home(const data::Project& p) const;  // kiosk 身边的项目: in the home region (its county, for a township or village)
 
     // The state as the state file shows it, but for what only the window knows (widgets, anchors,
     // map area, view rectangle): those the window adds.

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 
 namespace onemap::app {
@@ -139,9 +140,8 @@ std::string Session::screen_text(Clock::time_point now) const {
         }
         case KioskScreen::Projects: {
             int n = 0;
-            const std::string home = home_code();
             for (const auto& p : m_project_list) {
-                if (home.size() >= 6 ? p.county_code != home.substr(0, 6) && p.village_code.rfind(home, 0) != 0 : p.county_code.rfind(home, 0) != 0) continue;
+                if (!near_home(p)) continue;
                 add(p.name + m_tr("comma") + p.category);
                 if (++n >= 10) break;
             }
@@ -165,6 +165,11 @@ std::string Session::lookup_display() const {
     if (m_cfg.mode != Mode::Kiosk || m_screen != KioskScreen::Lookup || m_card) return {};
     if (!m_typing.at_factor) return masked_id(m_typing.id);
     return masked_id(m_typing.id) + "  " + std::string(m_typing.factor.size(), '*');
+}
+
+bool Session::near_home(const data::Project& p) const {
+    const std::string home = home_code();
+    return home.size() >= 6 ? p.county_code == home.substr(0, 6) || p.village_code.rfind(home, 0) == 0 : p.county_code.rfind(home, 0) == 0;
 }
 
 // ── 找我的村 ──────────────────────────────────────────────────────────────────────────────────────

@@ -588,7 +588,7 @@ std::vector<Intent> kiosk_panels(const Ui& ui, WidgetRects& w) {
         const float bottom = ImGui::GetWindowContentRegionMax().y;
         if (ui.projects_list) {
             for (const auto& pr : *ui.projects_list) {
-                if (home.size() >= 6 ? pr.county_code != home.substr(0, 6) && pr.village_code.rfind(home, 0) != 0 : pr.county_code.rfind(home, 0) != 0) continue;
+                if (!s.near_home(pr)) continue;
                 if (ImGui::GetCursorPosY() + ImGui::GetTextLineHeightWithSpacing() * 2 > bottom) break;  // what fits, no scrolling
                 ImGui::Bullet();
                 const std::string line = fmt::format("{} · {} · {}", pr.name, pr.category, pr.batch);

@@ -9,7 +9,7 @@
 #include "data/household/household_key.hpp"
 #include "data/household/lookup_guard.hpp"
 #include "render/image.hpp"
-#include "tests/e2e/demo_fixture.hpp"
+#include "tests/unit/fixtures.hpp"
 #include "tests/e2e/gui_driver.hpp"
 
 #include <gdal.h>
@@ -61,7 +61,7 @@ const LookupFixture& lookup_fixture() {
     static const LookupFixture f = [] {
         LookupFixture out;
         out.bundle = work_dir() / "lookup.gpkg";
-        out.samples = onemap::test::e2e_demo(out.bundle, 7, 3).samples;
+        out.samples = onemap::test::demo_with_samples(out.bundle, 7, 3).samples;
         out.key = out.bundle.string() + ".key";
         return out;
     }();

@@ -8,7 +8,7 @@
 #include "data/search/pinyin.hpp"
 #include "kiosk/session/kiosk_look.hpp"
 #include "render/image.hpp"
-#include "tests/e2e/demo_fixture.hpp"
+#include "tests/unit/fixtures.hpp"
 #include "tests/e2e/gui_driver.hpp"
 
 #include <map>
@@ -24,7 +24,7 @@ const Fixture& fixture() {
     static const Fixture f = [] {
         Fixture out;
         out.bundle = work_dir() / "access.gpkg";
-        out.samples = onemap::test::e2e_demo(out.bundle, 11, 2).samples;
+        out.samples = onemap::test::demo_with_samples(out.bundle, 11, 2).samples;
         out.config = work_dir() / "access.toml";
         out.shots = fs::path(std::getenv("ONEMAP_KIOSK_SHOTS") ? std::getenv("ONEMAP_KIOSK_SHOTS") : (work_dir() / "shots").c_str());
         std::ofstream(out.config) << "[kiosk]\nidle_timeout_s = 900\ncard_timeout_s = 600\nscreen_diagonal_in = 21.5\n"

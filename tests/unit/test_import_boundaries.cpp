@@ -58,6 +58,22 @@ std::vector<FeatureSpec> two_counties(bool gbk) {
             {{"410103", name("二七区")}, box_wkt(113.6, 34.7, 113.7, 34.8)}};
 }
 
+// A lon/lat box as a WKT polygon in CGCS2000 / 3-degree GK CM 114E (EPSG:4547), its eastings plus
+// `prefix` (a zone prefix such as 38e6, or 0).
+std::string gk114_box(double x0, double y0, double x1, double y1, double prefix) {
+    OGRSpatialReference geo, gk;
+    geo.importFromEPSG(4490);
+    geo.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+    gk.importFromEPSG(4547);
+    gk.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+    std::unique_ptr<OGRCoordinateTransformation> ct(OGRCreateCoordinateTransformation(&geo, &gk));
+    double xs[] = {x0, x1, x1, x0}, ys[] = {y0, y0, y1, y1};
+    ct->Transform(4, xs, ys);
+    std::string wkt = "POLYGON((";
+    for (int i = 0; i <= 4; ++i) wkt += std::to_string(xs[i % 4] + prefix) + " " + std::to_string(ys[i % 4]) + (i < 4 ? "," : "))");
+    return wkt;
+}
+
 }  // namespace
 
 TEST(ImportBoundaries, Case01GbkShapefileWithoutCpgIsDetected) {
@@ -121,20 +137,7 @@ TEST(ImportBoundaries, Case03NoPrjIsRefusedWithCandidatesUnlessSsrsGiven) {
 // imports them where they are, with a warning.
 TEST(ImportBoundaries, AWrongGaussKrugerZoneIsRefusedNamingTheRightOne) {
     const auto dir = case_dir("27_wrong_zone");
-    OGRSpatialReference geo, gk;
-    geo.importFromEPSG(4490);
-    geo.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
-    gk.importFromEPSG(4547);  // CM 114E, no zone prefix: Zhengzhou's own
-    gk.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
-    std::unique_ptr<OGRCoordinateTransformation> ct(OGRCreateCoordinateTransformation(&geo, &gk));
-    ASSERT_TRUE(ct);
-    auto ring = [&](double x0, double y0, double x1, double y1) {
-        double xs[] = {x0, x1, x1, x0}, ys[] = {y0, y0, y1, y1};
-        ct->Transform(4, xs, ys);
-        std::string wkt = "POLYGON((";
-        for (int i = 0; i <= 4; ++i) wkt += std::to_string(xs[i % 4]) + " " + std::to_string(ys[i % 4]) + (i < 4 ? "," : "))");
-        return wkt;
-    };
+    auto ring = [](double x0, double y0, double x1, double y1) { return gk114_box(x0, y0, x1, y1, 0); };  // Zhengzhou's own zone, no prefix
     // three counties of western Henan: read in CM 111E they land in Shaanxi
     const std::vector<FeatureSpec> features = {{{"411281", "义马市"}, ring(111.8, 34.7, 111.95, 34.8)},
                                                {{"411282", "灵宝市"}, ring(110.6, 34.3, 111.0, 34.6)},
@@ -172,20 +175,7 @@ TEST(ImportBoundaries, AWrongGaussKrugerZoneIsRefusedNamingTheRightOne) {
 TEST(ImportBoundaries, Case04GaussKrugerWithZonePrefix) {
     const auto dir = case_dir("04_gk_zone_prefix");
     // Corners in CGCS2000 / 3-degree GK CM 114E (EPSG:4547), then the zone prefix 38 added to the eastings.
-    OGRSpatialReference geo, gk;
-    geo.importFromEPSG(4490);
-    geo.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
-    gk.importFromEPSG(4547);
-    gk.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
-    std::unique_ptr<OGRCoordinateTransformation> ct(OGRCreateCoordinateTransformation(&geo, &gk));
-    ASSERT_TRUE(ct);
-    auto ring = [&](double x0, double y0, double x1, double y1) {
-        double xs[] = {x0, x1, x1, x0}, ys[] = {y0, y0, y1, y1};
-        ct->Transform(4, xs, ys);
-        std::string wkt = "POLYGON((";
-        for (int i = 0; i <= 4; ++i) wkt += std::to_string(xs[i % 4] + 38e6) + " " + std::to_string(ys[i % 4]) + (i < 4 ? "," : "))");
-        return wkt;
-    };
+    auto ring = [](double x0, double y0, double x1, double y1) { return gk114_box(x0, y0, x1, y1, 38e6); };
     const std::vector<FeatureSpec> features = {{{"410102", "中原区"}, ring(113.9, 34.7, 114.0, 34.8)}};
     write_layer(dir / "gk.shp", "ESRI Shapefile", 4547, k_land_survey, features, {"ENCODING=UTF-8"});
     const auto s = import(dir / "bundle.gpkg", dir / "gk.shp", data::Level::County);
