@@ -418,9 +418,14 @@ void AppWindow::publish(AppState s, const WidgetRects& widgets, bool moving) {
             if (s.anchors.size() >= 5) break;
             if (f.code.rfind(prefix, 0) != 0) continue;
             double x = 0, y = 0;
-            if (m_map.screen_anchor(f.code, x, y) && x > 0 && y > 0 && x < fbw * 0.6 && y > fbh * 0.1 && y < fbh * 0.8 && m_map.pick(x, y) == f.code) {
-                s.anchors.push_back({f.code, {x * sx, y * sy}});
-            }
+            if (!m_map.screen_anchor(f.code, x, y) || m_map.pick(x, y) != f.code) continue;
+            // the desk's legend and the wall's lists float over the map's lower and right parts
+            if (x >= fbw * 0.6 || y <= fbh * 0.1 || y >= fbh * 0.8) continue;
+            // only where a tap reaches the map: inside the area the panels leave it (a region drawn
+            // under a panel is not offered), clear of its edges
+            const double wx = x * sx, wy = y * sy, margin = 12;
+            const auto& a = s.map_area;
+            if (wx > a[0] + margin && wy > a[1] + margin && wx < a[0] + a[2] - margin && wy < a[1] + a[3] - margin) s.anchors.push_back({f.code, {wx, wy}});
         }
     }
     if (!(s == m_published)) {
