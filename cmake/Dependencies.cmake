@@ -29,6 +29,7 @@ onemap_require_pkg(zlib     zlib        zlib1g-dev)
 onemap_require_pkg(imgui    imgui       libimgui-dev)
 onemap_require_pkg(x11      x11         libx11-dev)
 onemap_require_pkg(pq       libpq       libpq-dev)
+onemap_require_pkg(systemd  libsystemd  libsystemd-dev)  # sd_notify: READY and the watchdog under a systemd unit
 
 find_package(CLI11 CONFIG QUIET)
 if(NOT CLI11_FOUND)

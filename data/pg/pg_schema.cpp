@@ -1,4 +1,5 @@
 #include "pg_schema.hpp"
+#include "data/pg/screen_health.hpp"
 
 #include "data/bundle/bundle.hpp"
 #include "data/bundle/features.hpp"
@@ -352,6 +353,7 @@ REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON ALL TABLES IN SCHEMA public FROM {2};
 GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {1};
 ALTER ROLE {2} SET default_transaction_read_only = on;
 )sql", dbname, w, rd));
+    ensure_screen_health(c, rd);  // after the grants above: the one table screens write
     c.query("INSERT INTO meta(key, value) VALUES ('schema_version', $1), ('pg_schema_version', $2) "
             "ON CONFLICT (key) DO NOTHING",
             {std::to_string(k_schema_version), std::to_string(k_pg_schema_version)});

@@ -5,10 +5,12 @@
 #include "kiosk/cli/commands.hpp"
 #include "kiosk/session/config.hpp"
 #include "kiosk/gui/gui_app.hpp"
+#include "kiosk/service/supervisor.hpp"
 #include "data/scene/map_scene.hpp"
 
 #include <fmt/format.h>
 
+#include <cstdlib>
 #include <iostream>
 #include <memory>
 
@@ -26,7 +28,8 @@ void check_pg(const std::string& url, const std::string& region) {
 void add_mode(CLI::App& app, ExitCode& exit, Mode mode, const char* help) {
     struct Args {
         std::string bundle, config, state_file, export_dir = ".", language, size, perf_file, pg, region, screenshot_dir;
-        bool screenshot_half = false;
+        bool screenshot_half = false, supervised = false;
+        double watchdog_s = 30;
     };
     auto args = std::make_shared<Args>();
     CLI::App* cmd = app.add_subcommand(std::string(mode_key(mode)), help);
@@ -45,6 +48,9 @@ void add_mode(CLI::App& app, ExitCode& exit, Mode mode, const char* help) {
     cmd->add_option("--perf-file", args->perf_file, "write frame-time percentiles and memory here every 5 s (soak runs)");
     cmd->add_option("--screenshot-dir", args->screenshot_dir, "write a PNG of the window each time it settles on a screen not shot yet (docs, tests)");
     cmd->add_flag("--screenshot-half", args->screenshot_half, "with --screenshot-dir: at half the window's size");
+    cmd->add_flag("--supervised", args->supervised, "keep it running without systemd: restart it when it dies or hangs (see docs/unattended.md)");
+    cmd->add_option("--watchdog-s", args->watchdog_s, "with --supervised: a screen that sends no ping this long is hung and restarted")
+        ->check(CLI::Range(3.0, 3600.0))->capture_default_str();
     cmd->callback([args, mode, &exit] {
         try {
             GuiOptions opt;
@@ -70,6 +76,15 @@ void add_mode(CLI::App& app, ExitCode& exit, Mode mode, const char* help) {
                 if (x == std::string::npos) throw ConfigError("--size: expected WxH, e.g. 1600x1000");
                 opt.width = std::stoul(args->size.substr(0, x));
                 opt.height = std::stoul(args->size.substr(x + 1));
+            }
+            if (args->supervised && !std::getenv("ONEMAP_SUPERVISOR_FD")) {
+                // The configuration was read above (a bad one ends here, not in a restart loop).
+                SupervisorOptions sup;
+                sup.args = own_arguments_without("--supervised");
+                sup.name = std::string(mode_key(mode));
+                sup.watchdog_s = args->watchdog_s;
+                exit.value = run_supervisor(sup);
+                return;
             }
             exit.value = run_gui(opt);
         } catch (const std::exception& e) {

@@ -30,6 +30,7 @@ void add_manifest_command(CLI::App& app, ExitCode& exit); // kiosk/cli/cmd_manif
 void add_sync_command(CLI::App& app, ExitCode& exit);     // kiosk/cli/cmd_sync.cpp: fetch and swap in a snapshot
 void add_repair_command(CLI::App& app, ExitCode& exit);   // kiosk/cli/cmd_repair.cpp: roll back an interrupted write
 void add_guard_command(CLI::App& app, ExitCode& exit);    // kiosk/cli/cmd_guard.cpp: make or show the kiosk look-up guard
+void add_status_command(CLI::App& app, ExitCode& exit);   // kiosk/cli/cmd_status.cpp: every screen's heartbeat, stale ones marked
 
 // Parse the command line and run the chosen command's callback: its exit code, CLI11's for a bad or
 // help command line, 1 with one line on stderr for anything else thrown. (main.cpp, main_render.cpp)

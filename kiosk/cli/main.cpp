@@ -10,6 +10,7 @@ int main(int argc, char** argv) {
     onemap::app::add_info_command(app, exit);
     onemap::app::add_repair_command(app, exit);
     onemap::app::add_guard_command(app, exit);
+    onemap::app::add_status_command(app, exit);
     onemap::app::add_import_command(app, exit);
     onemap::app::add_keygen_command(app, exit);
     onemap::app::add_export_command(app, exit);

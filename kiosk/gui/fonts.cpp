@@ -115,7 +115,19 @@ void FontFile::open(const std::filesystem::path& path) {
     m_size = static_cast<std::size_t>(size);
 }
 
-void write_perf(const std::filesystem::path& path, double first_frame_s, std::size_t frames, std::vector<double> ms, std::vector<double> recent) {
+void write_perf(const std::filesystem::path& path, double first_frame_s, std::size_t frames, std::vector<double> ms, std::vector<double> recent,
+                const std::vector<std::uint64_t>& run_hist) {
+    std::uint64_t run_n = 0;
+    for (const auto c : run_hist) run_n += c;
+    const auto run_pct = [&](double p) {
+        const auto want = static_cast<std::uint64_t>(p * static_cast<double>(run_n));
+        std::uint64_t seen = 0;
+        for (std::size_t i = 0; i < run_hist.size(); ++i) {
+            seen += run_hist[i];
+            if (seen > want) return (static_cast<double>(i) + 0.5) * 0.5;
+        }
+        return 0.0;
+    };
     const auto pct = [](std::vector<double>& v, double p) {
         std::sort(v.begin(), v.end());
         return v.empty() ? 0.0 : v[std::min(v.size() - 1, static_cast<std::size_t>(p * static_cast<double>(v.size())))];
@@ -128,9 +140,10 @@ void write_perf(const std::filesystem::path& path, double first_frame_s, std::si
     const auto tmp = path.string() + ".tmp";
     const double p50 = pct(ms, 0.5), p95 = pct(ms, 0.95), p99 = pct(ms, 0.99), recent_p95 = pct(recent, 0.95);
     std::ofstream(tmp) << fmt::format("{{\"first_frame_s\":{:.3f},\"frames\":{},\"p50_ms\":{:.2f},\"p95_ms\":{:.2f},\"p99_ms\":{:.2f},\"max_ms\":{:.2f},\"rss_kb\":{},"
-                                      "\"recent\":{{\"frames\":{},\"p95_ms\":{:.2f},\"max_ms\":{:.2f}}}}}\n",
+                                      "\"recent\":{{\"frames\":{},\"p95_ms\":{:.2f},\"max_ms\":{:.2f}}},"
+                                      "\"run\":{{\"frames\":{},\"p50_ms\":{:.2f},\"p95_ms\":{:.2f},\"p99_ms\":{:.2f}}}}}\n",
                                       first_frame_s, frames, p50, p95, p99, ms.empty() ? 0.0 : ms.back(), rss_kb, recent.size(), recent_p95,
-                                      recent.empty() ? 0.0 : recent.back());
+                                      recent.empty() ? 0.0 : recent.back(), run_n, run_pct(0.5), run_pct(0.95), run_pct(0.99));
     std::filesystem::rename(tmp, path);
 }
 

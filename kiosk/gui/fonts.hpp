@@ -7,6 +7,7 @@
 
 #include <imgui.h>
 
+#include <cstdint>
 #include <filesystem>
 #include <map>
 #include <string>
@@ -49,6 +50,9 @@ void apply_theme(Theme theme, float scale);
 // Frame-time percentiles of the latest frames (up to 5,000) and, apart, of the frames since the last
 // write, and resident memory, for soak runs (a benchmark, not a test). `first_frame_s`: from the
 // start of run_gui to the first frame handed to the screen.
-void write_perf(const std::filesystem::path& path, double first_frame_s, std::size_t frames, std::vector<double> ms, std::vector<double> recent);
+// `run_hist`: every frame of the run in 0.5 ms bins (the last bin: longer), for the whole run's
+// percentiles ("run": soak runs of hours, where `ms` holds only the latest frames).
+void write_perf(const std::filesystem::path& path, double first_frame_s, std::size_t frames, std::vector<double> ms, std::vector<double> recent,
+                const std::vector<std::uint64_t>& run_hist = {});
 
 }  // namespace onemap::app

@@ -28,6 +28,9 @@
 #include "kiosk/gui/bundle_watch.hpp"
 #include "kiosk/gui/fonts.hpp"
 #include "kiosk/gui/region_reload.hpp"
+#include "kiosk/service/beacon.hpp"
+#include "kiosk/service/service.hpp"
+#include "data/bundle/snapshot_manifest.hpp"
 #include "render/text.hpp"
 
 #include <GLFW/glfw3.h>
@@ -36,12 +39,16 @@
 #include <imgui.h>
 #include <imgui_freetype.h>
 #include <malloc.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <ctime>
+#include <fstream>
 #include <future>
 #include <optional>
 #include <set>
@@ -53,11 +60,58 @@ namespace {
 struct FontAtlasLost : std::runtime_error {
     using std::runtime_error::runtime_error;
 };
+
+// What the heartbeat says of the data shown: a synced snapshot's hash and age (its manifest), a
+// published snapshot's id, else the schema version and the file's age.
+struct BundleIdentity {
+    std::string version;
+    std::int64_t made_unix = -1;
+};
+BundleIdentity bundle_identity(const AppConfig& cfg, const data::Source& source) {
+    BundleIdentity id;
+    if (source.live()) return {"live", -1};
+    try {
+        const auto manifest = data::manifest_path(cfg.bundle);
+        if (std::filesystem::exists(manifest)) {
+            const auto m = data::read_snapshot_manifest(manifest);
+            id.version = m.sha256.substr(0, 12);
+            std::tm tm{};
+            if (strptime(m.created.c_str(), "%Y-%m-%dT%H:%M:%SZ", &tm)) id.made_unix = static_cast<std::int64_t>(timegm(&tm));
+            return id;
+        }
+    } catch (const std::exception&) {
+        // an unreadable manifest: the file's own identity below
+    }
+    id.version = source.meta("snapshot_pg").value_or("schema v" + source.meta("schema_version").value_or("?"));
+    struct stat st {};
+    if (::stat(cfg.bundle.c_str(), &st) == 0) id.made_unix = static_cast<std::int64_t>(st.st_mtime);
+    return id;
+}
+
+std::string host_name() {
+    char buf[256] = {};
+    return ::gethostname(buf, sizeof buf - 1) == 0 ? std::string(buf) : std::string("localhost");
+}
+
+// Where the wall's tour was when it last beat (a restarted wall goes on from there).
+std::string last_tour_city(const std::filesystem::path& heartbeat) {
+    std::ifstream in(heartbeat);
+    if (!in) return {};
+    const std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+    std::string why;
+    const auto beat = parse_heartbeat(text, why);
+    return beat && beat->mode == "wall" ? beat->tour_city : std::string();
+}
 }  // namespace
 
 int run_gui(const GuiOptions& options) {
     const auto started = Clock::now();
     const AppConfig& cfg = options.config;
+    // Before any other thread: SIGTERM (systemd's stop), SIGINT and SIGHUP end the loop below cleanly.
+    StopSignals stop([] { glfwPostEmptyEvent(); });
+    ServiceNotify notify;
+    // The kiosk holds the household key from start to end: never in a core dump (kiosk/service/service.hpp).
+    if (cfg.mode == Mode::Kiosk && !forbid_core_dumps()) fmt::print(stderr, "onemap kiosk: could not turn core dumps off (prctl)\n");
     // The bundle (or database) is read on a second thread while this one opens the window and its GL
     // context: neither needs the other, and each takes a few tenths of a second on a small machine.
     const FileIdentity shown = options.pg_url.empty() ? file_identity(cfg.bundle) : FileIdentity{};  // taken before opening: a swap meanwhile is seen later
@@ -310,9 +364,49 @@ int run_gui(const GuiOptions& options) {
         double first_frame_s = 0;
         std::vector<double> frame_ms;  // the latest frames' CPU time (map + panels + swap), a ring
         std::vector<double> recent_ms;  // the frames since the perf file was last written
+        std::vector<std::uint64_t> run_hist(4001, 0);  // every frame of the run, 0.5 ms bins
         std::size_t frames = 0;
         int settle = 3;  // frames to draw after an event: ImGui needs a couple to settle
-        while (!glfwWindowShouldClose(window) && !app->leave_requested()) {
+        // The health beacon (kiosk/service/heartbeat.hpp), every health.interval_s.
+        const std::filesystem::path beat_file = cfg.heartbeat_file.empty() ? default_heartbeat_path(mode_key(cfg.mode)) : cfg.heartbeat_file;
+        Beacon beacon(beat_file, options.pg_url);
+        const std::string screen_id = cfg.screen_id.empty() ? fmt::format("{}-{}", host_name(), mode_key(cfg.mode)) : cfg.screen_id;
+        BundleIdentity identity = bundle_identity(cfg, app->source());
+        const AppWindow* identity_of = app;
+        auto last_beat = Clock::now() - std::chrono::hours(1);
+        double last_frame_ms = 0;
+        if (cfg.mode == Mode::Wall && beat_file != "off") {
+            const std::string city = last_tour_city(beat_file);
+            if (!city.empty()) app->tell(Intent(Intent::Kind::ResumeTour, city));
+        }
+        auto beat = [&] {
+            if (identity_of != app) {
+                identity = bundle_identity(cfg, app->source());
+                identity_of = app;
+            }
+            const AppState st = app->session().state(Clock::now());
+            Heartbeat b;
+            b.screen = screen_id;
+            b.mode = std::string(mode_key(cfg.mode));
+            b.host = host_name();
+            b.pid = ::getpid();
+            b.bundle = app->source().name();
+            b.bundle_version = identity.version;
+            b.written_unix = static_cast<std::int64_t>(std::time(nullptr));
+            b.bundle_age_s = identity.made_unix < 0 ? -1.0 : static_cast<double>(b.written_unix - identity.made_unix);
+            b.uptime_s = std::chrono::duration<double>(Clock::now() - started).count();
+            b.last_frame_ms = last_frame_ms;
+            b.rss_mib = rss_mib();
+            b.last_error = !st.source_problem.empty() ? st.source_problem : !st.bundle_error.empty() ? st.bundle_error : beacon.last_error();
+            b.alerts = app->session().open_alerts();
+            b.interval_s = cfg.heartbeat_interval_s;
+            b.view = st.screen;
+            b.tour_city = st.tour_city;
+            beacon.publish(b);
+            if (auto online = beacon.screens_online()) app->tell(Intent(Intent::Kind::ScreensOnline, fmt::format("{}/{}", online->first, online->second)));
+        };
+        bool told_ready = false;
+        while (!glfwWindowShouldClose(window) && !app->leave_requested() && !stop.requested()) {
             if (changes) {
                 // --pg: what changed in the database, and whether it can be reached.
                 auto& source = dynamic_cast<data::PgSource&>(app->source());
@@ -350,15 +444,26 @@ int run_gui(const GuiOptions& options) {
             last = now;
             const bool animating = app->frame(dt);
             glfwSwapBuffers(window);
+            last_frame_ms = std::chrono::duration<double, std::milli>(Clock::now() - now).count();
             if (first_frame_s == 0) first_frame_s = std::chrono::duration<double>(Clock::now() - started).count();
+            if (!told_ready) {
+                told_ready = true;
+                notify.ready(fmt::format("{} showing {}", mode_key(cfg.mode), app->source().name()));
+            }
+            notify.alive();
+            if (std::chrono::duration<double>(Clock::now() - last_beat).count() >= cfg.heartbeat_interval_s) {
+                last_beat = Clock::now();
+                beat();
+            }
             if (!options.perf_file.empty()) {
                 const double ms = std::chrono::duration<double, std::milli>(Clock::now() - now).count();
                 if (frame_ms.size() < 5000) frame_ms.push_back(ms); else frame_ms[frames % frame_ms.size()] = ms;
                 recent_ms.push_back(ms);
+                ++run_hist[std::min<std::size_t>(run_hist.size() - 1, static_cast<std::size_t>(ms * 2))];
                 ++frames;
                 if (std::chrono::duration<double>(Clock::now() - last_perf).count() > 5) {
                     last_perf = Clock::now();
-                    write_perf(options.perf_file, first_frame_s, frames, frame_ms, std::move(recent_ms));
+                    write_perf(options.perf_file, first_frame_s, frames, frame_ms, std::move(recent_ms), run_hist);
                     recent_ms.clear();
                 }
             }
@@ -371,14 +476,18 @@ int run_gui(const GuiOptions& options) {
                 const double watch_s = watch && watch->settling() && app->reload_allowed() ? watch->seconds_to_next() + 0.01 : 10.0;
                 // A map owed to the database (a failed load): look again at the watch's poll interval.
                 const double owed_s = changes && region_reload.pending() ? std::max(0.05, cfg.pg_poll_s) : 10.0;
-                glfwWaitEventsTimeout(std::min({app->next_timer(), 10.0, watch_s, owed_s}));
+                const double beat_s = std::max(0.05, cfg.heartbeat_interval_s - std::chrono::duration<double>(Clock::now() - last_beat).count());
+                glfwWaitEventsTimeout(std::min({app->next_timer(), 10.0, watch_s, owed_s, notify.max_sleep_s(), beat_s}));
                 settle = 3;
             }
         }
+        if (stop.requested()) fmt::print(stderr, "onemap {}: stopping ({})\n", mode_key(cfg.mode), ::strsignal(stop.signal()));
     } catch (const std::exception& e) {
         fmt::print(stderr, "onemap {}: {}\n", mode_key(cfg.mode), e.what());
         code = 1;
     }
+    notify.stopping();
+    stop.finish();  // no more wake-ups: GLFW goes below
     glfwSetWindowUserPointer(window, nullptr);
     if (imgui_on) {
         ImGui_ImplOpenGL3_Shutdown();

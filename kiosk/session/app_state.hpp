@@ -66,6 +66,8 @@ struct AppState {
     double min_target_mm = 0;               // the smallest touch target on screen (its shorter side)
     double min_gap_mm = 0;                  // the smallest gap between two touch targets
     int clipped_labels = 0;                 // buttons whose label does not fit (cut at the edge)
+    // wall --pg: screens online / screens that report (table screen_health), "n/m"; "" unknown
+    std::string screens_online;
 
     friend bool operator==(const AppState&, const AppState&) = default;
 };

@@ -185,6 +185,11 @@ AppConfig load_config(const std::filesystem::path& path, Mode mode) {
     r.number("kiosk.card_timeout_s", c.card_timeout_s, 3, 3600);
     r.number("kiosk.screen_diagonal_in", c.screen_diagonal_in, 7, 120);
     r.string("kiosk.speech_command", c.speech_command);
+    path_key("health.heartbeat_file", c.heartbeat_file);
+    if (c.heartbeat_file.filename() == "off") c.heartbeat_file = "off";
+    r.number("health.interval_s", c.heartbeat_interval_s, 1, 3600);
+    r.string("health.screen_id", c.screen_id);
+    r.number("memory.budget_mib", c.memory_budget_mib, 64, 65536);
     return c;
 }
 

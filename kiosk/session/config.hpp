@@ -5,6 +5,8 @@
 //   [screen]   monitor = "primary" | "all" | N, canvas = [x, y, w, h], fullscreen
 //   [kiosk]    idle_timeout_s, admin_pin_hash, household_key, lookup_guard, card_timeout_s, speech_command, screen_diagonal_in
 //   [wall]     tour_interval_s, idle_timeout_s
+//   [health]   heartbeat_file, interval_s, screen_id (kiosk/service/heartbeat.hpp)
+//   [memory]   budget_mib (what the caches that grow with use may hold together)
 //
 // A bad file gives one ConfigError naming the file and the key.
 #include <filesystem>
@@ -46,6 +48,15 @@ struct AppConfig {
     // The kiosk panel's diagonal in inches, for text and touch targets in millimetres
     // (kiosk/session/kiosk_look.hpp); 0: the size the monitor reports, else 21.5".
     double screen_diagonal_in = 0;
+    // The health beacon (kiosk/service/heartbeat.hpp): where the heartbeat goes (empty: the user's
+    // state folder, heartbeat-MODE.json; "off": nowhere), how often, and the screen's name in
+    // `onemap status` (empty: HOST-MODE).
+    std::filesystem::path heartbeat_file;
+    double heartbeat_interval_s = 30;
+    std::string screen_id;
+    // What the caches that grow with use (indicator layers, LODs on the GPU) may hold together;
+    // the least recently used go first. 0: the mode's default (kiosk 256, wall 512, desk 1024).
+    double memory_budget_mib = 0;
 };
 
 class ConfigError : public std::runtime_error {

@@ -55,6 +55,7 @@ Session::Session(AppConfig config, SessionData loaded, Clock::time_point now, Se
     m_state.source = m_source->live() ? "pg" : "bundle";
     m_state.scene = m_scene.from_cache ? "cache" : "built";
     if (m_source->live()) m_state.read_only = m_source->read_only();
+    if (m_cfg.mode == Mode::Kiosk) m_state.read_only = true;  // a kiosk never writes its bundle (opened read-only, no render cache stored)
     const bool rule_layer = m_cfg.metric.rfind("rule:", 0) == 0 && data::find_rule(m_cfg.metric.substr(5));
     m_state.metric = data::find_metric(m_cfg.metric) || rule_layer ? m_cfg.metric : "tp_income_pc";
     m_state.period = std::find(m_periods.begin(), m_periods.end(), m_cfg.period) != m_periods.end() ? m_cfg.period : m_periods.back();
@@ -250,6 +251,8 @@ std::vector<Effect> Session::apply(const Intent& in, Clock::time_point now) {
         case K::SourceProblem: set_source_problem(in.text); break;
         case K::ReloadRefused: m_state.bundle_error = in.text; break;
         case K::BundleFile: m_state.bundle_inode = static_cast<std::uint64_t>(in.number); break;
+        case K::ResumeTour: resume_tour(in.text, now); break;
+        case K::ScreensOnline: m_state.screens_online = in.text; break;
     }
     return out;
 }
@@ -313,6 +316,21 @@ void Session::set_screen(KioskScreen to, std::vector<Effect>&) {
 }
 
 double Session::idle_seconds(Clock::time_point now) const { return std::chrono::duration<double>(now - m_last_input).count(); }
+
+// A restarted wall (kiosk/service/heartbeat.hpp keeps where it was) shows that city again and goes on
+// from it at the next step, not from the first city.
+void Session::resume_tour(const std::string& city, Clock::time_point now) {
+    const data::RegionInfo* root = m_regions.root();
+    if (root && root->children.size() == 1) root = m_regions.find(root->children.front());  // as tour_step
+    if (m_cfg.mode != Mode::Wall || !root || std::find(root->children.begin(), root->children.end(), city) == root->children.end()) return;
+    m_tour_city = city;
+    m_state.selected = m_state.camera_target = city;
+    m_map.set_selected("");
+    m_map.set_spotlight(city);
+    recolor();
+    m_map.fly_to(city, m_regions, 0.0);
+    m_last_tour = now;
+}
 
 void Session::tour_step(Clock::time_point now) {
     // City to city; a bundle of one city tours its counties instead.

@@ -100,6 +100,8 @@ struct Intent {
         SourceProblem,  // --pg: why the database cannot be read now (text; "" when it can)
         ReloadRefused,  // a new bundle file is not shown (text = why)
         BundleFile,     // the file shown is this inode (number)
+        ResumeTour,     // wall: text = the city the tour showed before a restart; it goes on from there
+        ScreensOnline,  // text = "n/m": screens online of those that report (kiosk/service/beacon.hpp)
     };
     Intent(Kind k, std::string t = {}, std::int64_t n = 0) : kind(k), text(std::move(t)), number(n) {}
     Kind kind;
@@ -289,6 +291,7 @@ private:
     void tick(Clock::time_point now, std::vector<Effect>& out);
     void set_screen(KioskScreen to, std::vector<Effect>& out);
     void tour_step(Clock::time_point now);
+    void resume_tour(const std::string& city, Clock::time_point now);
     void attract_step(Clock::time_point now);
     int level_for_focus(const std::string& code) const;
     void focus(const std::string& code, double seconds);

@@ -60,6 +60,11 @@ std::vector<Tile> targets(const Ui& ui) {
         t.insert(t.begin(), Tile{"R1", ui.tr("tile_r1"), judged > 0 ? static_cast<double>(sum.pass) : render::k_missing, judged,
                                  fmt::format("{}/{:.0f}", sum.pass, judged), fmt::format("{:.0f}", judged)});
     }
+    // The command center's other screens (desk/wall --pg: table screen_health), when they report.
+    if (const auto slash = ui.state.screens_online.find('/'); slash != std::string::npos) {
+        const double up = std::stod(ui.state.screens_online.substr(0, slash)), all = std::stod(ui.state.screens_online.substr(slash + 1));
+        t.push_back({"screens", ui.tr("tile_screens"), up, all, ui.state.screens_online, fmt::format("{:.0f}", all)});
+    }
     return t;
 }
 
