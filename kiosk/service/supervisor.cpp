@@ -14,6 +14,7 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -43,6 +44,8 @@ pid_t start_child(const SupervisorOptions& o, int& read_end) {
     if (pid < 0) throw std::runtime_error(std::string("fork: ") + std::strerror(errno));
     if (pid == 0) {
         ::close(p[0]);
+        ::prctl(PR_SET_PDEATHSIG, SIGTERM);  // a supervisor killed outright takes its screen with it
+        if (::getppid() == 1) ::_exit(127);  // …or was already gone
         const int fd = ::fcntl(p[1], F_DUPFD, 10);  // not close-on-exec
         ::setenv("ONEMAP_SUPERVISOR_FD", std::to_string(fd).c_str(), 1);
         ::setenv("ONEMAP_SUPERVISOR_WATCHDOG_S", fmt::format("{}", o.watchdog_s).c_str(), 1);

@@ -23,6 +23,8 @@
 #include <string>
 #include <vector>
 
+#include <unistd.h>
+
 namespace fs = std::filesystem;
 using namespace onemap;
 using namespace onemap::app;
@@ -941,6 +943,45 @@ TEST_F(SessionTest, WallTourPausesWhileSomeoneUsesItAndIgnoresClicks) {
     EXPECT_EQ(st().focus, root()) << "the wall is not drilled into";
     wait(91);
     EXPECT_FALSE(st().tour_city.empty()) << "the tour resumes";
+}
+
+TEST_F(SessionTest, ARestartedWallGoesOnFromTheCityItShowedLast) {
+    start(Mode::Wall);
+    const auto& counties = region(child(root())).children;
+    ASSERT_GE(counties.size(), 3u);
+    s->apply(Intent(K::ResumeTour, counties[1]), now);  // what the last heartbeat said (kiosk/service/heartbeat.hpp)
+    EXPECT_EQ(st().tour_city, counties[1]) << "shown again at once";
+    EXPECT_EQ(st().spotlight, counties[1]);
+    wait(20);
+    EXPECT_EQ(st().tour_city, counties[2]) << "then the next one, not the first";
+    s->apply(Intent(K::ResumeTour, "999999"), now);
+    EXPECT_EQ(st().tour_city, counties[2]) << "a city not in this bundle is ignored";
+    expect_map_coherent();
+}
+
+TEST_F(SessionTest, ResumeTourMeansNothingToTheDeskAndKiosk) {
+    for (Mode m : {Mode::Desk, Mode::Kiosk}) {
+        start(m);
+        const std::string county = region(child(root())).children.front();
+        s->apply(Intent(K::ResumeTour, county), now);
+        EXPECT_TRUE(st().tour_city.empty()) << mode_key(m);
+    }
+}
+
+TEST_F(SessionTest, ScreensOnlineReachTheStateForTheWallsTile) {
+    start(Mode::Wall);
+    EXPECT_EQ(st().screens_online, "");
+    s->apply(Intent(K::ScreensOnline, "3/4"), now);
+    EXPECT_EQ(st().screens_online, "3/4");
+    EXPECT_NE(to_json(st()).find("\"screens_online\":\"3/4\""), std::string::npos);
+}
+
+TEST_F(SessionTest, TheKioskSaysItsBundleIsReadOnlyEvenWhenTheFileIsWritable) {
+    ASSERT_EQ(::access(bundle_copy().c_str(), W_OK), 0) << "the test needs a writable file";
+    start(Mode::Kiosk);
+    EXPECT_TRUE(st().read_only);
+    start(Mode::Desk);
+    EXPECT_FALSE(st().read_only) << "the desk may step alerts in a writable bundle";
 }
 
 // ── Data: reload, database changes ───────────────────────────────────────────────────────────────
