@@ -252,3 +252,46 @@ TEST(DeskPgE2E, AFailedRegionReloadIsRetriedAtTheNextPoll) {
     EXPECT_EQ(s.str("panel_title"), old_name + "新") << s.json;
     EXPECT_TRUE(app.alive());
 }
+
+// Issue 24: a wall reading the database (reader role) upserts its heartbeat into screen_health and
+// shows "screens online n/m"; `onemap status --pg` lists it, and marks it stale once it stops.
+TEST(WallPgE2E, TheWallBeatsIntoScreenHealthAndStatusMarksItStaleOnceItStops) {
+    NEED_DISPLAY();
+    const std::string url = loaded_db("t_wall_health");
+    ASSERT_FALSE(url.empty());
+    const std::string reader_url = with_db(url, "t_wall_health", "onemap_reader");
+    const auto cfg = work_dir() / "wall-pg.toml";
+    std::ofstream(cfg) << "[health]\ninterval_s = 1\nscreen_id = \"wall-test\"\nheartbeat_file = \"off\"\n";
+    Connection admin = Connection::open(url);
+    // a second screen that beat long ago: known, not online
+    admin.exec("INSERT INTO screen_health(screen_id, mode, beat, updated_at) VALUES ('kiosk-old', 'kiosk', "
+               "'{\"screen\":\"kiosk-old\",\"mode\":\"kiosk\",\"interval_s\":30,\"written_unix\":1}', now() - interval '1 hour')");
+    App app({"wall", "--pg", reader_url, "--config", cfg.string()}, work_dir() / "wall-pg.json");
+    State s = app.wait_for([](const State& st) { return st.str("screens_online") == "1/2" && st.widget("tile:screens").has_value(); }, 90s);
+    EXPECT_EQ(s.str("screens_online"), "1/2") << s.json;
+    EXPECT_TRUE(s.widget("tile:screens").has_value()) << "the wall's tile of screens online";
+    const auto row = admin.query("SELECT mode, beat->>'bundle_version', (beat->>'rss_mib')::float8 FROM screen_health WHERE screen_id = 'wall-test'");
+    ASSERT_EQ(row.rows(), 1);
+    EXPECT_EQ(row.str(0, 0), "wall");
+    EXPECT_EQ(row.str(0, 1), "live");
+    EXPECT_GT(row.real(0, 2), 10);
+    CliRun status = run("status --language en --pg '" + url + "'");
+    EXPECT_EQ(status.rc, 1) << "one screen is stale: " << status.out;
+    EXPECT_NE(status.out.find("wall-test"), std::string::npos) << status.out;
+    const auto line = [&](const std::string& name) {
+        const auto at = status.out.find(name);
+        return at == std::string::npos ? std::string() : status.out.substr(at, status.out.find('\n', at) - at);
+    };
+    EXPECT_NE(line("wall-test").find(" ok "), std::string::npos) << status.out;
+    EXPECT_NE(line("kiosk-old").find("STALE"), std::string::npos) << status.out;
+    // The wall stops (SIGSTOP: no beat); after three intervals (at least 10 s) it is stale too.
+    ::kill(app.pid(), SIGSTOP);
+    std::this_thread::sleep_for(12s);
+    status = run("status --language en --pg '" + url + "'");
+    ::kill(app.pid(), SIGCONT);
+    EXPECT_NE(line("wall-test").find("STALE"), std::string::npos) << status.out;
+    EXPECT_NE(status.out.find("2 screen(s), 0 online, 2 stale"), std::string::npos) << status.out;
+    // The reader may write screen_health and nothing else.
+    Connection reader = Connection::open(reader_url);
+    EXPECT_THROW(reader.exec("BEGIN READ WRITE; INSERT INTO meta(key, value) VALUES ('x', 'y'); COMMIT"), onemap::data::pg::PgError);
+}
