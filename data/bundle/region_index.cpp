@@ -118,11 +118,39 @@ std::vector<const RegionInfo*> RegionIndex::layer(Level level) const {
 
 Indicators::Indicators(const Bundle& bundle) : m_owned(borrow_bundle_source(bundle)), m_source(m_owned.get()) {}
 
+namespace {
+// What one value of a cached layer costs, estimated: a libstdc++ map node (32 bytes of links and colour),
+// the code's std::string (32; a 12-digit code sits in it), the double, malloc's header, rounded up.
+constexpr std::size_t k_layer_entry_bytes = 96;
+constexpr std::size_t k_value_entry_bytes = 160;   // "metric|period|code" keys live on the heap
+constexpr std::size_t k_series_entry_bytes = 480;  // a key and a map of a few years
+}  // namespace
+
 const std::map<std::string, double, std::less<>>& Indicators::values(std::string_view metric, std::string_view period) const {
     const std::string key = std::string(metric) + "|" + std::string(period);
-    if (auto it = m_layers.find(key); it != m_layers.end()) return it->second;
-    auto layer = m_source->indicator_layer(metric, period);
-    return m_layers[key] = std::move(layer);
+    if (auto it = m_layers.find(key); it != m_layers.end()) {
+        it->second.used = ++m_tick;
+        return it->second.values;
+    }
+    Layer layer{m_source->indicator_layer(metric, period), 0, ++m_tick};
+    layer.bytes = 128 + layer.values.size() * k_layer_entry_bytes;
+    m_layer_bytes += layer.bytes;
+    return (m_layers[key] = std::move(layer)).values;
+}
+
+void Indicators::trim(std::size_t bytes) const {
+    while (m_layer_bytes > bytes && m_layers.size() > 1) {
+        auto oldest = m_layers.begin();
+        for (auto it = m_layers.begin(); it != m_layers.end(); ++it)
+            if (it->second.used < oldest->second.used) oldest = it;
+        m_layer_bytes -= oldest->second.bytes;
+        m_layers.erase(oldest);
+        ++m_evicted;
+    }
+}
+
+std::size_t Indicators::cached_bytes() const {
+    return m_layer_bytes + m_values.size() * k_value_entry_bytes + m_series.size() * k_series_entry_bytes;
 }
 
 // From the layer when it has been read; otherwise the one value is looked up (and kept): a panel that
@@ -131,8 +159,9 @@ const std::map<std::string, double, std::less<>>& Indicators::values(std::string
 std::optional<double> Indicators::value(std::string_view code, std::string_view metric, std::string_view period) const {
     std::string key = std::string(metric) + "|" + std::string(period);
     if (auto it = m_layers.find(key); it != m_layers.end()) {
-        auto v = it->second.find(code);
-        if (v == it->second.end()) return std::nullopt;
+        it->second.used = ++m_tick;
+        auto v = it->second.values.find(code);
+        if (v == it->second.values.end()) return std::nullopt;
         return v->second;
     }
     key += "|";

@@ -65,11 +65,27 @@ public:
         m_layers.clear();
         m_values.clear();
         m_series.clear();
+        m_layer_bytes = 0;
     }
+    // Keeps the cached layers within `bytes` (an estimate of what they hold), the least recently used
+    // given back first; the layer used last always stays. Call between frames: a reference from
+    // values() is not valid across it. (Single values and series are capped at 4,096 each.)
+    void trim(std::size_t bytes) const;
+    std::size_t cached_bytes() const;                // layers, values and series together (estimate)
+    std::size_t layers_cached() const { return m_layers.size(); }
+    std::uint64_t layers_evicted() const { return m_evicted; }
+
 private:
+    struct Layer {
+        std::map<std::string, double, std::less<>> values;
+        std::size_t bytes = 0;
+        std::uint64_t used = 0;
+    };
     std::shared_ptr<const Source> m_owned;        // Indicators(const Bundle&): a source borrowing it
     const Source* m_source = nullptr;
-    mutable std::map<std::string, std::map<std::string, double, std::less<>>, std::less<>> m_layers;  // "metric|period"
+    mutable std::map<std::string, Layer, std::less<>> m_layers;  // "metric|period"
+    mutable std::uint64_t m_tick = 0, m_evicted = 0;
+    mutable std::size_t m_layer_bytes = 0;
     // values asked for one by one while their layer is not read: "metric|period|code"
     mutable std::map<std::string, std::optional<double>, std::less<>> m_values;
     mutable std::map<std::string, std::map<std::string, double>, std::less<>> m_series;  // "metric|code"

@@ -1,5 +1,7 @@
 #include "kiosk/gui/app_window.hpp"
 
+#include "kiosk/service/heartbeat.hpp"
+
 #include "render/image.hpp"
 
 #include <epoxy/gl.h>
@@ -54,6 +56,8 @@ AppWindow::AppWindow(const GuiOptions& options, GLFWwindow* window, SessionData 
     if (!m_session.map().scene().layers.empty() && m_session.map().scene().layers.front().features.empty()) {
         throw std::invalid_argument(options.config.bundle.string() + ": the bundle has no regions to draw");
     }
+    // Half the memory budget for the map's geometry on the GPU (on software GL that is RAM too).
+    m_map.renderer().set_gpu_budget(static_cast<std::uint64_t>(memory_budget_mib(options.config) / 2 * 1024 * 1024));
 }
 
 // Whatever ends this window's session (the admin leaving, a reloaded bundle replacing it) wipes the
@@ -385,6 +389,14 @@ void AppWindow::publish(AppState s, const WidgetRects& widgets, bool moving) {
     s.map_area = {in[0], in[1], ww - in[0] - in[2], wh - in[1] - in[3]};
     s.missing_glyphs = widgets.missing_glyphs;
     s.frames = ++m_frames;
+    // The map's geometry on the GPU and resident memory (read from /proc every 2 s, not every frame).
+    s.gpu_mib = static_cast<double>(m_map.renderer().gpu_bytes()) / (1024.0 * 1024.0);
+    s.lods_evicted = static_cast<std::int64_t>(m_map.renderer().lods_evicted());
+    if (Clock::now() - m_rss_read > std::chrono::seconds(2)) {
+        m_rss_read = Clock::now();
+        m_rss_mib = rss_mib();
+    }
+    s.rss_mib = m_rss_mib;
     if (m_session.mode() == Mode::Kiosk) {
         // What the panels drew with: text sizes, and the touch targets' smallest side and gap in mm.
         s.px_per_mm = m_px_per_mm;

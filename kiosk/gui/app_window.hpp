@@ -81,6 +81,8 @@ private:
     DeskLocal m_desk;
     AppState m_published;
     std::int64_t m_frames = 0;  // drawn so far (the state file's "frames")
+    Clock::time_point m_rss_read{};
+    double m_rss_mib = 0;
     std::array<float, 4> m_last_insets{};  // the panels' insets of the last frame
     bool m_scrub = false;
     std::string m_shot_key;        // --screenshot-dir: the look on screen, its frames, the looks shot

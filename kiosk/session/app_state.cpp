@@ -60,12 +60,15 @@ std::string to_json_base(const AppState& s) {
         "\"lookup_step\":{},\"lookup_typed\":{},\"pin_typed\":{},\"lookup_outcome\":{},\"card\":{},"
         "\"bundle_inode\":{},\"bundle_reloads\":{},\"bundle_error\":{},\"value\":{},\"source\":{},\"scene\":{},\"source_problem\":{},"
         "\"read_only\":{},\"data_refreshes\":{},\"last_step\":{},\"ticker\":[{}],"
-        "\"widgets\":{{{}}},\"anchors\":{{{}}},\"map_area\":{},\"view_rect\":{},\"missing_glyphs\":{},\"frames\":{},\"screens_online\":{}}}",
+        "\"widgets\":{{{}}},\"anchors\":{{{}}},\"map_area\":{},\"view_rect\":{},\"missing_glyphs\":{},\"frames\":{},\"screens_online\":{},"
+        "\"memory\":{{\"budget_mib\":{:.0f},\"indicators_mib\":{:.1f},\"indicator_layers\":{},\"layers_evicted\":{},\"gpu_mib\":{:.1f},"
+        "\"lods_evicted\":{},\"rss_mib\":{:.0f}}}}}",
         json_string(mode_key(s.mode)), json_string(s.screen), json_string(s.selected), json_string(s.camera_target), json_string(s.level),
         json_string(s.metric), json_string(s.period), json_string(s.language), s.synthetic ? "true" : "false", json_string(s.focus),
         json_string(s.panel_title), json_string(s.tour_city), json_string(s.spotlight), compare, json_string(s.last_export), json_string(s.lookup_step), s.lookup_typed, s.pin_typed,
         json_string(s.lookup_outcome), json_string(s.card), s.bundle_inode, s.bundle_reloads, json_string(s.bundle_error), json_string(s.value), json_string(s.source), json_string(s.scene),
-        json_string(s.source_problem), s.read_only ? "true" : "false", s.data_refreshes, json_string(s.last_step), ticker, widgets, anchors, rect(s.map_area), rect(s.view_rect), s.missing_glyphs, s.frames, json_string(s.screens_online))
+        json_string(s.source_problem), s.read_only ? "true" : "false", s.data_refreshes, json_string(s.last_step), ticker, widgets, anchors, rect(s.map_area), rect(s.view_rect), s.missing_glyphs, s.frames, json_string(s.screens_online),
+        s.budget_mib, s.indicators_mib, s.indicator_layers, s.layers_evicted, s.gpu_mib, s.lods_evicted, s.rss_mib)
         ;
 }
 

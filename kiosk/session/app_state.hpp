@@ -68,6 +68,11 @@ struct AppState {
     int clipped_labels = 0;                 // buttons whose label does not fit (cut at the edge)
     // wall --pg: screens online / screens that report (table screen_health), "n/m"; "" unknown
     std::string screens_online;
+    // What the caches that grow with use hold (kiosk/session/config.hpp memory_budget_mib): the
+    // budget, indicator layers (the session's), geometry on the GPU and resident memory (the window's).
+    double budget_mib = 0, indicators_mib = 0, gpu_mib = 0, rss_mib = 0;
+    int indicator_layers = 0;
+    std::int64_t layers_evicted = 0, lods_evicted = 0;
 
     friend bool operator==(const AppState&, const AppState&) = default;
 };

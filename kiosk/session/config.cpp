@@ -193,6 +193,11 @@ AppConfig load_config(const std::filesystem::path& path, Mode mode) {
     return c;
 }
 
+double memory_budget_mib(const AppConfig& c) {
+    if (c.memory_budget_mib > 0) return c.memory_budget_mib;
+    return c.mode == Mode::Desk ? 512 : 256;
+}
+
 std::filesystem::path default_lookup_guard_path() {
     if (const char* xdg = std::getenv("XDG_STATE_HOME"); xdg && *xdg) return std::filesystem::path(xdg) / "onemap" / "lookup-guard.db";
     if (const char* home = std::getenv("HOME"); home && *home) return std::filesystem::path(home) / ".local" / "state" / "onemap" / "lookup-guard.db";

@@ -55,7 +55,7 @@ struct AppConfig {
     double heartbeat_interval_s = 30;
     std::string screen_id;
     // What the caches that grow with use (indicator layers, LODs on the GPU) may hold together;
-    // the least recently used go first. 0: the mode's default (kiosk 256, wall 512, desk 1024).
+    // the least recently used go first. 0: the mode's default (memory_budget_mib()).
     double memory_budget_mib = 0;
 };
 
@@ -70,6 +70,10 @@ std::string_view theme_key(Theme theme);
 
 AppConfig default_config(Mode mode);
 AppConfig load_config(const std::filesystem::path& path, Mode mode);  // file values over the mode's defaults
+
+// memory.budget_mib, or the mode's default when 0 (kiosk and wall 256, desk 512). Half of it is for
+// the map's geometry on the GPU (system memory on software GL), a quarter for indicator layers.
+double memory_budget_mib(const AppConfig& config);
 
 // Where the look-up guard lives when the config does not say: $XDG_STATE_HOME/onemap, else
 // ~/.local/state/onemap, file lookup-guard.db.

@@ -267,6 +267,8 @@ void Session::touch(Clock::time_point now, std::vector<Effect>& out) {
 }
 
 void Session::tick(Clock::time_point now, std::vector<Effect>& out) {
+    // Between frames (no panel holds a layer now): the indicator layers within their share of the budget.
+    m_indicators.trim(static_cast<std::size_t>(memory_budget_mib(m_cfg) / 4 * 1024 * 1024));
     const double idle = idle_seconds(now);
     if (m_cfg.mode == Mode::Kiosk) {
         if (m_screen == KioskScreen::Lookup && idle >= m_cfg.card_timeout_s && idle < m_cfg.idle_timeout_s) {
@@ -665,6 +667,10 @@ AppState Session::state(Clock::time_point now) const {
     s.screen = m_cfg.mode == Mode::Kiosk ? std::string(screen_key(m_screen)) : "map";
     s.focus = m_focus;
     s.tour_city = m_tour_city;
+    s.budget_mib = memory_budget_mib(m_cfg);
+    s.indicators_mib = static_cast<double>(m_indicators.cached_bytes()) / (1024.0 * 1024.0);
+    s.indicator_layers = static_cast<int>(m_indicators.layers_cached());
+    s.layers_evicted = static_cast<std::int64_t>(m_indicators.layers_evicted());
     s.spotlight = m_map.spotlight();
     const data::RegionInfo* panel = m_regions.find(m_state.selected.empty() ? m_focus : m_state.selected);
     s.panel_title = panel ? panel->name : std::string();

@@ -153,3 +153,28 @@ TEST(RegionIndex, DrawnStandInsOfARegionTheMapDoesNotDraw) {
     EXPECT_TRUE(onemap::data::drawn_stand_ins("4103", loop, [](std::string_view) { return false; }).empty());
 }
 
+
+// Issue 24: the layers a desk clicks through for days stay within a budget, least recently used given
+// back first; a layer given back reads again the same.
+TEST(Indicators, TrimGivesBackTheLeastRecentlyUsedLayersWithinTheBudget) {
+    Bundle b = Bundle::open(test::test_bundle(), OpenMode::ReadOnly);
+    const Indicators ind(b);
+    const auto metrics = ind.metrics();
+    ASSERT_GE(metrics.size(), 3u);
+    const auto first = ind.values(metrics[0], "2025");  // a copy: trim() invalidates references
+    ASSERT_FALSE(first.empty());
+    const std::size_t one = ind.cached_bytes();
+    EXPECT_GE(one, first.size() * 64) << "the estimate counts every value";
+    for (const auto& p : ind.periods()) ind.values(metrics[1], p);
+    ind.values(metrics[2], "2024");
+    EXPECT_EQ(ind.layers_cached(), 6u);
+    ind.values(metrics[0], "2025");  // used again: the most recent now
+    ind.trim(2 * one);
+    EXPECT_LE(ind.layers_cached(), 2u);
+    EXPECT_EQ(ind.layers_evicted(), 6u - ind.layers_cached());
+    EXPECT_LE(ind.cached_bytes(), 2 * one + 4096 * 160) << "within the budget (single values aside)";
+    EXPECT_EQ(ind.values(metrics[0], "2025"), first) << "the layer used last stayed";
+    ind.trim(0);
+    EXPECT_EQ(ind.layers_cached(), 1u) << "the layer used last always stays";
+    EXPECT_EQ(ind.values(metrics[1], "2022"), Indicators(b).values(metrics[1], "2022")) << "read again, the same";
+}

@@ -1245,3 +1245,22 @@ TEST_F(SessionTest, LookupWithoutItsKeyIsUnavailable) {
 }
 
 }  // namespace
+
+// Issue 24: the memory figures reach the state file, and a session clicked through every metric and
+// year keeps its indicator layers within a quarter of the budget.
+TEST_F(SessionTest, IndicatorLayersStayWithinTheirShareOfTheMemoryBudget) {
+    start(Mode::Desk, [](AppConfig& c) { c.memory_budget_mib = 64; });
+    for (const auto& m : s->indicators().metrics())
+        for (const auto& p : s->periods()) {
+            go(K::SetMetric, m);
+            go(K::SetPeriod, p);
+            wait(0.1);
+        }
+    const AppState a = st();
+    EXPECT_EQ(a.budget_mib, 64);
+    EXPECT_GT(a.indicator_layers, 0);
+    EXPECT_LE(a.indicators_mib, 64.0 / 4 + 0.7) << "layers within 16 MiB (single values and series aside)";
+    EXPECT_NE(to_json(a).find("\"memory\":{\"budget_mib\":64"), std::string::npos) << to_json(a);
+    start(Mode::Kiosk);
+    EXPECT_EQ(st().budget_mib, 256) << "the kiosk's default";
+}
