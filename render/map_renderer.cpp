@@ -594,6 +594,9 @@ void MapRenderer::upload_parts() {
 
 void MapRenderer::draw_overlay() {
     m_frame_overlay.clear();
+    // A full atlas is emptied before this frame's names are laid out (not while a caller's overlay,
+    // laid out already, points into it).
+    if (m_atlas && m_atlas->full() && m_overlay.empty()) m_atlas->reset();
     if (m_atlas) {
         // names are drawn only on the layer they were placed on (set_level resets them)
         assert(m_labels.placed() == 0 || m_labels.level() == m_level);

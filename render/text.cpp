@@ -72,6 +72,7 @@ const GlyphAtlas::Glyph& GlyphAtlas::glyph(char32_t code, int px) {
             m_pen_y += m_row_h + 1;
             m_row_h = 0;
         }
+        if (m_pen_y + h + 1 > k_size) m_full = true;  // drawn without its glyph until reset()
         if (m_pen_y + h + 1 <= k_size) {
             g.x = m_pen_x;
             g.y = m_pen_y;
@@ -116,6 +117,16 @@ const GlyphAtlas::Glyph& GlyphAtlas::glyph(char32_t code, int px) {
         g.advance = static_cast<float>(face->glyph->advance.x) / 64.0f;
     }
     return m_glyphs.emplace(key, g).first->second;
+}
+
+void GlyphAtlas::reset() {
+    m_glyphs.clear();
+    std::fill(m_pixels.begin(), m_pixels.end(), std::uint8_t{0});
+    m_pen_x = m_pen_y = 4;
+    m_row_h = 0;
+    m_full = false;
+    m_dirty = true;
+    ++m_resets;
 }
 
 std::u32string decode_utf8(std::string_view s) {

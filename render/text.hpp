@@ -48,13 +48,21 @@ public:
     bool dirty() const { return m_dirty; }
     void clear_dirty() { m_dirty = false; }
     std::size_t glyph_count() const { return m_glyphs.size(); }
+    // A glyph did not fit (the atlas holds about 1,500 CJK glyphs at 18 px; a province's village
+    // names have more characters than that). reset() empties it: the glyphs drawn next are rasterised
+    // again. The renderer resets a full atlas between frames (a screen of names always fits), so a
+    // screen that runs for weeks never goes on drawing names without glyphs.
+    bool full() const { return m_full; }
+    void reset();
+    std::uint64_t resets() const { return m_resets; }
 private:
     struct FreeTypeState;
     std::unique_ptr<FreeTypeState> m_ft;
     std::unordered_map<std::uint64_t, Glyph> m_glyphs;
     std::vector<std::uint8_t> m_pixels;
     int m_pen_x = 4, m_pen_y = 4, m_row_h = 0;
-    bool m_dirty = true;
+    bool m_dirty = true, m_full = false;
+    std::uint64_t m_resets = 0;
 };
 
 std::u32string decode_utf8(std::string_view s);

@@ -907,3 +907,25 @@ TEST(Png, OpaqueAndTranslucentImagesRoundTrip) {
     EXPECT_FALSE(render::read_png(dir / "bad.png"));
     std::filesystem::remove_all(dir);
 }
+
+// Issue 24: a screen that runs for weeks meets more characters than the atlas holds; a full atlas
+// says so, and after reset() the glyphs drawn next are rasterised again (not drawn empty for good).
+TEST(GlyphAtlas, AFullAtlasSaysSoAndResetMakesRoomAgain) {
+    const auto [font, index] = find_font();
+    ASSERT_FALSE(font.empty()) << "no CJK font (scripts/setup installs fonts-noto-cjk)";
+    GlyphAtlas atlas(font, index);
+    char32_t c = 0x4E00;  // CJK unified ideographs, one after another
+    for (; c < 0x4E00 + 6000 && !atlas.full(); ++c) atlas.glyph(c, 24);
+    ASSERT_TRUE(atlas.full()) << "6,000 glyphs at 24 px do not fit in " << GlyphAtlas::k_size << "²";
+    EXPECT_EQ(atlas.glyph(c + 1, 24).w, 0) << "no room: an empty glyph";
+    const std::size_t held = atlas.glyph_count();
+    EXPECT_GT(held, 900u);
+    atlas.reset();
+    EXPECT_FALSE(atlas.full());
+    EXPECT_EQ(atlas.glyph_count(), 0u);
+    EXPECT_EQ(atlas.resets(), 1u);
+    const auto& g = atlas.glyph(c + 1, 24);
+    EXPECT_GT(g.w, 0) << "rasterised again";
+    EXPECT_EQ(g.x, 4);
+    EXPECT_EQ(g.y, 4);
+}
