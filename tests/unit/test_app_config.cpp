@@ -134,3 +134,19 @@ TEST(Cli, PinHashCommandMakesAHashThatChecks) {
     EXPECT_FALSE(check_pin(hash, "2469"));
     EXPECT_NE(test::run_onemap("pin-hash <<< 12").exit_code, 0) << "too short";
 }
+
+// Issue 24: the heartbeat and the memory budget from the config; a bad value is named.
+TEST(Config, HealthAndMemoryKeys) {
+    const auto p = write_toml("health.toml", "[health]\nheartbeat_file = \"beats/k.json\"\ninterval_s = 5\nscreen_id = \"hall-3\"\n"
+                                             "[memory]\nbudget_mib = 300\n");
+    const AppConfig c = load_config(p, Mode::Kiosk);
+    EXPECT_EQ(c.heartbeat_file, p.parent_path() / "beats/k.json") << "relative to the config";
+    EXPECT_EQ(c.heartbeat_interval_s, 5);
+    EXPECT_EQ(c.screen_id, "hall-3");
+    EXPECT_EQ(memory_budget_mib(c), 300);
+    EXPECT_EQ(load_config(write_toml("off.toml", "[health]\nheartbeat_file = \"off\"\n"), Mode::Wall).heartbeat_file, "off");
+    EXPECT_EQ(memory_budget_mib(default_config(Mode::Kiosk)), 256);
+    EXPECT_EQ(memory_budget_mib(default_config(Mode::Desk)), 512);
+    EXPECT_NE(error_of(write_toml("bad-mem.toml", "[memory]\nbudget_mib = 8\n")).find("memory.budget_mib"), std::string::npos);
+    EXPECT_NE(error_of(write_toml("bad-beat.toml", "[health]\ninterval_s = \"often\"\n")).find("health.interval_s"), std::string::npos);
+}
