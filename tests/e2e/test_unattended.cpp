@@ -13,8 +13,11 @@
 #include <string>
 #include <thread>
 
+#include <poll.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -246,4 +249,55 @@ TEST(UnattendedE2E, AKioskVisitLeavesTheBundleBytesAndMtimeAsTheyWere) {
     EXPECT_EQ(onemap::data::sha256_hex(slurp(bundle)), hash);
     EXPECT_FALSE(fs::exists(bundle.string() + "-wal")) << "no journal beside it either";
     EXPECT_FALSE(fs::exists(bundle.string() + "-journal"));
+}
+
+// What systemd sees of a screen (Type=notify, WatchdogSec=): READY=1 once the first frame is up,
+// WATCHDOG=1 while it idles (at least every third of the interval), STOPPING=1 at SIGTERM — read
+// from a notify socket of the test's own, as systemd reads its own.
+TEST(UnattendedE2E, SystemdHearsReadyThenWatchdogPingsWhileIdleThenStopping) {
+    NEED_DISPLAY();
+    const fs::path sock = work_dir() / "notify.sock";
+    fs::remove(sock);
+    const int fd = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    ASSERT_GE(fd, 0);
+    sockaddr_un addr{};
+    addr.sun_family = AF_UNIX;
+    std::snprintf(addr.sun_path, sizeof addr.sun_path, "%s", sock.c_str());
+    ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0) << sock;
+    ::setenv("NOTIFY_SOCKET", sock.c_str(), 1);
+    ::setenv("WATCHDOG_USEC", "3000000", 1);  // 3 s: pings at least every second
+    const fs::path cfg = config("notify", "");
+    App app({"kiosk", "--bundle", samples().bundle.string(), "--config", cfg.string()}, work_dir() / "notify.json");
+    ::unsetenv("NOTIFY_SOCKET");
+    ::unsetenv("WATCHDOG_USEC");
+    // Every datagram until `until` is seen or time runs out, with the time each came.
+    std::vector<std::pair<double, std::string>> got;
+    const auto t0 = std::chrono::steady_clock::now();
+    const auto read_until = [&](const std::string& until, std::chrono::seconds limit) {
+        const auto end = std::chrono::steady_clock::now() + limit;
+        while (std::chrono::steady_clock::now() < end) {
+            pollfd p{fd, POLLIN, 0};
+            if (::poll(&p, 1, 200) <= 0) continue;
+            char buf[512];
+            const ssize_t n = ::recv(fd, buf, sizeof buf - 1, 0);
+            if (n <= 0) continue;
+            got.push_back({std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(), std::string(buf, static_cast<std::size_t>(n))});
+            if (got.back().second.find(until) != std::string::npos) return true;
+        }
+        return false;
+    };
+    ASSERT_TRUE(read_until("READY=1", 60s)) << "READY=1 after the first frame";
+    EXPECT_NE(got.back().second.find("STATUS=kiosk showing"), std::string::npos) << got.back().second;
+    app.wait_for([](const State& st) { return st.str("screen") == "home"; });
+    std::this_thread::sleep_for(1s);  // nothing moves now: the loop idles
+    const std::size_t before = got.size();
+    read_until("never", 5s);
+    int pings = 0;
+    for (std::size_t i = before; i < got.size(); ++i) pings += got[i].second == "WATCHDOG=1";
+    EXPECT_GE(pings, 3) << "an idle kiosk still pings a 3 s watchdog every second or so";
+    ::kill(app.pid(), SIGTERM);
+    EXPECT_TRUE(read_until("STOPPING=1", 30s));
+    for (int i = 0; i < 150 && app.alive(); ++i) std::this_thread::sleep_for(100ms);
+    EXPECT_EQ(app.exit_code(), 0);
+    ::close(fd);
 }
