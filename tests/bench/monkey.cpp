@@ -41,6 +41,8 @@
 #include <thread>
 #include <vector>
 
+#include "tests/e2e/state_file.hpp"
+
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -66,43 +68,7 @@ struct Options {
     std::string self = "monkey";
 };
 
-// What the program's state file says (tests/e2e/gui_driver.hpp reads it the same way).
-struct State {
-    std::string json;
-    std::string str(const std::string& key) const {
-        std::smatch m;
-        if (std::regex_search(json, m, std::regex("\"" + key + "\":\"([^\"]*)\""))) return m[1];
-        return {};
-    }
-    long num(const std::string& key) const {
-        std::smatch m;
-        if (std::regex_search(json, m, std::regex("\"" + key + "\":(-?[0-9]+)"))) return std::stol(m[1]);
-        return -1;
-    }
-    // name → x, y, w, h of every widget the screen drew
-    std::vector<std::pair<std::string, std::array<int, 4>>> widgets() const {
-        std::vector<std::pair<std::string, std::array<int, 4>>> out;
-        const auto start = json.find("\"widgets\":{");
-        if (start == std::string::npos) return out;
-        const auto end = json.find('}', start);
-        const std::string part = json.substr(start, end - start);
-        static const std::regex re("\"([^\"]+)\":\\[(-?[0-9]+),(-?[0-9]+),([0-9]+),([0-9]+)\\]");
-        for (auto it = std::sregex_iterator(part.begin(), part.end(), re); it != std::sregex_iterator(); ++it) {
-            out.push_back({(*it)[1], {std::stoi((*it)[2]), std::stoi((*it)[3]), std::stoi((*it)[4]), std::stoi((*it)[5])}});
-        }
-        return out;
-    }
-    std::optional<std::array<int, 4>> widget(const std::string& name) const {
-        for (auto& [n, r] : widgets())
-            if (n == name) return r;
-        return std::nullopt;
-    }
-    std::optional<std::array<int, 4>> rect(const std::string& key) const {
-        std::smatch m;
-        if (!std::regex_search(json, m, std::regex("\"" + key + "\":\\[(-?[0-9]+),(-?[0-9]+),(-?[0-9]+),(-?[0-9]+)\\]"))) return std::nullopt;
-        return std::array<int, 4>{std::stoi(m[1]), std::stoi(m[2]), std::stoi(m[3]), std::stoi(m[4])};
-    }
-};
+using onemap::test::State;
 
 struct Credential {
     std::string id, factor;
@@ -145,7 +111,7 @@ private:
     // ── actions (each one line in the record) ────────────────────────────────────────────────────
     void act(const std::string& verb, const std::string& args, const std::string& note);
     void tap(int x, int y, const std::string& note) { act("tap", std::to_string(x) + " " + std::to_string(y), note); }
-    void tap_widget(const std::array<int, 4>& r, const std::string& note);
+    void tap_widget(const std::array<double, 4>& r, const std::string& note);
     void random_action();
     void lookup();
     void choose_from_combo(const std::string& name);
@@ -200,7 +166,7 @@ void Monkey::start_program() {
     m_frames_moved = Clock::now();
     // The first frame (the window and its map) before any input.
     const State s = wait_for([](const State& st) { return st.num("frames") > 2 && !st.widgets().empty(); }, 120s);
-    if (s.num("frames") <= 2 && check_program()) report_crash("no first frame within 120 s");
+    if (!(s.num("frames") > 2) && check_program()) report_crash("no first frame within 120 s");
 }
 
 bool Monkey::check_program() {
@@ -320,8 +286,8 @@ void Monkey::act(const std::string& verb, const std::string& args, const std::st
     if (!cmd.empty()) std::system(("xdotool " + cmd + " >/dev/null 2>&1").c_str());
 }
 
-void Monkey::tap_widget(const std::array<int, 4>& r, const std::string& note) {
-    const int x = r[0] + std::max(1, r[2]) / 2, y = r[1] + std::max(1, r[3]) / 2;
+void Monkey::tap_widget(const std::array<double, 4>& r, const std::string& note) {
+    const int x = static_cast<int>(r[0] + std::max(1.0, r[2]) / 2), y = static_cast<int>(r[1] + std::max(1.0, r[3]) / 2);
     tap(x, y, note);
 }
 
@@ -332,7 +298,8 @@ void Monkey::choose_from_combo(const std::string& name) {
     tap_widget(*r, "open " + name);
     std::this_thread::sleep_for(250ms);
     const int item = 1 + pick(6);
-    tap((*r)[0] + (*r)[2] / 3, (*r)[1] + (*r)[3] + item * (*r)[3] - (*r)[3] / 2, "item " + std::to_string(item) + " of " + name);
+    const auto [x, y, w, h] = *r;
+    tap(static_cast<int>(x + w / 3), static_cast<int>(y + h + item * h - h / 2), "item " + std::to_string(item) + " of " + name);
 }
 
 // 查询我家 (kiosk): the look-up screen, an ID (a sample household's, else made up), the second
@@ -385,14 +352,15 @@ void Monkey::random_action() {
     const State s = state();
     if (!s.str("screen").empty()) m_screens.insert(m_opt.mode + ":" + s.str("screen"));
     const auto widgets = s.widgets();
-    const auto area = s.rect("map_area").value_or(std::array<int, 4>{0, 0, m_width, m_height});
+    const auto area = s.rect("map_area").value_or(std::array<double, 4>{0, 0, static_cast<double>(m_width), static_cast<double>(m_height)});
     const auto map_point = [&] {
-        return std::array<int, 2>{area[0] + 10 + pick(std::max(1, area[2] - 20)), area[1] + 10 + pick(std::max(1, area[3] - 20))};
+        const int x0 = static_cast<int>(area[0]), y0 = static_cast<int>(area[1]), w = static_cast<int>(area[2]), h = static_cast<int>(area[3]);
+        return std::array<int, 2>{x0 + 10 + pick(std::max(1, w - 20)), y0 + 10 + pick(std::max(1, h - 20))};
     };
     if (std::chrono::duration<double>(Clock::now() - m_last_gap).count() > 40 || chance(0.01)) return idle_gap();
     // The admin PIN pad (kiosk, after the chord) takes every tap until it closes: digits (a random PIN
     // is wrong and pauses the pad) or 取消.
-    std::vector<std::pair<std::string, std::array<int, 4>>> pad;
+    std::vector<std::pair<std::string, std::array<double, 4>>> pad;
     for (const auto& w : widgets)
         if (w.first.rfind("pin:", 0) == 0) pad.push_back(w);
     if (!pad.empty()) {
@@ -455,7 +423,8 @@ void Monkey::random_action() {
 void Monkey::sample() {
     m_last_sample = Clock::now();
     const State s = state();
-    const long frames = s.num("frames");
+    const double frames_read = s.num("frames");
+    const long frames = std::isnan(frames_read) ? -1 : static_cast<long>(frames_read);
     if (frames != m_last_frames) {
         m_last_frames = frames;
         m_frames_moved = Clock::now();
@@ -569,8 +538,9 @@ int Monkey::run() {
     std::string counts, screens;
     for (const auto& [verb, n] : m_counts) counts += " " + verb + "=" + std::to_string(n);
     for (const auto& s : m_screens) screens += " " + s;
-    std::printf("onemap monkey: %s, seed %llu, %.0f s, %ld actions (%s ), crashes %d, restarts %d; screens seen:%s; record %s\n", m_opt.mode.c_str(),
-                static_cast<unsigned long long>(m_opt.seed), elapsed(), m_actions, counts.c_str(), m_crashes, m_restarts, screens.c_str(), m_opt.record.c_str());
+    const std::string from = m_opt.replay.empty() ? "seed " + std::to_string(m_opt.seed) : "replay of " + m_opt.replay.string();
+    std::printf("onemap monkey: %s, %s, %.0f s, %ld actions (%s ), crashes %d, restarts %d; screens seen:%s; record %s\n", m_opt.mode.c_str(),
+                from.c_str(), elapsed(), m_actions, counts.c_str(), m_crashes, m_restarts, screens.c_str(), m_opt.record.c_str());
     return survived && (m_crashes == 0 || m_opt.keep_going) ? 0 : 1;
 }
 

@@ -1,6 +1,8 @@
 #pragma once
 // The E2E tests' driver (tests/e2e/test_gui.cpp, test_gui_pg.cpp): the real onemap program started in
 // a real window (Xvfb), real input events through xdotool, its state file read back as JSON text.
+#include "tests/e2e/state_file.hpp"
+
 #include <gtest/gtest.h>
 
 #include <array>
@@ -49,47 +51,7 @@ void xdo(const std::string& args) {
     EXPECT_EQ(std::system(cmd.c_str()), 0) << cmd;
 }
 
-// The state file, read as text; small helpers pull fields out of the JSON the program writes.
-struct State {
-    std::string json;
-    std::string str(const std::string& key) const {
-        std::smatch m;
-        if (std::regex_search(json, m, std::regex("\"" + key + "\":\"([^\"]*)\""))) return m[1];
-        return {};
-    }
-    double num(const std::string& key) const {  // "key":1.5 (NaN when absent)
-        std::smatch m;
-        if (std::regex_search(json, m, std::regex("\"" + key + "\":(-?[0-9.]+)"))) return std::stod(m[1]);
-        return std::nan("");
-    }
-    bool flag(const std::string& key) const { return json.find("\"" + key + "\":true") != std::string::npos; }
-    std::optional<std::array<double, 4>> widget(const std::string& name) const {
-        std::smatch m;
-        const std::string esc = std::regex_replace(name, std::regex(R"([.^$|()\[\]{}*+?\\])"), R"(\$&)");
-        if (!std::regex_search(json, m, std::regex("\"" + esc + "\":\\[(-?[0-9]+),(-?[0-9]+),([0-9]+),([0-9]+)\\]"))) return std::nullopt;
-        return std::array<double, 4>{std::stod(m[1]), std::stod(m[2]), std::stod(m[3]), std::stod(m[4])};
-    }
-    std::optional<std::array<double, 4>> rect(const std::string& key) const {  // "key":[x,y,w,h]
-        std::smatch m;
-        if (!std::regex_search(json, m, std::regex("\"" + key + "\":\\[(-?[0-9]+),(-?[0-9]+),(-?[0-9]+),(-?[0-9]+)\\]"))) return std::nullopt;
-        return std::array<double, 4>{std::stod(m[1]), std::stod(m[2]), std::stod(m[3]), std::stod(m[4])};
-    }
-    bool view_at_rest() const {  // camera_target's box is published only while the view rests
-        const auto v = rect("view_rect");
-        return v && (*v)[2] > 0 && (*v)[3] > 0;
-    }
-    std::vector<std::pair<std::string, std::array<double, 2>>> anchors() const {
-        std::vector<std::pair<std::string, std::array<double, 2>>> out;
-        const auto start = json.find("\"anchors\":{");
-        if (start == std::string::npos) return out;
-        const std::string part = json.substr(start, json.find('}', start) - start);
-        std::regex re("\"([0-9]+)\":\\[(-?[0-9]+),(-?[0-9]+)\\]");
-        for (auto it = std::sregex_iterator(part.begin(), part.end(), re); it != std::sregex_iterator(); ++it) {
-            out.push_back({(*it)[1], {std::stod((*it)[2]), std::stod((*it)[3])}});
-        }
-        return out;
-    }
-};
+using onemap::test::State;
 
 class App {
 public:
