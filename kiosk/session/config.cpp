@@ -195,7 +195,7 @@ AppConfig load_config(const std::filesystem::path& path, Mode mode) {
 
 double memory_budget_mib(const AppConfig& c) {
     if (c.memory_budget_mib > 0) return c.memory_budget_mib;
-    return c.mode == Mode::Desk ? 512 : 256;
+    return 256;
 }
 
 std::filesystem::path default_lookup_guard_path() {

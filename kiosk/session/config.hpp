@@ -55,7 +55,7 @@ struct AppConfig {
     double heartbeat_interval_s = 30;
     std::string screen_id;
     // What the caches that grow with use (indicator layers, LODs on the GPU) may hold together;
-    // the least recently used go first. 0: the mode's default (memory_budget_mib()).
+    // the least recently used go first. 0: the default (memory_budget_mib()).
     double memory_budget_mib = 0;
 };
 
@@ -71,7 +71,7 @@ std::string_view theme_key(Theme theme);
 AppConfig default_config(Mode mode);
 AppConfig load_config(const std::filesystem::path& path, Mode mode);  // file values over the mode's defaults
 
-// memory.budget_mib, or the mode's default when 0 (kiosk and wall 256, desk 512). Half of it is for
+// memory.budget_mib, or 256 when 0 (every mode). Half of it is for
 // the map's geometry on the GPU (system memory on software GL), a quarter for indicator layers.
 double memory_budget_mib(const AppConfig& config);
 

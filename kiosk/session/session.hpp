@@ -274,6 +274,10 @@ public:
     int page() const { return m_page; }
     int pages() const;                                        // of the policy cards or the household card
     int items_per_page() const;                               // policy cards (or card sections) on one page
+    // The household card's sections in order, those it has (items and contact only when there are any):
+    // what the pages count and the screen draws.
+    enum class CardSection { Facts, Benefits, Measures, Items, Contact };
+    std::vector<CardSection> card_sections() const;
     std::string lookup_display() const;                       // what the look-up's big line shows
     const std::string& find_query() const { return m_find_query; }
     const std::vector<FindResult>& find_results() const { return m_find_results; }

@@ -59,11 +59,19 @@ int Session::items_per_page() const {
     return m_big ? 1 : 3;  // the household card's sections: facts, benefits, measures, items, contact
 }
 
+std::vector<Session::CardSection> Session::card_sections() const {
+    if (!m_card) return {};
+    std::vector<CardSection> out{CardSection::Facts, CardSection::Benefits, CardSection::Measures};
+    if (!m_card->items.empty()) out.push_back(CardSection::Items);
+    if (!m_card->contact_name.empty() || !m_card->contact_phone.empty()) out.push_back(CardSection::Contact);
+    return out;
+}
+
 int Session::pages() const {
     if (m_cfg.mode != Mode::Kiosk) return 0;
     std::size_t units = 0;
     if (m_screen == KioskScreen::Policy) units = m_policy.size();
-    else if (m_screen == KioskScreen::Lookup && m_card) units = 3 + (m_card->items.empty() ? 0 : 1) + (m_card->contact_name.empty() && m_card->contact_phone.empty() ? 0 : 1);
+    else if (m_screen == KioskScreen::Lookup && m_card) units = card_sections().size();
     else return 0;
     const auto per = static_cast<std::size_t>(items_per_page());
     return static_cast<int>(std::max<std::size_t>(1, (units + per - 1) / per));

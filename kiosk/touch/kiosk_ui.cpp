@@ -179,9 +179,8 @@ void household_card(const Ui& ui, WidgetRects& w, std::vector<Intent>& out) {
     ImGui::Separator();
 
     // Sections, a page at a time (three a page; one in 大字): facts, benefits, measures, items, contact.
-    std::vector<int> sections = {0, 1, 2};
-    if (!c.items.empty() && lk.items) sections.push_back(3);
-    if (!c.contact_name.empty() || !c.contact_phone.empty()) sections.push_back(4);
+    using Section = Session::CardSection;
+    const std::vector<Section> sections = ui.session->card_sections();  // as the pages count them
     const int per = ui.session->items_per_page();
     const int first = ui.session->page() * per;
     const float footer = ui.sizes.target_px + ImGui::GetTextLineHeightWithSpacing() * 1.5f + ImGui::GetStyle().ItemSpacing.y * 2;
@@ -193,13 +192,13 @@ void household_card(const Ui& ui, WidgetRects& w, std::vector<Intent>& out) {
     };
     for (int k = first; k < first + per && k < static_cast<int>(sections.size()); ++k) {
         switch (sections[static_cast<std::size_t>(k)]) {
-            case 0:
+            case Section::Facts:
                 field("lookup_head", c.head_masked);
                 field("lookup_village", lk.village_name.empty() ? c.village_code : lk.village_name);
                 field("lookup_type", c.household_type);
                 field("lookup_members", fmt::format(fmt::runtime(ui.tr("lookup_members_value")), c.members, c.labour, c.employed_members));
                 break;
-            case 1:
+            case Section::Benefits:
                 heading(ui, fmt::format(fmt::runtime(ui.tr("lookup_benefits")), c.year));
                 if (c.benefits.empty()) ImGui::TextWrapped("%s", ui.tr("lookup_benefits_none").c_str());
                 for (const auto& b : c.benefits) {
@@ -211,7 +210,7 @@ void household_card(const Ui& ui, WidgetRects& w, std::vector<Intent>& out) {
                     ImGui::TextColored(col(b.paid ? p.good : p.warning), "%s", ui.tr(b.paid ? "lookup_paid" : "lookup_pending").c_str());
                 }
                 break;
-            case 2:
+            case Section::Measures:
                 heading(ui, ui.tr("lookup_measures"));
                 if (c.measures.empty()) ImGui::TextWrapped("%s", ui.tr("lookup_measures_none").c_str());
                 for (const auto& m : c.measures) {
@@ -219,9 +218,10 @@ void household_card(const Ui& ui, WidgetRects& w, std::vector<Intent>& out) {
                     ImGui::TextWrapped("%s：%s（%s）", m.family.c_str(), m.description.c_str(), m.start_month.c_str());
                 }
                 break;
-            case 3:
+            case Section::Items:
                 heading(ui, ui.tr("lookup_items"));
                 for (const auto& item : c.items) {
+                    if (!lk.items) break;
                     const auto it = lk.items->find(item.key);
                     if (it == lk.items->end()) continue;
                     ImGui::TextColored(col(item.in_place ? p.good : p.warning), "【%s】", ui.tr(item.in_place ? "lookup_in_place" : "lookup_can_apply").c_str());
@@ -234,7 +234,7 @@ void household_card(const Ui& ui, WidgetRects& w, std::vector<Intent>& out) {
                     ImGui::Spacing();
                 }
                 break;
-            case 4:
+            case Section::Contact:
                 heading(ui, ui.tr("lookup_contact"));
                 ImGui::TextWrapped("%s  %s", c.contact_name.c_str(), c.contact_phone.c_str());
                 break;

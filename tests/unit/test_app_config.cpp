@@ -146,7 +146,7 @@ TEST(Config, HealthAndMemoryKeys) {
     EXPECT_EQ(memory_budget_mib(c), 300);
     EXPECT_EQ(load_config(write_toml("off.toml", "[health]\nheartbeat_file = \"off\"\n"), Mode::Wall).heartbeat_file, "off");
     EXPECT_EQ(memory_budget_mib(default_config(Mode::Kiosk)), 256);
-    EXPECT_EQ(memory_budget_mib(default_config(Mode::Desk)), 512);
+    EXPECT_EQ(memory_budget_mib(default_config(Mode::Desk)), 256);
     EXPECT_NE(error_of(write_toml("bad-mem.toml", "[memory]\nbudget_mib = 8\n")).find("memory.budget_mib"), std::string::npos);
     EXPECT_NE(error_of(write_toml("bad-beat.toml", "[health]\ninterval_s = \"often\"\n")).find("health.interval_s"), std::string::npos);
 }
