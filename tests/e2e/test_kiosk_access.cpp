@@ -94,6 +94,13 @@ TEST(KioskAccessE2E, EveryScreenInBothThemesMeetsTheTargetsAndTheTogglesAreOnEve
                     return st.str("screen") == screen && st.widget("kiosk:large") && st.widget("kiosk:contrast") && st.widget("kiosk:home");
                 });
                 s = app.settled();
+                // The looks whose pixels are measured below: wait for their shot (taken once the map
+                // rests; under the sanitizers on a loaded machine, a flight home takes seconds).
+                const std::string look = "kiosk-" + std::string(screen) + "-" + (high ? "high_contrast" : "standard") + (large ? "-large" : "");
+                for (const char* measured : {"kiosk-home-standard", "kiosk-home-high_contrast", "kiosk-policy-standard-large", "kiosk-find-high_contrast"}) {
+                    if (look != measured) continue;
+                    for (int i = 0; i < 300 && !fs::exists(f.shots / (look + ".png")); ++i) std::this_thread::sleep_for(100ms);
+                }
                 const std::string where = std::string(screen) + (high ? " high contrast" : " standard") + (large ? " 大字" : "");
                 EXPECT_EQ(s.str("theme"), high ? "high_contrast" : "standard") << where;
                 EXPECT_EQ(s.flag("large_text"), large) << where;
