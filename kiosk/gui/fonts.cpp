@@ -1,6 +1,8 @@
 // The UI's fonts (glyph ranges, the mapped font file), theme and perf file (kiosk/gui/fonts.hpp).
 #include "kiosk/gui/fonts.hpp"
 
+#include "kiosk/service/heartbeat.hpp"
+
 #include "data/policy/alerts.hpp"
 #include "data/policy/catalogue.hpp"
 #include "data/policy/rules.hpp"
@@ -10,6 +12,8 @@
 #include <unistd.h>
 
 #include <fmt/format.h>
+
+#include <cmath>
 
 #include <algorithm>
 #include <fstream>
@@ -132,11 +136,7 @@ void write_perf(const std::filesystem::path& path, double first_frame_s, std::si
         std::sort(v.begin(), v.end());
         return v.empty() ? 0.0 : v[std::min(v.size() - 1, static_cast<std::size_t>(p * static_cast<double>(v.size())))];
     };
-    long rss_kb = 0;
-    std::ifstream status("/proc/self/status");
-    for (std::string line; std::getline(status, line);) {
-        if (line.rfind("VmRSS:", 0) == 0) rss_kb = std::stol(line.substr(6));
-    }
+    const long rss_kb = std::lround(rss_mib() * 1024);  // kiosk/service/heartbeat.hpp reads it for the beacon too
     const auto tmp = path.string() + ".tmp";
     const double p50 = pct(ms, 0.5), p95 = pct(ms, 0.95), p99 = pct(ms, 0.99), recent_p95 = pct(recent, 0.95);
     std::ofstream(tmp) << fmt::format("{{\"first_frame_s\":{:.3f},\"frames\":{},\"p50_ms\":{:.2f},\"p95_ms\":{:.2f},\"p99_ms\":{:.2f},\"max_ms\":{:.2f},\"rss_kb\":{},"
